@@ -1,0 +1,50 @@
+"""The one command-line entry point: `quiz`, its global options and its subcommands.
+
+`quiz` alone opens the library, `quiz DECK` opens a deck, and every other verb
+is a subcommand. Subcommands live in `quiz/commands/` and are registered here;
+heavy imports (Textual, the study store) happen inside the commands that need
+them so that `quiz check` and `quiz --help` start instantly.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+class DeckDefaultGroup(click.Group):
+    """A group whose first argument may be a deck instead of a subcommand (`quiz DECK`)."""
+
+    default_command = "open"
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        first = next((a for a in args if not a.startswith("-")), None)
+        if (
+            first is not None
+            and first not in self.commands
+            and self.default_command in self.commands
+        ):
+            index = args.index(first)
+            args = [*args[:index], self.default_command, *args[index:]]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=DeckDefaultGroup, invoke_without_command=True)
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="QUIZ_DB",
+    help="Study database file (default: quiz.sqlite3 in the user data folder; env QUIZ_DB).",
+)
+@click.version_option(package_name="quiz")
+@click.pass_context
+def main(ctx: click.Context, db: Path | None) -> None:
+    """Quizzes and spaced-repetition review from plain TOML decks.
+
+    Run `quiz` to open the deck library, `quiz DECK.toml` to open one deck.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["db"] = db
+    if ctx.invoked_subcommand is None and "open" in main.commands:
+        ctx.invoke(main.commands["open"])

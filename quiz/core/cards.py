@@ -1,0 +1,68 @@
+"""Cards: the units that are studied and scheduled, derived from a deck's questions.
+
+Most questions are one card. A flashcard with `reverse = true` is two (front and
+back), and a cloze is one card per blank. Each card has a stable key, so review
+history follows a question when its text is edited or the questions reordered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Literal
+
+from quiz.core.models import Cloze, Deck, Flashcard, Question
+from quiz.core.text import normalize
+
+CardSide = Literal["front", "back"]
+
+
+def question_identity(question: Question) -> str:
+    """The question's `id`, or a hash of its normalised prompt when it has none.
+
+    The hash changes when the prompt is edited, which loses history: that is why
+    `quiz check` warns about questions without an id.
+    """
+    if question.id is not None:
+        return question.id
+    basis = question.text if isinstance(question, Cloze) else question.prompt
+    digest = hashlib.sha1(f"{question.kind}\n{normalize(basis)}".encode()).hexdigest()
+    return f"h-{digest[:12]}"
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """One studyable unit of a question.
+
+    `blank` is the 0-based cloze blank this card asks for; `side` is "back" for
+    the reversed card of a flashcard.
+    """
+
+    key: str
+    question: Question
+    blank: int | None = None
+    side: CardSide = "front"
+
+    @property
+    def question_key(self) -> str:
+        """The identity of the question this card belongs to (shared by siblings)."""
+        return self.key.split(":", 1)[0]
+
+
+def cards_of_question(question: Question) -> list[Card]:
+    """The cards one question yields, keyed `ID`, `ID:reverse` or `ID:blank-N` (1-based)."""
+    identity = question_identity(question)
+    if isinstance(question, Cloze):
+        return [
+            Card(key=f"{identity}:blank-{n + 1}", question=question, blank=n)
+            for n in range(len(question.blanks))
+        ]
+    cards = [Card(key=identity, question=question)]
+    if isinstance(question, Flashcard) and question.reverse:
+        cards.append(Card(key=f"{identity}:reverse", question=question, side="back"))
+    return cards
+
+
+def cards_of(deck: Deck) -> list[Card]:
+    """Every card of a deck, in deck order."""
+    return [card for question in deck.questions for card in cards_of_question(question)]

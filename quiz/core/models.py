@@ -1,0 +1,313 @@
+"""Pydantic models of the deck format: what a teacher may write in a deck file.
+
+The models are strict (unknown keys are errors, no silent coercion of numbers
+into text) because a typo in a hand-written deck must be reported, not dropped.
+Semantic rules that span fields (an `answer` among `choices`, a cloze with
+blanks) live here too, as validators, so every way of building a deck obeys them.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Literal, Union
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+SLUG_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+"""Ids are lowercase slugs so they survive file names, URLs and Anki GUIDs unchanged."""
+
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_length=100)]
+Text = Annotated[str, StringConstraints(min_length=1)]
+"""Text a learner must see: never empty (whitespace-only is rejected by a validator)."""
+
+CLOZE_BLANK = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
+"""A cloze blank: `{{answer}}` or `{{answer|hint}}`."""
+
+QUESTION_KINDS = (
+    "flashcard",
+    "short",
+    "choice",
+    "multi",
+    "truefalse",
+    "numeric",
+    "cloze",
+    "order",
+    "match",
+)
+
+
+class StrictModel(BaseModel):
+    """Base for every deck model: unknown keys are errors and types are not coerced."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("must not be empty or only whitespace")
+    return value
+
+
+class Source(StrictModel):
+    """Where a deck's material comes from, shown on the deck page and kept on export."""
+
+    title: Text
+    url: str | None = None
+    author: str | None = None
+    published: date | None = None
+
+
+class DeckMeta(StrictModel):
+    """The `[deck]` table: identity, description and defaults that questions may override."""
+
+    id: Slug
+    title: Text
+    description: str = ""
+    language: str = "en"
+    tags: list[Text] = Field(default_factory=list)
+    source: Source | None = None
+    format: Literal["plain", "markdown"] = "plain"
+    """`markdown` renders prompts and explanations as Markdown; plain text is the default."""
+    shuffle: bool = True
+    """Shuffle question order in a quiz, and choices within choice/multi questions."""
+    pass_mark: Annotated[float, Field(ge=0, le=100)] = 60
+    """Percentage of the points needed to pass a quiz."""
+    typo_threshold: Annotated[float, Field(ge=0, le=100)] = 85
+    """Minimum similarity (0-100) for a typed answer to count as a typo of the right one."""
+    fold_accents: bool = True
+    """Treat `é` and `e` as equal when checking typed answers."""
+    time_limit: Annotated[int, Field(gt=0)] | None = None
+    """Seconds allowed for a whole quiz; none by default."""
+    desired_retention: Annotated[float, Field(gt=0.7, lt=1.0)] | None = None
+    """Overrides the global FSRS desired retention for this deck's reviews."""
+
+    @field_validator("title")
+    @classmethod
+    def _title_not_blank(cls, value: str) -> str:
+        return _not_blank(value)
+
+
+class QuestionBase(StrictModel):
+    """Fields every question kind shares."""
+
+    id: Slug | None = None
+    """Stable identity; keeps review history when the text is edited or moved."""
+    explanation: str = ""
+    tags: list[Text] = Field(default_factory=list)
+    points: Annotated[float, Field(gt=0)] = 1
+
+
+class PromptedQuestion(QuestionBase):
+    """A question with a prompt shown to the learner."""
+
+    prompt: Text
+
+    @field_validator("prompt")
+    @classmethod
+    def _prompt_not_blank(cls, value: str) -> str:
+        return _not_blank(value)
+
+
+class TypedAnswerOptions(StrictModel):
+    """Per-question overrides of how a typed answer is compared."""
+
+    exact: bool = False
+    """Turn typo tolerance off: only a normalised exact match is right."""
+    typo_threshold: Annotated[float, Field(ge=0, le=100)] | None = None
+    fold_accents: bool | None = None
+
+
+class Flashcard(PromptedQuestion):
+    """Front and back; the learner reveals the back and grades themself."""
+
+    kind: Literal["flashcard"]
+    answer: Text
+    reverse: bool = False
+    """Also make the back-to-front card (a second card with its own identity)."""
+
+
+class ShortAnswer(PromptedQuestion, TypedAnswerOptions):
+    """A typed answer, compared after normalisation and with typo tolerance."""
+
+    kind: Literal["short"]
+    answer: Text
+    accept: list[Text] = Field(default_factory=list)
+    """Other answers that count as right."""
+
+
+def _duplicates(values: list[str]) -> list[str]:
+    seen: set[str] = set()
+    return [v for v in values if v in seen or seen.add(v)]  # type: ignore[func-returns-value]
+
+
+class _WithChoices(PromptedQuestion):
+    choices: list[Text] = Field(min_length=2)
+    shuffle: bool | None = None
+    """Overrides the deck's `shuffle` for the order of the choices."""
+
+    @field_validator("choices")
+    @classmethod
+    def _choices_unique(cls, value: list[str]) -> list[str]:
+        if dup := _duplicates(value):
+            raise ValueError(f"duplicate choice {dup[0]!r}")
+        return value
+
+
+class SingleChoice(_WithChoices):
+    """Pick the one correct choice."""
+
+    kind: Literal["choice"]
+    answer: Text
+    """The text of the correct choice, exactly as written in `choices`."""
+
+    @model_validator(mode="after")
+    def _answer_in_choices(self) -> SingleChoice:
+        if self.answer not in self.choices:
+            raise ValueError(f"answer {self.answer!r} is not one of the choices")
+        return self
+
+
+class MultipleChoice(_WithChoices):
+    """Pick every correct choice; partial credit (see docs/deck-format.md)."""
+
+    kind: Literal["multi"]
+    answers: list[Text] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _answers_in_choices(self) -> MultipleChoice:
+        missing = [a for a in self.answers if a not in self.choices]
+        if missing:
+            raise ValueError(f"answer {missing[0]!r} is not one of the choices")
+        if dup := _duplicates(self.answers):
+            raise ValueError(f"answer {dup[0]!r} is listed twice")
+        return self
+
+
+class TrueFalse(PromptedQuestion):
+    """A statement the learner marks true or false."""
+
+    kind: Literal["truefalse"]
+    answer: bool
+
+
+class Numeric(PromptedQuestion):
+    """A number, right within an absolute tolerance, with an optional unit."""
+
+    kind: Literal["numeric"]
+    answer: float | int
+    tolerance: Annotated[float, Field(ge=0)] | Annotated[int, Field(ge=0)] = 0
+    unit: str | None = None
+
+
+class ClozeBlank(StrictModel):
+    """One `{{answer|hint}}` gap of a cloze text."""
+
+    answer: str
+    hint: str | None
+
+
+def parse_blanks(text: str) -> list[ClozeBlank]:
+    """The blanks of a cloze text in order; the shared reading of `{{answer|hint}}`."""
+    blanks = []
+    for match in CLOZE_BLANK.finditer(text):
+        answer, _, hint = match.group(1).partition("|")
+        blanks.append(ClozeBlank(answer=answer.strip(), hint=hint.strip() or None))
+    return blanks
+
+
+class Cloze(QuestionBase, TypedAnswerOptions):
+    """A text with `{{blanks}}`; each blank is its own review card."""
+
+    kind: Literal["cloze"]
+    text: Text
+    prompt: str = ""
+    """Optional instruction shown above the text."""
+
+    @field_validator("text")
+    @classmethod
+    def _has_blanks(cls, value: str) -> str:
+        blanks = parse_blanks(value)
+        if not blanks:
+            raise ValueError("a cloze text needs at least one {{blank}}")
+        if any(not b.answer for b in blanks):
+            raise ValueError("a cloze blank must not be empty: write {{answer}} or {{answer|hint}}")
+        return value
+
+    @property
+    def blanks(self) -> list[ClozeBlank]:
+        return parse_blanks(self.text)
+
+
+class Order(PromptedQuestion):
+    """Items listed in the correct order; shown shuffled."""
+
+    kind: Literal["order"]
+    items: list[Text] = Field(min_length=2)
+
+    @field_validator("items")
+    @classmethod
+    def _items_unique(cls, value: list[str]) -> list[str]:
+        if dup := _duplicates(value):
+            raise ValueError(f"duplicate item {dup[0]!r}")
+        return value
+
+
+Pair = Annotated[list[Text], Field(min_length=2, max_length=2)]
+"""A `[left, right]` array; TOML has no tuples, so a two-item list."""
+
+
+class Match(PromptedQuestion):
+    """Pairs `[left, right]`; the right sides are shuffled and matched back."""
+
+    kind: Literal["match"]
+    pairs: list[Pair] = Field(min_length=2)
+
+    @field_validator("pairs")
+    @classmethod
+    def _sides_unique(cls, value: list[list[str]]) -> list[list[str]]:
+        for side, name in ((0, "left"), (1, "right")):
+            if dup := _duplicates([pair[side] for pair in value]):
+                raise ValueError(f"duplicate {name} side {dup[0]!r}")
+        return value
+
+
+Question = Annotated[
+    Union[  # noqa: UP007 - a Union reads better than a nine-way `|` here
+        Flashcard,
+        ShortAnswer,
+        SingleChoice,
+        MultipleChoice,
+        TrueFalse,
+        Numeric,
+        Cloze,
+        Order,
+        Match,
+    ],
+    Field(discriminator="kind"),
+]
+
+
+class Deck(StrictModel):
+    """A whole deck file: the `[deck]` table and its `[[questions]]`."""
+
+    deck: DeckMeta
+    questions: list[Question] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _ids_unique(self) -> Deck:
+        ids = [q.id for q in self.questions if q.id is not None]
+        if dup := _duplicates(ids):
+            raise ValueError(f"duplicate question id {dup[0]!r}")
+        return self
+
+    @property
+    def meta(self) -> DeckMeta:
+        return self.deck

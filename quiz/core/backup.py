@@ -1,0 +1,179 @@
+"""Backups of the study database: naming, writing, listing, pruning and verifying copies.
+
+A backup is a complete SQLite database written with SQLite's online backup API
+(`sqlite3.Connection.backup`), so it is consistent even while another `quiz`
+process is writing. Backups live in `backups/` beside the database
+(`quiz.paths.backups_dir`) and are named `quiz-YYYYmmdd-HHMMSS-<reason>.sqlite3`
+in the time zone of the `now` the caller passes (the learner's local time), so
+names sort by age and say why they were taken.
+
+Retention, per reason (see `KEEP`): the 7 newest `daily` backups (one per local
+day when studying starts), and the 10 newest of every other reason (`manual`,
+`pre-migrate`, `pre-restore`, `pre-import`, ...). A backup is written under a
+temporary name and renamed when complete, so a crash never leaves a half-written
+file that looks like a backup.
+
+This module knows nothing of the schema; `quiz.core.storage` builds on it.
+`StoreError` is defined here, at the lowest layer that raises it, and re-exported
+by `quiz.core.storage`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from quiz.paths import backups_dir
+
+KEEP: dict[str, int] = {"daily": 7}
+"""How many backups of each reason survive pruning; reasons not named here keep `KEEP_OTHER`."""
+KEEP_OTHER = 10
+
+_NAME = re.compile(r"^quiz-(\d{8})-(\d{6})(?:-(\d+))?-([a-z0-9][a-z0-9-]*)\.sqlite3$")
+_REASON = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+class StoreError(Exception):
+    """A problem with the study database the user can act on; the message says how."""
+
+
+@dataclass(frozen=True, slots=True)
+class BackupInfo:
+    """One backup file, with the time and reason read back from its name."""
+
+    path: Path
+    taken: str
+    """`YYYYmmdd-HHMMSS` (plus `-N` when several were taken in one second): sorts by age."""
+    reason: str
+
+    @property
+    def day(self) -> str:
+        """The `YYYYmmdd` day the backup was taken on."""
+        return self.taken[:8]
+
+
+def list_backups(database: Path) -> list[BackupInfo]:
+    """The backups of `database`, oldest first; files with other names are ignored."""
+    folder = backups_dir(database)
+    if not folder.is_dir():
+        return []
+    found = []
+    for entry in folder.iterdir():
+        match = _NAME.match(entry.name)
+        if match and entry.is_file():
+            day, clock, serial, reason = match.groups()
+            taken = f"{day}-{clock}" + (f"-{int(serial):04d}" if serial else "")
+            found.append(BackupInfo(entry, taken, reason))
+    return sorted(found, key=lambda info: info.taken)
+
+
+def newest_backup(database: Path) -> Path | None:
+    """The most recent backup of `database`, named in the message about a damaged file."""
+    backups = list_backups(database)
+    return backups[-1].path if backups else None
+
+
+def _target(database: Path, reason: str, now: datetime) -> Path:
+    if not _REASON.match(reason):
+        raise ValueError(f"backup reason must be a lowercase slug, not {reason!r}")
+    folder = backups_dir(database)
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = now.strftime("%Y%m%d-%H%M%S")
+    candidate = folder / f"quiz-{stamp}-{reason}.sqlite3"
+    serial = 1
+    while candidate.exists():
+        serial += 1
+        candidate = folder / f"quiz-{stamp}-{serial}-{reason}.sqlite3"
+    return candidate
+
+
+def _fsync(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def write_backup(source: sqlite3.Connection, database: Path, reason: str, now: datetime) -> Path:
+    """Copy the database behind `source` into a new backup file and prune old ones.
+
+    `now` must be timezone-aware; its own zone names the file, so pass local time.
+    Returns the path written.
+    """
+    if now.tzinfo is None:
+        raise ValueError("backup time must be timezone-aware")
+    target = _target(database, reason, now)
+    partial = target.with_name(target.name + ".partial")
+    partial.unlink(missing_ok=True)
+    destination = sqlite3.connect(partial)
+    try:
+        source.backup(destination)
+        # A self-contained single file: no -wal sidecar to lose when it is copied around.
+        destination.execute("PRAGMA journal_mode=DELETE")
+    finally:
+        destination.close()
+    _fsync(partial)
+    os.replace(partial, target)
+    with contextlib.suppress(OSError):  # directory fsync is not possible on every platform
+        _fsync(target.parent)
+    prune_backups(database)
+    return target
+
+
+def prune_backups(database: Path) -> list[Path]:
+    """Delete the oldest backups beyond each reason's quota; returns what was deleted."""
+    by_reason: dict[str, list[BackupInfo]] = {}
+    for info in list_backups(database):
+        by_reason.setdefault(info.reason, []).append(info)
+    deleted = []
+    for reason, infos in by_reason.items():
+        keep = KEEP.get(reason, KEEP_OTHER)
+        for info in infos[: max(0, len(infos) - keep)]:
+            info.path.unlink(missing_ok=True)
+            deleted.append(info.path)
+    return deleted
+
+
+def has_daily_backup(database: Path, now: datetime) -> bool:
+    """Whether a `daily` backup was already taken on `now`'s calendar day (in `now`'s zone)."""
+    today = now.strftime("%Y%m%d")
+    return any(info.reason == "daily" and info.day == today for info in list_backups(database))
+
+
+def verify_backup(path: Path, *, max_schema: int) -> int:
+    """Check that `path` is a healthy quiz database this version can read; returns its schema.
+
+    Opens the file read-only, runs `PRAGMA integrity_check` and compares its
+    `user_version` with `max_schema`. Raises `StoreError` saying what is wrong.
+    """
+    if not path.is_file():
+        raise StoreError(f"{path}: no such backup file")
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            rows = connection.execute("PRAGMA integrity_check").fetchall()
+            version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+            tables = {
+                row[0]
+                for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as error:
+        raise StoreError(f"{path} is not a usable backup ({error})") from error
+    if [tuple(row) for row in rows] != [("ok",)]:
+        raise StoreError(f"{path} is damaged: {rows[0][0]}")
+    if version > max_schema:
+        raise StoreError(
+            f"{path} was made by a newer quiz (schema {version}); "
+            f"this quiz knows up to {max_schema}"
+        )
+    if version == 0 or "cards" not in tables:
+        raise StoreError(f"{path} is not a quiz study database")
+    return version

@@ -48,3 +48,8 @@ def main(ctx: click.Context, db: Path | None) -> None:
     ctx.obj["db"] = db
     if ctx.invoked_subcommand is None and "open" in main.commands:
         ctx.invoke(main.commands["open"])
+
+
+from quiz.commands.authoring import new  # noqa: E402  (helper C: quiz new)
+
+main.add_command(new)

@@ -1,0 +1,1 @@
+"""Files that `quiz` writes for its users, such as the starter deck of `quiz new` (package data)."""

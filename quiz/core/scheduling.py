@@ -6,9 +6,10 @@ module only adapts it to the rest of quiz:
 - `Grade` is the learner's answer (Again/Hard/Good/Easy), `grade_for` turns an
   auto-checked answer into one (wrong -> Again, right -> Good unless the learner
   picked Hard or Easy).
-- `CardState` is the immutable scheduling state of one card, shaped like a row
-  of the store's `cards` table; a card never reviewed is in `Phase.NEW`, which
-  fsrs itself does not distinguish from the first learning step.
+- `CardState` and `Phase` are the store's (`quiz.core.storage`): the immutable
+  scheduling state of one card, field for field an `fsrs.Card` plus `reps` and
+  `lapses`. A card never reviewed is `Phase.NEW`, which fsrs itself does not
+  distinguish from its first learning step.
 - `Scheduler.review` returns a new state and a `Review` record (state before and
   after) and never mutates; `Scheduler.preview` gives the interval each grade
   would give, for the answer buttons.
@@ -23,12 +24,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from enum import Enum, IntEnum
+from enum import IntEnum
 
 import fsrs
 
 from quiz.config import Settings
 from quiz.core.models import DeckMeta
+from quiz.core.storage import CardState, Phase
 
 
 class Grade(IntEnum):
@@ -43,41 +45,6 @@ class Grade(IntEnum):
     def rating(self) -> fsrs.Rating:
         """The fsrs rating with the same meaning."""
         return fsrs.Rating(int(self))
-
-
-class Phase(str, Enum):
-    """Where a card is in its life; stored as text in the `cards` table."""
-
-    NEW = "new"
-    LEARNING = "learning"
-    REVIEW = "review"
-    RELEARNING = "relearning"
-
-
-_PHASE_OF_STATE = {
-    fsrs.State.Learning: Phase.LEARNING,
-    fsrs.State.Review: Phase.REVIEW,
-    fsrs.State.Relearning: Phase.RELEARNING,
-}
-_STATE_OF_PHASE = {phase: state for state, phase in _PHASE_OF_STATE.items()}
-
-
-@dataclass(frozen=True, slots=True)
-class CardState:
-    """The scheduling state of one card, as stored; `NEW_CARD` before its first review.
-
-    `due` is None only for new cards: they are ordered by deck position, not time.
-    `reps` and `lapses` count reviews and forgettings (Again on a review card).
-    """
-
-    phase: Phase = Phase.NEW
-    step: int | None = None
-    stability: float | None = None
-    difficulty: float | None = None
-    due: datetime | None = None
-    last_review: datetime | None = None
-    reps: int = 0
-    lapses: int = 0
 
 
 NEW_CARD = CardState()
@@ -103,11 +70,11 @@ def utc(moment: datetime) -> datetime:
 
 def to_fsrs(state: CardState, now: datetime) -> fsrs.Card:
     """The fsrs card for a state; a new card is fsrs's learning step 0 due `now`."""
-    if state.phase is Phase.NEW:
+    if state.state is Phase.NEW:
         return fsrs.Card(card_id=0, state=fsrs.State.Learning, step=0, due=utc(now))
     return fsrs.Card(
         card_id=0,
-        state=_STATE_OF_PHASE[state.phase],
+        state=fsrs.State(int(state.state)),
         step=state.step,
         stability=state.stability,
         difficulty=state.difficulty,
@@ -118,9 +85,9 @@ def to_fsrs(state: CardState, now: datetime) -> fsrs.Card:
 
 def from_fsrs(card: fsrs.Card, before: CardState, grade: Grade) -> CardState:
     """The state after fsrs reviewed `before` with `grade`; counts reps and lapses."""
-    lapsed = before.phase is Phase.REVIEW and grade is Grade.Again
+    lapsed = before.state is Phase.REVIEW and grade is Grade.Again
     return CardState(
-        phase=_PHASE_OF_STATE[card.state],
+        state=Phase(int(card.state)),
         step=card.step,
         stability=card.stability,
         difficulty=card.difficulty,
@@ -214,7 +181,7 @@ class Scheduler:
 
     def retrievability(self, state: CardState, now: datetime) -> float:
         """The predicted chance of recalling the card now; 0 for a new card."""
-        if state.phase is Phase.NEW:
+        if state.state is Phase.NEW:
             return 0.0
         return float(self._fsrs.get_card_retrievability(to_fsrs(state, now), utc(now)))
 

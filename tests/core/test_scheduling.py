@@ -12,15 +12,8 @@ from hypothesis import strategies as st
 
 from quiz.config import ConfigError, Settings, config_path
 from quiz.core.models import DeckMeta
-from quiz.core.scheduling import (
-    NEW_CARD,
-    CardState,
-    Grade,
-    Phase,
-    Scheduler,
-    format_interval,
-    grade_for,
-)
+from quiz.core.scheduling import NEW_CARD, Grade, Scheduler, format_interval, grade_for
+from quiz.core.storage import CardState, Phase
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 MIN = timedelta(minutes=1)
@@ -71,7 +64,7 @@ def test_phases_reps_and_lapses() -> None:
         state, review = scheduler.review(state, grade, now)
         assert review.after == state and review.grade is grade and review.reviewed_at == now
         assert state.due is not None
-        phases.append(state.phase)
+        phases.append(state.state)
         now = state.due
     assert phases == [Phase.LEARNING, Phase.REVIEW, Phase.RELEARNING, Phase.REVIEW]
     assert (state.reps, state.lapses) == (4, 1)
@@ -79,12 +72,12 @@ def test_phases_reps_and_lapses() -> None:
 
 def test_again_while_learning_is_not_a_lapse() -> None:
     state, _ = steady().review(NEW_CARD, Grade.Again, T0)
-    assert state.lapses == 0 and state.phase is Phase.LEARNING
+    assert state.lapses == 0 and state.state is Phase.LEARNING
 
 
 def test_review_leaves_the_input_state_alone() -> None:
     before = CardState(
-        phase=Phase.REVIEW, stability=5.0, difficulty=5.0, due=T0, last_review=T0 - 5 * DAY
+        state=Phase.REVIEW, stability=5.0, difficulty=5.0, due=T0, last_review=T0 - 5 * DAY
     )
     after, review = steady().review(before, Grade.Good, T0)
     assert review.before is before and before.due == T0 and after != before
@@ -131,7 +124,7 @@ def test_preview_matches_the_unfuzzed_answer_for_every_grade() -> None:
 def test_preview_is_stable_with_fuzz_and_the_answer_stays_near_it() -> None:
     fuzzy = Scheduler(fuzz=True)
     state = CardState(
-        phase=Phase.REVIEW, stability=40.0, difficulty=5.0, due=T0, last_review=T0 - 40 * DAY
+        state=Phase.REVIEW, stability=40.0, difficulty=5.0, due=T0, last_review=T0 - 40 * DAY
     )
     first = fuzzy.preview(state, T0)
     assert all(fuzzy.preview(state, T0) == first for _ in range(20))

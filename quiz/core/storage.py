@@ -686,6 +686,22 @@ class Store:
         rows = self._rows(sql, params)
         return rows[0] if rows else None
 
+    def read(self, sql: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+        """Run one read-only query (a SELECT or WITH) and return its rows.
+
+        For aggregates that live beside their only user (`quiz.core.stats`,
+        `quiz.core.study`) instead of growing this API by one method per report.
+        Anything that writes is refused: writes go through the typed methods.
+        """
+        if sql.lstrip().split(None, 1)[0].upper() not in ("SELECT", "WITH"):
+            raise ValueError("Store.read runs SELECT or WITH queries only")
+        with self._lock:
+            self._db.execute("PRAGMA query_only = ON")
+            try:
+                return [tuple(row) for row in self._rows(sql, params)]
+            finally:
+                self._db.execute("PRAGMA query_only = OFF")
+
     # -- backups --
 
     def backup_now(self, reason: str = "manual", *, now: datetime) -> Path:

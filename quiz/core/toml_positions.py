@@ -1,0 +1,252 @@
+"""Source positions for a TOML document: where each key and value was written.
+
+`tomli` returns plain data without positions, which is what the fast path wants.
+When a deck fails validation, the loader needs to turn pydantic's error location
+(`questions.3.answer`) back into a line and column of the file; this module scans
+the text once and records, for every path of the document, the offset of its key
+(or table header) and of its value.
+
+The scanner only ever runs on text that `tomli` has already accepted, so it can
+stay small: it skips over values without checking them, and a construct it does
+not understand ends the scan with the positions found so far (the caller then
+falls back to the nearest known ancestor).
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import re
+from collections.abc import Hashable
+from dataclasses import dataclass
+
+import tomli
+
+TomlPath = tuple[Hashable, ...]
+"""A path into the parsed document: table keys (str) and array indexes (int)."""
+
+_BLANK = re.compile(r"[ \t]*")
+_BLANK_LINES = re.compile(r"(?:[ \t\r\n]+|#[^\n]*)*")
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_BASIC_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+_LITERAL_STRING = re.compile(r"'[^'\n]*'")
+_ML_BASIC_STOP = re.compile(r'\\.|"""', re.DOTALL)
+_SCALAR = re.compile(r"[^,\]}#\r\n]*")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Offsets of a path's key (or table header) and of its value, in characters."""
+
+    key: int
+    value: int
+
+
+class _ScanError(Exception):
+    """The scanner met text it does not understand; positions found so far stand."""
+
+
+class SourceMap:
+    """Where each path of a TOML document was written; built by `index_toml`."""
+
+    def __init__(self, text: str, spans: dict[TomlPath, Span]) -> None:
+        self.spans = spans
+        self._line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def line_col(self, offset: int) -> tuple[int, int]:
+        """1-based line and column (in characters) of an offset, as editors count them."""
+        line = bisect.bisect_right(self._line_starts, offset) - 1
+        return line + 1, offset - self._line_starts[line] + 1
+
+    def key(self, path: TomlPath) -> tuple[int, int] | None:
+        """Position of the key (or `[table]` / `[[array]]` header) of `path`."""
+        span = self.spans.get(path)
+        return None if span is None else self.line_col(span.key)
+
+    def value(self, path: TomlPath) -> tuple[int, int] | None:
+        """Position of the first character of the value at `path`."""
+        span = self.spans.get(path)
+        return None if span is None else self.line_col(span.value)
+
+
+def index_toml(text: str) -> SourceMap:
+    """Scan TOML text that `tomli` accepted and record the position of every path."""
+    scanner = _Scanner(text)
+    # On a construct we cannot follow, keep the positions found before it.
+    with contextlib.suppress(_ScanError, IndexError, RecursionError, tomli.TOMLDecodeError):
+        scanner.scan()
+    return SourceMap(text, scanner.spans)
+
+
+class _Scanner:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.spans: dict[TomlPath, Span] = {}
+        self.array_tables: dict[TomlPath, int] = {}
+        """How many `[[...]]` elements each array of tables has so far."""
+
+    def scan(self) -> None:
+        text, pos = self.text, 0
+        table: TomlPath = ()
+        while True:
+            pos = _skip(_BLANK_LINES, text, pos)
+            if pos >= len(text):
+                return
+            if text.startswith("[[", pos):
+                table, pos = self._array_table_header(pos)
+            elif text[pos] == "[":
+                table, pos = self._table_header(pos)
+            else:
+                pos = self._key_value(pos, table)
+
+    def _array_table_header(self, start: int) -> tuple[TomlPath, int]:
+        keys, pos = self._key(start + 2)
+        pos = self._expect(pos, "]]")
+        parent = self._resolve(keys[:-1])
+        array = (*parent, keys[-1][0])
+        self.spans.setdefault(array, Span(start, start))
+        index = self.array_tables.get(array, 0)
+        self.array_tables[array] = index + 1
+        element = (*array, index)
+        self.spans[element] = Span(start, start)
+        return element, pos
+
+    def _table_header(self, start: int) -> tuple[TomlPath, int]:
+        keys, pos = self._key(start + 1)
+        pos = self._expect(pos, "]")
+        table = self._resolve(keys)
+        self.spans[table] = Span(start, start)
+        return table, pos
+
+    def _resolve(self, keys: list[tuple[str, int]]) -> TomlPath:
+        """The concrete path of header keys: an array of tables means its latest element."""
+        path: TomlPath = ()
+        for name, offset in keys:
+            path = (*path, name)
+            self.spans.setdefault(path, Span(offset, offset))
+            if path in self.array_tables:
+                path = (*path, self.array_tables[path] - 1)
+        return path
+
+    def _key_value(self, pos: int, table: TomlPath) -> int:
+        keys, pos = self._key(pos)
+        path = table
+        for name, offset in keys[:-1]:
+            path = (*path, name)
+            self.spans.setdefault(path, Span(offset, offset))
+        path = (*path, keys[-1][0])
+        pos = self._expect(pos, "=")
+        pos = _skip(_BLANK, self.text, pos)
+        self.spans[path] = Span(keys[-1][1], pos)
+        return self._value(pos, path)
+
+    def _key(self, pos: int) -> tuple[list[tuple[str, int]], int]:
+        """A dotted key: each part's decoded name and offset."""
+        text, keys = self.text, []
+        while True:
+            pos = _skip(_BLANK, text, pos)
+            char = text[pos]
+            if char == '"':
+                match = _BASIC_STRING.match(text, pos)
+                if match is None:
+                    raise _ScanError(pos)
+                name = tomli.loads(f"k = {match.group()}")["k"]
+            elif char == "'":
+                match = _LITERAL_STRING.match(text, pos)
+                if match is None:
+                    raise _ScanError(pos)
+                name = match.group()[1:-1]
+            else:
+                match = _BARE_KEY.match(text, pos)
+                if match is None:
+                    raise _ScanError(pos)
+                name = match.group()
+            keys.append((name, pos))
+            pos = _skip(_BLANK, text, match.end())
+            if not text.startswith(".", pos):
+                return keys, pos
+            pos += 1
+
+    def _expect(self, pos: int, token: str) -> int:
+        pos = _skip(_BLANK, self.text, pos)
+        if not self.text.startswith(token, pos):
+            raise _ScanError(pos)
+        return pos + len(token)
+
+    def _value(self, pos: int, path: TomlPath) -> int:
+        """Skip the value starting at `pos`, recording array elements and inline keys."""
+        text = self.text
+        if text.startswith('"""', pos):
+            return self._multiline_basic(pos + 3)
+        if text.startswith("'''", pos):
+            end = text.find("'''", pos + 3)
+            if end < 0:
+                raise _ScanError(pos)
+            return _closing_quotes(text, end + 3, "'")
+        char = text[pos]
+        if char in "\"'":
+            pattern = _BASIC_STRING if char == '"' else _LITERAL_STRING
+            match = pattern.match(text, pos)
+            if match is None:
+                raise _ScanError(pos)
+            return match.end()
+        if char == "[":
+            return self._array(pos + 1, path)
+        if char == "{":
+            return self._inline_table(pos + 1, path)
+        end = _skip(_SCALAR, text, pos)
+        if end == pos:
+            raise _ScanError(pos)
+        return end
+
+    def _multiline_basic(self, pos: int) -> int:
+        while True:
+            match = _ML_BASIC_STOP.search(self.text, pos)
+            if match is None:
+                raise _ScanError(pos)
+            if match.group() == '"""':
+                return _closing_quotes(self.text, match.end(), '"')
+            pos = match.end()
+
+    def _array(self, pos: int, path: TomlPath) -> int:
+        text, index = self.text, 0
+        while True:
+            pos = _skip(_BLANK_LINES, text, pos)
+            if text[pos] == "]":
+                return pos + 1
+            element = (*path, index)
+            self.spans[element] = Span(pos, pos)
+            pos = self._value(pos, element)
+            index += 1
+            pos = _skip(_BLANK_LINES, text, pos)
+            if text[pos] == ",":
+                pos += 1
+            elif text[pos] != "]":
+                raise _ScanError(pos)
+
+    def _inline_table(self, pos: int, path: TomlPath) -> int:
+        text = self.text
+        while True:
+            pos = _skip(_BLANK_LINES, text, pos)
+            if text[pos] == "}":
+                return pos + 1
+            pos = self._key_value(pos, path)
+            pos = _skip(_BLANK_LINES, text, pos)
+            if text[pos] == ",":
+                pos += 1
+            elif text[pos] != "}":
+                raise _ScanError(pos)
+
+
+def _skip(pattern: re.Pattern[str], text: str, pos: int) -> int:
+    """The offset after what `pattern` matches at `pos` (patterns here may match nothing)."""
+    match = pattern.match(text, pos)
+    return pos if match is None else match.end()
+
+
+def _closing_quotes(text: str, pos: int, quote: str) -> int:
+    """A multi-line string may end with up to two quotes right before its delimiter."""
+    for _ in range(2):
+        if text.startswith(quote, pos):
+            pos += 1
+    return pos

@@ -53,3 +53,8 @@ def main(ctx: click.Context, db: Path | None) -> None:
 from quiz.commands.authoring import new  # noqa: E402  (helper C: quiz new)
 
 main.add_command(new)
+
+from quiz.commands.deck import check, schema  # noqa: E402  (helper A: linter and JSON Schema)
+
+main.add_command(check)
+main.add_command(schema)

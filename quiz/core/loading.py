@@ -217,7 +217,6 @@ _TOML_HINTS = {
     'or use """triple quotes""" for text on several lines',
     "Unterminated string": 'a string is never closed: check for a missing "',
     "Invalid value": 'not a TOML value: text needs quotes, e.g. kind = "short"',
-    "Cannot overwrite a value": "a key is set twice",
 }
 
 
@@ -233,6 +232,8 @@ def _parse_toml(text: str, name: str) -> dict[str, Any]:
             message = match["msg"]
         else:
             line, col, message = int(match["line"]), int(match["col"]), match["msg"]
+        if message == "Cannot overwrite a value":
+            line, col, message = _repeated_key(text, line)
         message = _TOML_HINTS.get(message, message)
         raise DeckError(
             [_file_error(name, f"TOML syntax: {sanitize(message)}", line, col)]
@@ -244,6 +245,22 @@ def _parse_toml(text: str, name: str) -> dict[str, Any]:
     except Exception as error:  # untrusted input: any parser failure is a bad deck
         message = f"TOML syntax: {sanitize(str(error)) or type(error).__name__}"
         raise DeckError([_file_error(name, message)]) from None
+
+
+def _repeated_key(text: str, line: int) -> tuple[int, int, str]:
+    """Point at a key set twice (tomli reports the end of its value) and say where it was first.
+
+    Two questions pasted without a `[[questions]]` line between them is the usual cause.
+    """
+    source = index_toml(text)
+    for path, offset, earlier in source.repeated:
+        here = source.line_col(offset)
+        if here[0] == line:
+            message = f"{_q(path[-1])} is already set on line {source.line_col(earlier)[0]}"
+            if path[0] == "questions":
+                message += "; does a new question need its own [[questions]] line?"
+            return *here, message
+    return line, 1, "a key is set twice"
 
 
 def _end_position(text: str) -> tuple[int, int]:
@@ -326,7 +343,7 @@ def _error_diagnostic(
     elif kind == "union_tag_not_found":
         message, at_key = f"question has no 'kind'; add kind = one of {_KINDS_TEXT}", True
     else:
-        message = _value_message(kind, value, ctx, path, error["msg"])
+        message = _value_message(kind, value, ctx, path, data, error["msg"])
     position = _position(source, path, at_key=at_key)
     return Diagnostic(name, *position, "error", message)
 
@@ -420,7 +437,7 @@ _EXPECTED = {
 
 
 def _value_message(
-    kind: str, value: Any, ctx: dict[str, Any], path: TomlPath, fallback: str
+    kind: str, value: Any, ctx: dict[str, Any], path: TomlPath, data: dict[str, Any], fallback: str
 ) -> str:
     field_name = _field_name(path)
     if kind in _EXPECTED:
@@ -438,7 +455,7 @@ def _value_message(
     if kind == "string_pattern_mismatch":
         return _bad_id_message(value)
     if kind in ("too_short", "too_long"):
-        return _length_message(kind, path, ctx)
+        return _length_message(kind, path, ctx, data)
     if kind in _BOUNDS:
         word, key = _BOUNDS[kind]
         return f"{field_name} must be {word} {ctx.get(key, 0):g}, got {_show(value)}"
@@ -492,7 +509,7 @@ def _bad_id_message(value: Any) -> str:
     )
 
 
-def _length_message(kind: str, path: TomlPath, ctx: dict[str, Any]) -> str:
+def _length_message(kind: str, path: TomlPath, ctx: dict[str, Any], data: dict[str, Any]) -> str:
     actual = ctx.get("actual_length", 0)
     if len(path) >= 2 and path[-2] == "pairs":
         return f"a pair has exactly two items, [left, right]; this one has {actual}"
@@ -504,6 +521,9 @@ def _length_message(kind: str, path: TomlPath, ctx: dict[str, Any]) -> str:
         return "the deck has no questions: add a [[questions]] table"
     if key == "answers":
         return "a 'multi' question needs at least one correct answer in 'answers'"
+    if key in ("choices", "items", "pairs") and len(path) == 3:
+        question = _q(_question_kind(path, data) or "?")
+        return f"a {question} question needs at least {least} {key}, got {actual}"
     return f"{_field_name(path)} needs at least {least} items, got {actual}"
 
 

@@ -49,8 +49,15 @@ class _ScanError(Exception):
 class SourceMap:
     """Where each path of a TOML document was written; built by `index_toml`."""
 
-    def __init__(self, text: str, spans: dict[TomlPath, Span]) -> None:
+    def __init__(
+        self,
+        text: str,
+        spans: dict[TomlPath, Span],
+        repeated: list[tuple[TomlPath, int, int]],
+    ) -> None:
         self.spans = spans
+        self.repeated = repeated
+        """(path, offset, earlier offset) of keys set twice; tomli points past the value."""
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
 
     def line_col(self, offset: int) -> tuple[int, int]:
@@ -75,7 +82,7 @@ def index_toml(text: str) -> SourceMap:
     # On a construct we cannot follow, keep the positions found before it.
     with contextlib.suppress(_ScanError, IndexError, RecursionError, tomli.TOMLDecodeError):
         scanner.scan()
-    return SourceMap(text, scanner.spans)
+    return SourceMap(text, scanner.spans, scanner.repeated)
 
 
 class _Scanner:
@@ -84,6 +91,8 @@ class _Scanner:
         self.spans: dict[TomlPath, Span] = {}
         self.array_tables: dict[TomlPath, int] = {}
         """How many `[[...]]` elements each array of tables has so far."""
+        self.assigned: dict[TomlPath, int] = {}
+        self.repeated: list[tuple[TomlPath, int, int]] = []
 
     def scan(self) -> None:
         text, pos = self.text, 0
@@ -138,6 +147,9 @@ class _Scanner:
         pos = self._expect(pos, "=")
         pos = _skip(_BLANK, self.text, pos)
         self.spans[path] = Span(keys[-1][1], pos)
+        if path in self.assigned:
+            self.repeated.append((path, keys[-1][1], self.assigned[path]))
+        self.assigned.setdefault(path, keys[-1][1])
         return self._value(pos, path)
 
     def _key(self, pos: int) -> tuple[list[tuple[str, int]], int]:

@@ -1,0 +1,124 @@
+"""`quiz check` (the teachers' linter, made for a deck repo's CI) and `quiz schema`.
+
+Both stay light: no Textual, no study store, so `quiz check` starts fast in CI.
+Every line printed comes from deck files, which are untrusted: diagnostics are
+sanitized (no escape sequences reach the terminal) and printed as plain text.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from quiz.core.loading import Diagnostic, find_deck_files, lint_deck
+from quiz.core.models import Deck
+from quiz.core.text import sanitize
+
+SCHEMA_URL = "https://json-schema.org/draft/2020-12/schema"
+
+
+@click.command("check")
+@click.argument(
+    "paths",
+    nargs=-1,
+    required=True,
+    type=click.Path(exists=True, path_type=Path),
+)
+@click.option("--strict", is_flag=True, help="Warnings fail the check too.")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="json: an object with `files` (file, ok, errors, warnings) and `diagnostics` "
+    "(file, line, column, severity, message).",
+)
+def check(paths: tuple[Path, ...], strict: bool, output_format: str) -> None:
+    """Check deck files (or folders of them) and report every problem as FILE:LINE:COL.
+
+    Exit status: 0 when every deck is valid, 1 when any has an error (or a warning,
+    with --strict), 2 on a usage error.
+    """
+    files = find_deck_files(paths)
+    if not files:
+        shown = ", ".join(sanitize(str(p)) for p in paths)
+        raise click.UsageError(f"no deck files (*.toml) found in {shown}")
+    diagnostics: list[Diagnostic] = []
+    summaries: list[dict[str, Any]] = []
+    for file in files:
+        result = lint_deck(file)
+        diagnostics.extend(result.diagnostics)
+        failed = bool(result.errors) or (strict and bool(result.warnings))
+        summaries.append(
+            {
+                "file": str(file),
+                "ok": not failed,
+                "errors": len(result.errors),
+                "warnings": len(result.warnings),
+            }
+        )
+    if output_format == "json":
+        report = {"files": summaries, "diagnostics": [d.to_json() for d in diagnostics]}
+        click.echo(json.dumps(report, indent=2))  # ASCII-only: escapes cannot reach a terminal
+    else:
+        for diagnostic in diagnostics:
+            click.echo(str(diagnostic))
+    errors = sum(s["errors"] for s in summaries)
+    warnings = sum(s["warnings"] for s in summaries)
+    failed_files = sum(not s["ok"] for s in summaries)
+    decks = f"{len(files)} deck{'s' if len(files) != 1 else ''}"
+    counts = f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
+    verdict = f"{failed_files} failed" if failed_files else "all valid"
+    click.echo(f"checked {decks}: {counts}; {verdict}", err=True)
+    if failed_files:
+        raise click.exceptions.Exit(1)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def deck_schema() -> dict[str, Any]:
+    """The JSON Schema of a deck file, for TOML language servers (taplo, Even Better TOML)."""
+    schema = _without_null(Deck.model_json_schema())
+    return {
+        "$schema": SCHEMA_URL,
+        "title": "quiz deck",
+        "description": "A deck file of the `quiz` app: a [deck] table and [[questions]]. "
+        "See docs/deck-format.md.",
+        **{k: v for k, v in schema.items() if k not in ("title", "description")},
+    }
+
+
+def _without_null(node: Any) -> Any:
+    """Drop the `null` branch of optional fields: TOML has no null, so editors must not offer it."""
+    if isinstance(node, list):
+        return [_without_null(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    node = {key: _without_null(value) for key, value in node.items()}
+    if "anyOf" in node:
+        branches = [b for b in node["anyOf"] if b != {"type": "null"}]
+        if len(branches) < len(node["anyOf"]):
+            if node.get("default", 0) is None:
+                del node["default"]
+            del node["anyOf"]
+            if len(branches) == 1:
+                node = {**branches[0], **node}
+            else:
+                node["anyOf"] = branches
+    return node
+
+
+@click.command("schema")
+def schema() -> None:
+    """Print the JSON Schema of deck files, for editor completion and validation.
+
+    Save it next to your decks (`quiz schema > deck.schema.json`) and put
+    `#:schema ./deck.schema.json` on the first line of a deck.
+    """
+    click.echo(json.dumps(deck_schema(), indent=2))

@@ -8,7 +8,9 @@ warnings that name the input line (when there is one) of what it could not.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 
 from quiz.core.models import Deck
 
@@ -42,3 +44,69 @@ class ExportResult:
 
     text: str
     warnings: list[ImportWarning] = field(default_factory=list)
+
+
+# fmt: off
+_BLOCK_TAGS = frozenset({
+    "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption",
+    "figure", "footer", "h1", "h2", "h3", "h4", "h5", "h6", "header", "hr", "li", "main", "nav",
+    "ol", "p", "pre", "section", "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+})
+# fmt: on
+"""Tags that start a new line when HTML is read as plain text."""
+_HIDDEN_TAGS = frozenset({"script", "style", "head", "title", "template"})
+_HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.lines: list[str] = [""]
+        self.hidden = 0
+        self.tags = 0
+        self.images = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags += 1
+        if tag in _HIDDEN_TAGS:
+            self.hidden += 1
+        elif tag == "img":
+            self.images += 1
+        if tag == "br" or (tag in _BLOCK_TAGS and self.lines[-1].strip()):
+            self.lines.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _HIDDEN_TAGS:
+            self.hidden = max(0, self.hidden - 1)
+        elif tag in _BLOCK_TAGS and tag != "br" and self.lines[-1].strip():
+            self.lines.append("")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_comment(self, data: str) -> None:
+        self.tags += 1
+
+    def handle_data(self, data: str) -> None:
+        if not self.hidden:
+            self.lines[-1] += _HTML_SPACE.sub(" ", data.replace("\xa0", " "))
+
+
+def html_to_text(html: str) -> tuple[str, list[str]]:
+    """Plain text of an HTML fragment, and what was lost on the way ([] when nothing was).
+
+    Paragraphs, list items and `<br>` become line breaks, runs of whitespace
+    collapse as a browser would show them, entities are decoded, and scripts,
+    styles and comments vanish. The second value names the losses for a warning
+    ("formatting", "2 images").
+    """
+    parser = _TextExtractor()
+    parser.feed(html)
+    parser.close()
+    text = "\n".join(line.strip(" ") for line in parser.lines).strip("\n")
+    lost: list[str] = []
+    if parser.tags > parser.images:
+        lost.append("formatting")
+    if parser.images:
+        lost.append(f"{parser.images} image{'s' if parser.images > 1 else ''}")
+    return text, lost

@@ -1,0 +1,825 @@
+"""Moodle GIFT question banks -> decks.
+
+The reading follows Moodle's own importer (`question/format/gift/format.php`),
+because that is what produced or will consume a teacher's file:
+
+- Questions are separated by blank lines; `//` lines are comments, except that
+  `// [id:X]` and `// [tag:Y]` give an id and tags (Moodle 4). A blank line
+  inside an answer block is tolerated (with a warning) when the block closes later.
+- `$CATEGORY: $course$/top/A/B` tags the questions after it with `A/B` (context
+  tokens like `$course$` and the root `top` are dropped; `//` is a literal `/`).
+- `::Title::` becomes the question id (slugified, made unique); `[id:X]` wins
+  over it. Moodle never shows question names to students, so titles are not
+  put into prompts.
+- The answer block decides the kind, in Moodle's order: `{}` essay, `{#...}`
+  numeric, any `~` multiple choice, `=` with `->` matching, `T`/`TRUE`/`F`/`FALSE`
+  true/false, otherwise short answer.
+- Multiple choice: with an `=` answer Moodle makes a one-answer question, so one
+  `=` gives `choice`; several `=` give `multi` (with a warning, since Moodle would
+  have accepted any one of them). Without `=`, the choices with a positive
+  `%weight%` are the answers of a `multi`; zero or negative weights are wrong
+  choices. Partial credit inside a one-answer question cannot be carried (warning).
+- Missing word (text after the block): a short answer with one accepted answer
+  becomes a `cloze` with one blank; every other kind keeps its kind and shows
+  `_____` where the block was (a missing-word multiple choice is a `choice` whose
+  prompt has the gap, as Moodle shows it). A short answer whose stem already has
+  one `_____` gap and one answer is read the same way, as a cloze.
+- Numbers: `#3.14:0.01`, ranges `#1..5` (midpoint and half-width), several
+  answers (`#=1822:0 =%50%1822:2`): full-credit answers whose ranges touch merge
+  into one; other right answers and partial credit are warnings.
+- An essay whose general feedback holds a model answer becomes a `flashcard`
+  (front: the stem, back: the feedback); essays without one and descriptions
+  carry nothing a learner can be checked on, so they are skipped with a warning.
+- Feedback: the general feedback (`####`) starts the `explanation`; per-answer
+  feedback follows, one line per answer (`choice: feedback`). True/false
+  feedback follows Moodle: the first is shown for the wrong response, the second
+  for the right one.
+- Text formats: `[html]` (and Moodle-format text that contains tags) is turned
+  into plain text, with a warning naming what was lost; `[markdown]` is kept as
+  written (the deck is marked `format = "markdown"` when every question is
+  Markdown, else a warning says it shows as plain text); `[plain]` is verbatim.
+  Outside Markdown, line breaks in the file are wrapping (read as spaces) and
+  `\\n` is a line break, as in Moodle.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Literal
+
+from pydantic import ValidationError
+
+from quiz.core.interchange.base import ImportResult, ImportWarning, html_to_text  # noqa: A004
+from quiz.core.interchange.fix_ids import slugify, unique_slug
+from quiz.core.models import (
+    SLUG_PATTERN,
+    Cloze,
+    Deck,
+    DeckMeta,
+    Flashcard,
+    Match,
+    MultipleChoice,
+    Numeric,
+    Question,
+    ShortAnswer,
+    SingleChoice,
+    TrueFalse,
+)
+
+
+class GiftError(ValueError):
+    """The input holds no question a deck can carry (empty, not GIFT, or all skipped).
+
+    `warnings` says why each candidate question was skipped, so a caller can show
+    them along with the one-line message.
+    """
+
+    def __init__(
+        self, message: str, *, line: int | None = None, warnings: list[ImportWarning] | None = None
+    ) -> None:
+        super().__init__(message if line is None else f"line {line}: {message}")
+        self.line = line
+        self.message = message
+        self.warnings = list(warnings or [])
+
+
+Format = Literal["moodle", "html", "plain", "markdown"]
+
+GAP = "_____"
+"""How Moodle shows a missing word in the question text; we show the same."""
+
+# Escaped characters are swapped for Unicode noncharacters (reserved for exactly
+# this kind of internal use) before any structure is looked for, as Moodle does
+# with its `&&058;` placeholders, then swapped back in the finished text.
+_ESCAPES = {
+    "\\\\": "\ufdd0",
+    "\\~": "\ufdd1",
+    "\\=": "\ufdd2",
+    "\\#": "\ufdd3",
+    "\\{": "\ufdd4",
+    "\\}": "\ufdd5",
+    "\\:": "\ufdd6",
+    "\\n": "\ufdd7",
+}
+_NEWLINE = "\ufdd7"
+_BLANK = "\ufdd8"
+"""Marks where a missing-word block stood in the stem."""
+_RESTORE = {ph: esc[1] for esc, ph in _ESCAPES.items()} | {_NEWLINE: "\n"}
+_ESCAPE_RE = re.compile(r"\\[\\~=#{}:n]")
+_RESTORE_RE = re.compile("[\ufdd0-\ufdd7]")
+_RESERVED_RE = re.compile("[\ufdd0-\ufdd8]")
+
+_FORMAT_RE = re.compile(r"^\s*\[(html|moodle|plain|markdown)\]")
+_WEIGHT_RE = re.compile(r"^\s*%(-?\d+(?:\.\d+)?)%")
+_SPACE_RE = re.compile(r"[ \t\r\n\f\v]+")
+_LINE_SPACE_RE = re.compile(r"[ \t\r\f\v]+")
+_TAG_RE = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*\b[^<>]*|/[a-zA-Z][a-zA-Z0-9]*\s*|!--.*?--)>", re.S)
+_ID_RE = re.compile(r"\[id:([^\]]*)\]")
+_TAG_COMMENT_RE = re.compile(r"\[tag:([^\]]*)\]")
+_GAP_RE = re.compile(r"_{3,}")
+_NUMBER = r"[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
+_RANGE_RE = re.compile(rf"^\s*({_NUMBER})\s*\.\.\s*({_NUMBER})\s*$")
+_TOLERANCE_RE = re.compile(rf"^\s*({_NUMBER})\s*(?::\s*({_NUMBER}))?\s*$")
+_TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
+_EXCERPT = 40
+
+
+def _protect(text: str) -> str:
+    return _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group(0)], text)
+
+
+def _restore(text: str) -> str:
+    return _RESTORE_RE.sub(lambda m: _RESTORE[m.group(0)], text)
+
+
+def _excerpt(text: str) -> str:
+    flat = _SPACE_RE.sub(" ", _restore(text).replace(_BLANK, GAP)).strip()
+    return repr(flat if len(flat) <= _EXCERPT else flat[: _EXCERPT - 1] + "…")
+
+
+@dataclass
+class _Chunk:
+    """One question's lines: comments blanked out (so offsets still map to lines)."""
+
+    text: str
+    first_line: int
+    ids: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+
+    def line_at(self, offset: int) -> int:
+        return self.first_line + self.text.count("\n", 0, offset)
+
+
+@dataclass
+class _Answer:
+    """One `=`/`~` entry of an answer block, escapes still protected."""
+
+    marker: str
+    weight: float | None
+    text: str
+    feedback: str | None
+    line: int
+
+    @property
+    def credit(self) -> float:
+        """Moodle's fraction in percent: `=` is 100 unless weighted, `~` is 0 unless weighted."""
+        if self.weight is not None:
+            return self.weight
+        return 100.0 if self.marker == "=" else 0.0
+
+
+@dataclass(frozen=True)
+class _Number:
+    """A numeric answer: value and absolute tolerance, as read."""
+
+    value: Decimal
+    tolerance: Decimal
+    label: str
+
+    @property
+    def low(self) -> Decimal:
+        return self.value - self.tolerance
+
+    @property
+    def high(self) -> Decimal:
+        return self.value + self.tolerance
+
+
+def _lines(text: str) -> list[str]:
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+def _open_brace_balance(text: str) -> int:
+    """+1 when the text ends inside an answer block, else 0 (GIFT blocks do not nest)."""
+    inside = 0
+    for ch in _protect(text):
+        if ch == "{":
+            inside = 1
+        elif ch == "}":
+            inside = 0
+    return inside
+
+
+def _raw_chunks(text: str) -> Iterator[tuple[int, list[str]]]:
+    """Runs of non-blank lines with their first line number."""
+    block: list[str] = []
+    start = 1
+    for number, line in enumerate(_lines(text), 1):
+        if line.strip():
+            if not block:
+                start = number
+            block.append(line)
+        elif block:
+            yield start, block
+            block = []
+    if block:
+        yield start, block
+
+
+def _is_comment(line: str) -> bool:
+    return line.lstrip().startswith("//")
+
+
+def _closes_before_opening(lines: list[str]) -> bool:
+    for ch in _protect("\n".join(line for line in lines if not _is_comment(line))):
+        if ch == "}":
+            return True
+        if ch == "{":
+            return False
+    return False
+
+
+class _Importer:
+    """State of one import: warnings, ids taken, current category, Markdown seen."""
+
+    def __init__(self, deck_id: str, title: str) -> None:
+        self.deck_id = deck_id
+        self.title = title
+        self.warnings: list[ImportWarning] = []
+        self.taken: set[str] = set()
+        self.category: list[str] = []
+        self.questions: list[Question] = []
+        self.markdown_lines: list[int] = []
+        self.plain_questions = 0
+
+    def warn(self, line: int | None, message: str) -> None:
+        self.warnings.append(ImportWarning(line, message))
+
+    # -- splitting ---------------------------------------------------------------
+
+    def chunks(self, text: str) -> Iterator[_Chunk]:
+        """Questions as Moodle splits them, re-joining blocks cut by a blank line."""
+        raw = list(_raw_chunks(text))
+        i = 0
+        while i < len(raw):
+            start, lines = raw[i]
+            i += 1
+            joined = list(lines)
+            if _open_brace_balance(self._strip_comments(joined)):
+                j = i
+                pending = list(joined)
+                while j < len(raw) and not _closes_before_opening(raw[j][1]):
+                    j += 1
+                if j < len(raw):
+                    for k in range(i, j + 1):
+                        gap = raw[k][0] - (raw[k - 1][0] + len(raw[k - 1][1]))
+                        pending += [""] * gap + raw[k][1]
+                    self.warn(
+                        raw[i][0] - 1,
+                        "blank line inside an answer block (Moodle would split the question "
+                        "here); read as one question",
+                    )
+                    joined, i = pending, j + 1
+            yield self._chunk(start, joined)
+
+    @staticmethod
+    def _strip_comments(lines: list[str]) -> str:
+        return "\n".join("" if _is_comment(line) else line for line in lines)
+
+    @staticmethod
+    def _chunk(start: int, lines: list[str]) -> _Chunk:
+        ids: list[str] = []
+        tags: list[str] = []
+        kept: list[str] = []
+        for line in lines:
+            if _is_comment(line):
+                ids += _ID_RE.findall(line)
+                tags += _TAG_COMMENT_RE.findall(line)
+                kept.append("")
+            else:
+                kept.append(line)
+        return _Chunk("\n".join(kept), start, ids, tags)
+
+    # -- text --------------------------------------------------------------------
+
+    def text(self, raw: str, default: Format, lost: set[str], line: int) -> tuple[str, Format]:
+        """Finished plain text of a fragment, honouring its own `[format]` prefix."""
+        fmt: Format = default
+        if match := _FORMAT_RE.match(raw):
+            fmt = match.group(1)  # type: ignore[assignment]
+            raw = raw[match.end() :]
+        if fmt == "markdown":
+            self.markdown_lines.append(line)
+            return _restore(raw).strip(), fmt
+        lines = (_LINE_SPACE_RE.sub(" ", line).strip() for line in raw.split("\n"))
+        joined = "\n".join(line for line in lines if line)
+        if fmt == "html" or (fmt == "moodle" and _TAG_RE.search(joined)):
+            text, losses = html_to_text(_restore(raw))
+            lost.update(losses)
+            return text, fmt
+        return _restore(joined), fmt
+
+    # -- questions ---------------------------------------------------------------
+
+    def chunk(self, chunk: _Chunk) -> None:
+        text = _protect(chunk.text)
+        if _RESERVED_RE.search(chunk.text):
+            self.warn(chunk.first_line, "removed Unicode noncharacters U+FDD0-U+FDD8")
+            text = _protect(_RESERVED_RE.sub("", chunk.text))
+        body_start = len(text) - len(text.lstrip())
+        if not text.strip():
+            return
+        line = chunk.line_at(body_start)
+        if text[body_start:].startswith("$CATEGORY:"):
+            end = text.find("\n", body_start)
+            end = len(text) if end < 0 else end
+            self.category = _category_tags(_restore(text[body_start + 10 : end]))
+            rest = text[end:]
+            if not rest.strip():
+                return
+            text = " " * end + rest
+            body_start = len(text) - len(text.lstrip())
+            line = chunk.line_at(body_start)
+
+        title = None
+        pos = body_start
+        if text.startswith("::", pos):
+            close = text.find("::", pos + 2)
+            if close < 0:
+                self.warn(line, "title '::' is not closed: question skipped")
+                return
+            title = _SPACE_RE.sub(" ", _restore(text[pos + 2 : close])).strip()
+            pos = close + 2
+
+        open_at = text.find("{", pos)
+        if open_at < 0 and "}" in text[pos:]:
+            self.warn(
+                chunk.line_at(text.index("}", pos)), "'}' without an opening '{': question skipped"
+            )
+            return
+        if open_at < 0:
+            self.warn(
+                line,
+                f"description {_excerpt(text[pos:])} has no answer to check: skipped "
+                "(only questions can be carried into a deck)",
+            )
+            return
+        close_at = text.find("}", open_at)
+        if close_at < 0:
+            self.warn(chunk.line_at(open_at), "answer block '{' is never closed: question skipped")
+            return
+        after = text[close_at + 1 :]
+        if "{" in after:
+            self.warn(
+                chunk.line_at(close_at + 1 + after.index("{")),
+                "a second answer block in one question (GIFT has one per question): skipped",
+            )
+            return
+        stem_raw = text[pos:open_at]
+        missing_word = bool(after.strip())
+        if missing_word:
+            stem_raw += _BLANK + after
+
+        builder = _QuestionBuilder(self, chunk, line, title)
+        stem, fmt = self.text(stem_raw, "moodle", builder.lost, line)
+        builder.fmt = fmt
+        block = text[open_at + 1 : close_at]
+        question = builder.build(stem, missing_word, block, open_at + 1)
+        if question is None:
+            return
+        self.questions.append(question)
+        if fmt == "markdown":
+            return
+        self.plain_questions += 1
+
+    def result(self) -> ImportResult:
+        if not self.questions:
+            raise GiftError(
+                "no question could be imported"
+                + (": " + "; ".join(str(w) for w in self.warnings[:3]) if self.warnings else ""),
+                warnings=self.warnings,
+            )
+        markdown_deck = bool(self.markdown_lines) and self.plain_questions == 0
+        if self.markdown_lines and not markdown_deck:
+            for line in sorted(set(self.markdown_lines)):
+                self.warn(line, "Markdown is shown as plain text (the deck mixes formats)")
+        self.warnings.sort(key=lambda w: (w.line is None, w.line or 0))
+        meta = DeckMeta(
+            id=self.deck_id, title=self.title, format="markdown" if markdown_deck else "plain"
+        )
+        return ImportResult(Deck(deck=meta, questions=self.questions), self.warnings)
+
+
+def _category_tags(path: str) -> list[str]:
+    """`$course$/top/Unit 1//2/Week` -> ["Unit 1/2/Week"]: one tag holding the path."""
+    parts = [p.replace("\x00", "/").strip() for p in path.replace("//", "\x00").split("/")]
+    parts = [p for p in parts if p and not re.fullmatch(r"\$\w+\$", p)]
+    if parts and parts[0] == "top":
+        parts = parts[1:]
+    return ["/".join(parts)] if parts else []
+
+
+class _QuestionBuilder:
+    """Turns one stem and answer block into a question, warning about what is lost."""
+
+    def __init__(self, importer: _Importer, chunk: _Chunk, line: int, title: str | None) -> None:
+        self.importer = importer
+        self.chunk = chunk
+        self.line = line
+        self.title = title
+        self.fmt: Format = "moodle"
+        self.lost: set[str] = set()
+        self.stem = ""
+        self.general = ""
+        self.missing_word = False
+        self.offset = 0
+
+    def warn(self, message: str, line: int | None = None) -> None:
+        self.importer.warn(self.line if line is None else line, message)
+
+    def text(self, raw: str, line: int | None = None) -> str:
+        return self.importer.text(raw, self.fmt, self.lost, self.line if line is None else line)[0]
+
+    # -- the common part ---------------------------------------------------------
+
+    def build(self, stem: str, missing_word: bool, block: str, offset: int) -> Question | None:
+        general = ""
+        sep = block.rfind("####")
+        if sep >= 0:
+            general = self.text(block[sep + 4 :], self.chunk.line_at(offset + sep))
+            block = block[:sep]
+        self.stem = stem
+        self.general = general
+        self.missing_word = missing_word
+        self.offset = offset
+        stripped = block.strip()
+        make: Callable[[str], Question | None]
+        if not stripped:
+            make = self.essay
+        elif stripped.startswith("#"):
+            make = self.numeric
+        elif "~" in stripped:
+            make = self.multiple_choice
+        elif "=" in stripped and "->" in stripped:
+            make = self.matching
+        elif stripped.split("#", 1)[0].strip() in _TRUE_FALSE:
+            make = self.true_false
+        else:
+            make = self.short_answer
+        try:
+            question = make(block)
+        except ValidationError as error:
+            first = error.errors()[0]
+            where = ".".join(str(part) for part in first["loc"] if part != "kind")
+            self.warn(f"question {_excerpt(stem)} skipped: {where}: {first['msg']}")
+            return None
+        if question is not None and self.lost:
+            self.warn(f"HTML converted to plain text: {', '.join(sorted(self.lost))} lost")
+        return question
+
+    def common(self, prompt_key: str = "prompt") -> dict[str, object]:
+        fields: dict[str, object] = {"id": self.identity(), "tags": self.tags()}
+        if prompt_key:
+            fields[prompt_key] = self.stem.replace(_BLANK, GAP)
+        return fields
+
+    def identity(self) -> str:
+        taken = self.importer.taken
+        for given in self.chunk.ids:
+            candidate = given.strip()
+            if re.fullmatch(SLUG_PATTERN, candidate) and len(candidate) <= 100:
+                if candidate not in taken:
+                    taken.add(candidate)
+                    return candidate
+                self.warn(f"id {candidate!r} is used twice: a new one was made")
+            else:
+                self.warn(f"id {candidate!r} is not a slug: a new one was made from it")
+                return unique_slug(candidate, taken)
+        basis = self.title if self.title and slugify(self.title) else self.stem.replace(_BLANK, "")
+        return unique_slug(basis, taken)
+
+    def tags(self) -> list[str]:
+        tags: list[str] = []
+        for tag in [*self.importer.category, *(t.strip() for t in self.chunk.tags)]:
+            if tag and tag not in tags:
+                tags.append(tag)
+        return tags
+
+    def explanation(self, lines: list[tuple[str, str]]) -> str:
+        """General feedback first, then `label: feedback` per answer that has some."""
+        parts = [self.general] if self.general else []
+        per_answer = "\n".join(f"{label}: {text}" for label, text in lines if text)
+        if per_answer:
+            parts.append(per_answer)
+        return "\n\n".join(parts)
+
+    def answers(
+        self, block: str, offset: int, *, implicit: str | None = None, weighted_equals: bool = True
+    ) -> list[_Answer]:
+        """Entries starting at each `=` or `~` (Moodle splits on them even inside feedback).
+
+        `offset` is where `block` starts in the chunk, for line numbers. In multiple
+        choice Moodle reads no `%weight%` after `=` (the text keeps it): `weighted_equals`.
+        """
+        starts = [i for i, ch in enumerate(block) if ch in "=~"]
+        head = block[: starts[0]] if starts else block
+        if head.strip():
+            if implicit is None:
+                self.warn(
+                    f"text {_excerpt(head)} before the first answer is ignored",
+                    self.chunk.line_at(offset + len(head) - len(head.lstrip())),
+                )
+            else:
+                starts = [-1, *starts]
+        entries = []
+        for n, start in enumerate(starts):
+            end = starts[n + 1] if n + 1 < len(starts) else len(block)
+            marker = block[start] if start >= 0 else (implicit or "=")
+            body = block[start + 1 : end]
+            weight = None
+            if (weighted_equals or marker == "~") and (match := _WEIGHT_RE.match(body)):
+                weight = float(match.group(1))
+                body = body[match.end() :]
+            text, hash_, feedback = body.partition("#")
+            line = self.chunk.line_at(offset + max(start, 0))
+            entries.append(_Answer(marker, weight, text, feedback if hash_ else None, line))
+        return entries
+
+    def feedback(self, answer: _Answer) -> str:
+        return self.text(answer.feedback, answer.line) if answer.feedback is not None else ""
+
+    # -- kinds -------------------------------------------------------------------
+
+    def essay(self, block: str) -> Question | None:
+        if not self.general:
+            self.warn(
+                f"essay {_excerpt(self.stem)} has no answer to check (Moodle grades essays "
+                "by hand): skipped"
+            )
+            return None
+        self.warn("essay imported as a flashcard: its general feedback is the answer")
+        return Flashcard(kind="flashcard", answer=self.general, **self.common())  # type: ignore[arg-type]
+
+    def true_false(self, block: str) -> Question:
+        answer_text, _, comment = block.partition("#")
+        answer = _TRUE_FALSE[answer_text.strip()]
+        wrong_raw, _, right_raw = comment.partition("#")
+        wrong = self.text(wrong_raw) if comment else ""
+        right = self.text(right_raw) if right_raw else ""
+        on_true, on_false = (right, wrong) if answer else (wrong, right)
+        explanation = self.explanation([("True", on_true), ("False", on_false)])
+        return TrueFalse(
+            kind="truefalse",
+            answer=answer,
+            explanation=explanation,
+            **self.common(),  # type: ignore[arg-type]
+        )
+
+    def multiple_choice(self, block: str) -> Question | None:
+        entries = self.answers(block, self.offset, weighted_equals=False)
+        choices = [self.text(e.text, e.line) for e in entries]
+        feedback = [(c, self.feedback(e)) for c, e in zip(choices, entries, strict=True)]
+        explanation = self.explanation(feedback)
+        has_equals = any(e.marker == "=" for e in entries)
+        if has_equals:
+            full = [c for c, e in zip(choices, entries, strict=True) if e.credit >= 100]
+            if not full:
+                best = max(e.credit for e in entries)
+                if best <= 0:
+                    self.warn(f"question {_excerpt(self.stem)} has no right answer: skipped")
+                    return None
+                full = [c for c, e in zip(choices, entries, strict=True) if e.credit == best]
+                self.warn(f"no answer is worth 100%: the best ({best:g}%) counted as right")
+            for choice, entry in zip(choices, entries, strict=True):
+                if 0 < entry.credit < 100 and choice not in full:
+                    self.warn(
+                        f"partial credit {entry.credit:g}% for {choice!r} cannot be carried: "
+                        "counted as wrong",
+                        entry.line,
+                    )
+            if len(full) == 1:
+                return SingleChoice(
+                    kind="choice",
+                    choices=choices,
+                    answer=full[0],
+                    explanation=explanation,
+                    **self.common(),  # type: ignore[arg-type]
+                )
+            self.warn(
+                f"{len(full)} answers marked right with '=': Moodle accepts any one of them, "
+                "the deck asks for all of them"
+            )
+            return MultipleChoice(
+                kind="multi",
+                choices=choices,
+                answers=full,
+                explanation=explanation,
+                **self.common(),  # type: ignore[arg-type]
+            )
+        positive = [(c, e.credit) for c, e in zip(choices, entries, strict=True) if e.credit > 0]
+        if not positive:
+            self.warn(f"question {_excerpt(self.stem)} has no right answer: skipped")
+            return None
+        weights = {round(w, 3) for _, w in positive}
+        if len(weights) > 1:
+            self.warn(
+                "unequal answer weights ("
+                + ", ".join(f"{w:g}%" for _, w in positive)
+                + ") cannot be carried: every right choice counts the same"
+            )
+        total = sum(w for _, w in positive)
+        if abs(total - 100) > 0.01:
+            self.warn(f"right answers add up to {total:g}%, not 100%")
+        return MultipleChoice(
+            kind="multi",
+            choices=choices,
+            answers=[c for c, _ in positive],
+            explanation=explanation,
+            **self.common(),  # type: ignore[arg-type]
+        )
+
+    def short_answer(self, block: str) -> Question | None:
+        entries = self.answers(block, self.offset, implicit="=")
+        accepted: list[str] = []
+        feedback: list[tuple[str, str]] = []
+        for entry in entries:
+            text = self.text(entry.text, entry.line)
+            credit = entry.credit
+            label = "Any other answer" if text == "*" else text
+            feedback.append((label, self.feedback(entry)))
+            if credit <= 0:
+                continue
+            if credit < 100:
+                self.warn(
+                    f"partial credit {credit:g}% for {text!r} cannot be carried: not accepted",
+                    entry.line,
+                )
+            elif text == "*":
+                self.warn("wildcard answer '*' (anything is right) cannot be carried", entry.line)
+            else:
+                if "*" in text:
+                    self.warn(f"'*' in {text!r} is matched literally, not as a wildcard")
+                if text not in accepted:
+                    accepted.append(text)
+        if not accepted:
+            self.warn(f"question {_excerpt(self.stem)} has no fully right answer: skipped")
+            return None
+        explanation = self.explanation(feedback)
+        answer = accepted[0]
+        gaps = len(_GAP_RE.findall(self.stem))
+        as_cloze = (self.missing_word and gaps == 0) or (not self.missing_word and gaps == 1)
+        blank = f"{{{{{answer}}}}}"
+        if (
+            as_cloze
+            and len(accepted) == 1
+            and not re.search(r"[{}|]", answer)
+            and "{{" not in self.stem
+            and "}}" not in self.stem
+        ):
+            marker = _BLANK if self.missing_word else None
+            cloze_text = (
+                self.stem.replace(_BLANK, blank)
+                if marker
+                else _GAP_RE.sub(lambda _: blank, self.stem, count=1)
+            )
+            return Cloze(
+                kind="cloze",
+                text=cloze_text,
+                explanation=explanation,
+                **self.common(prompt_key=""),  # type: ignore[arg-type]
+            )
+        return ShortAnswer(
+            kind="short",
+            answer=answer,
+            accept=accepted[1:],
+            explanation=explanation,
+            **self.common(),  # type: ignore[arg-type]
+        )
+
+    def matching(self, block: str) -> Question | None:
+        pairs: list[list[str]] = []
+        feedback: list[tuple[str, str]] = []
+        for entry in self.answers(block, self.offset):
+            left_raw, arrow, right_raw = entry.text.partition("->")
+            if not arrow:
+                self.warn(
+                    f"matching answer {_excerpt(entry.text)} has no '->': ignored", entry.line
+                )
+                continue
+            left = self.text(left_raw, entry.line)
+            right = _restore(_SPACE_RE.sub(" ", right_raw)).strip()
+            if not left:
+                self.warn(
+                    f"extra answer {right!r} with no question to match cannot be carried: dropped",
+                    entry.line,
+                )
+                continue
+            if entry.weight is not None:
+                self.warn("weights on matching pairs are ignored", entry.line)
+            pairs.append([left, right])
+            feedback.append((left, self.feedback(entry)))
+        return Match(
+            kind="match",
+            pairs=pairs,
+            explanation=self.explanation(feedback),
+            **self.common(),  # type: ignore[arg-type]
+        )
+
+    def numeric(self, block: str) -> Question | None:
+        hash_at = block.index("#")
+        body = block[hash_at + 1 :]
+        entries = (
+            self.answers(body, self.offset + hash_at + 1)
+            if body.strip()[:1] in ("=", "~")
+            else [_Answer("=", None, body.partition("#")[0], _feedback_of(body), self.line)]
+        )
+        right: list[_Number] = []
+        feedback: list[tuple[str, str]] = []
+        for entry in entries:
+            text = _restore(entry.text).strip()
+            number = self.number(text, entry.line) if text else None
+            if text and number is None:
+                continue
+            label = number.label if number else "Any other answer"
+            feedback.append((label, self.feedback(entry)))
+            if number is None or entry.credit <= 0:
+                continue
+            if entry.credit < 100:
+                self.warn(
+                    f"partial credit {entry.credit:g}% for {label} cannot be carried: not accepted",
+                    entry.line,
+                )
+                continue
+            right.append(number)
+        if not right:
+            self.warn(f"question {_excerpt(self.stem)} has no fully right number: skipped")
+            return None
+        chosen = _merge(right)
+        if chosen is None:
+            chosen = right[0]
+            for other in right[1:]:
+                self.warn(
+                    f"another right answer {other.label} cannot be carried: only the first is"
+                )
+        return Numeric(
+            kind="numeric",
+            answer=_as_number(chosen.value),
+            tolerance=_as_number(chosen.tolerance),
+            explanation=self.explanation(feedback),
+            **self.common(),  # type: ignore[arg-type]
+        )
+
+    def number(self, text: str, line: int) -> _Number | None:
+        try:
+            if match := _RANGE_RE.match(text):
+                low, high = Decimal(match.group(1)), Decimal(match.group(2))
+                if low > high:
+                    self.warn(f"range {text} runs backwards: read as {high}..{low}", line)
+                    low, high = high, low
+                return _Number((low + high) / 2, (high - low) / 2, f"{low}..{high}")
+            if match := _TOLERANCE_RE.match(text):
+                value = Decimal(match.group(1))
+                tolerance = Decimal(match.group(2) or "0")
+                if tolerance < 0:
+                    self.warn(f"negative tolerance in {text}: read as {-tolerance}", line)
+                    tolerance = -tolerance
+                label = f"{value}" if not tolerance else f"{value} ± {tolerance}"
+                return _Number(value, tolerance, label)
+        except InvalidOperation:
+            pass
+        self.warn(f"{text!r} is not a number, a number:tolerance or a low..high range", line)
+        return None
+
+
+def _feedback_of(body: str) -> str | None:
+    _, hash_, feedback = body.partition("#")
+    return feedback if hash_ else None
+
+
+def _merge(numbers: list[_Number]) -> _Number | None:
+    """One interval covering all the right answers when they overlap or touch, else None."""
+    ordered = sorted(numbers, key=lambda n: n.low)
+    low, high = ordered[0].low, ordered[0].high
+    for number in ordered[1:]:
+        if number.low > high:
+            return None
+        high = max(high, number.high)
+    if len(numbers) == 1:
+        return numbers[0]
+    return _Number((low + high) / 2, (high - low) / 2, f"{low}..{high}")
+
+
+def _as_number(value: Decimal) -> int | float:
+    """An int when the value is whole and was written without a point, else a float."""
+    if value == value.to_integral_value() and value.as_tuple().exponent == 0:
+        return int(value)
+    return float(value)
+
+
+def import_gift(text: str, *, deck_id: str, title: str) -> ImportResult:
+    """Read a GIFT question bank into a deck with id `deck_id` and title `title`.
+
+    Returns the deck and a warning (with its line) for everything that could not
+    be carried. Raises `GiftError` when no question at all could be imported, and
+    `ValueError` when `deck_id` is not a lowercase slug.
+    """
+    if not re.fullmatch(SLUG_PATTERN, deck_id):
+        raise ValueError(f"deck id {deck_id!r} must be a lowercase slug like 'my-deck'")
+    importer = _Importer(deck_id, title)
+    text = text.removeprefix("\ufeff")
+    for chunk in importer.chunks(text):
+        importer.chunk(chunk)
+    return importer.result()

@@ -3,8 +3,13 @@
 Durability is the point of this module: an answer the learner saw confirmed is on
 disk (each write is one `BEGIN IMMEDIATE` transaction, WAL mode, `synchronous=FULL`
 by default), two `quiz` processes may share one database (WAL readers never block,
-writers queue behind a 10 s busy timeout instead of failing with "database is
-locked"), and a damaged file is reported, never overwritten.
+writers queue for up to 10 s instead of failing with "database is locked"), and a
+damaged file is reported, never overwritten.
+
+A waiting writer polls the lock every millisecond or so (`_retry`) rather than
+using SQLite's own busy handler, whose back-off grows to 100 ms: under a steady
+stream of commits from another process that back-off rarely lands in the short
+gap between two transactions, so a writer could starve until its timeout.
 
 Opening::
 
@@ -76,17 +81,19 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import random
 import shutil
 import sqlite3
 import struct
 import threading
+import time
 from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from enum import IntEnum
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from quiz.core.backup import (
     StoreError,
@@ -121,8 +128,11 @@ __all__ = [
 
 BUSY_TIMEOUT_S = 10.0
 """How long a writer waits for another process's transaction before giving up."""
+_POLL_S = 0.002
+"""Longest pause between two attempts to take a busy lock (jittered from zero)."""
 
 Synchronous = Literal["FULL", "NORMAL"]
+_T = TypeVar("_T")
 
 
 class StoreConflict(StoreError):
@@ -555,6 +565,12 @@ def _preflight(path: Path) -> int:
     return version
 
 
+def _is_busy(error: sqlite3.DatabaseError) -> bool:
+    return isinstance(error, sqlite3.OperationalError) and (
+        "locked" in str(error) or "busy" in str(error)
+    )
+
+
 def _is_damage(error: sqlite3.DatabaseError) -> bool:
     text = str(error)
     return "malformed" in text or "not a database" in text or "disk I/O" in text
@@ -563,9 +579,12 @@ def _is_damage(error: sqlite3.DatabaseError) -> bool:
 class Store:
     """An open study database. Create with `Store.open`; one thread at a time may use it."""
 
-    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+    def __init__(
+        self, connection: sqlite3.Connection, path: Path, busy_timeout: float = BUSY_TIMEOUT_S
+    ) -> None:
         self._db = connection
         self.path = path
+        self._busy_timeout = busy_timeout
         self._lock = threading.RLock()
 
     # -- life cycle --
@@ -593,14 +612,15 @@ class Store:
         if path.exists() and path.stat().st_size > 0:
             _preflight(path)
         try:
+            # timeout=0: no SQLite busy handler; `_retry` waits instead (see module doc).
             connection = sqlite3.connect(
-                path, timeout=busy_timeout, isolation_level=None, check_same_thread=False
+                path, timeout=0, isolation_level=None, check_same_thread=False
             )
         except sqlite3.DatabaseError as error:
             raise StoreError(f"cannot open {path}: {error}") from error
-        store = cls(connection, path)
+        store = cls(connection, path, busy_timeout)
         try:
-            mode = connection.execute("PRAGMA journal_mode=WAL").fetchone()[0]
+            mode = store._retry(lambda: connection.execute("PRAGMA journal_mode=WAL").fetchone()[0])
             if str(mode).lower() != "wal":
                 raise StoreError(
                     f"{path}: the file system does not support SQLite's WAL mode ({mode})"
@@ -631,7 +651,7 @@ class Store:
             self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     def _user_version(self) -> int:
-        return int(self._db.execute("PRAGMA user_version").fetchone()[0])
+        return int(self._retry(lambda: self._db.execute("PRAGMA user_version").fetchone()[0]))
 
     def close(self) -> None:
         """Close the connection; the data is already committed."""
@@ -653,7 +673,7 @@ class Store:
         """One write transaction, taking the write lock up front (no lock upgrade deadlock)."""
         with self._lock:
             try:
-                self._db.execute("BEGIN IMMEDIATE")
+                self._retry(lambda: self._db.execute("BEGIN IMMEDIATE"))
             except sqlite3.DatabaseError as error:
                 raise self._translate(error) from error
             try:
@@ -662,21 +682,37 @@ class Store:
                 self._db.execute("ROLLBACK")
                 raise
             try:
-                self._db.execute("COMMIT")
+                self._retry(lambda: self._db.execute("COMMIT"))
             except sqlite3.DatabaseError as error:
                 if self._db.in_transaction:
                     self._db.execute("ROLLBACK")
                 raise self._translate(error) from error
 
+    def _retry(self, action: Callable[[], _T]) -> _T:
+        """Run `action`, retrying every millisecond or two while another process holds a lock."""
+        deadline = time.monotonic() + self._busy_timeout
+        while True:
+            try:
+                return action()
+            except sqlite3.OperationalError as error:
+                if not _is_busy(error) or time.monotonic() >= deadline:
+                    raise
+            time.sleep(random.uniform(0, _POLL_S))
+
     def _translate(self, error: sqlite3.DatabaseError) -> StoreError:
         if _is_damage(error):
             return _damaged(self.path, str(error))
+        if _is_busy(error):
+            return StoreError(
+                f"{self.path} stayed locked by another program for {self._busy_timeout:g} s;"
+                " try again"
+            )
         return StoreError(f"{self.path}: {error}")
 
     def _rows(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
         with self._lock:
             try:
-                return self._db.execute(sql, params).fetchall()
+                return self._retry(lambda: self._db.execute(sql, params).fetchall())
             except sqlite3.DatabaseError as error:
                 if isinstance(error, sqlite3.ProgrammingError):
                     raise

@@ -1,0 +1,97 @@
+"""Crash and concurrency tests: real processes, real SIGKILLs, one real database file.
+
+The process under test (`tests/helpers/answer_loop.py`) prints a review id only
+after the commit returned, so every printed id is an answer the learner saw
+confirmed; none may be missing after a kill.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from quiz.core.storage import CardState, Phase
+
+HELPER = Path(__file__).resolve().parent.parent / "helpers" / "answer_loop.py"
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs SIGKILL")
+
+
+def start(db: Path, seed: int, *extra: str) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, str(HELPER), str(db), str(seed), *extra],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def reported_ids(output: str) -> list[int]:
+    """Complete lines only: a line cut by the kill was never fully reported."""
+    lines = output.split("\n")[:-1]
+    return [int(line) for line in lines if line != "ready"]
+
+
+def check_database(db: Path, reported: set[int]) -> int:
+    """Integrity, no lost answer, and every card equal to its newest logged state."""
+    connection = sqlite3.connect(db)
+    try:
+        assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        stored = {row[0] for row in connection.execute("SELECT id FROM reviews")}
+        assert reported - stored == set(), "answers reported as saved are missing"
+        cards = connection.execute(
+            "SELECT card_key, state, reps FROM cards WHERE deck_id = 'durable'"
+        ).fetchall()
+        for card_key, state, reps in cards:
+            newest = connection.execute(
+                "SELECT state_after_json FROM reviews WHERE card_key = ? ORDER BY id DESC LIMIT 1",
+                (card_key,),
+            ).fetchone()
+            expected = CardState() if newest is None else CardState.from_json(newest[0])
+            assert (Phase(state), reps) == (expected.state, expected.reps), card_key
+        return len(stored)
+    finally:
+        connection.close()
+
+
+def test_sigkill_at_random_moments_loses_no_confirmed_answer(tmp_path: Path) -> None:
+    db = tmp_path / "kill.sqlite3"
+    rng = random.Random(20260301)
+    reported: set[int] = set()
+    for round_number in range(50):
+        process = start(db, round_number)
+        assert process.stdout is not None
+        first = process.stdout.readline()
+        assert first == "ready\n", process.stderr.read() if process.stderr else first
+        time.sleep(rng.uniform(0.0, 0.12))
+        os.kill(process.pid, signal.SIGKILL)
+        output, _ = process.communicate(timeout=10)
+        assert process.returncode == -signal.SIGKILL
+        reported |= set(reported_ids(output))
+        check_database(db, reported)
+    assert len(reported) > 50, "the loop should have answered cards between kills"
+
+
+def test_two_processes_answering_at_once_neither_fails_nor_loses_rows(tmp_path: Path) -> None:
+    db = tmp_path / "shared.sqlite3"
+    setup = start(db, 0, "--count", "0")
+    assert setup.communicate(timeout=30)[0] == "ready\n"
+    workers = [start(db, seed, "--count", "300") for seed in (1, 2)]
+    results = [worker.communicate(timeout=60) for worker in workers]
+    for worker, (_, errors) in zip(workers, results, strict=True):
+        assert worker.returncode == 0, errors
+        assert "locked" not in errors
+    ids = [reported_ids(output) for output, _ in results]
+    assert [len(worker_ids) for worker_ids in ids] == [300, 300]
+    assert min(ids[0]) < max(ids[1]) and min(ids[1]) < max(ids[0]), "the writers did not overlap"
+    all_ids = set(ids[0]) | set(ids[1])
+    assert len(all_ids) == len(ids[0]) + len(ids[1])
+    assert check_database(db, all_ids) == len(all_ids)

@@ -7,7 +7,6 @@ from importlib.resources import files
 from pathlib import Path
 
 import pytest
-import tomli
 from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
@@ -20,12 +19,8 @@ from quiz.commands.authoring import (
     starter_deck,
     title_from_name,
 )
-from quiz.core.models import QUESTION_KINDS, SLUG_PATTERN, Deck, Flashcard
-
-
-def load(path: Path) -> Deck:
-    with path.open("rb") as deck_file:
-        return Deck.model_validate(tomli.load(deck_file))
+from quiz.core.loading import load_deck, parse_deck
+from quiz.core.models import QUESTION_KINDS, SLUG_PATTERN, Flashcard
 
 
 def run(*args: str) -> tuple[int, str]:
@@ -38,12 +33,20 @@ def test_new_writes_a_valid_deck_with_every_kind(tmp_path: Path) -> None:
     code, output = run(str(target))
     assert code == 0, output
     assert "quiz check" in output
-    deck = load(target)
+    deck = load_deck(target)
     assert deck.deck.id == "world-rivers"
     assert deck.deck.title == "World rivers"
     assert [q.kind for q in deck.questions] == list(QUESTION_KINDS)
     assert all(q.id and q.explanation for q in deck.questions)
     assert any(isinstance(q, Flashcard) and q.reverse for q in deck.questions)
+
+
+def test_quiz_check_accepts_the_written_deck_without_warnings(tmp_path: Path) -> None:
+    target = tmp_path / "starter.toml"
+    assert run(str(target))[0] == 0
+    result = CliRunner().invoke(main, ["check", "--strict", str(target)])
+    assert result.exit_code == 0, result.output
+    assert "0 errors, 0 warnings" in result.output
 
 
 def test_written_deck_keeps_the_template_comments(tmp_path: Path) -> None:
@@ -61,7 +64,7 @@ def test_template_is_a_valid_deck_with_the_lines_new_fills_in() -> None:
     template = files("quiz.templates").joinpath("starter.toml").read_text(encoding="utf-8")
     assert template.count(TEMPLATE_ID_LINE) == 1
     assert template.count(TEMPLATE_TITLE_LINE) == 1
-    deck = Deck.model_validate(tomli.loads(template))
+    deck = parse_deck(template, "starter.toml")
     assert deck.deck.id == "my-deck"
     assert {q.kind for q in deck.questions} == set(QUESTION_KINDS)
 
@@ -82,7 +85,7 @@ def test_force_overwrites(tmp_path: Path) -> None:
     target.write_text("# old\n", encoding="utf-8")
     code, output = run("--force", str(target))
     assert code == 0, output
-    assert load(target).deck.id == "mine"
+    assert load_deck(target).deck.id == "mine"
 
 
 def test_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
@@ -103,7 +106,7 @@ def test_messages_do_not_pass_escape_sequences_from_the_file_name(tmp_path: Path
     code, output = run(str(target))
     assert code == 0, output
     assert "\x1b" not in output and "\x07" not in output
-    deck = load(target)
+    deck = load_deck(target)
     assert re.fullmatch(SLUG_PATTERN, deck.deck.id)
     assert "\x1b" not in deck.deck.title
 
@@ -131,6 +134,6 @@ def test_id_and_title_from_the_file_name(name: str, slug: str, title: str) -> No
 
 @given(st.text(alphabet=st.characters(exclude_characters="/\x00"), max_size=60))
 def test_any_file_name_gives_a_valid_deck(name: str) -> None:
-    deck = Deck.model_validate(tomli.loads(starter_deck(Path(f"{name}.toml"))))
+    deck = parse_deck(starter_deck(Path(f"{name}.toml")), "deck.toml")
     assert re.fullmatch(SLUG_PATTERN, deck.deck.id)
     assert deck.deck.title.strip()

@@ -1,4 +1,7 @@
-"""The decks shipped in `decks/`: valid, lint-clean, answerable, and faithful to their source.
+"""The decks shipped in `decks/` and the format documentation that goes with them.
+
+Bundled decks must be valid, lint-clean, answerable and faithful to their source, and
+every example in `docs/deck-format.md` must be what the code really accepts and prints.
 
 The news deck is held to its article: the four "Key Questions" word for word, quoted
 explanations that really occur in the article, and counts that have one right answer
@@ -12,14 +15,17 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from quiz.cli import main
 from quiz.core.cards import cards_of
-from quiz.core.checking import Response, check, check_card
-from quiz.core.loading import lint_deck, load_deck
+from quiz.core.checking import SHORT_ANSWER_LENGTH, Response, check, check_card
+from quiz.core.loading import MAX_DECK_BYTES, lint_deck, load_deck, parse_deck
 from quiz.core.models import (
     QUESTION_KINDS,
     Cloze,
     Deck,
+    DeckMeta,
     Flashcard,
     Match,
     MultipleChoice,
@@ -265,3 +271,53 @@ def test_timeline_and_roles(news: Deck) -> None:
         "John Coale",
         "Alexander Lukashenko",
     ]
+
+
+# --- docs/deck-format.md: its examples are real --------------------------------------------
+
+FORMAT_DOC = DECKS.parent / "docs" / "deck-format.md"
+MINIMAL_DECK = '[deck]\nid = "doc-example"\ntitle = "Example"\n\n'
+
+
+def doc_blocks(language: str) -> list[str]:
+    return re.findall(rf"```{language}\n(.*?)```", FORMAT_DOC.read_text(encoding="utf-8"), re.S)
+
+
+def test_every_question_example_in_the_format_doc_is_valid() -> None:
+    examples = [block for block in doc_blocks("toml") if "[[questions]]" in block]
+    kinds = set()
+    for block in examples:
+        if "[deck]" not in block:
+            deck = parse_deck(MINIMAL_DECK + block, "example.toml")
+            kinds.update(q.kind for q in deck.questions)
+        elif "Dnube" not in block:  # the deliberately broken deck of the `quiz check` section
+            parse_deck(block, "example.toml")
+    assert kinds == set(QUESTION_KINDS)
+
+
+def test_the_quiz_check_example_in_the_format_doc_matches_the_real_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broken = next(block for block in doc_blocks("toml") if "Dnube" in block)
+    documented = next(block for block in doc_blocks("text") if "broken.toml:" in block)
+    (tmp_path / "broken.toml").write_text(broken, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["check", "broken.toml"])
+    assert result.exit_code == 1
+    assert result.output == documented
+
+
+def test_the_format_doc_states_the_real_defaults_and_limits() -> None:
+    doc = FORMAT_DOC.read_text(encoding="utf-8")
+    meta = DeckMeta(id="x", title="x")
+    for key, shown in [
+        ("pass_mark", f"`{meta.pass_mark:g}`"),
+        ("typo_threshold", f"`{meta.typo_threshold:g}`"),
+        ("language", f'`"{meta.language}"`'),
+        ("format", f'`"{meta.format}"`'),
+    ]:
+        row = next(line for line in doc.splitlines() if line.startswith(f"| `{key}` "))
+        assert shown in row, (key, row)
+    assert MAX_DECK_BYTES == 10 * 1024 * 1024
+    assert f"{MAX_DECK_BYTES:,} bytes" in doc
+    assert f"1-{SHORT_ANSWER_LENGTH} letters or digits" in doc

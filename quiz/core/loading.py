@@ -215,7 +215,7 @@ _TOML_POSITION = re.compile(
 _TOML_HINTS = {
     "Illegal character '\\n'": "line break inside a quoted string: close the quote, "
     'or use """triple quotes""" for text on several lines',
-    "Unterminated string": 'a string is never closed: check for a missing "',
+    "Unterminated string": "this string is never closed: check for a missing quote",
     "Invalid value": 'not a TOML value: text needs quotes, e.g. kind = "short"',
 }
 
@@ -234,6 +234,10 @@ def _parse_toml(text: str, name: str) -> dict[str, Any]:
             line, col, message = int(match["line"]), int(match["col"]), match["msg"]
         if message == "Cannot overwrite a value":
             line, col, message = _repeated_key(text, line)
+        elif message == "Unterminated string":
+            source = index_toml(text)
+            if source.stopped_at is not None:
+                line, col = source.line_col(source.stopped_at)
         message = _TOML_HINTS.get(message, message)
         raise DeckError(
             [_file_error(name, f"TOML syntax: {sanitize(message)}", line, col)]
@@ -278,10 +282,19 @@ def _diagnose(
     source = index_toml(text)
     duplicates = _duplicate_ids(data, source, name)
     found: dict[tuple[TomlPath, str], Diagnostic] = {}
-    for error in errors:
+    resolved = [(error, *_resolve(error["loc"], data)) for error in errors]
+    # `promt = ...` is one mistake: report the unknown key (with its did-you-mean) only,
+    # not also the missing `prompt` it was meant to be.
+    misspelt = {
+        (path[:-1], _closest(str(path[-1]), _model_at(path[:-1], data)))
+        for error, path, _ in resolved
+        if error["type"] == "extra_forbidden" and path
+    }
+    for error, path, rest in resolved:
         if error["loc"] == () and duplicates:
             continue  # the model's deck-wide id check; `_duplicate_ids` says where
-        path, rest = _resolve(error["loc"], data)
+        if error["type"] == "missing" and rest and (path, rest[0]) in misspelt:
+            continue
         diagnostic = _error_diagnostic(error, path, rest, data, source, name)
         # A value of a union type (`float | int`) fails once per member: report it once.
         group = "type" if error["type"].endswith("_type") else diagnostic.message
@@ -408,10 +421,12 @@ def _unknown_key_message(path: TomlPath, data: dict[str, Any]) -> str:
     key = str(path[-1])
     parent = path[:-1]
     message = f"unknown key {_q(key)}{_where(parent, data)}"
-    model = _model_at(parent, data)
-    fields = list(model.model_fields) if model else []
-    if hint := _did_you_mean(key, fields):
-        return message + hint
+    if parent == ("deck",) and key == "questions":
+        return f"{message}; write questions as [[questions]] tables after [deck]"
+    if parent == ("deck",) and any(key in m.model_fields for m in _KIND_MODELS.values()):
+        return f"{message}; each question starts with a [[questions]] line"
+    if close := _closest(key, _model_at(parent, data)):
+        return f"{message}; did you mean {_q(close)}?"
     if parent == () and key in DeckMeta.model_fields:
         return f"{message}; it belongs in the [deck] table"
     if len(parent) == 2 and parent[0] == "questions":
@@ -501,7 +516,7 @@ def _is_number(text: str) -> bool:
 
 
 def _bad_id_message(value: Any) -> str:
-    suggestion = re.sub(r"[^a-z0-9_-]+", "-", str(value).lower()).strip("-_")
+    suggestion = re.sub(r"[^a-z0-9_-]+", "-", sanitize(str(value)).lower()).strip("-_")
     hint = f"; try {_q(suggestion)}" if suggestion else ""
     return (
         f"{_q(value)} is not a valid id: use lowercase letters, digits, '-' and '_', "
@@ -656,6 +671,13 @@ def _show(value: Any) -> str:
     if isinstance(value, int | float):
         return repr(value)
     return _type_name(value)
+
+
+def _closest(key: str, model: type[BaseModel] | None) -> str | None:
+    """The field of `model` that `key` is probably a typo of."""
+    fields = list(model.model_fields) if model else []
+    close = difflib.get_close_matches(key, fields, n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def _did_you_mean(word: str, options: Iterable[str]) -> str:

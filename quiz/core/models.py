@@ -23,6 +23,8 @@ from pydantic import (
     model_validator,
 )
 
+from quiz.core.text import sanitize
+
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 """Ids are lowercase slugs so they survive file names, URLs and Anki GUIDs unchanged."""
 
@@ -148,9 +150,14 @@ class ShortAnswer(PromptedQuestion, TypedAnswerOptions):
     """Other answers that count as right."""
 
 
+def _quote(text: str) -> str:
+    """Deck text inside an error message: sanitized, because messages reach terminals."""
+    return repr(sanitize(text))
+
+
 def _did_you_mean(value: str, options: list[str]) -> str:
     close = difflib.get_close_matches(value, options, n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    return f"; did you mean {_quote(close[0])}?" if close else ""
 
 
 def _duplicates(values: list[str]) -> list[str]:
@@ -167,7 +174,7 @@ class _WithChoices(PromptedQuestion):
     @classmethod
     def _choices_unique(cls, value: list[str]) -> list[str]:
         if dup := _duplicates(value):
-            raise ValueError(f"duplicate choice {dup[0]!r}")
+            raise ValueError(f"duplicate choice {_quote(dup[0])}")
         return value
 
 
@@ -186,7 +193,7 @@ class SingleChoice(_WithChoices):
         choices = info.data.get("choices")
         if choices is not None and value not in choices:
             raise ValueError(
-                f"answer {value!r} is not one of the choices{_did_you_mean(value, choices)}"
+                f"answer {_quote(value)} is not one of the choices{_did_you_mean(value, choices)}"
             )
         return value
 
@@ -204,9 +211,9 @@ class MultipleChoice(_WithChoices):
         missing = [a for a in value if choices is not None and a not in choices]
         if missing:
             hint = _did_you_mean(missing[0], choices or [])
-            raise ValueError(f"answer {missing[0]!r} is not one of the choices{hint}")
+            raise ValueError(f"answer {_quote(missing[0])} is not one of the choices{hint}")
         if dup := _duplicates(value):
-            raise ValueError(f"answer {dup[0]!r} is listed twice")
+            raise ValueError(f"answer {_quote(dup[0])} is listed twice")
         return value
 
 
@@ -277,7 +284,7 @@ class Order(PromptedQuestion):
     @classmethod
     def _items_unique(cls, value: list[str]) -> list[str]:
         if dup := _duplicates(value):
-            raise ValueError(f"duplicate item {dup[0]!r}")
+            raise ValueError(f"duplicate item {_quote(dup[0])}")
         return value
 
 
@@ -296,7 +303,7 @@ class Match(PromptedQuestion):
     def _sides_unique(cls, value: list[list[str]]) -> list[list[str]]:
         for side, name in ((0, "left"), (1, "right")):
             if dup := _duplicates([pair[side] for pair in value]):
-                raise ValueError(f"duplicate {name} side {dup[0]!r}")
+                raise ValueError(f"duplicate {name} side {_quote(dup[0])}")
         return value
 
 
@@ -326,7 +333,7 @@ class Deck(StrictModel):
     def _ids_unique(self) -> Deck:
         ids = [q.id for q in self.questions if q.id is not None]
         if dup := _duplicates(ids):
-            raise ValueError(f"duplicate question id {dup[0]!r}")
+            raise ValueError(f"duplicate question id {_quote(dup[0])}")
         return self
 
     @property

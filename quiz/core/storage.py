@@ -51,7 +51,8 @@ Schema (version `SCHEMA_VERSION`, kept in `PRAGMA user_version`)
   correct, duration_ms, state_before_json, state_after_json)`: append-only log (only
   `undo_review` deletes, and only the newest row of a card). `state_before` is the
   `Phase` before the answer, so `state_before = 0` marks a card's first review (a new
-  card introduced). Indexes: `(deck_id, card_key, id)` and `(reviewed_at)`.
+  card introduced). Indexes: `(deck_id, card_key, id)`, `(reviewed_at)` and
+  `(deck_id, reviewed_at)` ("today's reviews" of all decks or of some).
 * `attempts(id PK, deck_id, deck_hash, student, mode 'quiz'|'exam', seed, started_at,
   finished_at, score, max_score)` and `attempt_answers(attempt_id, position PK,
   question_key, response_json, correct, score, points, answered_at, duration_ms)`.
@@ -460,6 +461,7 @@ def _migration_1(connection: sqlite3.Connection) -> None:
         );
         CREATE INDEX reviews_card ON reviews(deck_id, card_key, id);
         CREATE INDEX reviews_time ON reviews(reviewed_at);
+        CREATE INDEX reviews_deck_time ON reviews(deck_id, reviewed_at);
         CREATE TABLE attempts (
             id INTEGER PRIMARY KEY,
             deck_id TEXT NOT NULL REFERENCES decks(id),
@@ -1337,7 +1339,7 @@ class Store:
         ]
 
     def _check_due_missing(self, repair: bool, stamp: int) -> list[Finding]:
-        where = "state <> 0 AND due IS NULL"
+        where = "state IN (1, 2, 3) AND due IS NULL"
         count = self._db.execute(f"SELECT count(*) FROM cards WHERE {where}").fetchone()[0]
         if not count:
             return []

@@ -1,4 +1,4 @@
-"""CSV / TSV tables (including Anki's "Notes in Plain Text" export) -> a deck.
+"""CSV / TSV tables (including Anki's "Notes in Plain Text" export) -> a deck, and deck -> CSV.
 
 One row is one question. Which column is what comes, in this order, from the
 caller's `columns`, Anki's `#columns:` header line, or a header row naming them
@@ -21,9 +21,23 @@ import re
 from collections.abc import Sequence
 from typing import Any, Literal
 
-from quiz.core.interchange.base import ImportResult, ImportWarning  # noqa: A004
+from quiz.core.cards import question_identity
+from quiz.core.checking import format_number
+from quiz.core.interchange.base import ExportResult, ImportResult, ImportWarning  # noqa: A004
 from quiz.core.interchange.fix_ids import unique_slug
-from quiz.core.models import SLUG_PATTERN, Deck
+from quiz.core.models import (
+    SLUG_PATTERN,
+    Cloze,
+    Deck,
+    Flashcard,
+    MultipleChoice,
+    Numeric,
+    Order,
+    Question,
+    ShortAnswer,
+    SingleChoice,
+    TrueFalse,
+)
 from quiz.core.text import sanitize
 
 RowKind = Literal["flashcard", "short"]
@@ -252,3 +266,82 @@ def import_table(
         raise TableError("no row with both a prompt and an answer")
     meta = {"id": deck_id, "title": title}
     return ImportResult(Deck.model_validate({"deck": meta, "questions": questions}), warnings)
+
+
+EXPORT_COLUMNS = ("id", "kind", "prompt", "answer", "accept", "choices", "explanation", "tags")
+"""One row per question; `prompt`/`answer`/`explanation`/`tags`/`id` import back as flashcards."""
+
+LIST_SEPARATOR = " | "
+"""Joins several values in one cell (choices, accepted answers, multi answers, order items)."""
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: str) -> str:
+    """Deck text made safe for a spreadsheet: a cell that would start a formula gets a `'`.
+
+    Decks are shared and untrusted, and spreadsheets run `=HYPERLINK(...)`-style
+    cells; the quote is the usual defence and shows what happened.
+    """
+    if value.startswith(_FORMULA_START) and not _is_number(value):
+        return "'" + value
+    return value
+
+
+def _is_number(value: str) -> bool:
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _answer_cells(question: Question) -> tuple[str, str, str]:
+    """(answer, accept, choices) of a question, as text for one spreadsheet row each."""
+    if isinstance(question, (Flashcard, ShortAnswer)):
+        accept = question.accept if isinstance(question, ShortAnswer) else []
+        return question.answer, LIST_SEPARATOR.join(accept), ""
+    if isinstance(question, SingleChoice):
+        return question.answer, "", LIST_SEPARATOR.join(question.choices)
+    if isinstance(question, MultipleChoice):
+        return LIST_SEPARATOR.join(question.answers), "", LIST_SEPARATOR.join(question.choices)
+    if isinstance(question, TrueFalse):
+        return ("true" if question.answer else "false"), "", ""
+    if isinstance(question, Numeric):
+        answer = format_number(question.answer)
+        if question.tolerance:
+            answer += f" ± {format_number(question.tolerance)}"
+        return answer + (f" {question.unit}" if question.unit else ""), "", ""
+    if isinstance(question, Cloze):
+        return LIST_SEPARATOR.join(b.answer for b in question.blanks), "", ""
+    if isinstance(question, Order):
+        return LIST_SEPARATOR.join(question.items), "", ""
+    return LIST_SEPARATOR.join(f"{left} = {right}" for left, right in question.pairs), "", ""
+
+
+def export_csv(deck: Deck) -> ExportResult:
+    """One CSV row per question (see `EXPORT_COLUMNS`), for spreadsheets and mark books.
+
+    Cloze questions put their text (with `{{blanks}}`) in `prompt`, order questions
+    their items in order in `answer`, match questions `left = right` pairs.
+    """
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(EXPORT_COLUMNS)
+    for question in deck.questions:
+        prompt = question.text if isinstance(question, Cloze) else question.prompt
+        if isinstance(question, Cloze) and question.prompt:
+            prompt = f"{question.prompt}\n{question.text}"
+        answer, accept, choices = _answer_cells(question)
+        row = (
+            question_identity(question),
+            question.kind,
+            prompt,
+            answer,
+            accept,
+            choices,
+            question.explanation,
+            ", ".join(question.tags),
+        )
+        writer.writerow([_cell(value) for value in row])
+    return ExportResult(buffer.getvalue())

@@ -1,0 +1,181 @@
+"""Backups: online copies, retention, the daily backup, verification and restore."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from quiz.core.backup import KEEP_OTHER, list_backups, newest_backup, verify_backup
+from quiz.core.storage import (
+    SCHEMA_VERSION,
+    CardState,
+    Phase,
+    Store,
+    StoreError,
+    restore_database,
+)
+
+NOW = datetime(2026, 3, 2, 20, 15, 7, tzinfo=timezone(timedelta(hours=1)))
+"""Backups are named in the caller's (local) time: here UTC+1."""
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "quiz.sqlite3"
+
+
+@pytest.fixture
+def store(db: Path) -> Iterator[Store]:
+    with Store.open(db, now=NOW) as opened:
+        opened.sync_deck(
+            "geo",
+            title="Geography",
+            path=None,
+            content_hash=None,
+            card_keys=["a", "b"],
+            question_count=2,
+            now=NOW,
+        )
+        yield opened
+
+
+def review_state(reps: int) -> CardState:
+    return CardState(Phase.REVIEW, None, 2.0 * reps, 5.0, NOW + timedelta(days=reps), NOW, reps, 0)
+
+
+def answer(store: Store, reps: int) -> int:
+    return store.record_review("geo", "a", after=review_state(reps), grade=3, reviewed_at=NOW)
+
+
+def count_reviews(path: Path) -> int:
+    connection = sqlite3.connect(path)
+    try:
+        return int(connection.execute("SELECT count(*) FROM reviews").fetchone()[0])
+    finally:
+        connection.close()
+
+
+def test_backup_is_a_complete_single_file_named_by_time_and_reason(db: Path, store: Store) -> None:
+    answer(store, 1)  # still in the WAL, not yet in the main file: the copy must include it
+    written = store.backup_now("manual", now=NOW)
+    assert written == db.parent / "backups" / "quiz-20260302-201507-manual.sqlite3"
+    assert count_reviews(written) == 1
+    assert not written.with_name(written.name + "-wal").exists()
+    assert verify_backup(written, max_schema=SCHEMA_VERSION) == SCHEMA_VERSION
+    again = store.backup_now("manual", now=NOW)
+    assert again.name == "quiz-20260302-201507-2-manual.sqlite3"
+    assert newest_backup(db) == again
+
+
+def test_backup_reason_must_be_a_slug(store: Store) -> None:
+    with pytest.raises(ValueError, match="slug"):
+        store.backup_now("../escape", now=NOW)
+
+
+def test_naive_backup_time_is_refused(store: Store) -> None:
+    with pytest.raises(ValueError, match="aware"):
+        store.backup_now("manual", now=datetime(2026, 1, 1))
+
+
+def test_daily_backup_once_per_local_day_keeping_seven(db: Path, store: Store) -> None:
+    taken = []
+    for day in range(10):
+        morning = NOW + timedelta(days=day, hours=-12)
+        taken.append(store.daily_backup_if_due(morning))
+        assert store.daily_backup_if_due(morning + timedelta(hours=3)) is None
+    assert all(path is not None for path in taken)
+    daily = [info.path for info in list_backups(db) if info.reason == "daily"]
+    assert daily == taken[-7:]
+    assert all(not path.exists() for path in taken[:3] if path is not None)
+
+
+def test_other_reasons_keep_their_own_quota(db: Path, store: Store) -> None:
+    store.daily_backup_if_due(NOW)
+    for minute in range(KEEP_OTHER + 3):
+        store.backup_now("manual", now=NOW + timedelta(minutes=minute))
+    reasons = [info.reason for info in list_backups(db)]
+    assert reasons.count("manual") == KEEP_OTHER
+    assert reasons.count("daily") == 1
+
+
+def test_restore_round_trip_keeps_the_replaced_data(db: Path, store: Store) -> None:
+    answer(store, 1)
+    snapshot = store.backup_now("manual", now=NOW)
+    answer(store, 2)
+    answer(store, 3)
+    later = NOW + timedelta(hours=1)
+    result = restore_database(db, snapshot, now=later)
+    assert result.restored_from == snapshot
+    # The open store sees the restored data: the backup API wrote through SQLite's locks.
+    assert store.card_state("geo", "a") == review_state(1)
+    assert store.read("SELECT count(*) FROM reviews") == [(1,)]
+    assert result.saved_current is not None and result.saved_current.name.endswith(
+        "-pre-restore.sqlite3"
+    )
+    assert count_reviews(result.saved_current) == 3
+    assert store.read("SELECT * FROM pragma_journal_mode") == [("wal",)]
+    answer(store, 9)  # and it can keep writing
+    with Store.open(db, now=later) as reopened:
+        assert reopened.card_state("geo", "a") == review_state(9)
+
+
+def test_restore_defaults_to_the_newest_backup(db: Path, store: Store) -> None:
+    store.backup_now("manual", now=NOW)
+    answer(store, 1)
+    newest = store.backup_now("daily", now=NOW + timedelta(minutes=1))
+    answer(store, 2)
+    assert restore_database(db, None, now=NOW + timedelta(minutes=2)).restored_from == newest
+    assert store.card_state("geo", "a") == review_state(1)
+
+
+def test_restore_replaces_a_damaged_database_and_keeps_its_bytes(db: Path, store: Store) -> None:
+    answer(store, 1)
+    snapshot = store.backup_now("manual", now=NOW)
+    store.close()
+    damaged = b"not a database at all" * 50
+    db.write_bytes(damaged)
+    result = restore_database(db, None, now=NOW + timedelta(minutes=1))
+    assert result.restored_from == snapshot
+    assert result.saved_current is not None and result.saved_current.read_bytes() == damaged
+    with Store.open(db, now=NOW) as reopened:
+        assert reopened.card_state("geo", "a") == review_state(1)
+
+
+def test_restore_refuses_a_bad_backup_and_changes_nothing(
+    db: Path, store: Store, tmp_path: Path
+) -> None:
+    answer(store, 1)
+    bad = tmp_path / "bad.sqlite3"
+    bad.write_bytes(b"SQLite format 3\x00" + b"\x00" * 500)
+    with pytest.raises(StoreError, match=r"is not a usable backup \(file is not a database\)"):
+        restore_database(db, bad, now=NOW)
+    assert store.card_state("geo", "a") == review_state(1)
+    assert list_backups(db) == []
+
+
+def test_restore_refuses_a_backup_from_a_newer_quiz(db: Path, store: Store, tmp_path: Path) -> None:
+    newer = store.backup_now("manual", now=NOW)
+    connection = sqlite3.connect(newer)
+    connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    connection.close()
+    with pytest.raises(StoreError, match="newer quiz"):
+        restore_database(db, newer, now=NOW)
+
+
+def test_restore_without_backups_says_so(db: Path, store: Store) -> None:
+    with pytest.raises(StoreError, match="no backups"):
+        restore_database(db, None, now=NOW)
+
+
+def test_restore_into_a_missing_database_creates_it(db: Path, store: Store, tmp_path: Path) -> None:
+    answer(store, 1)
+    snapshot = store.backup_now("manual", now=NOW)
+    elsewhere = tmp_path / "other" / "quiz.sqlite3"
+    result = restore_database(elsewhere, snapshot, now=NOW)
+    assert result.saved_current is None
+    with Store.open(elsewhere, now=NOW) as copy:
+        assert copy.card_state("geo", "a") == review_state(1)

@@ -5,6 +5,7 @@
 cannot carry as `ImportWarning`s; `GiftError` means no question could be imported.
 """
 
+from quiz.core.interchange.gift_export import export_gift
 from quiz.core.interchange.gift_parse import GiftError, import_gift
 
-__all__ = ["GiftError", "import_gift"]
+__all__ = ["GiftError", "export_gift", "import_gift"]

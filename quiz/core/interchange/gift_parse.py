@@ -38,8 +38,8 @@ because that is what produced or will consume a teacher's file:
   into plain text, with a warning naming what was lost; `[markdown]` is kept as
   written (the deck is marked `format = "markdown"` when every question is
   Markdown, else a warning says it shows as plain text); `[plain]` is verbatim.
-  Outside Markdown, line breaks in the file are wrapping (read as spaces) and
-  `\\n` is a line break, as in Moodle.
+  Outside HTML, line breaks are kept (Moodle shows them) with each line trimmed
+  and runs of spaces collapsed; `\\n` is a line break too.
 """
 
 from __future__ import annotations
@@ -692,7 +692,7 @@ class _QuestionBuilder:
     def matching(self, block: str) -> Question | None:
         pairs: list[list[str]] = []
         feedback: list[tuple[str, str]] = []
-        for entry in self.answers(block, self.offset):
+        for entry in self.answers(block, self.offset, weighted_equals=False):
             left_raw, arrow, right_raw = entry.text.partition("->")
             if not arrow:
                 self.warn(
@@ -707,8 +707,6 @@ class _QuestionBuilder:
                     entry.line,
                 )
                 continue
-            if entry.weight is not None:
-                self.warn("weights on matching pairs are ignored", entry.line)
             pairs.append([left, right])
             feedback.append((left, self.feedback(entry)))
         return Match(

@@ -29,6 +29,18 @@ class DeckDefaultGroup(click.Group):
             args = [*args[:index], self.default_command, *args[index:]]
         return super().parse_args(ctx, args)
 
+    def invoke(self, ctx: click.Context) -> object:
+        """Any command that meets a damaged or too-new database ends with its one-line message."""
+        try:
+            return super().invoke(ctx)
+        except Exception as error:
+            from quiz.core.backup import StoreError  # only on the error path: keeps startup light
+            from quiz.core.text import sanitize
+
+            if isinstance(error, StoreError):
+                raise click.ClickException(sanitize(str(error))) from error
+            raise
+
 
 @click.group(cls=DeckDefaultGroup, invoke_without_command=True)
 @click.option(
@@ -58,3 +70,9 @@ from quiz.commands.deck import check, schema  # noqa: E402  (helper A: linter an
 
 main.add_command(check)
 main.add_command(schema)
+
+from quiz.commands.data import backup, doctor, restore  # noqa: E402  (helper D1: study database care)
+
+main.add_command(backup)
+main.add_command(restore)
+main.add_command(doctor)

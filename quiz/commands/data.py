@@ -1,0 +1,119 @@
+"""`quiz backup`, `quiz restore` and `quiz doctor`: looking after the study database.
+
+All three honour the global `--db` (and `QUIZ_DB`). The store is imported inside
+the commands so `quiz --help` stays fast. A `StoreError` (damaged file, newer
+schema) is turned into a one-line message and exit 1 by the `quiz` group itself.
+Paths are printed through `sanitize`: a database path can come from the
+environment and contain anything.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from quiz.core.text import sanitize
+from quiz.paths import backups_dir, db_path
+
+if TYPE_CHECKING:
+    from quiz.core.storage import Store
+
+
+def local_now() -> datetime:
+    """The one place these commands read the clock: aware local time names backup files."""
+    return datetime.now().astimezone()
+
+
+def database(ctx: click.Context) -> Path:
+    """The database chosen by `--db`, `QUIZ_DB` or the default location."""
+    explicit = (ctx.obj or {}).get("db")
+    return db_path(explicit)
+
+
+def open_store(path: Path) -> Store:
+    """Open an existing store (these commands never create an empty database)."""
+    from quiz.core.storage import Store
+
+    if not path.exists():
+        raise click.ClickException(f"no study database at {sanitize(str(path))} yet")
+    return Store.open(path, now=local_now())
+
+
+@click.command("backup")
+@click.pass_context
+def backup(ctx: click.Context) -> None:
+    """Copy the study database into its backups folder now and print the file written.
+
+    Manual backups are kept 10 at a time; daily ones (taken when studying starts) 7.
+    """
+    with open_store(database(ctx)) as store:
+        written = store.backup_now("manual", now=local_now())
+    click.echo(sanitize(str(written)))
+
+
+@click.command("restore")
+@click.argument("backup_file", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--list", "list_only", is_flag=True, help="List the backups, oldest first, and exit.")
+@click.pass_context
+def restore(ctx: click.Context, backup_file: Path | None, list_only: bool) -> None:
+    """Replace the study database with BACKUP_FILE (default: the newest backup).
+
+    The backup is checked first (PRAGMA integrity_check); the current database is
+    saved into the backups folder before it is replaced, so a restore can be undone
+    by restoring that file. BACKUP_FILE may be a bare name from the backups folder.
+    """
+    from quiz.core.storage import backups_of, restore_database
+
+    path = database(ctx)
+    if list_only:
+        found = backups_of(path)
+        for file in found:
+            click.echo(sanitize(str(file)))
+        if not found:
+            click.echo(f"No backups in {sanitize(str(backups_dir(path)))}", err=True)
+        return
+    if backup_file is not None and not backup_file.exists():
+        in_folder = backups_dir(path) / backup_file.name
+        backup_file = in_folder if in_folder.exists() else backup_file
+    result = restore_database(path, backup_file, now=local_now())
+    click.echo(f"Restored {sanitize(str(path))} from {sanitize(str(result.restored_from))}.")
+    if result.saved_current is not None:
+        click.echo(f"The replaced database was saved as {sanitize(str(result.saved_current))}.")
+
+
+@click.command("doctor")
+@click.option("--repair", is_flag=True, help="Fix what can be fixed without losing history.")
+@click.pass_context
+def doctor(ctx: click.Context, repair: bool) -> None:
+    """Check the study database: integrity, and rows that do not fit together.
+
+    Exit status 0 when nothing is left to fix, 1 otherwise. `--repair` is safe to
+    run twice: the second run finds nothing.
+    """
+    from quiz.core.backup import newest_backup
+
+    path = database(ctx)
+    with open_store(path) as store:
+        report = store.doctor(repair=repair, now=local_now())
+    if report.integrity != ["ok"]:
+        for line in report.integrity[:20]:
+            click.echo(f"integrity: {sanitize(line)}")
+        newest = newest_backup(path)
+        advice = (
+            f"Restore the newest backup with: quiz restore {sanitize(str(newest))}"
+            if newest is not None
+            else "No backup exists to restore."
+        )
+        raise click.ClickException(f"{sanitize(str(path))} is damaged. {advice}")
+    click.echo("integrity: ok")
+    for finding in report.findings:
+        state = "repaired" if finding.repaired else "found"
+        click.echo(f"{finding.check}: {sanitize(finding.message)} ({state})")
+    if not report.findings:
+        click.echo("No problems found.")
+    elif not report.healthy:
+        click.echo("Run `quiz doctor --repair` to fix these.")
+        ctx.exit(1)

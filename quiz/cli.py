@@ -76,3 +76,8 @@ from quiz.commands.data import backup, doctor, restore  # noqa: E402  (helper D1
 main.add_command(backup)
 main.add_command(restore)
 main.add_command(doctor)
+
+from quiz.commands.interchange import export, import_  # noqa: E402  (helper E2: import/export)
+
+main.add_command(import_)
+main.add_command(export)

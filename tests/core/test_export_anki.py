@@ -81,9 +81,8 @@ def test_package_holds_the_expected_notes(deck: Deck, tmp_path: Path) -> None:
     assert {"quiz Basic", "quiz Basic (and reversed card)", "quiz Cloze"} <= names
     assert str(anki_deck_id("demo")) in package["decks"]
     assert [str(w) for w in warnings] == [
-        "1 short question(s): Anki has no typed answers; they become self-graded front/back cards",
-        "1 choice question(s): Anki has no choices; they become self-graded front/back cards",
-        "1 truefalse question(s): Anki has no true/false; they become self-graded front/back cards",
+        "Anki checks no answers: 1 short, 1 choice, 1 truefalse question(s) become "
+        "self-graded front/back cards"
     ]
 
 

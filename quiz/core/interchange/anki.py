@@ -11,8 +11,8 @@ duplicates, so everything Anki matches on is derived, never random:
   note types to a collection, not thirty.
 
 Anki cards are self-graded: typed answers (short, numeric) and choice questions
-become front/back cards with the choices listed on the front; a warning says so
-once per kind. Cloze `{{answer|hint}}` becomes Anki's `{{cN::answer::hint}}`, one
+become front/back cards with the choices listed on the front; one warning counts
+them by kind. Cloze `{{answer|hint}}` becomes Anki's `{{cN::answer::hint}}`, one
 card per blank as in quiz. Deck text is HTML-escaped: Anki fields are HTML.
 """
 
@@ -129,15 +129,8 @@ def _front_back(question: Question) -> tuple[str, str]:
     raise TypeError(f"unknown question kind {question.kind!r}")  # pragma: no cover
 
 
-SELF_GRADED = {
-    "short": "typed answers",
-    "numeric": "typed numbers",
-    "choice": "choices",
-    "multi": "multiple choices",
-    "truefalse": "true/false",
-    "order": "ordering",
-    "match": "matching",
-}
+SELF_GRADED = ("short", "numeric", "choice", "multi", "truefalse", "order", "match")
+"""Kinds quiz checks, which in Anki become cards the learner grades."""
 
 
 def _models() -> dict[str, Any]:
@@ -235,12 +228,12 @@ def export_anki(deck: Deck, path: Path) -> list[ImportWarning]:
                 tags=_tags(question),
             )
         )
-    for kind, count in self_graded.items():
+    if self_graded:
+        counts = ", ".join(f"{count} {kind}" for kind, count in self_graded.items())
         warnings.append(
             ImportWarning(
                 None,
-                f"{count} {kind} question(s): Anki has no {SELF_GRADED[kind]}; "
-                "they become self-graded front/back cards",
+                f"Anki checks no answers: {counts} question(s) become self-graded front/back cards",
             )
         )
     genanki.Package(anki_deck).write_to_file(str(path))

@@ -1,0 +1,283 @@
+"""`quiz import` and `quiz export`: decks from and to the formats teachers already have.
+
+Both write to `-o/--output FILE` (stdout when omitted) and never overwrite a file
+without `--force`. Whatever a format cannot carry is printed to stderr as
+`FILE:LINE: warning: ...`, so nothing is lost silently; a file that yields no
+question at all is an error (exit 1), never an empty deck.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+
+from quiz.core.interchange.base import ImportResult, ImportWarning  # noqa: A004
+from quiz.core.models import SLUG_PATTERN, Deck
+from quiz.core.text import sanitize
+
+IMPORT_FORMATS = ("article", "opentrivia", "csv", "tsv", "gift")
+EXPORT_FORMATS = ("gift", "csv", "anki")
+FORMAT_BY_SUFFIX = {".gift": "gift", ".csv": "csv", ".tsv": "tsv", ".md": "article"}
+"""Suffixes that say the format by themselves; anything else needs --from."""
+
+
+def _shown(path: Path) -> str:
+    return sanitize(str(path))
+
+
+def _warn(source: Path, warnings: list[ImportWarning]) -> None:
+    for warning in warnings:
+        where = _shown(source) if warning.line is None else f"{_shown(source)}:{warning.line}"
+        click.echo(f"{where}: warning: {sanitize(warning.message)}", err=True)
+
+
+def _slug_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not re.fullmatch(SLUG_PATTERN, value):
+        raise click.BadParameter(f"{sanitize(value)!r} is not a lowercase slug like 'my-deck'")
+    return value
+
+
+def _title_from_name(stem: str) -> str:
+    words = re.sub(r"[-_]+", " ", stem).strip()
+    return words[:1].upper() + words[1:] if words else "Imported questions"
+
+
+def _write(output: Path | None, text: str, force: bool) -> None:
+    """Write to `output` (refusing to replace it without `force`) or to stdout.
+
+    Text shown on a terminal is sanitized: imported files and decks are untrusted.
+    """
+    if output is None:
+        click.echo(sanitize(text) if sys.stdout.isatty() else text, nl=False)
+        return
+    try:
+        # Mode "x" refuses an existing file atomically.
+        with output.open("w" if force else "x", encoding="utf-8", newline="") as out:
+            out.write(text)
+    except FileExistsError:
+        raise click.ClickException(
+            f"{_shown(output)} already exists; use --force to overwrite it"
+        ) from None
+    except OSError as error:
+        raise click.ClickException(f"cannot write {_shown(output)}: {error.strerror}") from None
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise click.ClickException(f"cannot read {_shown(path)}: {error.strerror}") from None
+
+
+def _text(data: bytes, source: Path) -> str:
+    """The file as text: UTF-8, or cp1252/latin-1 per line with a warning for each such line."""
+    from quiz.core.interchange.opentrivia import decode_lines
+
+    lines, warnings = decode_lines(data)
+    _warn(source, warnings)
+    return "\n".join(lines)
+
+
+def _run_import(
+    fmt: str,
+    file: Path,
+    deck_id: str | None,
+    title: str | None,
+    columns: list[str] | None,
+    kind: str,
+) -> ImportResult:
+    data = _read(file)
+    default_id = _default_id(file)
+    default_title = _title_from_name(file.stem)
+    if fmt == "article":
+        from quiz.core.interchange.article import import_article
+
+        return import_article(_text(data, file), deck_id=deck_id, title=title)
+    if fmt == "opentrivia":
+        from quiz.core.interchange.opentrivia import import_opentrivia
+
+        return import_opentrivia(data, category=file.stem, deck_id=deck_id, title=title)
+    if fmt == "gift":
+        from quiz.core.interchange.gift import import_gift
+
+        text = _text(data, file)
+        return import_gift(text, deck_id=deck_id or default_id, title=title or default_title)
+    from quiz.core.interchange.csv_tsv import import_table
+
+    return import_table(
+        _text(data, file),
+        delimiter="\t" if fmt == "tsv" else ",",
+        columns=columns,
+        kind="short" if kind == "short" else "flashcard",
+        deck_id=deck_id or default_id,
+        title=title or default_title,
+    )
+
+
+def _default_id(file: Path) -> str:
+    from quiz.core.interchange.fix_ids import slugify
+
+    return slugify(file.stem) or "imported"
+
+
+def _split_columns(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> list[str] | None:
+    return None if value is None else [name.strip() for name in value.split(",")]
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--from",
+    "fmt",
+    type=click.Choice(IMPORT_FORMATS),
+    help="Format of FILE; .gift, .csv, .tsv and .md files say it by their name.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Deck file to write (default: stdout).",
+)
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+@click.option("--id", "deck_id", callback=_slug_option, help="Deck id (default: from the file).")
+@click.option("--title", help="Deck title (default: from the file).")
+@click.option(
+    "--columns",
+    callback=_split_columns,
+    help="csv/tsv: column names in order, e.g. prompt,answer,tags (default: the header row).",
+)
+@click.option(
+    "--kind",
+    type=click.Choice(["flashcard", "short"]),
+    default="flashcard",
+    show_default=True,
+    help="csv/tsv: question kind of each row (short: the learner types the answer).",
+)
+def import_(
+    file: Path,
+    fmt: str | None,
+    output: Path | None,
+    force: bool,
+    deck_id: str | None,
+    title: str | None,
+    columns: list[str] | None,
+    kind: str,
+) -> None:
+    """Turn FILE (an article, OpenTriviaQA, CSV/TSV or GIFT file) into a deck.
+
+    Warnings (what could not be carried) go to stderr as FILE:LINE: warning: ...
+    Exit status: 0 on success, 1 when FILE yields no question or the output exists.
+    """
+    from quiz.core.interchange.toml_writer import deck_to_toml
+
+    if fmt is None:
+        fmt = FORMAT_BY_SUFFIX.get(file.suffix.lower())
+        if fmt is None:
+            raise click.UsageError(f"say what {_shown(file)} is: --from {'|'.join(IMPORT_FORMATS)}")
+    if title is not None and not title.strip():
+        raise click.BadParameter("must not be empty", param_hint="--title")
+    try:
+        result = _run_import(fmt, file, deck_id, title, columns, kind)
+    except ValueError as error:  # every importer's "nothing to import here"
+        _warn(file, list(getattr(error, "warnings", [])))
+        raise click.ClickException(f"{_shown(file)}: {sanitize(str(error))}") from None
+    _warn(file, result.warnings)
+    _write(output, deck_to_toml(result.deck), force)
+    count = len(result.deck.questions)
+    where = f"wrote {_shown(output)}" if output else "imported"
+    click.echo(
+        f"{where}: {count} question{'s' if count != 1 else ''}, "
+        f"{len(result.warnings)} warning{'s' if len(result.warnings) != 1 else ''}",
+        err=True,
+    )
+
+
+def _load(path: Path) -> Deck:
+    from quiz.core.loading import DeckError, load_deck
+
+    try:
+        return load_deck(path)
+    except DeckError as error:
+        for diagnostic in error.diagnostics:
+            click.echo(sanitize(str(diagnostic)), err=True)
+        raise click.ClickException(f"{_shown(path)} is not a valid deck") from None
+
+
+def _export_anki(deck: Deck, output: Path, force: bool) -> list[ImportWarning]:
+    if importlib.util.find_spec("genanki") is None:
+        raise click.ClickException("Anki export needs genanki: pip install 'quiz[anki]'")
+    from quiz.core.interchange.anki import export_anki
+
+    if output.exists() and not force:
+        raise click.ClickException(f"{_shown(output)} already exists; use --force to overwrite it")
+    # Build beside the target and move it into place, so a failed export leaves no half file.
+    handle, temp = tempfile.mkstemp(suffix=".apkg", dir=output.parent)
+    os.close(handle)
+    try:
+        warnings = export_anki(deck, Path(temp))
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)  # mkstemp makes it private; a package is a normal file
+        os.replace(temp, output)
+    except OSError as error:
+        raise click.ClickException(f"cannot write {_shown(output)}: {error.strerror}") from None
+    finally:
+        Path(temp).unlink(missing_ok=True)
+    return warnings
+
+
+@click.command("export")
+@click.argument("deck", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--to", "fmt", type=click.Choice(EXPORT_FORMATS), required=True, help="Format.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="File to write (default: stdout; anki needs a file).",
+)
+@click.option("--force", is_flag=True, help="Overwrite the output file if it exists.")
+def export(deck: Path, fmt: str, output: Path | None, force: bool) -> None:
+    """Write DECK as Moodle GIFT, CSV (one row per question) or an Anki package (.apkg).
+
+    Re-exporting to Anki updates the notes learners already have: note GUIDs come
+    from the deck and question ids. What the format cannot carry is listed on stderr.
+    """
+    loaded = _load(deck)
+    exporters: dict[str, Callable[[Deck], tuple[str, list[ImportWarning]]]] = {
+        "gift": _gift_text,
+        "csv": _csv_text,
+    }
+    if fmt == "anki":
+        if output is None:
+            raise click.UsageError("--to anki writes a package file: give it with -o FILE.apkg")
+        warnings = _export_anki(loaded, output, force)
+    else:
+        text, warnings = exporters[fmt](loaded)
+        _write(output, text, force)
+    _warn(deck, warnings)
+    count = len(loaded.questions)
+    if output is not None:
+        click.echo(f"wrote {_shown(output)}: {count} question{'s' if count != 1 else ''}", err=True)
+
+
+def _gift_text(deck: Deck) -> tuple[str, list[ImportWarning]]:
+    from quiz.core.interchange.gift import export_gift
+
+    result = export_gift(deck)
+    return result.text, result.warnings
+
+
+def _csv_text(deck: Deck) -> tuple[str, list[ImportWarning]]:
+    from quiz.core.interchange.csv_tsv import export_csv
+
+    result = export_csv(deck)
+    return result.text, result.warnings

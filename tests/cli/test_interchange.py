@@ -1,0 +1,191 @@
+"""`quiz import` and `quiz export` end to end: files in, files out, warnings and exit codes."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sqlite3
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from quiz.cli import main
+from quiz.core.loading import load_deck
+
+ROOT = Path(__file__).parents[2]
+DATA = ROOT / "tests" / "data"
+ARTICLE = DATA / "articles" / "belarus-prisoner-release-2025.txt"
+NEWS_DECK = ROOT / "decks" / "belarus-prisoner-release-2025.toml"
+
+
+def run(*args: str | Path) -> Result:
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def test_import_article_writes_a_deck_that_check_accepts(tmp_path: Path) -> None:
+    out = tmp_path / "news.toml"
+    result = run("import", ARTICLE, "--from", "article", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert result.stderr == f"wrote {out}: 4 questions, 0 warnings\n"
+    deck = load_deck(out)
+    assert deck.questions[0].prompt == "Who was released?"
+    assert deck.deck.source is not None and deck.deck.source.author == "Web Editor"
+    assert run("check", "--strict", out).exit_code == 0
+
+
+def test_import_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
+    out = tmp_path / "deck.toml"
+    out.write_text("keep me", encoding="utf-8")
+    refused = run("import", ARTICLE, "--from", "article", "-o", out)
+    assert refused.exit_code == 1
+    assert "already exists; use --force" in refused.stderr
+    assert out.read_text(encoding="utf-8") == "keep me"
+    forced = run("import", ARTICLE, "--from", "article", "-o", out, "--force")
+    assert forced.exit_code == 0
+    assert load_deck(out).deck.title.startswith("Belarus Releases")
+
+
+def test_import_to_stdout_with_warnings_on_stderr_and_overrides() -> None:
+    source = DATA / "opentrivia" / "video-games"
+    result = run("import", source, "--from", "opentrivia", "--id", "games", "--title", "Games")
+    assert result.exit_code == 0
+    assert result.stdout.startswith('[deck]\nid = "games"\ntitle = "Games"\n')
+    assert result.stderr.splitlines() == [
+        f"{source}:39: warning: option 'Zealot' listed twice; kept once",
+        f"{source}:46: warning: not valid UTF-8; read as cp1252",
+        f"{source}:53: warning: not valid UTF-8; read as cp1252",
+        f"{source}:67: warning: same question as line 60; skipped",
+        "imported: 9 questions, 4 warnings",
+    ]
+
+
+def test_article_without_questions_section_fails_and_writes_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "deck.toml"
+    result = run("import", DATA / "articles" / "no-questions.md", "-o", out)
+    assert result.exit_code == 1
+    assert 'no "Key Questions", "Questions and Answers" or "FAQ" section found' in result.stderr
+    assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--from", "csv", "--id", "Not A Slug"], "is not a lowercase slug"),
+        (["--from", "csv", "--title", " "], "must not be empty"),
+        (["--from", "pdf"], "'pdf' is not one of"),
+        ([], "say what"),
+    ],
+)
+def test_import_usage_errors(tmp_path: Path, args: list[str], message: str) -> None:
+    source = tmp_path / "questions.txt"
+    source.write_text("prompt,answer\nQ,A\n", encoding="utf-8")
+    result = run("import", source, *args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_import_csv_with_columns_and_kind(tmp_path: Path) -> None:
+    out = tmp_path / "dogs.toml"
+    result = run(
+        "import",
+        DATA / "csv" / "no-header.csv",
+        "--columns",
+        "answer, prompt",
+        "--kind",
+        "short",
+        "-o",
+        out,
+    )
+    assert result.exit_code == 0, result.output
+    deck = load_deck(out)
+    assert (deck.deck.id, deck.deck.title) == ("no-header", "No header")
+    assert [(q.kind, q.prompt) for q in deck.questions] == [
+        ("short", "the dog"),
+        ("short", "the cat"),
+    ]
+
+
+def test_import_tsv_and_a_windows_1252_file(tmp_path: Path) -> None:
+    source = tmp_path / "words.tsv"
+    source.write_bytes("front\tback\r\ncaf\xe9\tcoffee\r\n".encode("cp1252"))
+    result = run("import", source)
+    assert result.exit_code == 0
+    assert 'prompt = "café"' in result.stdout
+    assert f"{source}:2: warning: not valid UTF-8; read as cp1252" in result.stderr
+
+
+def test_import_gift(tmp_path: Path) -> None:
+    source = tmp_path / "bank.gift"
+    source.write_text("::Q1:: 2 + 2 = {=4 ~3 ~5}\n\n::Q2:: The sky is blue. {T}\n", "utf-8")
+    out = tmp_path / "bank.toml"
+    result = run("import", source, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert [q.kind for q in load_deck(out).questions] == ["choice", "truefalse"]
+
+
+def test_export_csv_to_stdout_and_gift_to_a_file(tmp_path: Path) -> None:
+    result = run("export", NEWS_DECK, "--to", "csv")
+    assert result.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(result.stdout, newline="")))
+    assert len(rows) == len(load_deck(NEWS_DECK).questions)
+    assert rows[0]["id"] == "who-was-released"
+
+    out = tmp_path / "news.gift"
+    result = run("export", NEWS_DECK, "--to", "gift", "-o", out)
+    assert result.exit_code == 0
+    assert result.stderr.splitlines()[-1] == f"wrote {out}: 25 questions"
+    assert "Who was released?" in out.read_text(encoding="utf-8")
+
+
+def test_export_anki_needs_a_file_and_writes_a_package(tmp_path: Path) -> None:
+    assert run("export", NEWS_DECK, "--to", "anki").exit_code == 2
+    out = tmp_path / "news.apkg"
+    result = run("export", NEWS_DECK, "--to", "anki", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert "Anki checks no answers" in result.stderr
+    with zipfile.ZipFile(out) as package:
+        (tmp_path / "c.anki2").write_bytes(package.read("collection.anki2"))
+    with sqlite3.connect(tmp_path / "c.anki2") as db:
+        assert db.execute("SELECT count(*) FROM notes").fetchone()[0] == 25
+    assert run("export", NEWS_DECK, "--to", "anki", "-o", out).exit_code == 1
+    assert run("export", NEWS_DECK, "--to", "anki", "-o", out, "--force").exit_code == 0
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".apkg"] == ["news.apkg"]
+
+
+def test_export_anki_without_genanki_says_how_to_get_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "genanki" else real(name, *a)
+    )
+    result = run("export", NEWS_DECK, "--to", "anki", "-o", tmp_path / "x.apkg")
+    assert result.exit_code == 1
+    assert "pip install 'quiz[anki]'" in result.stderr
+    assert not (tmp_path / "x.apkg").exists()
+
+
+def test_export_of_an_invalid_deck_shows_its_errors(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[deck]\nid = 'x'\n", encoding="utf-8")
+    result = run("export", bad, "--to", "csv")
+    assert result.exit_code == 1
+    assert f"{bad}:" in result.stderr
+    assert "is not a valid deck" in result.stderr
+    assert result.stdout == ""
+
+
+def test_csv_round_trip_through_the_cli(tmp_path: Path) -> None:
+    deck_file = tmp_path / "capitals.toml"
+    assert run("import", DATA / "csv" / "capitals.csv", "-o", deck_file).exit_code == 0
+    exported = tmp_path / "capitals-out.csv"
+    assert run("export", deck_file, "--to", "csv", "-o", exported).exit_code == 0
+    again = tmp_path / "again.toml"
+    result = run("import", exported, "--id", "capitals", "--title", "Capitals", "-o", again)
+    assert result.exit_code == 0
+    assert load_deck(again) == load_deck(deck_file)

@@ -24,6 +24,7 @@ import contextlib
 import os
 import re
 import sqlite3
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -33,6 +34,8 @@ from quiz.paths import backups_dir
 KEEP: dict[str, int] = {"daily": 7}
 """How many backups of each reason survive pruning; reasons not named here keep `KEEP_OTHER`."""
 KEEP_OTHER = 10
+STALE_PARTIAL_S = 3600
+"""A `.partial` file this old is the remains of a backup killed mid-way, not one in progress."""
 
 _NAME = re.compile(r"^quiz-(\d{8})-(\d{6})(?:-(\d+))?-([a-z0-9][a-z0-9-]*)\.sqlite3$")
 _REASON = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -127,7 +130,11 @@ def write_backup(source: sqlite3.Connection, database: Path, reason: str, now: d
 
 
 def prune_backups(database: Path) -> list[Path]:
-    """Delete the oldest backups beyond each reason's quota; returns what was deleted."""
+    """Delete the oldest backups beyond each reason's quota; returns what was deleted.
+
+    A backup's `-wal`/`-shm` sidecars (kept with copies of a damaged database) go
+    with it, and so do stale `.partial` files left by a backup that was killed.
+    """
     by_reason: dict[str, list[BackupInfo]] = {}
     for info in list_backups(database):
         by_reason.setdefault(info.reason, []).append(info)
@@ -135,9 +142,21 @@ def prune_backups(database: Path) -> list[Path]:
     for reason, infos in by_reason.items():
         keep = KEEP.get(reason, KEEP_OTHER)
         for info in infos[: max(0, len(infos) - keep)]:
-            info.path.unlink(missing_ok=True)
-            deleted.append(info.path)
+            for path in (info.path, *_sidecars(info.path)):
+                if path.exists():
+                    path.unlink()
+                    deleted.append(path)
+    cutoff = time.time() - STALE_PARTIAL_S
+    for partial in backups_dir(database).glob("quiz-*.partial"):
+        with contextlib.suppress(OSError):  # another process may have just renamed it
+            if partial.stat().st_mtime < cutoff:
+                partial.unlink()
+                deleted.append(partial)
     return deleted
+
+
+def _sidecars(path: Path) -> tuple[Path, Path]:
+    return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
 
 
 def has_daily_backup(database: Path, now: datetime) -> bool:

@@ -610,9 +610,12 @@ class Store:
         if synchronous not in ("FULL", "NORMAL"):
             raise ValueError(f"synchronous must be FULL or NORMAL, not {synchronous!r}")
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if path.exists() and path.stat().st_size > 0:
-            _preflight(path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if path.exists() and path.stat().st_size > 0:
+                _preflight(path)
+        except OSError as error:
+            raise StoreError(f"cannot open {path}: {error.strerror or error}") from error
         try:
             # timeout=0: no SQLite busy handler; `_retry` waits instead (see module doc).
             connection = sqlite3.connect(

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
-from quiz.core.backup import KEEP_OTHER, list_backups, newest_backup, verify_backup
+from quiz.core.backup import (
+    KEEP_OTHER,
+    list_backups,
+    newest_backup,
+    prune_backups,
+    verify_backup,
+)
 from quiz.core.storage import (
     SCHEMA_VERSION,
     CardState,
@@ -179,3 +187,21 @@ def test_restore_into_a_missing_database_creates_it(db: Path, store: Store, tmp_
     assert result.saved_current is None
     with Store.open(elsewhere, now=NOW) as copy:
         assert copy.card_state("geo", "a") == review_state(1)
+
+
+def test_pruning_takes_sidecars_and_only_stale_partials(db: Path) -> None:
+    folder = db.parent / "backups"
+    folder.mkdir()
+    names = [f"quiz-202603{day:02d}-101500-damaged.sqlite3" for day in range(1, KEEP_OTHER + 2)]
+    for name in names:
+        (folder / name).write_bytes(b"copy")
+        (folder / f"{name}-wal").write_bytes(b"wal")
+    stale = folder / "quiz-20260301-000000-daily.sqlite3.partial"
+    fresh = folder / "quiz-20260302-000000-daily.sqlite3.partial"
+    stale.write_bytes(b"")
+    fresh.write_bytes(b"")
+    two_hours_ago = time.time() - 7200
+    os.utime(stale, (two_hours_ago, two_hours_ago))
+    deleted = prune_backups(db)
+    assert sorted(deleted) == sorted([folder / names[0], folder / f"{names[0]}-wal", stale])
+    assert fresh.exists() and (folder / f"{names[1]}-wal").exists()

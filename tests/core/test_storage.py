@@ -170,6 +170,13 @@ def test_damaged_file_without_backups_says_so(db: Path) -> None:
         Store.open(db, now=NOW)
 
 
+def test_an_impossible_location_is_a_store_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(StoreError, match="cannot open"):
+        Store.open(blocker / "quiz.sqlite3", now=NOW)
+
+
 def test_migrating_an_existing_database_backs_it_up_first(
     db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -10,9 +10,12 @@ lines are added.
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 import tomlkit
 from tomlkit.container import Container
@@ -83,11 +86,15 @@ def _questions(doc: tomlkit.TOMLDocument) -> Iterable[Table | InlineTable]:
 def add_missing_ids(text: str) -> tuple[str, list[AddedId]]:
     """Give every `[[questions]]` entry without an `id` one, slugged from its prompt.
 
+    The `id = "..."` line goes first in its table, indented like the table's other
+    keys and ended like the file's other lines (LF or CRLF).
+
     Returns the new file text and what was added; the text is unchanged when
     every question already has an id. Raises `tomlkit.exceptions.ParseError` for
     text that is not TOML (callers run the linter first, so that is rare).
     """
     doc = tomlkit.parse(text)
+    newline = "\r\n" if "\r\n" in text else "\n"
     questions = list(_questions(doc))
     taken = {q["id"] for q in questions if isinstance(q.get("id"), str)}
     added: list[AddedId] = []
@@ -96,8 +103,31 @@ def add_missing_ids(text: str) -> tuple[str, list[AddedId]]:
             continue
         new_id = unique_slug(_question_text(question), taken, fallback=f"q{position}")
         body: Container = question.value
+        item = tomlkit.item(new_id)
+        first = next((value for key, value in body.body if key is not None), None)
+        if first is not None:  # same indentation as the table's other keys
+            item.trivia.indent = first.trivia.indent
+        item.trivia.trail = newline
         # tomlkit has no public "insert at"; `_insert_at` is how its own
         # containers insert, and it keeps the table's comments and spacing.
-        body._insert_at(0, "id", new_id)
+        body._insert_at(0, "id", item)
         added.append(AddedId(position, new_id))
     return (tomlkit.dumps(doc) if added else text), added
+
+
+def fix_file(path: Path) -> list[AddedId]:
+    """`add_missing_ids` on a deck file, rewriting it only when an id was added.
+
+    The new text replaces the file atomically (written beside it, then moved), so an
+    interrupted fix never leaves half a deck. Raises `ValueError` for a file that is
+    not UTF-8 TOML (tomlkit's `ParseError` is one), `OSError` when it cannot be written.
+    """
+    data = path.read_bytes()
+    bom = "\ufeff" if data.startswith(b"\xef\xbb\xbf") else ""
+    new_text, added = add_missing_ids(data.decode("utf-8-sig"))
+    if added:
+        temp = path.with_name(f".{path.name}.fix-ids.tmp")
+        temp.write_bytes((bom + new_text).encode("utf-8"))
+        shutil.copymode(path, temp)
+        os.replace(temp, path)
+    return added

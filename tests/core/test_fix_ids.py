@@ -1,0 +1,134 @@
+"""`add_missing_ids` / `fix_file` (quiz check --fix): only `id = "..."` lines are added."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+
+import pytest
+import tomli
+from tomlkit.exceptions import ParseError
+
+from quiz.core.interchange.fix_ids import AddedId, add_missing_ids, fix_file, slugify, unique_slug
+from quiz.core.models import Deck
+
+ROOT = Path(__file__).parents[2]
+
+
+def changed_lines(before: str, after: str) -> list[str]:
+    diff = difflib.ndiff(before.splitlines(keepends=True), after.splitlines(keepends=True))
+    return [line for line in diff if line.startswith(("+ ", "- "))]
+
+
+def without_question_ids(text: str) -> str:
+    """The bundled news deck with every question id line removed (the deck id stays)."""
+    return re.sub(r'(?m)^id = "(?!belarus-prisoner)[^"]*"\n', "", text)
+
+
+def test_bundled_deck_gets_ids_and_nothing_else_changes() -> None:
+    original = (ROOT / "decks" / "belarus-prisoner-release-2025.toml").read_text("utf-8")
+    stripped = without_question_ids(original)
+    fixed, added = add_missing_ids(stripped)
+
+    deck = Deck.model_validate(tomli.loads(fixed))
+    assert len(added) == len(deck.questions) == 25
+    assert [q.id for q in deck.questions] == [a.id for a in added]
+    assert added[:4] == [
+        AddedId(1, "who-was-released"),
+        AddedId(2, "what-were-the-conditions-for-their-release"),
+        AddedId(3, "what-is-the-significance-of-this-event"),
+        AddedId(4, "what-challenges-remain"),
+    ]
+    # Every comment, blank line, multi-line string and inline comment survives:
+    # the only differences are the added lines.
+    assert changed_lines(stripped, fixed) == [f'+ id = "{a.id}"\n' for a in added]
+    # Each id line sits right under its [[questions]] header.
+    lines = fixed.splitlines()
+    for a in added:
+        assert lines[lines.index(f'id = "{a.id}"') - 1] == "[[questions]]"
+
+
+def test_existing_ids_are_kept_and_new_ones_avoid_them() -> None:
+    text = (
+        "# deck\n[deck]\nid = 'd'\ntitle = 'T'\n\n"
+        "[[questions]]\n  kind = 'flashcard'  # why\n  prompt = 'Same?'\n  answer = 'a'\n\n"
+        "[[questions]]\nid = \"same\"\nkind = 'flashcard'\nprompt = 'Other'\nanswer = 'b'\n\n"
+        "[[questions]]\nkind = 'cloze'\ntext = '{{Paris|city}} is big'\n\n"
+        "[[questions]]\nkind = 'flashcard'\nprompt = '¿?'\nanswer = 'c'\n"
+    )
+    fixed, added = add_missing_ids(text)
+    assert added == [AddedId(1, "same-2"), AddedId(3, "paris-is-big"), AddedId(4, "q4")]
+    assert changed_lines(text, fixed) == [
+        '+   id = "same-2"\n',  # indented like its neighbours
+        '+ id = "paris-is-big"\n',
+        '+ id = "q4"\n',
+    ]
+
+
+def test_nothing_to_fix_returns_the_text_untouched() -> None:
+    text = (
+        "[deck]\nid='d'\ntitle='T'\n[[questions]]\nid='a'\nkind='flashcard'\nprompt='P'\nanswer='A'"
+    )
+    assert add_missing_ids(text) == (text, [])
+
+
+def test_inline_question_tables_get_ids_too() -> None:
+    text = (
+        'questions = [{ kind = "flashcard", prompt = "A?", answer = "b" }]\n\n'
+        '[deck]\nid = "d"\ntitle = "t"\n'
+    )
+    fixed, added = add_missing_ids(text)
+    assert added == [AddedId(1, "a")]
+    assert Deck.model_validate(tomli.loads(fixed)).questions[0].id == "a"
+
+
+def test_fix_file_keeps_crlf_and_bom_and_rewrites_only_when_needed(tmp_path: Path) -> None:
+    path = tmp_path / "deck.toml"
+    text = (
+        '\ufeff[deck]\r\nid = "d"\r\ntitle = "T"\r\n\r\n'
+        '[[questions]]\r\nkind = "flashcard"\r\nprompt = "Why?"\r\nanswer = "x"\r\n'
+    )
+    path.write_bytes(text.encode("utf-8"))
+    assert fix_file(path) == [AddedId(1, "why")]
+    assert path.read_bytes() == text.replace(
+        "[[questions]]\r\n", '[[questions]]\r\nid = "why"\r\n'
+    ).encode("utf-8")
+    before = path.stat().st_mtime_ns
+    assert fix_file(path) == []
+    assert path.stat().st_mtime_ns == before
+    assert [p.name for p in tmp_path.iterdir()] == ["deck.toml"]
+
+
+def test_fix_file_on_broken_toml_raises_and_leaves_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "deck.toml"
+    path.write_text("[deck\n", encoding="utf-8")
+    with pytest.raises(ParseError):
+        fix_file(path)
+    assert path.read_text(encoding="utf-8") == "[deck\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("Who was Trump's envoy?", "who-was-trumps-envoy"),
+        ("The U.S. engages with Lukashenko", "the-us-engages-with-lukashenko"),
+        ("Żółć — ąę!", "zolc-ae"),
+        ("{{Paris|city}} is the capital", "paris-is-the-capital"),
+        (
+            "one two three four five six seven eight nine ten",
+            "one-two-three-four-five-six-seven-eight",
+        ),
+        ("日本", ""),
+        ("x" * 80, "x" * 60),
+        ("a" * 30 + " " + "b" * 40, "a" * 30),  # cut at a word boundary
+    ],
+)
+def test_slugify(text: str, slug: str) -> None:
+    assert slugify(text) == slug
+
+
+def test_unique_slug_counts_up() -> None:
+    taken: set[str] = {"a"}
+    assert [unique_slug("A", taken) for _ in range(2)] == ["a-2", "a-3"]
+    assert unique_slug("日本", taken, fallback="q7") == "q7"

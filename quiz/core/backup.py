@@ -9,7 +9,7 @@ names sort by age and say why they were taken.
 
 Retention, per reason (see `KEEP`): the 7 newest `daily` backups (one per local
 day when studying starts), and the 10 newest of every other reason (`manual`,
-`pre-migrate`, `pre-restore`, `pre-import`, ...). A backup is written under a
+`pre-migrate`, `pre-restore`, `damaged`, and any a caller adds such as `pre-import`). A backup is written under a
 temporary name and renamed when complete, so a crash never leaves a half-written
 file that looks like a backup.
 

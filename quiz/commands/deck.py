@@ -29,6 +29,11 @@ SCHEMA_URL = "https://json-schema.org/draft/2020-12/schema"
 )
 @click.option("--strict", is_flag=True, help="Warnings fail the check too.")
 @click.option(
+    "--fix",
+    is_flag=True,
+    help="First add missing question ids in place (slugs of the prompts); nothing else changes.",
+)
+@click.option(
     "--format",
     "output_format",
     type=click.Choice(["text", "json"]),
@@ -37,7 +42,7 @@ SCHEMA_URL = "https://json-schema.org/draft/2020-12/schema"
     help="json: an object with `files` (file, ok, errors, warnings) and `diagnostics` "
     "(file, line, column, severity, message).",
 )
-def check(paths: tuple[Path, ...], strict: bool, output_format: str) -> None:
+def check(paths: tuple[Path, ...], strict: bool, fix: bool, output_format: str) -> None:
     """Check deck files (or folders of them) and report every problem as FILE:LINE:COL.
 
     Exit status: 0 when every deck is valid, 1 when any has an error (or a warning,
@@ -50,6 +55,8 @@ def check(paths: tuple[Path, ...], strict: bool, output_format: str) -> None:
     diagnostics: list[Diagnostic] = []
     summaries: list[dict[str, Any]] = []
     for file in files:
+        if fix:
+            _fix_ids(file)
         result = lint_deck(file)
         diagnostics.extend(result.diagnostics)
         failed = bool(result.errors) or (strict and bool(result.warnings))
@@ -76,6 +83,23 @@ def check(paths: tuple[Path, ...], strict: bool, output_format: str) -> None:
     click.echo(f"checked {decks}: {counts}; {verdict}", err=True)
     if failed_files:
         raise click.exceptions.Exit(1)
+
+
+def _fix_ids(file: Path) -> None:
+    """`check --fix`: add missing question ids (logic in `quiz.core.interchange.fix_ids`)."""
+    from quiz.core.interchange.fix_ids import fix_file
+
+    try:
+        added = fix_file(file)
+    except ValueError:
+        return  # not UTF-8 TOML: the check below reports what is wrong, with its line
+    except OSError as error:
+        click.echo(f"{sanitize(str(file))}: cannot add ids: {error.strerror}", err=True)
+        return
+    for item in added:
+        click.echo(
+            f'{sanitize(str(file))}: question {item.position}: added id = "{item.id}"', err=True
+        )
 
 
 def _plural(count: int, word: str) -> str:

@@ -189,3 +189,31 @@ def test_csv_round_trip_through_the_cli(tmp_path: Path) -> None:
     result = run("import", exported, "--id", "capitals", "--title", "Capitals", "-o", again)
     assert result.exit_code == 0
     assert load_deck(again) == load_deck(deck_file)
+
+
+def test_check_fix_adds_ids_and_then_the_deck_passes_strict(tmp_path: Path) -> None:
+    text = (
+        "# My deck\n[deck]\nid = 'mine'\ntitle = 'Mine'\n\n"
+        "[[questions]]  # first\nkind = 'short'\nprompt = 'Who?'\nanswer = 'Ann'\n"
+    )
+    deck = tmp_path / "mine.toml"
+    deck.write_text(text, encoding="utf-8")
+    before = run("check", "--strict", deck)
+    assert before.exit_code == 1  # a question without an id is a warning
+    fixed = run("check", "--strict", "--fix", deck)
+    assert fixed.exit_code == 0, fixed.output
+    assert f'{deck}: question 1: added id = "who"' in fixed.stderr
+    assert deck.read_text(encoding="utf-8") == text.replace(
+        "[[questions]]  # first\n", '[[questions]]  # first\nid = "who"\n'
+    )
+    again = run("check", "--fix", deck)
+    assert "added id" not in again.stderr
+
+
+def test_check_fix_leaves_a_broken_deck_to_the_checker(tmp_path: Path) -> None:
+    deck = tmp_path / "broken.toml"
+    deck.write_text("[deck\n", encoding="utf-8")
+    result = run("check", "--fix", deck)
+    assert result.exit_code == 1
+    assert f"{deck}:1:" in result.output
+    assert deck.read_text(encoding="utf-8") == "[deck\n"

@@ -69,7 +69,6 @@ NOT_CARRIED: dict[str, tuple[str, ...]] = {
     "formatExamples": (HTML,),
     "mcHTMLComment": (HTML,),
     "multiLineFeedback1": (HTML,),
-    "tf1_html": (HTML,),
 }
 """File -> the warnings it must give (each a substring of one warning, one per warning)."""
 

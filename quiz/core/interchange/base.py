@@ -55,6 +55,8 @@ _BLOCK_TAGS = frozenset({
 # fmt: on
 """Tags that start a new line when HTML is read as plain text."""
 _HIDDEN_TAGS = frozenset({"script", "style", "head", "title", "template"})
+_LOSSLESS_TAGS = frozenset({"br", "p", "div", "html", "body"})
+"""Tags whose whole meaning (a line break, or nothing) survives in plain text."""
 _HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
 
 
@@ -67,7 +69,8 @@ class _TextExtractor(HTMLParser):
         self.images = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        self.tags += 1
+        if tag not in _LOSSLESS_TAGS:
+            self.tags += 1
         if tag in _HIDDEN_TAGS:
             self.hidden += 1
         elif tag == "img":
@@ -84,9 +87,6 @@ class _TextExtractor(HTMLParser):
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
 
-    def handle_comment(self, data: str) -> None:
-        self.tags += 1
-
     def handle_data(self, data: str) -> None:
         if not self.hidden:
             self.lines[-1] += _HTML_SPACE.sub(" ", data.replace("\xa0", " "))
@@ -98,7 +98,7 @@ def html_to_text(html: str) -> tuple[str, list[str]]:
     Paragraphs, list items and `<br>` become line breaks, runs of whitespace
     collapse as a browser would show them, entities are decoded, and scripts,
     styles and comments vanish. The second value names the losses for a warning
-    ("formatting", "2 images").
+    ("formatting" for any tag beyond paragraphs and line breaks, "2 images").
     """
     parser = _TextExtractor()
     parser.feed(html)

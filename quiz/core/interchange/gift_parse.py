@@ -178,6 +178,7 @@ class _Number:
     value: Decimal
     tolerance: Decimal
     label: str
+    line: int
 
     @property
     def low(self) -> Decimal:
@@ -485,6 +486,7 @@ class _QuestionBuilder:
                     taken.add(candidate)
                     return candidate
                 self.warn(f"id {candidate!r} is used twice: a new one was made")
+                return unique_slug(candidate, taken)
             else:
                 self.warn(f"id {candidate!r} is not a slug: a new one was made from it")
                 return unique_slug(candidate, taken)
@@ -750,7 +752,8 @@ class _QuestionBuilder:
             chosen = right[0]
             for other in right[1:]:
                 self.warn(
-                    f"another right answer {other.label} cannot be carried: only the first is"
+                    f"another right answer {other.label} cannot be carried: the first is kept",
+                    other.line,
                 )
         return Numeric(
             kind="numeric",
@@ -767,7 +770,7 @@ class _QuestionBuilder:
                 if low > high:
                     self.warn(f"range {text} runs backwards: read as {high}..{low}", line)
                     low, high = high, low
-                return _Number((low + high) / 2, (high - low) / 2, f"{low}..{high}")
+                return _Number((low + high) / 2, (high - low) / 2, f"{low}..{high}", line)
             if match := _TOLERANCE_RE.match(text):
                 value = Decimal(match.group(1))
                 tolerance = Decimal(match.group(2) or "0")
@@ -775,7 +778,7 @@ class _QuestionBuilder:
                     self.warn(f"negative tolerance in {text}: read as {-tolerance}", line)
                     tolerance = -tolerance
                 label = f"{value}" if not tolerance else f"{value} ± {tolerance}"
-                return _Number(value, tolerance, label)
+                return _Number(value, tolerance, label, line)
         except InvalidOperation:
             pass
         self.warn(f"{text!r} is not a number, a number:tolerance or a low..high range", line)
@@ -797,7 +800,7 @@ def _merge(numbers: list[_Number]) -> _Number | None:
         high = max(high, number.high)
     if len(numbers) == 1:
         return numbers[0]
-    return _Number((low + high) / 2, (high - low) / 2, f"{low}..{high}")
+    return _Number((low + high) / 2, (high - low) / 2, f"{low}..{high}", ordered[0].line)
 
 
 def _as_number(value: Decimal) -> int | float:

@@ -9,9 +9,9 @@ names sort by age and say why they were taken.
 
 Retention, per reason (see `KEEP`): the 7 newest `daily` backups (one per local
 day when studying starts), and the 10 newest of every other reason (`manual`,
-`pre-migrate`, `pre-restore`, `damaged`, and any a caller adds such as `pre-import`). A backup is written under a
-temporary name and renamed when complete, so a crash never leaves a half-written
-file that looks like a backup.
+`pre-migrate`, `pre-restore`, `damaged`, and any a caller adds such as
+`pre-import`). A backup is written under a temporary name and renamed when
+complete, so a crash never leaves a half-written file that looks like a backup.
 
 This module knows nothing of the schema; `quiz.core.storage` builds on it.
 `StoreError` is defined here, at the lowest layer that raises it, and re-exported
@@ -103,11 +103,14 @@ def _fsync(path: Path) -> None:
         os.close(descriptor)
 
 
-def write_backup(source: sqlite3.Connection, database: Path, reason: str, now: datetime) -> Path:
+def write_backup(
+    source: sqlite3.Connection, database: Path, reason: str, now: datetime, *, prune: bool = True
+) -> Path:
     """Copy the database behind `source` into a new backup file and prune old ones.
 
     `now` must be timezone-aware; its own zone names the file, so pass local time.
-    Returns the path written.
+    `prune=False` defers pruning (a restore must not delete the backup it is about
+    to read). Returns the path written.
     """
     if now.tzinfo is None:
         raise ValueError("backup time must be timezone-aware")
@@ -125,7 +128,8 @@ def write_backup(source: sqlite3.Connection, database: Path, reason: str, now: d
     os.replace(partial, target)
     with contextlib.suppress(OSError):  # directory fsync is not possible on every platform
         _fsync(target.parent)
-    prune_backups(database)
+    if prune:
+        prune_backups(database)
     return target
 
 

@@ -101,6 +101,7 @@ from quiz.core.backup import (
     has_daily_backup,
     list_backups,
     newest_backup,
+    prune_backups,
     verify_backup,
     write_backup,
 )
@@ -693,6 +694,16 @@ class Store:
                     self._db.execute("ROLLBACK")
                 raise self._translate(error) from error
 
+    @contextlib.contextmanager
+    def _snapshot(self) -> Iterator[sqlite3.Connection]:
+        """A read transaction: every query inside sees the same state of the database."""
+        with self._lock:
+            self._retry(lambda: self._db.execute("BEGIN"))
+            try:
+                yield self._db
+            finally:
+                self._db.execute("ROLLBACK")
+
     def _retry(self, action: Callable[[], _T]) -> _T:
         """Run `action`, retrying every millisecond or two while another process holds a lock."""
         deadline = time.monotonic() + self._busy_timeout
@@ -901,6 +912,7 @@ class Store:
         phases: Collection[Phase] = (Phase.LEARNING, Phase.REVIEW, Phase.RELEARNING),
     ) -> list[CardRecord]:
         """Non-orphaned cards in `phases` due at or before `until`, most overdue first."""
+        _check_limit(limit)
         deck_sql, deck_params = _decks_filter(deck_ids)
         wanted = sorted(int(p) for p in phases if p != Phase.NEW)
         if not wanted:
@@ -915,6 +927,7 @@ class Store:
 
     def new_cards(self, deck_ids: Sequence[str] | None, *, limit: int) -> list[CardRecord]:
         """Never-reviewed, non-orphaned cards in deck order (deck id, then position)."""
+        _check_limit(limit)
         deck_sql, deck_params = _decks_filter(deck_ids)
         rows = self._rows(
             f"SELECT {_CARD_COLUMNS} FROM cards INDEXED BY cards_new"
@@ -1068,7 +1081,11 @@ class Store:
                 )
             if before_json is None:
                 raise StoreError(f"review {review_id} has no saved state to restore")
-            _set_state(db, deck_id, card_key, CardState.from_json(before_json))
+            try:
+                before = CardState.from_json(before_json)
+            except (ValueError, TypeError) as error:
+                raise _invalid(f"review {review_id}", error) from error
+            _set_state(db, deck_id, card_key, before)
             db.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
             restored = db.execute(
                 f"SELECT {_CARD_COLUMNS} FROM cards WHERE deck_id = ? AND card_key = ?",
@@ -1220,17 +1237,14 @@ class Store:
             return DoctorReport(integrity=integrity)
         findings: list[Finding] = []
         stamp = to_us(now)
-        # Checking reads in one transaction too, so the counts are one consistent snapshot.
-        with self._write() as db:
+        # Checking alone reads one consistent snapshot; repairing is one write transaction.
+        with self._write() if repair else self._snapshot():
             findings += self._check_unknown_decks(repair, stamp)
             findings += self._check_unknown_cards(repair, stamp)
             findings += self._check_loose_answers(repair)
             findings += self._check_log_states(repair)
             findings += self._check_card_states(repair)
             findings += self._check_due_missing(repair, stamp)
-            if not repair:
-                db.execute("ROLLBACK")
-                db.execute("BEGIN")
         return DoctorReport(integrity=integrity, findings=findings)
 
     def _check_unknown_decks(self, repair: bool, stamp: int) -> list[Finding]:
@@ -1305,10 +1319,10 @@ class Store:
 
     def _check_log_states(self, repair: bool) -> list[Finding]:
         bad = []
-        for review_id, before, after in self._db.execute(
+        for review_id, before, after in self._db.execute(  # streamed: the log may be huge
             "SELECT id, state_before_json, state_after_json FROM reviews"
             " WHERE state_before_json IS NOT NULL OR state_after_json IS NOT NULL"
-        ).fetchall():
+        ):
             broken = [
                 column
                 for column, text in (("state_before_json", before), ("state_after_json", after))
@@ -1326,10 +1340,10 @@ class Store:
 
     def _check_card_states(self, repair: bool) -> list[Finding]:
         bad = []
-        for row in self._db.execute(f"SELECT {_CARD_COLUMNS} FROM cards").fetchall():
+        for row in self._db.execute(f"SELECT {_CARD_COLUMNS} FROM cards"):
             try:
                 _card(row)
-            except (ValueError, TypeError, OverflowError):
+            except StoreError:
                 bad.append((row[0], row[1]))
         if not bad:
             return []
@@ -1398,6 +1412,12 @@ def _set_state(db: sqlite3.Connection, deck_id: str, card_key: str, state: CardS
     )
 
 
+def _check_limit(limit: int) -> None:
+    """SQLite reads a negative LIMIT as "no limit": a caller bug that would load every card."""
+    if limit < 0:
+        raise ValueError(f"limit must be 0 or more, not {limit}")
+
+
 def _decks_filter(
     deck_ids: Sequence[str] | None, column: str = "deck_id"
 ) -> tuple[str, tuple[str, ...]]:
@@ -1460,15 +1480,23 @@ def _deck_file(row: Any) -> DeckFileRecord:
 
 
 def _card(row: Any) -> CardRecord:
-    return CardRecord(
-        deck_id=row[0],
-        card_key=row[1],
-        question_key=row[2],
-        position=row[3],
-        state=_checked_state(*row[4:12]),
-        orphaned=bool(row[12]),
-        created_at=from_us(row[13]),
-    )
+    """A card row as a record; a row no quiz wrote is a `StoreError` pointing at `doctor`."""
+    try:
+        return CardRecord(
+            deck_id=row[0],
+            card_key=row[1],
+            question_key=row[2],
+            position=row[3],
+            state=_checked_state(*row[4:12]),
+            orphaned=bool(row[12]),
+            created_at=from_us(row[13]),
+        )
+    except (ValueError, TypeError, OverflowError) as error:
+        raise _invalid(f"card {row[0]}/{row[1]}", error) from error
+
+
+def _invalid(what: str, error: Exception) -> StoreError:
+    return StoreError(f"{what} has an invalid saved state ({error}); run: quiz doctor --repair")
 
 
 def _optional_state(text: str | None) -> CardState | None:
@@ -1476,19 +1504,22 @@ def _optional_state(text: str | None) -> CardState | None:
 
 
 def _review(row: Any) -> ReviewRecord:
-    return ReviewRecord(
-        id=row[0],
-        deck_id=row[1],
-        card_key=row[2],
-        reviewed_at=from_us(row[3]),
-        grade=row[4],
-        state_before=Phase(row[5]),
-        response=row[6],
-        correct=None if row[7] is None else bool(row[7]),
-        duration_ms=row[8],
-        before=_optional_state(row[9]),
-        after=_optional_state(row[10]),
-    )
+    try:
+        return ReviewRecord(
+            id=row[0],
+            deck_id=row[1],
+            card_key=row[2],
+            reviewed_at=from_us(row[3]),
+            grade=row[4],
+            state_before=Phase(row[5]),
+            response=row[6],
+            correct=None if row[7] is None else bool(row[7]),
+            duration_ms=row[8],
+            before=_optional_state(row[9]),
+            after=_optional_state(row[10]),
+        )
+    except (ValueError, TypeError, OverflowError) as error:
+        raise _invalid(f"review {row[0]}", error) from error
 
 
 def _attempt(row: Any) -> AttemptRecord:
@@ -1541,20 +1572,21 @@ def restore_database(database: Path, source: Path | None, *, now: datetime) -> R
         database.parent.mkdir(parents=True, exist_ok=True)
         _copy_database(source, database)
         return RestoreResult(restored_from=source, saved_current=None)
+    # Pruning waits until the restore is done: it could otherwise delete `source`.
     try:
         store = Store.open(database, now=now)
     except StoreError:
         saved = _set_aside(database, now)
         _copy_database(source, database)
-        return RestoreResult(restored_from=source, saved_current=saved)
-    with store:
-        saved = store.backup_now("pre-restore", now=now)
-        reader = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            with store._lock:
+    else:
+        with store, store._lock:
+            saved = write_backup(store._db, database, "pre-restore", now, prune=False)
+            reader = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+            try:
                 reader.backup(store._db)
-        finally:
-            reader.close()
+            finally:
+                reader.close()
+    prune_backups(database)
     return RestoreResult(restored_from=source, saved_current=saved)
 
 

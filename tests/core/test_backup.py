@@ -205,3 +205,15 @@ def test_pruning_takes_sidecars_and_only_stale_partials(db: Path) -> None:
     deleted = prune_backups(db)
     assert sorted(deleted) == sorted([folder / names[0], folder / f"{names[0]}-wal", stale])
     assert fresh.exists() and (folder / f"{names[1]}-wal").exists()
+
+
+def test_restoring_the_oldest_kept_backup_does_not_prune_it_first(db: Path, store: Store) -> None:
+    answer(store, 1)
+    oldest = store.backup_now("pre-restore", now=NOW)
+    for minute in range(1, KEEP_OTHER):
+        store.backup_now("pre-restore", now=NOW + timedelta(minutes=minute))
+    answer(store, 2)
+    result = restore_database(db, oldest, now=NOW + timedelta(hours=1))
+    assert result.restored_from == oldest
+    assert store.card_state("geo", "a") == review_state(1)
+    assert [info.reason for info in list_backups(db)].count("pre-restore") == KEEP_OTHER

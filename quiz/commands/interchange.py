@@ -214,7 +214,9 @@ def _load(path: Path) -> Deck:
 
 def _export_anki(deck: Deck, output: Path, force: bool) -> list[ImportWarning]:
     if importlib.util.find_spec("genanki") is None:
-        raise click.ClickException("Anki export needs genanki: pip install 'quiz[anki]'")
+        raise click.ClickException(
+            "Anki export needs the genanki package: pip install genanki (the 'anki' extra)"
+        )
     from quiz.core.interchange.anki import export_anki
 
     if output.exists() and not force:

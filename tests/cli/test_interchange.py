@@ -166,7 +166,7 @@ def test_export_anki_without_genanki_says_how_to_get_it(
     )
     result = run("export", NEWS_DECK, "--to", "anki", "-o", tmp_path / "x.apkg")
     assert result.exit_code == 1
-    assert "pip install 'quiz[anki]'" in result.stderr
+    assert "pip install genanki" in result.stderr
     assert not (tmp_path / "x.apkg").exists()
 
 

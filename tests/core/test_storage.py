@@ -460,6 +460,24 @@ def test_new_cards_in_deck_order_and_counts_of_today(store: Store) -> None:
     }
 
 
+def test_a_negative_limit_is_refused_not_read_as_unlimited(store: Store) -> None:
+    with pytest.raises(ValueError, match="limit"):
+        store.new_cards(["geo"], limit=-1)
+    with pytest.raises(ValueError, match="limit"):
+        store.due_cards(["geo"], until=NOW, limit=-1)
+
+
+def test_a_corrupt_card_row_is_a_store_error_naming_doctor(db: Path, store: Store) -> None:
+    connection = sqlite3.connect(db)
+    connection.execute("UPDATE cards SET reps = 'many' WHERE card_key = 'year'")
+    connection.commit()
+    connection.close()
+    with pytest.raises(StoreError, match=r"card geo/year has an invalid saved state .*doctor"):
+        store.card_state("geo", "year")
+    with pytest.raises(StoreError, match="doctor --repair"):
+        store.record_review("geo", "year", after=CardState(), grade=3, reviewed_at=NOW)
+
+
 def test_one_deck_id_string_is_refused_as_a_sequence(store: Store) -> None:
     with pytest.raises(TypeError):
         store.count_new("geo")  # type: ignore[arg-type]

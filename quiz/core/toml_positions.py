@@ -15,7 +15,6 @@ falls back to the nearest known ancestor).
 from __future__ import annotations
 
 import bisect
-import contextlib
 import re
 from collections.abc import Hashable
 from dataclasses import dataclass
@@ -45,6 +44,10 @@ class Span:
 class _ScanError(Exception):
     """The scanner met text it does not understand; positions found so far stand."""
 
+    def __init__(self, offset: int) -> None:
+        super().__init__(offset)
+        self.offset = offset
+
 
 class SourceMap:
     """Where each path of a TOML document was written; built by `index_toml`."""
@@ -58,6 +61,8 @@ class SourceMap:
         self.spans = spans
         self.repeated = repeated
         """(path, offset, earlier offset) of keys set twice; tomli points past the value."""
+        self.stopped_at: int | None = None
+        """Where the scan gave up, e.g. the start of a string that is never closed."""
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
 
     def line_col(self, offset: int) -> tuple[int, int]:
@@ -79,10 +84,14 @@ class SourceMap:
 def index_toml(text: str) -> SourceMap:
     """Scan TOML text that `tomli` accepted and record the position of every path."""
     scanner = _Scanner(text)
-    # On a construct we cannot follow, keep the positions found before it.
-    with contextlib.suppress(_ScanError, IndexError, RecursionError, tomli.TOMLDecodeError):
+    source = SourceMap(text, scanner.spans, scanner.repeated)
+    try:
         scanner.scan()
-    return SourceMap(text, scanner.spans, scanner.repeated)
+    except _ScanError as error:
+        source.stopped_at = error.offset
+    except (IndexError, RecursionError, tomli.TOMLDecodeError):
+        pass  # on a construct we cannot follow, keep the positions found before it
+    return source
 
 
 class _Scanner:
@@ -189,7 +198,7 @@ class _Scanner:
         """Skip the value starting at `pos`, recording array elements and inline keys."""
         text = self.text
         if text.startswith('"""', pos):
-            return self._multiline_basic(pos + 3)
+            return self._multiline_basic(pos)
         if text.startswith("'''", pos):
             end = text.find("'''", pos + 3)
             if end < 0:
@@ -211,11 +220,12 @@ class _Scanner:
             raise _ScanError(pos)
         return end
 
-    def _multiline_basic(self, pos: int) -> int:
+    def _multiline_basic(self, start: int) -> int:
+        pos = start + 3
         while True:
             match = _ML_BASIC_STOP.search(self.text, pos)
             if match is None:
-                raise _ScanError(pos)
+                raise _ScanError(start)
             if match.group() == '"""':
                 return _closing_quotes(self.text, match.end(), '"')
             pos = match.end()

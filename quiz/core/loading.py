@@ -67,7 +67,9 @@ class Diagnostic:
     message: str
 
     def __str__(self) -> str:
-        return f"{sanitize(self.path)}:{self.line}:{self.col}: {self.severity}: {self.message}"
+        # Messages quote deck text sanitized already; the whole line is sanitized again
+        # because file names are untrusted too and this is what reaches terminals.
+        return sanitize(f"{self.path}:{self.line}:{self.col}: {self.severity}: {self.message}")
 
     def to_json(self) -> dict[str, str | int]:
         """The machine-readable form used by `quiz check --format json`."""

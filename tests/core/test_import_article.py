@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 import tomli
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
 from quiz.core.checking import check
@@ -112,6 +114,7 @@ def test_numbered_items_prefixes_duplicates_and_plain_heading_end() -> None:
         (read("no-questions.md"), 'no "Key Questions", "Questions and Answers" or "FAQ"'),
         ("Title\n\nFAQ\n\nNothing to ask here.\n", "has no question/answer pairs"),
         ("", 'no "Key Questions"'),
+        ("FAQ\n- Who? ...\n- Why? -\n", "has no question/answer pairs"),
     ],
 )
 def test_article_without_questions_is_an_error_not_an_empty_deck(text: str, message: str) -> None:
@@ -182,3 +185,29 @@ def test_control_characters_in_an_article_never_reach_the_deck() -> None:
     question = deck.questions[0]
     assert isinstance(question, ShortAnswer) and question.answer == "Ann"
     assert "\x1b" not in deck_to_toml(deck)
+
+
+ARTICLE_LINES = [
+    "FAQ",
+    "# FAQ",
+    "## Key Questions",
+    "**Questions and Answers:**",
+    "- Who? Ann",
+    "1. What? ...",
+    "Q: a? A: b",
+    "Why?",
+    "",
+    "Heading",
+    "2025-12-13",
+    "By Someone",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(ARTICLE_LINES), st.text(max_size=20)), max_size=12))
+def test_any_text_gives_a_deck_or_the_no_section_error(lines: list[str]) -> None:
+    try:
+        result = import_article("\n".join(lines))
+    except NoQuestionsSectionError:
+        return
+    assert result.deck.questions

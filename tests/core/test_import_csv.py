@@ -5,12 +5,27 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from quiz.core.interchange.base import ImportWarning  # noqa: A004
 from quiz.core.interchange.csv_tsv import TableError, import_table, strip_html
 from quiz.core.models import Cloze, Flashcard, ShortAnswer
 
 DATA = Path(__file__).parents[1] / "data" / "csv"
+TABLE_LINES = [
+    "prompt,answer",
+    "front\tback",
+    "#separator:tab",
+    "#html:true",
+    "#tags column:3",
+    "#columns:Front,Back",
+    '"',
+    "a,b",
+    "{{c1::x}},y",
+    "{{c1::}},y",
+    "<br>,&amp;",
+]
 
 
 def read(name: str) -> str:
@@ -101,6 +116,25 @@ def test_ids_from_an_id_column_win_over_made_up_ones() -> None:
     result = import_table(text)
     assert [q.id for q in result.deck.questions] == ["same-2", "same", "other"]
     assert result.warnings == [ImportWarning(4, "id 'Not A Slug' unusable; made one")]
+
+
+def test_a_row_the_deck_format_rejects_is_skipped_not_fatal() -> None:
+    result = import_table("prompt,answer\n{{c1::}} is empty,x\nok?,fine\n")
+    assert [q.prompt for q in result.deck.questions] == ["ok?"]
+    assert [str(w) for w in result.warnings] == [
+        "line 2: row cannot be a cloze question (a cloze blank must not be empty: write "
+        "{{answer}} or {{answer|hint}}); skipped"
+    ]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(TABLE_LINES), st.text(max_size=20)), max_size=10))
+def test_any_text_gives_a_deck_or_a_table_error(lines: list[str]) -> None:
+    try:
+        result = import_table("\n".join(lines))
+    except TableError:
+        return
+    assert result.deck.questions
 
 
 @pytest.mark.parametrize(

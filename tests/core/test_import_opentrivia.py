@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 import tomli
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from quiz.core.interchange.base import ImportWarning  # noqa: A004
 from quiz.core.interchange.opentrivia import decode_lines, import_opentrivia
@@ -115,3 +117,28 @@ def test_mixed_line_endings_are_all_line_breaks() -> None:
 def test_no_usable_question_is_an_error(data: bytes) -> None:
     with pytest.raises(ValueError, match="no OpenTriviaQA questions"):
         import_opentrivia(data)
+
+
+TRIVIA_LINES = [
+    b"#Q Which?",
+    b"^ a",
+    b"A a",
+    b"B b",
+    b"B a",
+    b"",
+    b"#Q",
+    b"^",
+    b"\x93x\x94",
+    b"\xff",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(TRIVIA_LINES), st.binary(max_size=12)), max_size=12))
+def test_any_bytes_give_a_deck_or_a_clear_error(lines: list[bytes]) -> None:
+    try:
+        result = import_opentrivia(b"\n".join(lines))
+    except ValueError as error:
+        assert "no OpenTriviaQA questions" in str(error)
+        return
+    assert result.deck.questions

@@ -203,7 +203,7 @@ def _pairs(
             return
         line_no, question, answer_lines = current
         answer = " ".join(" ".join(answer_lines).split())
-        if answer:
+        if any(ch.isalnum() for ch in answer):  # "..." or "-" is no answer
             pairs.append((line_no, question, answer))
         else:
             warnings.append(ImportWarning(line_no, f"no answer for {question!r}; skipped"))

@@ -21,6 +21,8 @@ import re
 from collections.abc import Sequence
 from typing import Any, Literal
 
+from pydantic import TypeAdapter, ValidationError
+
 from quiz.core.cards import question_identity
 from quiz.core.checking import format_number
 from quiz.core.interchange.base import ExportResult, ImportResult, ImportWarning  # noqa: A004
@@ -76,6 +78,10 @@ _HEADER = re.compile(r"^#([a-z ]+):(.*)$", re.IGNORECASE)
 _BREAK_TAGS = re.compile(r"<\s*(?:br\s*/?|/div|/p|/li)\s*>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
 _ANKI_CLOZE = re.compile(r"\{\{c\d+::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
+
+
+_QUESTION: TypeAdapter[Question] = TypeAdapter(Question)
+"""Validates one row's question, so a bad row is skipped with a warning, not the whole file."""
 
 
 class TableError(ValueError):
@@ -254,6 +260,13 @@ def import_table(
         tags = [t for t in re.split(r"[\s,]+", fields.get("tags", "")) if t]
         if tags:
             question["tags"] = list(dict.fromkeys(tags))
+        try:
+            _QUESTION.validate_python(question)
+        except ValidationError as error:
+            problem = error.errors()[0]["msg"].removeprefix("Value error, ")
+            message = f"row cannot be a {question['kind']} question ({problem}); skipped"
+            warnings.append(ImportWarning(line, message))
+            continue
         given = fields.get("id", "").strip()
         if given and given == reserved.get(line):
             question["id"] = given

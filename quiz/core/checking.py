@@ -118,12 +118,15 @@ def _key(text: str, accents: bool) -> str:
 
 @dataclass(frozen=True, slots=True)
 class _TextVerdict:
+    """How a typed text compares with the accepted ones."""
+
     outcome: Literal["exact", "typo", "wrong", "empty"]
     target: str = ""
     """The answer or accepted text that matched, as written in the deck."""
 
 
 def _typo_allowed(got: str, want: str) -> bool:
+    """Whether fuzzy matching may apply: not to tiny answers, never across different numbers."""
     if sum(ch.isalnum() for ch in want) <= SHORT_ANSWER_LENGTH:
         return False
     return _DIGITS.findall(got) == _DIGITS.findall(want)

@@ -407,7 +407,7 @@ def _where(path: TomlPath, data: dict[str, Any]) -> str:
     if path == ("deck",):
         return " in [deck]"
     if len(path) == 2 and path[0] == "questions":
-        return f" for a {_q(_question_kind(path, data) or '?')} question"
+        return f" for {_a_question(_question_kind(path, data))}"
     return f" in {_field_name(path)}"
 
 
@@ -457,6 +457,10 @@ def _value_message(
     kind: str, value: Any, ctx: dict[str, Any], path: TomlPath, data: dict[str, Any], fallback: str
 ) -> str:
     field_name = _field_name(path)
+    if path == ("questions",) and kind == "list_type":
+        return f"questions are [[questions]] tables, with double brackets; got {_type_name(value)}"
+    if path == ("deck",) and kind == "model_type" and isinstance(value, list):
+        return "[deck] is one table: write [deck] with single brackets"
     if kind in _EXPECTED:
         expected = _EXPECTED[kind]
         if kind == "int_type" and isinstance(value, float):
@@ -504,9 +508,14 @@ def _type_hint(kind: str, value: Any) -> str:
         return f"; write {value.strip().lower()} without quotes"
     if kind in ("float_type", "int_type") and isinstance(value, str) and _is_number(value):
         return f"; write {sanitize(value.strip())} without quotes"
+    if kind == "date_type" and isinstance(value, str) and _ISO_DATE.fullmatch(value.strip()):
+        return f"; write {value.strip()} without quotes"
     if kind == "list_type" and isinstance(value, str):
         return '; write a list in square brackets, e.g. ["first", "second"]'
     return ""
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _is_number(text: str) -> bool:
@@ -539,8 +548,8 @@ def _length_message(kind: str, path: TomlPath, ctx: dict[str, Any], data: dict[s
     if key == "answers":
         return "a 'multi' question needs at least one correct answer in 'answers'"
     if key in ("choices", "items", "pairs") and len(path) == 3:
-        question = _q(_question_kind(path, data) or "?")
-        return f"a {question} question needs at least {least} {key}, got {actual}"
+        question = _a_question(_question_kind(path, data))
+        return f"{question} needs at least {least} {key}, got {actual}"
     return f"{_field_name(path)} needs at least {least} items, got {actual}"
 
 
@@ -662,6 +671,12 @@ def _q(value: Any, limit: int = 60) -> str:
     if len(text) > limit:
         text = text[: limit - 1] + "…"
     return repr(text)
+
+
+def _a_question(kind: str | None) -> str:
+    """`a 'short' question`, `an 'order' question`."""
+    kind = kind or "?"
+    return f"{'an' if kind[:1] in 'aeiou' else 'a'} {_q(kind)} question"
 
 
 def _show(value: Any) -> str:

@@ -417,3 +417,48 @@ def test_question_keys_without_a_questions_header() -> None:
         "5:1: error: unknown key 'questions' in [deck]; "
         "write questions as [[questions]] tables after [deck]",
     ]
+
+
+TRUEFALSE = '\n[[questions]]\nid = "q"\nkind = "truefalse"\nprompt = "p"\nanswer = true\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            '[[deck]]\nid = "d"\ntitle = "T"\n' + TRUEFALSE,
+            "1:1: error: [deck] is one table: write [deck] with single brackets",
+        ),
+        (
+            HEADER + '[questions]\nid = "q"\n',
+            "5:1: error: questions are [[questions]] tables, with double brackets; got a table",
+        ),
+        (
+            'questions = "none"\n' + HEADER,
+            "1:13: error: questions are [[questions]] tables, with double brackets; got text",
+        ),
+        (
+            HEADER.rstrip("\n")
+            + '\nsource = { title = "x", published = "2025-12-13" }\n'
+            + TRUEFALSE,
+            "4:37: error: expected a date like 2025-12-13 for 'source.published', got text; "
+            "write 2025-12-13 without quotes",
+        ),
+        (
+            HEADER + '[[questions]]\nid = "q"\nkind = "order"\nitems = ["a", "b"]\n',
+            "5:1: error: missing required key 'prompt' for an 'order' question",
+        ),
+        (
+            HEADER + '[[questions]]\nid = "q"\nkind = "numeric"\nprompt = "p"\nanswer = true\n',
+            "9:10: error: expected a number for 'answer', got true/false",
+        ),
+        (
+            HEADER + '[[questions]]\nid = "q"\nkind = "cloze"\ntext = "a {{ }} b"\n',
+            "8:8: error: a cloze blank must not be empty: write {{answer}} or {{answer|hint}}",
+        ),
+    ],
+)
+def test_shape_mistakes(text: str, expected: str) -> None:
+    with pytest.raises(DeckError) as caught:
+        parse_deck(text, "d.toml")
+    assert [str(d).removeprefix("d.toml:") for d in caught.value.diagnostics] == [expected]

@@ -30,6 +30,7 @@ import math
 import re
 
 from quiz.core.interchange.base import ExportResult, ImportWarning  # noqa: A004
+from quiz.core.interchange.gift_parse import GAP
 from quiz.core.models import (
     CLOZE_BLANK,
     Cloze,
@@ -46,7 +47,6 @@ from quiz.core.models import (
     parse_blanks,
 )
 
-GAP = "_____"
 FLASHCARD_SHORT_MAX = 60
 """Longest flashcard back (one line) still exported as a typed short answer."""
 

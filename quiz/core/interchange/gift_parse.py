@@ -44,30 +44,18 @@ because that is what produced or will consume a teacher's file:
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Literal
 
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from quiz.core.interchange.base import ImportResult, ImportWarning, html_to_text  # noqa: A004
 from quiz.core.interchange.fix_ids import slugify, unique_slug
-from quiz.core.models import (
-    SLUG_PATTERN,
-    Cloze,
-    Deck,
-    DeckMeta,
-    Flashcard,
-    Match,
-    MultipleChoice,
-    Numeric,
-    Question,
-    ShortAnswer,
-    SingleChoice,
-    TrueFalse,
-)
+from quiz.core.models import SLUG_PATTERN, Deck, DeckMeta, Question
 
 
 class GiftError(ValueError):
@@ -125,6 +113,8 @@ _RANGE_RE = re.compile(rf"^\s*({_NUMBER})\s*\.\.\s*({_NUMBER})\s*$")
 _TOLERANCE_RE = re.compile(rf"^\s*({_NUMBER})\s*(?::\s*({_NUMBER}))?\s*$")
 _TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 _EXCERPT = 40
+_ID_MAX = 100
+_QUESTION: TypeAdapter[Question] = TypeAdapter(Question)
 
 
 def _protect(text: str) -> str:
@@ -142,7 +132,7 @@ def _excerpt(text: str) -> str:
 
 @dataclass
 class _Chunk:
-    """One question's lines: comments blanked out (so offsets still map to lines)."""
+    """One question's lines, comments blanked and escapes protected (offsets still map to lines)."""
 
     text: str
     first_line: int
@@ -193,44 +183,37 @@ def _lines(text: str) -> list[str]:
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
-def _open_brace_balance(text: str) -> int:
-    """+1 when the text ends inside an answer block, else 0 (GIFT blocks do not nest)."""
-    inside = 0
-    for ch in _protect(text):
-        if ch == "{":
-            inside = 1
-        elif ch == "}":
-            inside = 0
-    return inside
-
-
-def _raw_chunks(text: str) -> Iterator[tuple[int, list[str]]]:
-    """Runs of non-blank lines with their first line number."""
-    block: list[str] = []
-    start = 1
-    for number, line in enumerate(_lines(text), 1):
-        if line.strip():
-            if not block:
-                start = number
-            block.append(line)
-        elif block:
-            yield start, block
-            block = []
-    if block:
-        yield start, block
+def _raw_chunks(lines: list[str]) -> Iterator[tuple[int, int]]:
+    """(first, end) line indexes of each run of non-blank lines."""
+    first: int | None = None
+    for index, line in enumerate(lines):
+        if line.strip() and first is None:
+            first = index
+        elif not line.strip() and first is not None:
+            yield first, index
+            first = None
+    if first is not None:
+        yield first, len(lines)
 
 
 def _is_comment(line: str) -> bool:
     return line.lstrip().startswith("//")
 
 
-def _closes_before_opening(lines: list[str]) -> bool:
-    for ch in _protect("\n".join(line for line in lines if not _is_comment(line))):
-        if ch == "}":
-            return True
-        if ch == "{":
-            return False
-    return False
+def _code(lines: list[str]) -> str:
+    """The lines with comments blanked and escapes protected: what braces are counted in."""
+    return _protect("\n".join("" if _is_comment(line) else line for line in lines))
+
+
+def _ends_inside_block(lines: list[str]) -> bool:
+    """True when the last brace is an unclosed `{` (GIFT blocks do not nest)."""
+    code = _code(lines)
+    return code.rfind("{") > code.rfind("}")
+
+
+def _first_brace(lines: list[str]) -> str | None:
+    match = re.search(r"[{}]", _code(lines))
+    return match.group(0) if match else None
 
 
 class _Importer:
@@ -252,47 +235,45 @@ class _Importer:
     # -- splitting ---------------------------------------------------------------
 
     def chunks(self, text: str) -> Iterator[_Chunk]:
-        """Questions as Moodle splits them, re-joining blocks cut by a blank line."""
-        raw = list(_raw_chunks(text))
+        """Questions as Moodle splits them (at blank lines), re-joining a block cut by one.
+
+        A chunk that ends inside `{` is joined with the following chunks up to
+        the one whose first brace closes it; if a `{` comes first (a new question)
+        or the file ends, the chunk stays alone and is reported as unclosed.
+        """
+        lines = _lines(text)
+        runs = list(_raw_chunks(lines))
         i = 0
-        while i < len(raw):
-            start, lines = raw[i]
+        while i < len(runs):
+            first, end = runs[i]
             i += 1
-            joined = list(lines)
-            if _open_brace_balance(self._strip_comments(joined)):
+            if _ends_inside_block(lines[first:end]):
                 j = i
-                pending = list(joined)
-                while j < len(raw) and not _closes_before_opening(raw[j][1]):
+                while j < len(runs) and _first_brace(lines[slice(*runs[j])]) is None:
                     j += 1
-                if j < len(raw):
-                    for k in range(i, j + 1):
-                        gap = raw[k][0] - (raw[k - 1][0] + len(raw[k - 1][1]))
-                        pending += [""] * gap + raw[k][1]
+                if j < len(runs) and _first_brace(lines[slice(*runs[j])]) == "}":
                     self.warn(
-                        raw[i][0] - 1,
+                        end + 1,
                         "blank line inside an answer block (Moodle would split the question "
                         "here); read as one question",
                     )
-                    joined, i = pending, j + 1
-            yield self._chunk(start, joined)
+                    end, i = runs[j][1], j + 1
+            yield self._chunk(first, lines[first:end])
 
-    @staticmethod
-    def _strip_comments(lines: list[str]) -> str:
-        return "\n".join("" if _is_comment(line) else line for line in lines)
-
-    @staticmethod
-    def _chunk(start: int, lines: list[str]) -> _Chunk:
+    def _chunk(self, first: int, lines: list[str]) -> _Chunk:
         ids: list[str] = []
         tags: list[str] = []
-        kept: list[str] = []
-        for line in lines:
+        code: list[str] = []
+        for number, line in enumerate(lines, first + 1):
             if _is_comment(line):
                 ids += _ID_RE.findall(line)
                 tags += _TAG_COMMENT_RE.findall(line)
-                kept.append("")
-            else:
-                kept.append(line)
-        return _Chunk("\n".join(kept), start, ids, tags)
+                line = ""
+            if _RESERVED_RE.search(line):
+                self.warn(number, "removed Unicode noncharacters U+FDD0-U+FDD8")
+                line = _RESERVED_RE.sub("", line)
+            code.append(line)
+        return _Chunk(_protect("\n".join(code)), first + 1, ids, tags)
 
     # -- text --------------------------------------------------------------------
 
@@ -305,8 +286,8 @@ class _Importer:
         if fmt == "markdown":
             self.markdown_lines.append(line)
             return _restore(raw).strip(), fmt
-        lines = (_LINE_SPACE_RE.sub(" ", line).strip() for line in raw.split("\n"))
-        joined = "\n".join(line for line in lines if line)
+        lines = (_LINE_SPACE_RE.sub(" ", part).strip() for part in raw.split("\n"))
+        joined = "\n".join(part for part in lines if part)
         if fmt == "html" or (fmt == "moodle" and _TAG_RE.search(joined)):
             text, losses = html_to_text(_restore(raw))
             lost.update(losses)
@@ -316,27 +297,22 @@ class _Importer:
     # -- questions ---------------------------------------------------------------
 
     def chunk(self, chunk: _Chunk) -> None:
-        text = _protect(chunk.text)
-        if _RESERVED_RE.search(chunk.text):
-            self.warn(chunk.first_line, "removed Unicode noncharacters U+FDD0-U+FDD8")
-            text = _protect(_RESERVED_RE.sub("", chunk.text))
-        body_start = len(text) - len(text.lstrip())
-        if not text.strip():
+        """Read one chunk: a category line, a question, or something to warn about."""
+        text = chunk.text
+        pos = len(text) - len(text.lstrip())
+        if pos == len(text):
             return
-        line = chunk.line_at(body_start)
-        if text[body_start:].startswith("$CATEGORY:"):
-            end = text.find("\n", body_start)
+        if text.startswith("$CATEGORY:", pos):
+            end = text.find("\n", pos)
             end = len(text) if end < 0 else end
-            self.category = _category_tags(_restore(text[body_start + 10 : end]))
+            self.category = _category_tags(_restore(text[pos + len("$CATEGORY:") : end]))
             rest = text[end:]
             if not rest.strip():
                 return
-            text = " " * end + rest
-            body_start = len(text) - len(text.lstrip())
-            line = chunk.line_at(body_start)
+            pos = end + len(rest) - len(rest.lstrip())
+        line = chunk.line_at(pos)
 
         title = None
-        pos = body_start
         if text.startswith("::", pos):
             close = text.find("::", pos + 2)
             if close < 0:
@@ -369,22 +345,24 @@ class _Importer:
                 "a second answer block in one question (GIFT has one per question): skipped",
             )
             return
-        stem_raw = text[pos:open_at]
         missing_word = bool(after.strip())
-        if missing_word:
-            stem_raw += _BLANK + after
-
-        builder = _QuestionBuilder(self, chunk, line, title)
-        stem, fmt = self.text(stem_raw, "moodle", builder.lost, line)
-        builder.fmt = fmt
-        block = text[open_at + 1 : close_at]
-        question = builder.build(stem, missing_word, block, open_at + 1)
-        if question is None:
-            return
-        self.questions.append(question)
-        if fmt == "markdown":
-            return
-        self.plain_questions += 1
+        stem_raw = text[pos:open_at] + (_BLANK + after if missing_word else "")
+        lost: set[str] = set()
+        stem, fmt = self.text(stem_raw, "moodle", lost, line)
+        builder = _QuestionBuilder(
+            self,
+            chunk,
+            line=line,
+            title=title,
+            stem=stem,
+            fmt=fmt,
+            lost=lost,
+            missing_word=missing_word,
+        )
+        question = builder.build(text[open_at + 1 : close_at], open_at + 1)
+        if question is not None:
+            self.questions.append(question)
+            self.plain_questions += fmt != "markdown"
 
     def result(self) -> ImportResult:
         if not self.questions:
@@ -406,7 +384,7 @@ class _Importer:
 
 def _category_tags(path: str) -> list[str]:
     """`$course$/top/Unit 1//2/Week` -> ["Unit 1/2/Week"]: one tag holding the path."""
-    parts = [p.replace("\x00", "/").strip() for p in path.replace("//", "\x00").split("/")]
+    parts = [p.replace("//", "/").strip() for p in re.split(r"(?<!/)/(?!/)", path)]
     parts = [p for p in parts if p and not re.fullmatch(r"\$\w+\$", p)]
     if parts and parts[0] == "top":
         parts = parts[1:]
@@ -416,16 +394,27 @@ def _category_tags(path: str) -> list[str]:
 class _QuestionBuilder:
     """Turns one stem and answer block into a question, warning about what is lost."""
 
-    def __init__(self, importer: _Importer, chunk: _Chunk, line: int, title: str | None) -> None:
+    def __init__(
+        self,
+        importer: _Importer,
+        chunk: _Chunk,
+        *,
+        line: int,
+        title: str | None,
+        stem: str,
+        fmt: Format,
+        lost: set[str],
+        missing_word: bool,
+    ) -> None:
         self.importer = importer
         self.chunk = chunk
         self.line = line
         self.title = title
-        self.fmt: Format = "moodle"
-        self.lost: set[str] = set()
-        self.stem = ""
+        self.stem = stem
+        self.fmt = fmt
+        self.lost = lost
+        self.missing_word = missing_word
         self.general = ""
-        self.missing_word = False
         self.offset = 0
 
     def warn(self, message: str, line: int | None = None) -> None:
@@ -436,18 +425,15 @@ class _QuestionBuilder:
 
     # -- the common part ---------------------------------------------------------
 
-    def build(self, stem: str, missing_word: bool, block: str, offset: int) -> Question | None:
-        general = ""
+    def build(self, block: str, offset: int) -> Question | None:
+        """The question for answer `block`, found at `offset` in the chunk (None: skipped)."""
         sep = block.rfind("####")
         if sep >= 0:
-            general = self.text(block[sep + 4 :], self.chunk.line_at(offset + sep))
+            self.general = self.text(block[sep + 4 :], self.chunk.line_at(offset + sep))
             block = block[:sep]
-        self.stem = stem
-        self.general = general
-        self.missing_word = missing_word
         self.offset = offset
         stripped = block.strip()
-        make: Callable[[str], Question | None]
+        make: Callable[[str], dict[str, object] | None]
         if not stripped:
             make = self.essay
         elif stripped.startswith("#"):
@@ -460,14 +446,17 @@ class _QuestionBuilder:
             make = self.true_false
         else:
             make = self.short_answer
+        fields = make(block)
+        if fields is None:
+            return None
         try:
-            question = make(block)
+            question = _QUESTION.validate_python(fields)
         except ValidationError as error:
             first = error.errors()[0]
-            where = ".".join(str(part) for part in first["loc"] if part != "kind")
-            self.warn(f"question {_excerpt(stem)} skipped: {where}: {first['msg']}")
+            where = ".".join(str(part) for part in first["loc"][1:])
+            self.warn(f"question {_excerpt(self.stem)} skipped: {where}: {first['msg']}")
             return None
-        if question is not None and self.lost:
+        if self.lost:
             self.warn(f"HTML converted to plain text: {', '.join(sorted(self.lost))} lost")
         return question
 
@@ -478,18 +467,21 @@ class _QuestionBuilder:
         return fields
 
     def identity(self) -> str:
+        """`[id:X]` when it is a free slug, else a unique slug of it, the title or the stem."""
         taken = self.importer.taken
-        for given in self.chunk.ids:
-            candidate = given.strip()
-            if re.fullmatch(SLUG_PATTERN, candidate) and len(candidate) <= 100:
-                if candidate not in taken:
-                    taken.add(candidate)
-                    return candidate
-                self.warn(f"id {candidate!r} is used twice: a new one was made")
-                return unique_slug(candidate, taken)
-            else:
-                self.warn(f"id {candidate!r} is not a slug: a new one was made from it")
-                return unique_slug(candidate, taken)
+        if self.chunk.ids:
+            given = self.chunk.ids[0].strip()
+            if not (re.fullmatch(SLUG_PATTERN, given) and len(given) <= _ID_MAX):
+                self.warn(f"id {given!r} is not a slug: a new one was made from it")
+                return unique_slug(given, taken)
+            candidate, n = given, 1
+            while candidate in taken:
+                n += 1
+                candidate = f"{given[: _ID_MAX - 8]}-{n}"
+            if candidate != given:
+                self.warn(f"id {given!r} is used twice: {candidate!r} was used")
+            taken.add(candidate)
+            return candidate
         basis = self.title if self.title and slugify(self.title) else self.stem.replace(_BLANK, "")
         return unique_slug(basis, taken)
 
@@ -545,7 +537,7 @@ class _QuestionBuilder:
 
     # -- kinds -------------------------------------------------------------------
 
-    def essay(self, block: str) -> Question | None:
+    def essay(self, block: str) -> dict[str, object] | None:
         if not self.general:
             self.warn(
                 f"essay {_excerpt(self.stem)} has no answer to check (Moodle grades essays "
@@ -553,9 +545,9 @@ class _QuestionBuilder:
             )
             return None
         self.warn("essay imported as a flashcard: its general feedback is the answer")
-        return Flashcard(kind="flashcard", answer=self.general, **self.common())  # type: ignore[arg-type]
+        return {"kind": "flashcard", "answer": self.general, **self.common()}
 
-    def true_false(self, block: str) -> Question:
+    def true_false(self, block: str) -> dict[str, object] | None:
         answer_text, _, comment = block.partition("#")
         answer = _TRUE_FALSE[answer_text.strip()]
         wrong_raw, _, right_raw = comment.partition("#")
@@ -563,14 +555,14 @@ class _QuestionBuilder:
         right = self.text(right_raw) if right_raw else ""
         on_true, on_false = (right, wrong) if answer else (wrong, right)
         explanation = self.explanation([("True", on_true), ("False", on_false)])
-        return TrueFalse(
-            kind="truefalse",
-            answer=answer,
-            explanation=explanation,
-            **self.common(),  # type: ignore[arg-type]
-        )
+        return {
+            "kind": "truefalse",
+            "answer": answer,
+            "explanation": explanation,
+            **self.common(),
+        }
 
-    def multiple_choice(self, block: str) -> Question | None:
+    def multiple_choice(self, block: str) -> dict[str, object] | None:
         entries = self.answers(block, self.offset, weighted_equals=False)
         choices = [self.text(e.text, e.line) for e in entries]
         feedback = [(c, self.feedback(e)) for c, e in zip(choices, entries, strict=True)]
@@ -593,24 +585,24 @@ class _QuestionBuilder:
                         entry.line,
                     )
             if len(full) == 1:
-                return SingleChoice(
-                    kind="choice",
-                    choices=choices,
-                    answer=full[0],
-                    explanation=explanation,
-                    **self.common(),  # type: ignore[arg-type]
-                )
+                return {
+                    "kind": "choice",
+                    "choices": choices,
+                    "answer": full[0],
+                    "explanation": explanation,
+                    **self.common(),
+                }
             self.warn(
                 f"{len(full)} answers marked right with '=': Moodle accepts any one of them, "
                 "the deck asks for all of them"
             )
-            return MultipleChoice(
-                kind="multi",
-                choices=choices,
-                answers=full,
-                explanation=explanation,
-                **self.common(),  # type: ignore[arg-type]
-            )
+            return {
+                "kind": "multi",
+                "choices": choices,
+                "answers": full,
+                "explanation": explanation,
+                **self.common(),
+            }
         positive = [(c, e.credit) for c, e in zip(choices, entries, strict=True) if e.credit > 0]
         if not positive:
             self.warn(f"question {_excerpt(self.stem)} has no right answer: skipped")
@@ -625,15 +617,15 @@ class _QuestionBuilder:
         total = sum(w for _, w in positive)
         if abs(total - 100) > 0.01:
             self.warn(f"right answers add up to {total:g}%, not 100%")
-        return MultipleChoice(
-            kind="multi",
-            choices=choices,
-            answers=[c for c, _ in positive],
-            explanation=explanation,
-            **self.common(),  # type: ignore[arg-type]
-        )
+        return {
+            "kind": "multi",
+            "choices": choices,
+            "answers": [c for c, _ in positive],
+            "explanation": explanation,
+            **self.common(),
+        }
 
-    def short_answer(self, block: str) -> Question | None:
+    def short_answer(self, block: str) -> dict[str, object] | None:
         entries = self.answers(block, self.offset, implicit="=")
         accepted: list[str] = []
         feedback: list[tuple[str, str]] = []
@@ -671,27 +663,26 @@ class _QuestionBuilder:
             and "{{" not in self.stem
             and "}}" not in self.stem
         ):
-            marker = _BLANK if self.missing_word else None
             cloze_text = (
                 self.stem.replace(_BLANK, blank)
-                if marker
+                if self.missing_word
                 else _GAP_RE.sub(lambda _: blank, self.stem, count=1)
             )
-            return Cloze(
-                kind="cloze",
-                text=cloze_text,
-                explanation=explanation,
-                **self.common(prompt_key=""),  # type: ignore[arg-type]
-            )
-        return ShortAnswer(
-            kind="short",
-            answer=answer,
-            accept=accepted[1:],
-            explanation=explanation,
-            **self.common(),  # type: ignore[arg-type]
-        )
+            return {
+                "kind": "cloze",
+                "text": cloze_text,
+                "explanation": explanation,
+                **self.common(prompt_key=""),
+            }
+        return {
+            "kind": "short",
+            "answer": answer,
+            "accept": accepted[1:],
+            "explanation": explanation,
+            **self.common(),
+        }
 
-    def matching(self, block: str) -> Question | None:
+    def matching(self, block: str) -> dict[str, object] | None:
         pairs: list[list[str]] = []
         feedback: list[tuple[str, str]] = []
         for entry in self.answers(block, self.offset, weighted_equals=False):
@@ -711,14 +702,14 @@ class _QuestionBuilder:
                 continue
             pairs.append([left, right])
             feedback.append((left, self.feedback(entry)))
-        return Match(
-            kind="match",
-            pairs=pairs,
-            explanation=self.explanation(feedback),
-            **self.common(),  # type: ignore[arg-type]
-        )
+        return {
+            "kind": "match",
+            "pairs": pairs,
+            "explanation": self.explanation(feedback),
+            **self.common(),
+        }
 
-    def numeric(self, block: str) -> Question | None:
+    def numeric(self, block: str) -> dict[str, object] | None:
         hash_at = block.index("#")
         body = block[hash_at + 1 :]
         entries = (
@@ -755,33 +746,43 @@ class _QuestionBuilder:
                     f"another right answer {other.label} cannot be carried: the first is kept",
                     other.line,
                 )
-        return Numeric(
-            kind="numeric",
-            answer=_as_number(chosen.value),
-            tolerance=_as_number(chosen.tolerance),
-            explanation=self.explanation(feedback),
-            **self.common(),  # type: ignore[arg-type]
-        )
+        return {
+            "kind": "numeric",
+            "answer": _as_number(chosen.value),
+            "tolerance": _as_number(chosen.tolerance),
+            "explanation": self.explanation(feedback),
+            **self.common(),
+        }
 
     def number(self, text: str, line: int) -> _Number | None:
+        """A numeric answer, or None (with a warning) when `text` is not one a deck can hold."""
         try:
-            if match := _RANGE_RE.match(text):
-                low, high = Decimal(match.group(1)), Decimal(match.group(2))
-                if low > high:
-                    self.warn(f"range {text} runs backwards: read as {high}..{low}", line)
-                    low, high = high, low
-                return _Number((low + high) / 2, (high - low) / 2, f"{low}..{high}", line)
-            if match := _TOLERANCE_RE.match(text):
-                value = Decimal(match.group(1))
-                tolerance = Decimal(match.group(2) or "0")
-                if tolerance < 0:
-                    self.warn(f"negative tolerance in {text}: read as {-tolerance}", line)
-                    tolerance = -tolerance
-                label = f"{value}" if not tolerance else f"{value} ± {tolerance}"
-                return _Number(value, tolerance, label, line)
-        except InvalidOperation:
-            pass
-        self.warn(f"{text!r} is not a number, a number:tolerance or a low..high range", line)
+            number = self.read_number(text, line)
+        except ArithmeticError:
+            number = None
+        if number is None or not all(
+            math.isfinite(float(part)) for part in (number.value, number.tolerance)
+        ):
+            self.warn(f"{text!r} is not a number, a number:tolerance or a low..high range", line)
+            return None
+        return number
+
+    def read_number(self, text: str, line: int) -> _Number | None:
+        """`value`, `value:tolerance` or `low..high`; reversed ranges and signs are fixed."""
+        if match := _RANGE_RE.match(text):
+            low, high = Decimal(match.group(1)), Decimal(match.group(2))
+            if low > high:
+                self.warn(f"range {text} runs backwards: read as {high}..{low}", line)
+                low, high = high, low
+            return _Number((low + high) / 2, (high - low) / 2, f"{low}..{high}", line)
+        if match := _TOLERANCE_RE.match(text):
+            value = Decimal(match.group(1))
+            tolerance = Decimal(match.group(2) or "0")
+            if tolerance < 0:
+                self.warn(f"negative tolerance in {text}: read as {-tolerance}", line)
+                tolerance = -tolerance
+            label = f"{value}" if not tolerance else f"{value} ± {tolerance}"
+            return _Number(value, tolerance, label, line)
         return None
 
 

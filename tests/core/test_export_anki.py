@@ -100,3 +100,11 @@ def test_guids_and_ids_are_stable_across_exports(tmp_path: Path) -> None:
     }
     assert set(one["decks"]) == set(two["decks"])
     assert genanki.guid_for(deck.deck.id, "who-was-released") in one["notes"]
+
+
+def test_markdown_decks_are_flagged(tmp_path: Path) -> None:
+    deck = Deck.model_validate(
+        {"deck": {"id": "md", "title": "MD", "format": "markdown"}, "questions": QUESTIONS[:1]}
+    )
+    warnings = export_anki(deck, tmp_path / "md.apkg")
+    assert [str(w) for w in warnings] == ["Markdown is written as plain text: Anki fields are HTML"]

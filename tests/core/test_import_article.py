@@ -85,8 +85,11 @@ def test_markdown_faq_with_answer_paragraphs() -> None:
         ("where-does-photosynthesis-happen", "flashcard"),
         ("why-are-leaves-green", "flashcard"),
     ]
-    first = deck.questions[0]
+    first, second = deck.questions[:2]
     assert isinstance(first, ShortAnswer) and first.answer == "Carbon dioxide"
+    # A Markdown link in an answer paragraph reads as its text.
+    assert isinstance(second, Flashcard)
+    assert second.answer.startswith("In the chloroplasts, which are small structures")
     # The question with no answer before the next heading is reported, not dropped silently,
     # and the section stops at "## Further reading".
     assert result.warnings == [ImportWarning(26, "no answer for 'What is released?'; skipped")]

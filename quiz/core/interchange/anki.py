@@ -197,6 +197,10 @@ def export_anki(deck: Deck, path: Path) -> list[ImportWarning]:
     )
     self_graded: Counter[str] = Counter()
     warnings: list[ImportWarning] = []
+    if deck.deck.format == "markdown":
+        warnings.append(
+            ImportWarning(None, "Markdown is written as plain text: Anki fields are HTML")
+        )
     for question in deck.questions:
         explanation = _text(question.explanation)
         if isinstance(question, Cloze):

@@ -52,6 +52,8 @@ _ITEM = re.compile(r"^\s*(?:[-*+•‣◦·–]|\d{1,3}[.)]|\(\d{1,3}\))\s+(.*)$
 _QA_PREFIX = re.compile(r"^\s*(?:q(?:uestion)?\s*[:.)]\s*)", re.IGNORECASE)
 _A_PREFIX = re.compile(r"^\s*(?:a(?:nswer)?\s*[:.)]\s*)", re.IGNORECASE)
 _EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_CODE = re.compile(r"`([^`]+)`")
 _DATE_PATTERNS = ("%B %d, %Y", "%B %d %Y", "%d %B %Y", "%b %d, %Y", "%b. %d, %Y", "%Y-%m-%d")
 _SUBJECT = re.compile(
     r"^(?P<subject>.+?)\s+(?:was|were|is|are|has\s+been|have\s+been)\s+(?:\w+ly\s+)?\w+(?:ed|en)\b",
@@ -70,7 +72,9 @@ def _words(text: str) -> list[str]:
 
 
 def _strip_markup(line: str) -> str:
-    return _EMPHASIS.sub(r"\2", line).strip()
+    """Markdown emphasis, links and code spans as the plain text a reader sees."""
+    line = _LINK.sub(r"\1", _EMPHASIS.sub(r"\2", line))
+    return _CODE.sub(r"\1", line).strip()
 
 
 def _heading_text(line: str) -> tuple[int, str]:

@@ -111,17 +111,13 @@ class _Writer:
             prefix = "[plain]" if needs_plain else ""
         return prefix + _escape(text)
 
-    def answer(self, marker: str, text: str, *, arrow_safe: bool = False) -> str:
-        """`=text` or `~text`, with an explicit weight when the text itself starts with `%`.
-
-        (A `=` answer of multiple choice never takes a weight in Moodle, so it needs none.)
-        """
-        body = self.fragment(text, arrow_safe=arrow_safe)
-        if body.startswith("%"):
-            body = ("%100%" if marker == "=" else "%0%") + body
-        return f"\t{marker}{body}\n"
+    def typed(self, text: str) -> str:
+        """A short-answer `=text` line; an explicit `%100%` when the text starts with `%`."""
+        body = self.fragment(text, arrow_safe=True)
+        return f"\t={'%100%' if body.startswith('%') else ''}{body}\n"
 
     def choice(self, right: bool, text: str) -> str:
+        """`=` takes no weight in Moodle; a `~` text starting with `%` gets `%0%`."""
         body = self.fragment(text)
         if right:
             return f"\t={body}\n"
@@ -212,7 +208,7 @@ class _Writer:
         for text in answers:
             if "*" in text:
                 self.warn(label, f"Moodle reads '*' in {text!r} as a wildcard")
-        lines = [self.answer("=", a, arrow_safe=True) for a in answers]
+        lines = [self.typed(a) for a in answers]
         return "{\n" + "".join(lines) + self.general(explanation) + "}"
 
     def numeric(self, question: Numeric, label: str) -> str | None:
@@ -274,7 +270,7 @@ class _Writer:
             if question_id is not None and len(blanks) > 1:
                 question_id = self.fresh_id(f"{question_id}-blank-{n + 1}")
             head = self.header(question_id, question.tags, label)
-            block = "{\n" + self.answer("=", blank.answer, arrow_safe=True)
+            block = "{\n" + self.typed(blank.answer)
             block += self.general(question.explanation) + "}"
             if after.strip():
                 out.append(head + self.stem(before, after) + block + _escape(after))

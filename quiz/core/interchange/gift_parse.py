@@ -366,11 +366,9 @@ class _Importer:
 
     def result(self) -> ImportResult:
         if not self.questions:
-            raise GiftError(
-                "no question could be imported"
-                + (": " + "; ".join(str(w) for w in self.warnings[:3]) if self.warnings else ""),
-                warnings=self.warnings,
-            )
+            count = len(self.warnings)
+            reason = f" ({count} warning{'s say' if count != 1 else ' says'} why)" if count else ""
+            raise GiftError(f"no question could be imported{reason}", warnings=self.warnings)
         markdown_deck = bool(self.markdown_lines) and self.plain_questions == 0
         if self.markdown_lines and not markdown_deck:
             for line in sorted(set(self.markdown_lines)):

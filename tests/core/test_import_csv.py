@@ -81,6 +81,12 @@ def test_columns_option_for_a_file_without_header() -> None:
     assert (first.prompt, first.answer) == ("the dog", "le chien")
 
 
+def test_columns_option_overrides_a_header_row() -> None:
+    result = import_table("question,answer\nQ1,A1\n", columns=["answer", "prompt"])
+    assert [q.prompt for q in result.deck.questions] == ["A1"]
+    assert result.warnings == [ImportWarning(1, "header row skipped: --columns says the order")]
+
+
 def test_unknown_column_name_is_an_error() -> None:
     with pytest.raises(TableError, match="unknown column name 'anwser'"):
         import_table(read("no-header.csv"), columns=["prompt", "anwser"])

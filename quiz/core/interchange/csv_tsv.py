@@ -199,6 +199,11 @@ def import_table(
         unknown = [name for name, role in zip(columns, roles, strict=True) if role is None]
         if unknown:
             raise TableError(f"unknown column name {unknown[0]!r} (use {', '.join(COLUMN_NAMES)})")
+        if rows and {"prompt", "answer"} <= set(_roles_from_names(rows[0][1])):
+            warnings.append(
+                ImportWarning(rows[0][0], "header row skipped: --columns says the order")
+            )
+            rows = rows[1:]
     elif "columns" in headers:
         roles = _roles_from_names(headers["columns"].split(delimiter))
     elif rows and {"prompt", "answer"} <= set(_roles_from_names(rows[0][1])):

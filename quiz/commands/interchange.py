@@ -91,7 +91,7 @@ def _run_import(
     deck_id: str | None,
     title: str | None,
     columns: list[str] | None,
-    kind: str,
+    kind: str | None,
 ) -> ImportResult:
     data = _read(file)
     default_id = _default_id(file)
@@ -158,9 +158,7 @@ def _split_columns(
 @click.option(
     "--kind",
     type=click.Choice(["flashcard", "short"]),
-    default="flashcard",
-    show_default=True,
-    help="csv/tsv: question kind of each row (short: the learner types the answer).",
+    help="csv/tsv: question kind of each row (default flashcard; short: the learner types).",
 )
 def import_(
     file: Path,
@@ -170,7 +168,7 @@ def import_(
     deck_id: str | None,
     title: str | None,
     columns: list[str] | None,
-    kind: str,
+    kind: str | None,
 ) -> None:
     """Turn FILE (an article, OpenTriviaQA, CSV/TSV or GIFT file) into a deck.
 
@@ -183,6 +181,8 @@ def import_(
         fmt = FORMAT_BY_SUFFIX.get(file.suffix.lower())
         if fmt is None:
             raise click.UsageError(f"say what {_shown(file)} is: --from {'|'.join(IMPORT_FORMATS)}")
+    if fmt not in ("csv", "tsv") and (columns is not None or kind is not None):
+        raise click.UsageError("--columns and --kind apply to --from csv and tsv only")
     if title is not None and not title.strip():
         raise click.BadParameter("must not be empty", param_hint="--title")
     try:

@@ -76,6 +76,7 @@ def test_article_without_questions_section_fails_and_writes_nothing(tmp_path: Pa
         (["--from", "csv", "--id", "Not A Slug"], "is not a lowercase slug"),
         (["--from", "csv", "--title", " "], "must not be empty"),
         (["--from", "pdf"], "'pdf' is not one of"),
+        (["--from", "gift", "--kind", "short"], "apply to --from csv and tsv only"),
         ([], "say what"),
     ],
 )

@@ -1,7 +1,7 @@
 """Loading deck files: TOML text -> validated `Deck`, or diagnostics a teacher can act on.
 
 The fast path is `tomli` plus one `Deck.model_validate` call with the garbage
-collector paused (pydantic allocates many small objects that the collector would
+collector paused (both allocate many small objects that the collector would
 otherwise scan over and over: 100k questions validate in ~0.23 s instead of ~1 s).
 Only when validation fails is the text scanned for positions (`toml_positions`),
 and each pydantic error becomes a `Diagnostic` pointing at the offending key or
@@ -124,15 +124,18 @@ def parse_deck(text: str, path: StrPath) -> Deck:
     name = os.fspath(path)
     if len(text) > MAX_DECK_BYTES:
         raise DeckError([_file_error(name, "the deck is larger than the 10 MiB limit")])
-    data = _parse_toml(text, name)
+    # Parsing and validation allocate hundreds of thousands of objects and no cycles: with the
+    # collector paused, 100k questions validate in ~0.23 s instead of ~1 s, and parse ~10% faster.
     gc_was_enabled = gc.isenabled()
     gc.disable()
     try:
-        return Deck.model_validate(data)
-    except ValidationError as error:
-        errors = error.errors(include_url=False)
-    except RecursionError:
-        errors = []
+        data = _parse_toml(text, name)
+        try:
+            return Deck.model_validate(data)
+        except ValidationError as error:
+            errors = error.errors(include_url=False)
+        except RecursionError:
+            errors = []
     finally:
         if gc_was_enabled:
             gc.enable()

@@ -223,9 +223,9 @@ def test_bom_is_accepted(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("enabled", [True, False])
-@pytest.mark.parametrize("valid", [True, False])
-def test_gc_state_is_restored(enabled: bool, valid: bool) -> None:
-    answer = "true" if valid else '"yes"'
+@pytest.mark.parametrize(("answer", "valid"), [("true", True), ('"yes"', False), ('"yes', False)])
+def test_gc_state_is_restored(enabled: bool, answer: str, valid: bool) -> None:
+    """Whether the deck is valid, invalid or not even TOML, the collector is left as it was."""
     text = (
         HEADER + f'[[questions]]\nid = "q"\nkind = "truefalse"\nprompt = "p"\nanswer = {answer}\n'
     )
@@ -236,6 +236,8 @@ def test_gc_state_is_restored(enabled: bool, valid: bool) -> None:
             parse_deck(text, "d.toml")
         except DeckError:
             assert not valid
+        else:
+            assert valid
         assert gc.isenabled() is enabled
     finally:
         _set_gc(was)

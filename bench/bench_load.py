@@ -99,15 +99,31 @@ def worker_time(path: Path, runs: int) -> dict[str, Any]:
     }
 
 
+def _peak_rss() -> float:
+    """This process's peak resident memory in bytes.
+
+    Linux's `ru_maxrss` survives `exec`, so a child would inherit its parent's peak;
+    /proc's VmHWM belongs to the new address space. `ru_maxrss` is the fallback.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB elsewhere
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
+
+
 def worker_memory(path: Path) -> dict[str, Any]:
     """Peak RSS of one load in a fresh process, then the tracemalloc peak of a second."""
     from quiz.core.loading import load_deck
 
     cap_lifted = _lift_size_cap(path)
-    scale = 1 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS, KiB on Linux
-    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
+    before = _peak_rss()
     deck = load_deck(path)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale
+    peak = _peak_rss()
     del deck
     gc.collect()
     tracemalloc.start()
@@ -153,7 +169,11 @@ def _verdict(ok: bool) -> str:
 
 def report(sizes: list[int], runs: int) -> int:
     """Measure every size, print a table and the budgets; the exit status is 1 on a miss."""
-    paths = gen_decks.generate(tuple(sizes))
+    # In a child process: building a 100k deck's text would raise this process's peak RSS.
+    generator = Path(gen_decks.__file__).resolve()
+    command = [sys.executable, str(generator), "--sizes", *map(str, sizes)]
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    paths = [gen_decks.deck_path(size) for size in sizes]
     print(f"Deck loading, CPU-time medians of {runs} runs (Python {sys.version.split()[0]})")
     header = (
         f"{'questions':>9} {'MB':>5} {'tomli':>9} {'tomllib':>9} {'load_deck':>10} "

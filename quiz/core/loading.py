@@ -222,7 +222,15 @@ _TOML_HINTS = {
     'or use """triple quotes""" for text on several lines',
     "Unterminated string": "this string is never closed: check for a missing quote",
     "Invalid value": 'not a TOML value: text needs quotes, e.g. kind = "short"',
+    "Expected '=' after a key in a key/value pair": "expected '=' after the key, "
+    'e.g. kind = "short"',
+    "Expected newline or end of document after a statement": "unexpected text after the value; "
+    "did a quote inside the text end the string early?",
+    "Unclosed array": "unclosed list: is a comma or the closing ] missing?",
+    "Unescaped '\\' in a string": "a backslash starts an escape: write \\\\ for a backslash, "
+    "or use 'single quotes'",
 }
+_DECLARED_TWICE = re.compile(r"Cannot declare \((.*)\) twice")
 
 
 def _parse_toml(text: str, name: str) -> dict[str, Any]:
@@ -239,11 +247,13 @@ def _parse_toml(text: str, name: str) -> dict[str, Any]:
             line, col, message = int(match["line"]), int(match["col"]), match["msg"]
         if message == "Cannot overwrite a value":
             line, col, message = _repeated_key(text, line)
+        elif message == "Unescaped '\\' in a string":
+            col = _backslash_column(text, line, col)
         elif message == "Unterminated string":
             source = index_toml(text)
             if source.stopped_at is not None:
                 line, col = source.line_col(source.stopped_at)
-        message = _TOML_HINTS.get(message, message)
+        message = _toml_message(message, text, line, col)
         raise DeckError(
             [_file_error(name, f"TOML syntax: {sanitize(message)}", line, col)]
         ) from None
@@ -254,6 +264,26 @@ def _parse_toml(text: str, name: str) -> dict[str, Any]:
     except Exception as error:  # untrusted input: any parser failure is a bad deck
         message = f"TOML syntax: {sanitize(str(error)) or type(error).__name__}"
         raise DeckError([_file_error(name, message)]) from None
+
+
+def _toml_message(message: str, text: str, line: int, col: int) -> str:
+    """tomli's message in a teacher's words, with a hint for the usual slips."""
+    if twice := _DECLARED_TWICE.fullmatch(message):
+        table = ".".join(part.strip(" '\"") for part in twice.group(1).split(",") if part.strip())
+        return f"[{table}] appears twice; merge the two tables"
+    lines = text.split("\n", line)
+    here = lines[line - 1][col - 1 :] if line <= len(lines) else ""
+    if message == "Invalid value" and here.startswith(("True", "False")):
+        return "true and false are written in lowercase"
+    return _TOML_HINTS.get(message, message)
+
+
+def _backslash_column(text: str, line: int, col: int) -> int:
+    """tomli reports a bad escape after its backslash; point at the backslash itself."""
+    lines = text.split("\n", line)
+    here = lines[line - 1] if line <= len(lines) else ""
+    backslash = here.rfind("\\", 0, col)
+    return backslash + 1 if backslash >= 0 else col
 
 
 def _repeated_key(text: str, line: int) -> tuple[int, int, str]:

@@ -464,3 +464,39 @@ def test_shape_mistakes(text: str, expected: str) -> None:
     with pytest.raises(DeckError) as caught:
         parse_deck(text, "d.toml")
     assert [str(d).removeprefix("d.toml:") for d in caught.value.diagnostics] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            'kind: "short"',
+            "7:5: error: TOML syntax: expected '=' after the key, e.g. kind = \"short\"",
+        ),
+        (
+            "prompt = 'It's here'",
+            "7:14: error: TOML syntax: unexpected text after the value; "
+            "did a quote inside the text end the string early?",
+        ),
+        ("answer = True", "7:10: error: TOML syntax: true and false are written in lowercase"),
+        (
+            "answer = yes",
+            '7:10: error: TOML syntax: not a TOML value: text needs quotes, e.g. kind = "short"',
+        ),
+        (
+            'choices = ["a" "b"]',
+            "7:16: error: TOML syntax: unclosed list: is a comma or the closing ] missing?",
+        ),
+        (
+            'prompt = "C:\\quiz"',
+            "7:13: error: TOML syntax: a backslash starts an escape: write \\\\ for a backslash, "
+            "or use 'single quotes'",
+        ),
+        ("[deck]", "7:6: error: TOML syntax: [deck] appears twice; merge the two tables"),
+    ],
+)
+def test_toml_slips_are_explained(line: str, expected: str) -> None:
+    text = HEADER + '[[questions]]\nid = "q"\n' + line + "\n"
+    with pytest.raises(DeckError) as caught:
+        parse_deck(text, "d.toml")
+    assert [str(d).removeprefix("d.toml:") for d in caught.value.diagnostics] == [expected]

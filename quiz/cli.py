@@ -81,3 +81,9 @@ from quiz.commands.interchange import export, import_  # noqa: E402  (helper E2:
 
 main.add_command(import_)
 main.add_command(export)
+
+from quiz.commands.ui import open_, review, take  # noqa: E402  (helper F: the app and plain mode)
+
+main.add_command(open_)
+main.add_command(take)
+main.add_command(review)

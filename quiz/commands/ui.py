@@ -1,0 +1,223 @@
+"""`quiz` / `quiz open`, `quiz take` and `quiz review`: the commands that study.
+
+`make_app` is the one way to build the full-screen app; the CLI, the Pilot
+tests, the snapshot tests and `python -m quiz.screenshots` all use it, so they
+run the same app. Textual, the store and the sessions are imported inside the
+commands: `quiz --help` must not pay for them.
+
+A deck that does not load, an unknown deck id or a bad option ends with a
+one-line message and exit status 1 (2 for usage errors) before any screen opens.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from quiz import paths
+from quiz.core.text import sanitize
+
+if TYPE_CHECKING:
+    from quiz.config import Settings
+    from quiz.core.library import LoadedDeck
+    from quiz.core.storage import Store
+    from quiz.ui.app import QuizApp, QuizOptions, Start
+
+
+def default_deck_dirs() -> list[Path]:
+    """Where the library looks: the bundled `decks/` folder and the user's decks folder."""
+    folders = [paths.user_decks_dir()]
+    bundled = paths.bundled_decks_dir()
+    if bundled is not None:
+        folders.insert(0, bundled)
+    return folders
+
+
+def system_now() -> datetime:
+    """The app's clock: aware UTC (sessions and the store refuse naive times)."""
+    from quiz.core.study import system_clock
+
+    return system_clock()
+
+
+def make_app(
+    *,
+    store: Store,
+    settings: Settings,
+    start: Start | None = None,
+    now: Callable[[], datetime] = system_now,
+    deck_dirs: Sequence[Path] | None = None,
+    settings_path: Path | None = None,
+) -> QuizApp:
+    """Build the full-screen app with its services (shared by the CLI and the tests)."""
+    from quiz.ui.app import QuizApp
+
+    return QuizApp(
+        store=store,
+        settings=settings,
+        deck_dirs=default_deck_dirs() if deck_dirs is None else deck_dirs,
+        now=now,
+        start=start,
+        settings_path=settings_path,
+    )
+
+
+# --- what every command needs -----------------------------------------------------------------
+
+
+def _settings() -> Settings:
+    from quiz.config import ConfigError, Settings
+
+    try:
+        return Settings.load()
+    except ConfigError as error:
+        raise click.ClickException(sanitize(str(error))) from None
+
+
+def _open_store(ctx: click.Context) -> Store:
+    from quiz.core.storage import Store
+
+    return Store.open(paths.db_path((ctx.obj or {}).get("db")), now=datetime.now().astimezone())
+
+
+def resolve_deck(store: Store, settings: Settings, deck: str) -> Path:
+    """A deck argument as a file: a path as given, else the id of a deck in the library."""
+    path = Path(deck)
+    if path.is_file():
+        return path
+    if path.suffix == ".toml" or "/" in deck:
+        raise click.ClickException(f"no deck file {sanitize(deck)}")
+    from quiz.core.library import find_by_id, scan
+
+    found = find_by_id(scan(store, default_deck_dirs(), settings=settings, now=system_now()), deck)
+    if found is None:
+        raise click.ClickException(f"no deck file or deck id {sanitize(deck)!r} in the library")
+    return found.path
+
+
+def load_or_fail(path: Path) -> LoadedDeck:
+    """Load a deck, or end the command with its first error (`FILE:LINE:COL: error: ...`)."""
+    from quiz.core.library import load
+    from quiz.core.loading import DeckError
+
+    try:
+        return load(path)
+    except DeckError as error:
+        first = error.diagnostics[0] if error.diagnostics else sanitize(str(error))
+        more = len(error.diagnostics) - 1
+        suffix = f" (and {more} more; run `quiz check {sanitize(str(path))}`)" if more > 0 else ""
+        raise click.ClickException(f"{first}{suffix}") from None
+
+
+def _run(ctx: click.Context, start: Start, store: Store, settings: Settings) -> None:
+    from quiz.config import config_path
+
+    app = make_app(store=store, settings=settings, start=start, settings_path=config_path())
+    app.run()
+    if app.return_code:
+        ctx.exit(app.return_code)
+
+
+def _tags(values: Sequence[str]) -> tuple[str, ...]:
+    """`--tags a,b --tags c` -> ("a", "b", "c")."""
+    return tuple(tag.strip() for value in values for tag in value.split(",") if tag.strip())
+
+
+def _quiz_options(
+    shuffle: bool | None, seed: int | None, count: int | None, tags: Sequence[str]
+) -> QuizOptions:
+    from quiz.ui.app import QuizOptions
+
+    return QuizOptions(shuffle=shuffle, seed=seed, count=count, tags=_tags(tags))
+
+
+# --- the commands -----------------------------------------------------------------------------
+
+
+@click.command("open")
+@click.argument("deck", required=False)
+@click.pass_context
+def open_(ctx: click.Context, deck: str | None) -> None:
+    """Open the deck library, or DECK's page (a deck file or a deck id)."""
+    from quiz.ui.app import Start
+
+    settings = _settings()
+    with _open_store(ctx) as store:
+        if deck is None:
+            start = Start()
+        else:
+            path = resolve_deck(store, settings, deck)
+            load_or_fail(path)
+            start = Start(at="deck", deck=path)
+        _run(ctx, start, store, settings)
+
+
+@click.command("take")
+@click.argument("deck")
+@click.option("--plain", is_flag=True, help="Line-by-line prompts on stdin/stdout, no full screen.")
+@click.option(
+    "--shuffle/--no-shuffle",
+    default=None,
+    help="Shuffle the questions (default: the deck's `shuffle` setting).",
+)
+@click.option("--seed", type=int, help="Seed for the question order, to repeat an attempt.")
+@click.option("--count", type=click.IntRange(min=1), help="Ask at most N questions.")
+@click.option(
+    "--tags", multiple=True, metavar="TAG[,TAG]", help="Only questions with one of these tags."
+)
+@click.pass_context
+def take(
+    ctx: click.Context,
+    deck: str,
+    plain: bool,
+    shuffle: bool | None,
+    seed: int | None,
+    count: int | None,
+    tags: tuple[str, ...],
+) -> None:
+    """Take a scored quiz on DECK (a deck file or a deck id)."""
+    settings = _settings()
+    options = _quiz_options(shuffle, seed, count, tags)
+    with _open_store(ctx) as store:
+        loaded = load_or_fail(resolve_deck(store, settings, deck))
+        if options.tags and not any(set(options.tags) & set(q.tags) for q in loaded.deck.questions):
+            raise click.ClickException(
+                f"no question of {sanitize(loaded.deck.deck.id)} has the tags "
+                + ", ".join(sanitize(t) for t in options.tags)
+            )
+        if plain:
+            from quiz.plain import run_quiz
+
+            ctx.exit(
+                run_quiz(store, loaded, options, now=system_now, stdin=sys.stdin, stdout=sys.stdout)
+            )
+        from quiz.ui.app import Start
+
+        _run(ctx, Start(at="quiz", loaded=loaded, quiz=options), store, settings)
+
+
+@click.command("review")
+@click.argument("deck")
+@click.option("--plain", is_flag=True, help="Line-by-line prompts on stdin/stdout, no full screen.")
+@click.pass_context
+def review(ctx: click.Context, deck: str, plain: bool) -> None:
+    """Review DECK's cards that are due today (spaced repetition)."""
+    settings = _settings()
+    with _open_store(ctx) as store:
+        loaded = load_or_fail(resolve_deck(store, settings, deck))
+        if plain:
+            from quiz.plain import run_review
+
+            ctx.exit(
+                run_review(
+                    store, loaded, settings, now=system_now, stdin=sys.stdin, stdout=sys.stdout
+                )
+            )
+        from quiz.ui.app import Start
+
+        _run(ctx, Start(at="review", loaded=loaded), store, settings)

@@ -1,0 +1,225 @@
+"""The deck library: which decks exist, what they hold and what is due, read fast at start-up.
+
+Parsing and validating every deck on each start would make `quiz` slower the more
+decks a learner keeps, so `scan` reads each file's title, counts and first error
+from the store's deck-file cache, keyed by path, size and mtime. Only files that
+are new or changed since the last scan are parsed (and then synced into the
+store, so their cards have due dates to count). Counts come from indexed queries
+on the store, never from loading cards.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from pathlib import Path
+
+from quiz.config import Settings
+from quiz.core.cards import cards_of
+from quiz.core.loading import DeckError, find_deck_files, load_deck
+from quiz.core.models import Deck
+from quiz.core.storage import DeckFileRecord, Store
+from quiz.core.study import study_day
+from quiz.core.text import sanitize
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryEntry:
+    """One deck file as the library lists it.
+
+    `error` is the first diagnostic (`FILE:LINE:COL: error: MSG`) of a deck that
+    does not load; such an entry has no id and zero counts. `new` is how many new
+    cards today's review would introduce (the daily limit applied), `due` how many
+    learning and review cards are due today, `last_percent` the score of the most
+    recent finished quiz.
+    """
+
+    path: Path
+    deck_id: str | None
+    title: str
+    description: str
+    question_count: int
+    card_count: int
+    error: str | None = None
+    new: int = 0
+    due: int = 0
+    last_percent: float | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass(frozen=True, slots=True)
+class LoadedDeck:
+    """A parsed deck with what the sessions want to know about its file."""
+
+    deck: Deck
+    path: Path
+    content_hash: str
+
+
+def content_hash(data: bytes) -> str:
+    """The hash sessions and the cache use to tell an unchanged deck file (sha256, hex)."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def load(path: Path) -> LoadedDeck:
+    """Parse a deck file once, with its content hash.
+
+    Raises:
+        DeckError: the file cannot be read or is not a valid deck.
+    """
+    deck = load_deck(path)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        data = b""  # vanished after loading: the hash only decides whether to re-sync
+    return LoadedDeck(deck, path, content_hash(data))
+
+
+def _cache_record(store: Store, path: Path, now: datetime) -> DeckFileRecord:
+    """The cached facts about one deck file, parsing (and syncing) it only when it changed."""
+    stat = path.stat()
+    cached = store.cached_deck_file(path, size=stat.st_size, mtime_ns=stat.st_mtime_ns)
+    if cached is not None:
+        return cached
+    try:
+        loaded = load(path)
+    except DeckError as error:
+        first = str(error.diagnostics[0]) if error.diagnostics else f"{path}: cannot load"
+        record = DeckFileRecord(
+            path=str(path),
+            size=stat.st_size,
+            mtime_ns=stat.st_mtime_ns,
+            content_hash=None,
+            deck_id=None,
+            title=None,
+            question_count=0,
+            card_count=0,
+            meta_json="{}",
+            first_error=first,
+            checked_at=now,
+        )
+    else:
+        deck = loaded.deck
+        cards = [card.key for card in cards_of(deck)]
+        known = store.deck(deck.deck.id)
+        if known is None or known.content_hash != loaded.content_hash:
+            store.sync_deck(
+                deck.deck.id,
+                title=deck.deck.title,
+                path=str(path),
+                content_hash=loaded.content_hash,
+                card_keys=cards,
+                question_count=len(deck.questions),
+                now=now,
+            )
+        record = DeckFileRecord(
+            path=str(path),
+            size=stat.st_size,
+            mtime_ns=stat.st_mtime_ns,
+            content_hash=loaded.content_hash,
+            deck_id=deck.deck.id,
+            title=deck.deck.title,
+            question_count=len(deck.questions),
+            card_count=len(cards),
+            meta_json=deck.deck.model_dump_json(),
+            first_error=None,
+            checked_at=now,
+        )
+    store.cache_deck_file(record)
+    return record
+
+
+def scan(
+    store: Store,
+    folders: Iterable[Path],
+    *,
+    settings: Settings,
+    now: datetime,
+    tz: tzinfo | None = None,
+) -> list[LibraryEntry]:
+    """Every deck file under `folders` (or named directly), with today's counts, by title.
+
+    Folders that do not exist (a user decks folder never created) are skipped.
+    Broken decks come last, each with its first error.
+    """
+    entries = []
+    for path in find_deck_files(f for f in folders if f.exists()):
+        try:
+            record = _cache_record(store, path, now)
+        except OSError as error:
+            entries.append(_broken(path, f"{path}:1:1: error: {error.strerror or error}"))
+            continue
+        if record.deck_id is None:
+            entries.append(_broken(path, record.first_error or f"{path}:1:1: error: cannot load"))
+            continue
+        today = counts(store, record.deck_id, settings=settings, now=now, tz=tz)
+        entries.append(_entry(path, record, today))
+    return sorted(entries, key=lambda e: (not e.ok, e.title.casefold(), str(e.path)))
+
+
+def _broken(path: Path, error: str) -> LibraryEntry:
+    return LibraryEntry(
+        path=path,
+        deck_id=None,
+        title=sanitize(path.name),
+        description="",
+        question_count=0,
+        card_count=0,
+        error=sanitize(error),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DeckCounts:
+    """Today's numbers for one deck: new cards to introduce, cards due, the last quiz score."""
+
+    new: int
+    due: int
+    last_percent: float | None
+
+
+def counts(
+    store: Store, deck_id: str, *, settings: Settings, now: datetime, tz: tzinfo | None = None
+) -> DeckCounts:
+    """`DeckCounts` from indexed store queries (no deck parsing, no card loading).
+
+    `new` applies the daily limit (`new_per_day` minus those introduced today), so
+    it is what a review would show today, not every unseen card.
+    """
+    day = study_day(now, settings.day_starts_at, tz)
+    ids: Sequence[str] = [deck_id]
+    introduced = store.count_first_reviews_since(ids, day.start)
+    new = min(store.count_new(ids), max(0, settings.new_per_day - introduced))
+    finished = [a for a in store.attempts(deck_id) if a.finished_at is not None]
+    last = finished[-1] if finished else None
+    percent = None
+    if last is not None and last.max_score:
+        percent = 100.0 * (last.score or 0.0) / last.max_score
+    return DeckCounts(new=new, due=store.count_due(ids, until=day.end), last_percent=percent)
+
+
+def _entry(path: Path, record: DeckFileRecord, today: DeckCounts) -> LibraryEntry:
+    assert record.deck_id is not None
+    meta = json.loads(record.meta_json or "{}")
+    return LibraryEntry(
+        path=path,
+        deck_id=record.deck_id,
+        title=record.title or record.deck_id,
+        description=str(meta.get("description", "")),
+        question_count=record.question_count,
+        card_count=record.card_count,
+        new=today.new,
+        due=today.due,
+        last_percent=today.last_percent,
+    )
+
+
+def find_by_id(entries: Iterable[LibraryEntry], deck_id: str) -> LibraryEntry | None:
+    """The library entry whose deck has this id (`quiz DECK_ID`)."""
+    return next((e for e in entries if e.deck_id == deck_id), None)

@@ -1,0 +1,374 @@
+"""Plain mode: the same quiz and review sessions as line-by-line prompts on stdin/stdout.
+
+For screen-reader users, dumb terminals and scripts: no full-screen UI, no
+colours, words instead of symbols, and every line of deck text sanitised. A
+script can pipe the answers in, one line per prompt, and read the last line:
+
+    Result: 17/25 points (68%), passed (pass mark 60%), 25 of 25 answered, time 0:42
+
+Typing `:q` at any prompt ends the quiz or review (what was answered is kept);
+`:u` at a review prompt undoes the last answer. Exit status: 0 when the quiz was
+answered to the end (or the review queue emptied), 1 when it ended early.
+Textual is never imported here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, TextIO, TypeVar
+
+from quiz.core.cards import Card, cards_of_question
+from quiz.core.checking import CheckResult, Response, check_card
+from quiz.core.models import (
+    Cloze,
+    Flashcard,
+    Match,
+    MultipleChoice,
+    Order,
+    Question,
+    SingleChoice,
+    TrueFalse,
+)
+from quiz.core.scheduling import Grade, format_interval, grade_for
+from quiz.core.text import sanitize
+from quiz.ui.formatting import duration_text
+from quiz.ui.presentation import KIND_LABELS, presented_order, prompt_of
+
+if TYPE_CHECKING:
+    from quiz.config import Settings
+    from quiz.core.library import LoadedDeck
+    from quiz.core.models import DeckMeta
+    from quiz.core.storage import Store
+    from quiz.core.study import ReviewSession
+    from quiz.ui.app import QuizOptions
+
+T = TypeVar("T")
+
+QUIT = ":q"
+UNDO = ":u"
+
+
+class Quit(Exception):
+    """The learner typed `:q` or the input ended."""
+
+
+class Undo(Exception):
+    """The learner typed `:u` (review only)."""
+
+
+class Console:
+    """Reads answers and writes prompts; all deck text passes through `say`/`ask` sanitised."""
+
+    def __init__(self, stdin: TextIO, stdout: TextIO, *, allow_undo: bool = False) -> None:
+        self.stdin = stdin
+        self.stdout = stdout
+        self.allow_undo = allow_undo
+
+    def say(self, text: str = "") -> None:
+        self.stdout.write(sanitize(text) + "\n")
+        self.stdout.flush()
+
+    def ask(self, prompt: str) -> str:
+        """One line of input; `:q` or the end of input raises `Quit`, `:u` raises `Undo`."""
+        self.stdout.write(sanitize(prompt))
+        self.stdout.flush()
+        line = self.stdin.readline()
+        if not line:
+            self.stdout.write("\n")
+            raise Quit
+        answer = line.rstrip("\r\n")
+        if answer.strip() == QUIT:
+            raise Quit
+        if self.allow_undo and answer.strip() == UNDO:
+            raise Undo
+        return answer
+
+    def ask_until(self, prompt: str, parse: Callable[[str], T | None], help_: str) -> T:
+        """Ask until `parse` accepts the line (returns not None), repeating `help_` otherwise."""
+        while True:
+            value = parse(self.ask(prompt))
+            if value is not None:
+                return value
+            self.say(help_)
+
+
+def _numbers(text: str, limit: int) -> list[int] | None:
+    """`1 3`, `1,3` or `13` -> 0-based indexes, each within `limit`; None when not that."""
+    cleaned = text.replace(",", " ").split()
+    if len(cleaned) == 1 and cleaned[0].isdigit() and limit < 10 and len(cleaned[0]) > 1:
+        cleaned = list(cleaned[0])
+    if not cleaned or not all(part.isdigit() for part in cleaned):
+        return None
+    picks = [int(part) - 1 for part in cleaned]
+    return picks if all(0 <= p < limit for p in picks) else None
+
+
+def _listing(console: Console, items: Sequence[str], marks: str = "") -> None:
+    for index, item in enumerate(items):
+        label = marks[index] if marks else str(index + 1)
+        console.say(f"  {label}) {' '.join(item.split())}")
+
+
+def ask_response(console: Console, card: Card, order: Sequence[str] | None) -> Response:
+    """Put one card to the learner and read their response in the shape `check` expects."""
+    question = card.question
+    if isinstance(question, Flashcard):
+        console.ask("Press Enter to show the answer. ")
+        console.say(question.prompt if card.side == "back" else question.answer)
+        return console.ask_until(
+            "Did you know it? (y/n) ", _yes_no, "Please type y (knew it) or n (did not)."
+        )
+    if isinstance(question, TrueFalse):
+        return console.ask_until("True or false? (t/f) ", _true_false, "Please type t or f.")
+    if isinstance(question, SingleChoice | MultipleChoice):
+        choices = list(order or question.choices)
+        _listing(console, choices)
+        multi = isinstance(question, MultipleChoice)
+
+        def pick(line: str) -> str | list[str] | None:
+            if (picks := _numbers(line, len(choices))) is None:
+                return None
+            if multi:
+                return sorted({choices[p] for p in picks}, key=choices.index)
+            return choices[picks[0]] if len(picks) == 1 else None
+
+        prompt = "Numbers of all right choices (e.g. 1 3): " if multi else "Number: "
+        return console.ask_until(
+            prompt,
+            pick,
+            f"Please type {'numbers' if multi else 'a number'} from 1 to {len(choices)}.",
+        )
+    if isinstance(question, Order):
+        items = list(order or question.items)
+        _listing(console, items)
+
+        def ordered(line: str) -> list[str] | None:
+            picks = _numbers(line, len(items))
+            if picks is None or sorted(picks) != list(range(len(items))):
+                return None
+            return [items[p] for p in picks]
+
+        return console.ask_until(
+            "The numbers in the right order (e.g. 3 1 2): ",
+            ordered,
+            f"Please type each number from 1 to {len(items)} once.",
+        )
+    if isinstance(question, Match):
+        lefts = [left for left, _ in question.pairs]
+        rights = list(order or [right for _, right in question.pairs])
+        letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[: len(lefts)]
+        _listing(console, lefts, letters)
+        console.say("with")
+        _listing(console, rights)
+
+        def matched(line: str) -> dict[str, str] | None:
+            picks = _numbers(line, len(rights))
+            if picks is None or len(picks) != len(lefts):
+                return None
+            return {left: rights[p] for left, p in zip(lefts, picks, strict=True)}
+
+        return console.ask_until(
+            f"For {', '.join(letters)} in turn, the number of the partner (e.g. 2 1 3): ",
+            matched,
+            f"Please type {len(lefts)} numbers from 1 to {len(rights)}.",
+        )
+    if isinstance(question, Cloze):
+        blanks = question.blanks if card.blank is None else [question.blanks[card.blank]]
+        answers = [
+            console.ask(f"Blank {n}{f' ({b.hint})' if b.hint else ''}: ")
+            for n, b in enumerate(blanks, start=1)
+        ]
+        return answers[0] if card.blank is not None else answers
+    unit = getattr(question, "unit", None)
+    return console.ask(f"Answer{f' ({unit})' if unit else ''}: ")
+
+
+def _yes_no(line: str) -> bool | None:
+    return {"y": True, "yes": True, "n": False, "no": False}.get(line.strip().casefold())
+
+
+def _true_false(line: str) -> bool | None:
+    value = line.strip().casefold()
+    if value in ("t", "true", "1", "y", "yes"):
+        return True
+    if value in ("f", "false", "2", "n", "no"):
+        return False
+    return None
+
+
+def _points(value: float) -> str:
+    return f"{value:g}"
+
+
+def say_result(console: Console, result: CheckResult, question: Question) -> None:
+    """The verdict, the right answer when wrong, the explanation."""
+    if result.correct:
+        verdict = "Correct."
+    elif result.score > 0:
+        verdict = "Partly right."
+    else:
+        verdict = "Wrong."
+    console.say(f"{verdict} {_points(result.score)} of {_points(result.points)} points.")
+    if result.feedback and result.feedback != "Correct":
+        console.say(result.feedback)
+    if not result.correct:
+        console.say(f"Answer: {result.expected}")
+    if question.explanation:
+        console.say(" ".join(question.explanation.split()))
+
+
+def whole(question: Question) -> Card:
+    """A quiz asks the whole question: one card covering every cloze blank."""
+    return Card(key=cards_of_question(question)[0].question_key, question=question)
+
+
+def run_quiz(
+    store: Store,
+    loaded: LoadedDeck,
+    options: QuizOptions,
+    *,
+    now: Callable[[], datetime],
+    stdin: TextIO,
+    stdout: TextIO,
+) -> int:
+    """Take a quiz on the console; returns the exit status (0: answered to the end)."""
+    from quiz.core.study import QuizSession
+
+    console = Console(stdin, stdout)
+    deck = loaded.deck
+    session = QuizSession(
+        store,
+        deck,
+        seed=options.seed,
+        count=options.count,
+        tags=options.tags,
+        shuffle=options.shuffle,
+        now=now,
+        path=str(loaded.path),
+        content_hash=loaded.content_hash,
+    )
+    total = len(session.questions)
+    console.say(f"Quiz: {deck.deck.title} ({total} questions). Type {QUIT} to stop.")
+    finished = True
+    try:
+        for number, question in enumerate(session.questions, start=1):
+            console.say()
+            console.say(f"Question {number} of {total}. {KIND_LABELS[question.kind]}.")
+            card = whole(question)
+            console.say(" ".join(prompt_of(card).split()))
+            asked = now()
+            response = ask_response(
+                console, card, presented_order(question, deck.deck, session.seed)
+            )
+            spent = int((now() - asked).total_seconds() * 1000)
+            say_result(console, session.answer(question, response, duration_ms=spent), question)
+    except Quit:
+        finished = False
+    summary = session.finish()
+    answered = sum(1 for row in summary.questions if row.result is not None)
+    console.say()
+    console.say(
+        f"Result: {_points(summary.score)}/{_points(summary.max_score)} points"
+        f" ({summary.percent:.0f}%), {'passed' if summary.passed else 'not passed'}"
+        f" (pass mark {_points(deck.deck.pass_mark)}%), {answered} of {total} answered,"
+        f" time {duration_text(summary.duration)}"
+    )
+    return 0 if finished else 1
+
+
+def run_review(
+    store: Store,
+    loaded: LoadedDeck,
+    settings: Settings,
+    *,
+    now: Callable[[], datetime],
+    stdin: TextIO,
+    stdout: TextIO,
+) -> int:
+    """Review today's due cards on the console; returns the exit status (0: queue emptied)."""
+    from quiz.core.study import ReviewSession
+
+    console = Console(stdin, stdout, allow_undo=True)
+    deck = loaded.deck
+    session = ReviewSession(
+        store, deck, settings, now, path=str(loaded.path), content_hash=loaded.content_hash
+    )
+    seed = int(now().timestamp())
+    console.say(f"Review: {deck.deck.title}. Type {QUIT} to stop, {UNDO} to undo the last answer.")
+    finished = True
+    try:
+        while (card := session.next_card()) is not None:
+            counts = session.counts()
+            console.say()
+            console.say(
+                f"{KIND_LABELS[card.question.kind]}. Left today: {counts.new} new,"
+                f" {counts.learning} learning, {counts.review} to review."
+            )
+            try:
+                _review_card(console, session, card, deck.deck, seed, now)
+            except Undo:
+                if session.undo() is None:
+                    console.say("Nothing to undo.")
+                else:
+                    console.say("Undone.")
+    except Quit:
+        finished = False
+    summary = session.summary()
+    grades = ", ".join(f"{grade.name} {count}" for grade, count in summary.grades.items())
+    console.say()
+    console.say(f"Reviewed {summary.answered} cards ({grades}).")
+    due = session.next_due()
+    if due is None:
+        console.say("This deck has no cards to study.")
+    else:
+        wait = max(timedelta(0), due - now())
+        console.say(f"Next card due in {format_interval(wait)}.")
+    return 0 if finished else 1
+
+
+def _review_card(
+    console: Console,
+    session: ReviewSession,
+    card: Card,
+    meta: DeckMeta,
+    seed: int,
+    now: Callable[[], datetime],
+) -> None:
+    """Ask one card, read the grade, and answer it in the session."""
+    console.say(" ".join(prompt_of(card).split()))
+    shown = now()
+    question = card.question
+    if isinstance(question, Flashcard):
+        console.ask("Press Enter to show the answer. ")
+        console.say(question.prompt if card.side == "back" else question.answer)
+        response: Response | None = None
+        correct: bool | None = None
+        allowed = tuple(Grade)
+    else:
+        response = ask_response(console, card, presented_order(question, meta, seed))
+        result = check_card(card, response, meta)
+        say_result(console, result, question)
+        correct = result.correct
+        allowed = (Grade.Hard, Grade.Good, Grade.Easy) if correct else (Grade.Again,)
+    intervals = session.intervals(card)
+    if allowed == (Grade.Again,):
+        grade = Grade.Again
+        console.say(f"Again: next in {format_interval(intervals[Grade.Again])}.")
+    else:
+        default = Grade.Good
+        options = ", ".join(f"{int(g)} {g.name} ({format_interval(intervals[g])})" for g in allowed)
+
+        def graded(line: str) -> Grade | None:
+            text = line.strip()
+            if not text:
+                return default
+            return next((g for g in allowed if text == str(int(g))), None)
+
+        grade = console.ask_until(
+            f"Grade: {options} [3]: ", graded, "Please type one of the grade numbers."
+        )
+    if correct is not None:
+        grade = grade_for(correct, grade)
+    duration = max(0, int((now() - shown).total_seconds() * 1000))
+    session.answer(card, grade, response=response, correct=correct, duration_ms=duration)

@@ -1,0 +1,195 @@
+"""`QuizApp`: the full-screen interface. It holds services and navigation, no domain logic.
+
+Everything the app needs (the study store, settings, where decks live, the
+clock) is passed into `__init__`, so tests and screenshots build the same app
+as the CLI with a pinned `now` and a temporary database. Screens are imported
+when first shown: the library must appear fast, and a learner who never opens
+the stats screen never pays for plotext.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.dom import DOMNode
+from textual.screen import Screen
+
+if TYPE_CHECKING:
+    from quiz.config import Settings
+    from quiz.core.library import LoadedDeck
+    from quiz.core.models import Question
+    from quiz.core.storage import Store
+
+StartAt = Literal["library", "deck", "quiz", "review", "stats"]
+
+
+@dataclass(frozen=True)
+class QuizOptions:
+    """How a quiz picks and orders its questions (CLI flags `--shuffle --seed --count --tags`)."""
+
+    shuffle: bool | None = None
+    """None follows the deck's `shuffle` setting."""
+    seed: int | None = None
+    count: int | None = None
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Start:
+    """Which screen the app opens on, and for which deck."""
+
+    at: StartAt = "library"
+    deck: Path | None = None
+    """The deck file of the deck page."""
+    loaded: LoadedDeck | None = None
+    """The deck of a quiz, review or stats start, loaded by the CLI (errors reported there)."""
+    quiz: QuizOptions = field(default_factory=QuizOptions)
+
+
+LIGHT_THEME = "textual-light"
+DARK_THEME = "textual-dark"
+
+
+class QuizApp(App[None]):
+    """The quiz TUI: library, deck page, quiz, review, stats and help screens."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "quiz"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark", "help", "Help", id="help"),
+        Binding("ctrl+l", "toggle_theme", "Light/dark", id="toggle-theme"),
+    ]
+    """App-wide keys: `?` lists the current screen's keys; Ctrl+L flips light/dark."""
+
+    def __init__(
+        self,
+        *,
+        store: Store,
+        settings: Settings,
+        deck_dirs: Sequence[Path],
+        now: Callable[[], datetime],
+        start: Start | None = None,
+        settings_path: Path | None = None,
+    ) -> None:
+        """`settings_path` is where a theme change is remembered; None keeps it in memory."""
+        super().__init__()
+        self.store = store
+        self.settings = settings
+        self.deck_dirs = list(deck_dirs)
+        self.now = now
+        self.start = start or Start()
+        self.settings_path = settings_path
+        if settings.theme in self.available_themes:
+            self.theme = settings.theme
+
+    def on_mount(self) -> None:
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self.push_screen(self.first_screen())
+
+    def first_screen(self) -> Screen[Any]:
+        """The screen the command asked for; backing out of it quits."""
+        start = self.start
+        if start.at == "quiz" and start.loaded is not None:
+            from quiz.ui.screens.quiz import QuizScreen
+
+            return QuizScreen(start.loaded, start.quiz)
+        if start.at == "review" and start.loaded is not None:
+            from quiz.ui.screens.review import ReviewScreen
+
+            return ReviewScreen(start.loaded)
+        if start.at == "deck" and start.deck is not None:
+            from quiz.ui.screens.deck import DeckScreen
+
+            return DeckScreen(start.deck)
+        from quiz.ui.screens.library import LibraryScreen
+
+        return LibraryScreen()
+
+    # --- navigation: screens move between each other through these ------------------------------
+
+    def go_back(self) -> None:
+        """Leave the current screen; leaving the first one quits the app.
+
+        The bottom of the stack is Textual's blank default screen (its CSS is
+        never loaded, so real screens are pushed on top of it).
+        """
+        if len(self.screen_stack) > 2:
+            self.pop_screen()
+        else:
+            self.exit()
+
+    def open_deck(self, path: Path) -> None:
+        """Show a deck's page: its description, counts and the quiz/review/stats actions."""
+        from quiz.ui.screens.deck import DeckScreen
+
+        self.push_screen(DeckScreen(path))
+
+    def open_quiz(
+        self,
+        loaded: LoadedDeck,
+        options: QuizOptions | None = None,
+        questions: Sequence[Question] | None = None,
+    ) -> None:
+        """Start a scored quiz on a deck (`questions`: exactly these, for a retry)."""
+        from quiz.ui.screens.quiz import QuizScreen
+
+        self.push_screen(QuizScreen(loaded, options or self.start.quiz, questions=questions))
+
+    def open_review(self, loaded: LoadedDeck) -> None:
+        """Start a spaced-repetition review of a deck's due cards."""
+        from quiz.ui.screens.review import ReviewScreen
+
+        self.push_screen(ReviewScreen(loaded))
+
+    # --- app-wide actions ------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        """Show the keys of the current screen."""
+        from quiz.ui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(self.screen))
+
+    def action_toggle_theme(self) -> None:
+        """Switch between the light and the dark theme."""
+        self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME
+
+    def _remember_theme(self, _theme: object) -> None:
+        """Store the chosen theme in the settings file so the next start uses it."""
+        if self.settings.theme == self.theme:
+            return
+        self.settings.theme = self.theme
+        if self.settings_path is not None:
+            from quiz.config import ConfigError
+
+            try:
+                self.settings.save(self.settings_path)
+            except (ConfigError, OSError) as error:
+                self.notify(str(error), title="Theme not saved", severity="warning")
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """The palette offers Textual's commands plus every binding of the current screen."""
+        yield from super().get_system_commands(screen)
+        from quiz.ui.screens.help import binding_rows
+
+        seen: set[str] = {"Help"}
+        yield SystemCommand("Help", "List the keys of this screen", self.action_help)
+        for row in binding_rows(screen):
+            if row.description in seen or row.action == "command_palette":
+                continue
+            seen.add(row.description)
+            yield SystemCommand(
+                row.description, f"Key: {' / '.join(row.keys)}", _runner(row.node, row.action)
+            )
+
+
+def _runner(node: DOMNode, action: str) -> Callable[[], object]:
+    """A callback running `action` on the node that declared its binding."""
+    return lambda: node.app.run_action(action, node)

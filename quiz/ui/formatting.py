@@ -1,0 +1,33 @@
+"""Small text formatters shared by the full-screen UI and plain mode (no Textual import)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import timedelta
+
+from quiz.core.text import sanitize
+
+
+def response_text(response: object) -> str:
+    """A learner's response as one sanitised line: for the summary table and plain mode."""
+    if response is None:
+        return "—"
+    if isinstance(response, bool):
+        return "true" if response else "false"
+    if isinstance(response, str):
+        text = response
+    elif isinstance(response, Mapping):
+        text = "; ".join(f"{k} → {v}" for k, v in response.items())
+    elif isinstance(response, Sequence):
+        text = ", ".join(str(item) for item in response)
+    else:
+        text = str(response)
+    return sanitize(text).replace("\n", " ")
+
+
+def duration_text(elapsed: timedelta) -> str:
+    """`1:05` or `1:02:05`: the time a quiz took or has left."""
+    seconds = max(0, int(elapsed.total_seconds()))
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes}:{seconds:02}"

@@ -1,0 +1,137 @@
+"""A deck's page: what the deck is, today's numbers, past quiz scores, and what to do next."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Label, Static
+
+from quiz.ui.widgets.deck_text import DeckText, plain
+
+if TYPE_CHECKING:
+    from quiz.core.library import LoadedDeck
+    from quiz.ui.app import QuizApp
+
+
+class DeckScreen(Screen[None]):
+    """One deck: description, source, counts, recent scores; T quiz, R review, S stats."""
+
+    CSS_PATH = "deck.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("t", "take", "Take quiz", id="deck-take"),
+        Binding("r", "review", "Review", id="deck-review"),
+        Binding("escape,q", "back", "Back", id="deck-back"),
+    ]
+    """T, R and S start a quiz, a review or the deck's statistics; q goes back."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__()
+        self.path = path
+        self.loaded: LoadedDeck | None = None
+        self.error: str | None = None
+
+    @property
+    def quiz_app(self) -> QuizApp:
+        from quiz.ui.app import QuizApp
+
+        assert isinstance(self.app, QuizApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        from quiz.core.library import load
+        from quiz.core.loading import DeckError
+
+        yield Header()
+        try:
+            self.loaded = load(self.path)
+        except DeckError as error:
+            self.error = "\n".join(str(d) for d in error.diagnostics[:5])
+        with VerticalScroll(id="deck-body"):
+            if self.loaded is None:
+                yield Label("This deck does not load:", classes="error-text")
+                yield Static(plain(self.error or ""), id="deck-error", markup=False)
+            else:
+                yield from self._details(self.loaded)
+        with Horizontal(id="deck-actions"):
+            ok = self.loaded is not None
+            yield Button("Take quiz (T)", id="take", variant="primary", disabled=not ok)
+            yield Button("Review (R)", id="review", variant="success", disabled=not ok)
+        yield Footer()
+
+    def _details(self, loaded: LoadedDeck) -> ComposeResult:
+        meta = loaded.deck.deck
+        yield Label(plain(meta.title), id="deck-title")
+        if meta.description:
+            yield DeckText(" ".join(meta.description.split()), widget_id="deck-description")
+        facts = [f"{len(loaded.deck.questions)} questions", f"pass mark {meta.pass_mark:g}%"]
+        if meta.time_limit:
+            facts.append(f"time limit {meta.time_limit // 60}:{meta.time_limit % 60:02}")
+        if meta.tags:
+            facts.append("tags " + ", ".join(meta.tags))
+        yield Label(plain(" · ".join(facts)), id="deck-facts", classes="hint")
+        if meta.source is not None:
+            source = meta.source.title
+            if meta.source.published:
+                source += f" ({meta.source.published.isoformat()})"
+            yield Label(Content.assemble(("Source: ", "bold"), plain(source)), id="deck-source")
+        yield Label("", id="deck-today")
+        yield Label("", id="deck-scores")
+
+    def on_mount(self) -> None:
+        self.sub_title = "Deck"
+        if self.loaded is not None:
+            self.title = self.loaded.deck.deck.title
+            self.refresh_counts()
+            self.query_one("#take", Button).focus()
+
+    def on_screen_resume(self) -> None:
+        if self.loaded is not None and self.is_mounted:
+            self.refresh_counts()
+
+    def refresh_counts(self) -> None:
+        """Today's numbers and the last scores, read from the store (after each quiz or review)."""
+        from quiz.core.library import counts
+
+        assert self.loaded is not None
+        app = self.quiz_app
+        deck_id = self.loaded.deck.deck.id
+        today = counts(app.store, deck_id, settings=app.settings, now=app.now())
+        self.query_one("#deck-today", Label).update(
+            Content.assemble(
+                ("Today: ", "bold"), f"{today.new} new cards · {today.due} due for review"
+            )
+        )
+        finished = [a for a in app.store.attempts(deck_id) if a.finished_at and a.max_score]
+        scores = [f"{100 * (a.score or 0) / (a.max_score or 1):.0f}%" for a in finished[-5:]]
+        self.query_one("#deck-scores", Label).update(
+            Content.assemble(("Recent quizzes: ", "bold"), ", ".join(scores) or "none yet")
+        )
+
+    def action_take(self) -> None:
+        """Start a scored quiz on this deck."""
+        if self.loaded is not None:
+            self.quiz_app.open_quiz(self.loaded)
+
+    def action_review(self) -> None:
+        """Review this deck's due cards."""
+        if self.loaded is not None:
+            self.quiz_app.open_review(self.loaded)
+
+    def action_back(self) -> None:
+        """Back to the library."""
+        self.quiz_app.go_back()
+
+    @on(Button.Pressed, "#take")
+    def _take(self) -> None:
+        self.action_take()
+
+    @on(Button.Pressed, "#review")
+    def _review(self) -> None:
+        self.action_review()

@@ -1,0 +1,284 @@
+"""The scored quiz: one question at a time, feedback after each answer, then the summary.
+
+The screen drives a `quiz.core.study.QuizSession`: it shows the session's
+questions in the session's order, hands each response to `session.answer` (which
+checks and saves it at once) and shows the verdict. Leaving early finishes the
+attempt with what was answered, so nothing answered is lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widget import Widget
+from textual.widgets import Footer, Header, Label, ProgressBar
+
+from quiz.core.cards import Card, cards_of_question
+from quiz.core.checking import CheckResult
+from quiz.core.models import Question
+from quiz.ui.formatting import duration_text
+from quiz.ui.presentation import KIND_LABELS, presented_order, prompt_of
+from quiz.ui.widgets.answers import AnswerInput
+from quiz.ui.widgets.deck_text import deck_text, plain
+from quiz.ui.widgets.question import answer_input
+
+if TYPE_CHECKING:
+    from quiz.core.library import LoadedDeck
+    from quiz.core.study import QuizSession, QuizSummary
+    from quiz.ui.app import QuizApp, QuizOptions
+
+
+def points_text(value: float) -> str:
+    """`1`, `0.5`, `2.25`: points without a pointless `.0`."""
+    return f"{value:g}" if value == int(value) else f"{value:.2f}".rstrip("0")
+
+
+class QuizScreen(Screen[None]):
+    """Asks the questions of one attempt and shows feedback after each."""
+
+    CSS_PATH = "quiz.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "next", "Next", id="next-question", priority=False),
+        Binding("escape,q", "leave", "End quiz", id="end-quiz"),
+    ]
+    """Enter moves on after the feedback; Escape or q ends the quiz, keeping the answers."""
+
+    def __init__(
+        self,
+        loaded: LoadedDeck,
+        options: QuizOptions,
+        *,
+        questions: Sequence[Question] | None = None,
+    ) -> None:
+        """`questions` asks exactly these (a retry of missed ones) instead of a fresh draw."""
+        super().__init__()
+        self.loaded = loaded
+        self.options = options
+        self.only = list(questions) if questions is not None else None
+        self.session: QuizSession | None = None
+        self.index = 0
+        self.earned = 0.0
+        self.possible = 0.0
+        self.answered = 0
+        self.asked_at: datetime | None = None
+        self.showing_feedback = False
+        self.clock: Timer | None = None
+        self.ended = False
+
+    @property
+    def quiz_app(self) -> QuizApp:
+        from quiz.ui.app import QuizApp
+
+        assert isinstance(self.app, QuizApp)
+        return self.app
+
+    @property
+    def markdown(self) -> bool:
+        return self.loaded.deck.deck.format == "markdown"
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="status"):
+            yield Label("", id="position")
+            yield Label("", id="score")
+            yield Label("", id="clock")
+        yield ProgressBar(show_eta=False, id="progress")
+        with VerticalScroll(id="body"):
+            yield Label("", id="kind")
+            yield Vertical(id="question")
+            yield Vertical(id="feedback")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        from quiz.core.study import QuizSession
+
+        app = self.quiz_app
+        deck = self.loaded.deck
+        self.title = deck.deck.title
+        self.sub_title = "Quiz"
+        self.session = QuizSession(
+            app.store,
+            deck,
+            seed=self.options.seed,
+            count=self.options.count if self.only is None else None,
+            tags=self.options.tags if self.only is None else (),
+            shuffle=self.options.shuffle,
+            now=app.now,
+            path=str(self.loaded.path),
+            content_hash=self.loaded.content_hash,
+        )
+        if self.only is not None:
+            self.session.questions = self.only
+        self.query_one(ProgressBar).total = len(self.session.questions)
+        if deck.deck.time_limit is not None:
+            self.clock = self.set_interval(1, self._tick)
+        self._tick()
+        await self.show_question()
+
+    # --- asking ---------------------------------------------------------------------------------
+
+    @property
+    def question(self) -> Question:
+        assert self.session is not None
+        return self.session.questions[self.index]
+
+    def card(self) -> Card:
+        """The whole question as one card (a quiz asks every blank of a cloze at once)."""
+        first = cards_of_question(self.question)[0]
+        return Card(key=first.question_key, question=self.question)
+
+    async def show_question(self) -> None:
+        """Put the current question and its input on screen."""
+        assert self.session is not None
+        question = self.question
+        card = self.card()
+        total = len(self.session.questions)
+        self.query_one("#position", Label).update(f"Question {self.index + 1} of {total}")
+        self.query_one(ProgressBar).progress = self.index
+        points = points_text(question.points)
+        self.query_one("#kind", Label).update(
+            f"{KIND_LABELS[question.kind]} · {points} point{'s' if question.points != 1 else ''}"
+        )
+        order = presented_order(question, self.loaded.deck.deck, self.session.seed)
+        box = self.query_one("#question", Vertical)
+        feedback = self.query_one("#feedback", Vertical)
+        await box.remove_children()
+        await feedback.remove_children()
+        feedback.display = False
+        self.showing_feedback = False
+        answer = answer_input(card, order=order, markdown=self.markdown)
+        await box.mount_all(
+            [deck_text(prompt_of(card), markdown=self.markdown, widget_id="prompt"), answer]
+        )
+        self.call_after_refresh(answer.focus_input)
+        self.query_one("#body", VerticalScroll).scroll_home(animate=False)
+        self.asked_at = self.quiz_app.now()
+        self._update_score()
+
+    @on(AnswerInput.Submitted)
+    def _answered(self, event: AnswerInput.Submitted) -> None:
+        if self.session is None or self.showing_feedback or self.ended:
+            return
+        duration = self.quiz_app.now() - (self.asked_at or self.quiz_app.now())
+        result = self.session.answer(
+            self.question,
+            event.response,
+            duration_ms=max(0, int(duration.total_seconds() * 1000)),
+        )
+        self.answered += 1
+        self.earned += result.score
+        self.possible += result.points
+        self._update_score()
+        self.query_one(ProgressBar).progress = self.index + 1
+        self.show_feedback(result)
+
+    def show_feedback(self, result: CheckResult) -> None:
+        """Right or wrong, the right answer, the explanation and the points earned."""
+        self.showing_feedback = True
+        feedback = self.query_one("#feedback", Vertical)
+        feedback.set_class(result.correct, "correct")
+        feedback.set_class(not result.correct, "wrong")
+        partial = 0 < result.score < result.points
+        mark = "✓ Correct" if result.correct else ("◐ Partly right" if partial else "✗ Wrong")
+        verdict = Content.assemble(
+            (mark, "bold"),
+            f"  +{points_text(result.score)} of {points_text(result.points)}",
+        )
+        widgets: list[Widget] = [Label(verdict, id="verdict")]
+        if result.feedback and result.feedback != "Correct":
+            widgets.append(Label(plain(result.feedback), id="check-feedback", markup=False))
+        if not result.correct:
+            widgets.append(
+                Label(Content.assemble(("Answer: ", "bold"), plain(result.expected)), id="expected")
+            )
+        if self.question.explanation:
+            widgets.append(
+                deck_text(
+                    self.question.explanation, markdown=self.markdown, widget_id="explanation"
+                )
+            )
+        last = self.session is not None and self.index + 1 >= len(self.session.questions)
+        widgets.append(
+            Label("Enter: see your results" if last else "Enter: next question", classes="hint")
+        )
+        feedback.mount_all(widgets)
+        feedback.display = True
+        self.set_focus(None)
+        self.call_after_refresh(
+            self.query_one("#body", VerticalScroll).scroll_to_widget, feedback, animate=False
+        )
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "next":
+            return True if self.showing_feedback else None
+        return True
+
+    async def action_next(self) -> None:
+        """Go on to the next question, or to the results after the last one."""
+        if not self.showing_feedback or self.session is None:
+            return
+        if self.index + 1 >= len(self.session.questions):
+            self.finish()
+            return
+        self.index += 1
+        await self.show_question()
+        self.refresh_bindings()
+
+    # --- score, clock, end ----------------------------------------------------------------------
+
+    def _update_score(self) -> None:
+        self.query_one("#score", Label).update(
+            f"Score {points_text(self.earned)}/{points_text(self.possible)}"
+        )
+
+    def remaining(self) -> float | None:
+        """Seconds left of the deck's time limit, or None without one."""
+        limit = self.loaded.deck.deck.time_limit
+        if limit is None or self.session is None:
+            return None
+        spent = (self.quiz_app.now() - self.session.started_at).total_seconds()
+        return limit - spent
+
+    def _tick(self) -> None:
+        left = self.remaining()
+        label = self.query_one("#clock", Label)
+        if left is None:
+            label.display = False
+            return
+        from datetime import timedelta
+
+        label.update(f"⏱ {duration_text(timedelta(seconds=max(0.0, left)))} left")
+        label.set_class(left < 30, "hurry")
+        if left <= 0:
+            self.notify("Time is up.", severity="warning")
+            self.finish()
+
+    def action_leave(self) -> None:
+        """End the quiz now; answered questions are kept and scored."""
+        if self.answered == 0:
+            self.ended = True
+            self.quiz_app.go_back()
+            return
+        self.finish()
+
+    def finish(self) -> None:
+        """Close the attempt and show the summary in place of this screen."""
+        if self.ended or self.session is None:
+            return
+        self.ended = True
+        if self.clock is not None:
+            self.clock.stop()
+        summary: QuizSummary = self.session.finish()
+        from quiz.ui.screens.summary import SummaryScreen
+
+        self.app.switch_screen(SummaryScreen(self.loaded, self.options, summary))

@@ -1,0 +1,339 @@
+"""Spaced-repetition review: today's due cards, graded Again/Hard/Good/Easy.
+
+The screen drives `quiz.core.study.ReviewSession`. A flashcard is revealed with
+Space and graded by the learner (Space again is Good). Other kinds are answered
+with their usual input and checked by `quiz.core.checking.check_card`; a wrong
+answer can only be Again, a right one Hard, Good (Enter) or Easy, as
+`quiz.core.scheduling.grade_for` rules. Each button shows the interval that
+grade gives, from `ReviewSession.intervals`. `u` undoes the last answer.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Header, Label
+
+from quiz.core.cards import Card
+from quiz.core.checking import CheckResult, Response, check_card
+from quiz.core.models import Flashcard
+from quiz.core.scheduling import Grade, grade_for
+from quiz.ui.formatting import duration_text
+from quiz.ui.presentation import KIND_LABELS, presented_order, prompt_of
+from quiz.ui.widgets.answers import AnswerInput
+from quiz.ui.widgets.deck_text import deck_text, plain
+from quiz.ui.widgets.grades import GradeBar
+from quiz.ui.widgets.question import answer_input
+
+if TYPE_CHECKING:
+    from quiz.core.library import LoadedDeck
+    from quiz.core.study import ReviewSession
+    from quiz.ui.app import QuizApp
+
+
+def when_text(moment: datetime, now: datetime) -> str:
+    """`in 10 minutes`, `in 3 hours`, `tomorrow`, `in 4 days` (to the nearest unit)."""
+    delta = moment - now
+    if delta <= timedelta(minutes=1):
+        return "now"
+    minutes = delta.total_seconds() / 60
+    if minutes < 90:
+        return f"in {round(minutes)} minutes"
+    if minutes < 36 * 60:
+        hours = round(minutes / 60)
+        return f"in {hours} hour{'s' if hours != 1 else ''}"
+    days = round(minutes / 1440)
+    return "tomorrow" if days == 1 else f"in {days} days"
+
+
+class ReviewScreen(Screen[None]):
+    """One card at a time until nothing is due today."""
+
+    CSS_PATH = "review.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "space", "Show / Good", id="reveal-or-good"),
+        Binding("enter", "enter", "Good", id="grade-default", show=False),
+        Binding("1", "grade(1)", "Again", id="grade-again"),
+        Binding("2", "grade(2)", "Hard", id="grade-hard"),
+        Binding("3", "grade(3)", "Good", id="grade-good"),
+        Binding("4", "grade(4)", "Easy", id="grade-easy"),
+        Binding("u", "undo", "Undo", id="undo-answer"),
+        Binding("escape,q", "leave", "End review", id="end-review"),
+    ]
+    """Space shows a flashcard's answer, then grades Good; 1-4 grade Again/Hard/Good/Easy
+    once the answer is shown; u takes back the last answer; q ends the review."""
+
+    def __init__(self, loaded: LoadedDeck) -> None:
+        super().__init__()
+        self.loaded = loaded
+        self.session: ReviewSession | None = None
+        self.card: Card | None = None
+        self.result: CheckResult | None = None
+        self.response: Response | None = None
+        self.revealed = False
+        self.shown_at: datetime | None = None
+        self.seed = 0
+
+    @property
+    def quiz_app(self) -> QuizApp:
+        from quiz.ui.app import QuizApp
+
+        assert isinstance(self.app, QuizApp)
+        return self.app
+
+    @property
+    def markdown(self) -> bool:
+        return self.loaded.deck.deck.format == "markdown"
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="review-status"):
+            yield Label("", id="counts")
+            yield Label("", id="done-count")
+        with VerticalScroll(id="review-body"):
+            yield Label("", id="kind")
+            yield Vertical(id="card")
+            yield Vertical(id="outcome")
+        yield Footer()
+
+    async def on_mount(self) -> None:
+        from quiz.core.study import ReviewSession
+
+        app = self.quiz_app
+        self.title = self.loaded.deck.deck.title
+        self.sub_title = "Review"
+        self.seed = int(app.now().timestamp())
+        self.session = ReviewSession(
+            app.store,
+            self.loaded.deck,
+            app.settings,
+            app.now,
+            path=str(self.loaded.path),
+            content_hash=self.loaded.content_hash,
+        )
+        await self.show_next()
+
+    # --- showing a card ---------------------------------------------------------------------
+
+    async def show_next(self, card: Card | None = None) -> None:
+        """Show `card` (after an undo) or the session's next card, or the end of the review."""
+        assert self.session is not None
+        card = card or self.session.next_card()
+        box = self.query_one("#card", Vertical)
+        outcome = self.query_one("#outcome", Vertical)
+        await box.remove_children()
+        await outcome.remove_children()
+        self.card, self.result, self.response, self.revealed = card, None, None, False
+        self._update_counts()
+        if card is None:
+            await self._show_finished(box)
+            self.refresh_bindings()
+            return
+        question = card.question
+        self.query_one("#kind", Label).update(KIND_LABELS[question.kind])
+        widgets: list[Widget] = [
+            deck_text(prompt_of(card), markdown=self.markdown, widget_id="prompt")
+        ]
+        flashcard = isinstance(question, Flashcard)
+        if flashcard:
+            widgets.append(Label("Space: show the answer", classes="hint", id="reveal-hint"))
+        else:
+            order = presented_order(question, self.loaded.deck.deck, self.seed)
+            widgets.append(answer_input(card, order=order, markdown=self.markdown))
+        await box.mount_all(widgets)
+        if not flashcard:
+            self.call_after_refresh(self.query_one(AnswerInput).focus_input)
+        else:
+            self.set_focus(None)
+        self.shown_at = self.quiz_app.now()
+        self.query_one("#review-body", VerticalScroll).scroll_home(animate=False)
+        self.refresh_bindings()
+
+    async def _show_finished(self, box: Vertical) -> None:
+        """The end of today's queue: what was done and when to come back."""
+        assert self.session is not None
+        from quiz.core.study import study_day
+
+        app = self.quiz_app
+        now = app.now()
+        self.query_one("#kind", Label).update("")
+        summary = self.session.summary()
+        lines: list[Widget] = []
+        if summary.answered:
+            grades = " · ".join(f"{g.name} {n}" for g, n in summary.grades.items())
+            lines.append(
+                Label(
+                    Content.assemble(
+                        ("Review done. ", "bold"),
+                        f"{summary.answered} answered ({summary.new_cards} new) in "
+                        f"{duration_text(timedelta(milliseconds=summary.duration_ms))}",
+                    ),
+                    id="review-summary",
+                )
+            )
+            lines.append(Label(grades, id="review-grades"))
+        else:
+            lines.append(Label(Content("Nothing is due."), id="review-summary"))
+        due = self.session.next_due()
+        if due is None:
+            lines.append(Label("This deck has no cards to study.", id="next-due"))
+        else:
+            lines.append(
+                Label(
+                    f"Next card due {when_text(due, now)} "
+                    f"({due.astimezone().strftime('%a %d %b %H:%M')}).",
+                    id="next-due",
+                )
+            )
+        day = study_day(now, app.settings.day_starts_at)
+        tomorrow = app.store.count_due(
+            [self.loaded.deck.deck.id], until=day.end + timedelta(days=1)
+        )
+        lines.append(Label(f"Due by the end of tomorrow: {tomorrow} cards", id="forecast"))
+        lines.append(Label("u: undo the last answer · q: back", classes="hint"))
+        await box.mount_all(lines)
+
+    def _update_counts(self) -> None:
+        assert self.session is not None
+        counts = self.session.counts()
+        self.query_one("#counts", Label).update(
+            Content.assemble(
+                ("New ", "bold"),
+                (str(counts.new), "$text-primary"),
+                ("  Learning ", "bold"),
+                (str(counts.learning), "$text-error"),
+                ("  Review ", "bold"),
+                (str(counts.review), "$text-success"),
+            )
+        )
+        self.query_one("#done-count", Label).update(f"Done {self.session.summary().answered}")
+
+    async def reveal(self) -> None:
+        """Show a flashcard's back and the grade buttons."""
+        card = self.card
+        if card is None or self.revealed or not isinstance(card.question, Flashcard):
+            return
+        self.revealed = True
+        back = card.question.prompt if card.side == "back" else card.question.answer
+        await self.query_one("#reveal-hint").remove()
+        outcome = self.query_one("#outcome", Vertical)
+        widgets: list[Widget] = [deck_text(back, markdown=self.markdown, widget_id="back")]
+        if card.question.explanation:
+            widgets.append(
+                deck_text(
+                    card.question.explanation, markdown=self.markdown, widget_id="explanation"
+                )
+            )
+        widgets.append(self._grade_bar(tuple(Grade)))
+        await outcome.mount_all(widgets)
+        self.refresh_bindings()
+
+    def _grade_bar(self, allowed: tuple[Grade, ...]) -> GradeBar:
+        assert self.session is not None and self.card is not None
+        return GradeBar(self.session.intervals(self.card), allowed)
+
+    @on(AnswerInput.Submitted)
+    async def _answered(self, event: AnswerInput.Submitted) -> None:
+        if self.card is None or self.revealed:
+            return
+        self.response = event.response
+        self.result = result = check_card(self.card, event.response, self.loaded.deck.deck)
+        self.revealed = True
+        outcome = self.query_one("#outcome", Vertical)
+        outcome.set_class(result.correct, "correct")
+        outcome.set_class(not result.correct, "wrong")
+        widgets: list[Widget] = [
+            Label(
+                Content.assemble(("✓ Correct" if result.correct else "✗ Wrong", "bold")),
+                id="verdict",
+            )
+        ]
+        if not result.correct:
+            widgets.append(
+                Label(Content.assemble(("Answer: ", "bold"), plain(result.expected)), id="expected")
+            )
+        if self.card.question.explanation:
+            widgets.append(
+                deck_text(
+                    self.card.question.explanation, markdown=self.markdown, widget_id="explanation"
+                )
+            )
+        allowed = (Grade.Hard, Grade.Good, Grade.Easy) if result.correct else (Grade.Again,)
+        widgets.append(self._grade_bar(allowed))
+        await outcome.mount_all(widgets)
+        self.set_focus(None)
+        self.refresh_bindings()
+
+    # --- grading ------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("grade", "enter"):
+            return True if self.revealed else None
+        if action == "space":
+            return True if self.card is not None else None
+        if action == "undo":
+            return True if self.session is not None and self.session.summary().answered else None
+        return True
+
+    async def action_space(self) -> None:
+        """Show the answer; once shown, grade Good."""
+        if self.revealed:
+            await self.action_grade(int(Grade.Good))
+        else:
+            await self.reveal()
+
+    async def action_enter(self) -> None:
+        """After an answer: Good when right, Again when wrong."""
+        if self.revealed:
+            correct = self.result is None or self.result.correct
+            await self.action_grade(int(Grade.Good if correct else Grade.Again))
+
+    async def action_grade(self, value: int) -> None:
+        """Grade the card 1 Again, 2 Hard, 3 Good or 4 Easy."""
+        if self.session is None or self.card is None or not self.revealed:
+            return
+        grade = Grade(value)
+        if self.result is not None and grade_for(self.result.correct, grade) != grade:
+            self.notify("A wrong answer is graded Again.", severity="warning")
+            return
+        shown = self.shown_at or self.quiz_app.now()
+        duration = max(0, int((self.quiz_app.now() - shown).total_seconds() * 1000))
+        from quiz.core.storage import StoreConflict
+
+        try:
+            self.session.answer(
+                self.card,
+                grade,
+                response=self.response,
+                correct=None if self.result is None else self.result.correct,
+                duration_ms=duration,
+            )
+        except StoreConflict:
+            self.notify("This card was answered elsewhere meanwhile; skipped.", severity="warning")
+        await self.show_next()
+
+    @on(GradeBar.Chosen)
+    async def _chosen(self, event: GradeBar.Chosen) -> None:
+        await self.action_grade(int(event.grade))
+
+    async def action_undo(self) -> None:
+        """Take back the last answer and show its card again."""
+        if self.session is None:
+            return
+        card = self.session.undo()
+        if card is None:
+            self.notify("Nothing to undo.")
+            return
+        await self.show_next(card)
+
+    def action_leave(self) -> None:
+        """End the review; every answer is already saved."""
+        self.quiz_app.go_back()

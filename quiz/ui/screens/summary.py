@@ -1,0 +1,160 @@
+"""The end of a quiz: score, pass or fail, time, every answer, and a retry of the missed ones."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Footer, Label
+
+from quiz.core.cards import Card, cards_of_question
+from quiz.core.text import sanitize
+from quiz.ui.formatting import duration_text, response_text
+from quiz.ui.presentation import prompt_of
+from quiz.ui.screens.quiz import points_text
+
+if TYPE_CHECKING:
+    from quiz.core.library import LoadedDeck
+    from quiz.core.models import Question
+    from quiz.core.study import QuestionResult, QuizSummary
+    from quiz.ui.app import QuizApp, QuizOptions
+
+
+def one_line(text: str, width: int = 60) -> Text:
+    """Deck or learner text for a table cell: sanitised, on one line, cut to `width`."""
+    flat = " ".join(sanitize(text).split())
+    return Text(flat if len(flat) <= width else flat[: width - 1] + "…")
+
+
+def mark(row: QuestionResult) -> Text:
+    """✓, ✗, ◐ (partial credit) or – (unanswered), with the points earned."""
+    if row.result is None:
+        return Text("– 0", style="dim")
+    result = row.result
+    symbol = "✓" if result.correct else ("◐" if result.score > 0 else "✗")
+    style = "green" if result.correct else ("yellow" if result.score > 0 else "red")
+    return Text(f"{symbol} {points_text(result.score)}/{points_text(result.points)}", style=style)
+
+
+class SummaryScreen(Screen[None]):
+    """The results of one attempt."""
+
+    CSS_PATH = "summary.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "retry", "Retry missed", id="retry-missed"),
+        Binding("a", "again", "New attempt", id="quiz-again"),
+        Binding("escape,q", "close", "Done", id="close-summary"),
+    ]
+    """R retries only the questions answered wrong; A starts a fresh attempt; q leaves."""
+
+    def __init__(self, loaded: LoadedDeck, options: QuizOptions, summary: QuizSummary) -> None:
+        super().__init__()
+        self.loaded = loaded
+        self.options = options
+        self.summary = summary
+        self.missed = [
+            row.question
+            for row in summary.questions
+            if row.result is None or not row.result.correct
+        ]
+
+    @property
+    def quiz_app(self) -> QuizApp:
+        from quiz.ui.app import QuizApp
+
+        assert isinstance(self.app, QuizApp)
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        summary = self.summary
+        meta = self.loaded.deck.deck
+        verdict = "Passed" if summary.passed else "Not passed"
+        with Vertical(id="result", classes="passed" if summary.passed else "failed"):
+            yield Label(
+                Content.assemble(
+                    (f"{verdict} ", "bold"), f"· pass mark {points_text(meta.pass_mark)}%"
+                ),
+                id="verdict",
+            )
+            yield Label(
+                f"Score {points_text(summary.score)} of {points_text(summary.max_score)}"
+                f" ({summary.percent:.0f}%)   Time {duration_text(summary.duration)}"
+                f"   Right {sum(1 for r in summary.questions if r.result and r.result.correct)}"
+                f" of {len(summary.questions)}",
+                id="figures",
+            )
+        table: DataTable[Text] = DataTable(id="answers", cursor_type="row", zebra_stripes=True)
+        yield table
+        with Horizontal(id="actions"):
+            yield Button(
+                f"Retry {len(self.missed)} missed (R)",
+                id="retry",
+                variant="primary",
+                disabled=not self.missed,
+            )
+            yield Button("New attempt (A)", id="again")
+            yield Button("Done (Q)", id="done")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = self.loaded.deck.deck.title
+        self.sub_title = "Results"
+        table = self.query_one(DataTable)
+        table.add_column("#", key="n")
+        table.add_column("Question", key="question", width=30)
+        table.add_column("Your answer", key="answer", width=24)
+        table.add_column("Result", key="result")
+        for row in self.summary.questions:
+            question = row.question
+            first = cards_of_question(question)[0]
+            card = Card(key=first.question_key, question=question)
+            answer = "—" if row.response is None else response_text(row.response)
+            table.add_row(
+                Text(str(row.position + 1)),
+                one_line(prompt_of(card)),
+                one_line(answer),
+                mark(row),
+            )
+        table.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "retry":
+            return True if self.missed else None
+        return True
+
+    def action_retry(self) -> None:
+        """Take a new attempt with only the questions missed in this one."""
+        if self.missed:
+            self.app.switch_screen(self._quiz(self.missed))
+
+    def action_again(self) -> None:
+        """Take a fresh attempt with the same options."""
+        self.app.switch_screen(self._quiz(None))
+
+    def _quiz(self, questions: Sequence[Question] | None) -> Screen[None]:
+        from quiz.ui.screens.quiz import QuizScreen
+
+        return QuizScreen(self.loaded, self.options, questions=questions)
+
+    def action_close(self) -> None:
+        """Back to where the quiz was started from."""
+        self.quiz_app.go_back()
+
+    @on(Button.Pressed, "#retry")
+    def _retry(self) -> None:
+        self.action_retry()
+
+    @on(Button.Pressed, "#again")
+    def _again(self) -> None:
+        self.action_again()
+
+    @on(Button.Pressed, "#done")
+    def _done(self) -> None:
+        self.action_close()

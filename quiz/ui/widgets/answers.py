@@ -1,0 +1,512 @@
+"""One answer input per question kind, each posting `AnswerInput.Submitted(response)`.
+
+The widgets only collect a response in the shape `quiz.core.checking` expects
+(bool, str, list of str, or left->right mapping); they never judge it. Choice
+texts arrive in the order to present them (the session decides any shuffling),
+so the same seed shows the same screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar, TypeAlias
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Button, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from quiz.ui.widgets.deck_text import plain
+
+Response: TypeAlias = "bool | str | list[str] | dict[str, str]"
+"""What an input hands to the session: the shapes `check()` accepts."""
+
+NUMBER_KEYS = "123456789"
+
+
+def _number_bindings(action: str, description: str) -> list[BindingType]:
+    """Keys 1-9 for `action(n)`; only the first is shown, labelled `1-9`."""
+    return [
+        Binding(
+            key,
+            f"{action}({index})",
+            description,
+            show=index == 0,
+            key_display="1-9" if index == 0 else None,
+        )
+        for index, key in enumerate(NUMBER_KEYS)
+    ]
+
+
+def _numbered(index: int, text: str) -> Content:
+    label = f"{index + 1}. " if index < len(NUMBER_KEYS) else "   "
+    return Content.assemble((label, "bold"), plain(text))
+
+
+class AnswerInput(Vertical):
+    """Base of the answer inputs: a container that posts `Submitted` once."""
+
+    DEFAULT_CSS = """
+    AnswerInput {
+        height: auto;
+        margin-top: 1;
+    }
+    AnswerInput OptionList {
+        height: auto;
+        max-height: 12;
+    }
+    AnswerInput .hint {
+        color: $text-muted;
+    }
+    AnswerInput .typed-row {
+        height: auto;
+    }
+    AnswerInput .typed-row Input {
+        width: 1fr;
+    }
+    AnswerInput .unit, AnswerInput .blank-label {
+        width: auto;
+        padding: 1 1 0 1;
+    }
+    AnswerInput #match {
+        height: auto;
+    }
+    AnswerInput #lefts {
+        width: 1fr;
+    }
+    AnswerInput #rights {
+        width: 1fr;
+        padding: 0 1;
+    }
+    AnswerInput .buttons {
+        height: auto;
+        align-horizontal: center;
+    }
+    AnswerInput .buttons Button {
+        margin: 0 1;
+    }
+    AnswerInput #back {
+        border-left: thick $accent;
+        padding-left: 1;
+        margin-bottom: 1;
+    }
+    """
+
+    class Submitted(Message):
+        """The learner committed an answer."""
+
+        def __init__(self, response: Response) -> None:
+            super().__init__()
+            self.response = response
+
+    def __init__(self) -> None:
+        super().__init__(id="answer")
+
+    def submit(self, response: Response) -> None:
+        """Post the response and lock the input so a second key press cannot answer twice."""
+        if self.disabled:
+            return
+        self.post_message(self.Submitted(response))
+        self.disabled = True
+
+    def focus_input(self) -> None:
+        """Give keyboard focus to the widget that takes the answer."""
+        self.focus_chain_first()
+
+    def focus_chain_first(self) -> None:
+        focusable = [w for w in self.query("*") if w.focusable]
+        if focusable:
+            focusable[0].focus()
+
+
+class ChoiceList(OptionList):
+    """An option list where 1-9 pick an option directly."""
+
+    BINDINGS: ClassVar[list[BindingType]] = _number_bindings("pick", "Choose")
+    """1-9 choose the numbered option; arrows and Enter work as in any list."""
+
+    class Picked(Message):
+        """An option was chosen by its number key."""
+
+        def __init__(self, index: int) -> None:
+            super().__init__()
+            self.index = index
+
+    def action_pick(self, index: int) -> None:
+        """Highlight option `index` and report it."""
+        if index < self.option_count:
+            self.highlighted = index
+            self.post_message(self.Picked(index))
+
+
+class SingleChoiceInput(AnswerInput):
+    """Pick one choice: a number key or arrows and Enter."""
+
+    def __init__(self, choices: Sequence[str]) -> None:
+        super().__init__()
+        self.choices = list(choices)
+
+    def compose(self) -> ComposeResult:
+        yield ChoiceList(
+            *[Option(_numbered(i, c)) for i, c in enumerate(self.choices)],
+            id="choices",
+            markup=False,
+        )
+
+    @on(ChoiceList.Picked)
+    def _picked(self, event: ChoiceList.Picked) -> None:
+        self.submit(self.choices[event.index])
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.submit(self.choices[event.option_index])
+
+
+class TrueFalseInput(AnswerInput):
+    """True or false: T/F keys, 1/2, or arrows and Enter."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("t", "answer(True)", "True", id="answer-true"),
+        Binding("f", "answer(False)", "False", id="answer-false"),
+    ]
+    """T and F answer at once, wherever the focus is inside the input."""
+
+    def compose(self) -> ComposeResult:
+        yield ChoiceList(Option(_numbered(0, "True")), Option(_numbered(1, "False")), id="choices")
+
+    def action_answer(self, value: bool) -> None:
+        """Answer true or false."""
+        self.submit(value)
+
+    @on(ChoiceList.Picked)
+    def _picked(self, event: ChoiceList.Picked) -> None:
+        self.submit(event.index == 0)
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.submit(event.option_index == 0)
+
+
+class MultiChoiceList(ChoiceList):
+    """A choice list where numbers and Space toggle, and Enter submits the set."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *_number_bindings("pick", "Toggle"),
+        Binding("space", "tick", "Toggle", id="toggle-choice"),
+        Binding("enter", "select", "Submit", id="submit-choices"),
+    ]
+    """1-9 or Space tick a choice; Enter submits every ticked choice."""
+
+    class Toggled(Message):
+        """The highlighted option was ticked or unticked."""
+
+        def __init__(self, index: int) -> None:
+            super().__init__()
+            self.index = index
+
+    class Done(Message):
+        """The learner submitted the ticked set."""
+
+    def action_pick(self, index: int) -> None:
+        """Tick or untick option `index`."""
+        if index < self.option_count:
+            self.highlighted = index
+            self.post_message(self.Toggled(index))
+
+    def action_tick(self) -> None:
+        """Tick or untick the highlighted option."""
+        if self.highlighted is not None:
+            self.post_message(self.Toggled(self.highlighted))
+
+    def action_select(self) -> None:
+        """Submit instead of selecting one option."""
+        self.post_message(self.Done())
+
+
+class MultiChoiceInput(AnswerInput):
+    """Tick every right choice, then Enter."""
+
+    def __init__(self, choices: Sequence[str]) -> None:
+        super().__init__()
+        self.choices = list(choices)
+        self.ticked: set[int] = set()
+
+    def compose(self) -> ComposeResult:
+        yield MultiChoiceList(
+            *[Option(self._prompt(i)) for i in range(len(self.choices))], id="choices"
+        )
+        yield Label("Tick with 1-9 or Space, submit with Enter.", classes="hint")
+
+    def _prompt(self, index: int) -> Content:
+        box = "[x] " if index in self.ticked else "[ ] "
+        return Content.assemble(box, _numbered(index, self.choices[index]))
+
+    @on(MultiChoiceList.Toggled)
+    def _toggled(self, event: MultiChoiceList.Toggled) -> None:
+        self.ticked ^= {event.index}
+        self.query_one(MultiChoiceList).replace_option_prompt_at_index(
+            event.index, self._prompt(event.index)
+        )
+
+    @on(MultiChoiceList.Done)
+    def _done(self) -> None:
+        self.submit([self.choices[i] for i in sorted(self.ticked)])
+
+
+class TypedInput(AnswerInput):
+    """A typed answer (short or numeric); Enter submits."""
+
+    def __init__(
+        self,
+        *,
+        placeholder: str = "Type your answer",
+        unit: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.placeholder = placeholder
+        self.unit = unit
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(classes="typed-row"):
+            yield Input(placeholder=self.placeholder, id="typed")
+            if self.unit:
+                yield Label(plain(self.unit), classes="unit", markup=False)
+
+    @on(Input.Submitted)
+    def _entered(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.submit(event.value)
+
+
+class ClozeInput(AnswerInput):
+    """One box per blank; Enter moves to the next blank and submits from the last."""
+
+    def __init__(self, hints: Sequence[str | None]) -> None:
+        super().__init__()
+        self.hints = list(hints)
+
+    def compose(self) -> ComposeResult:
+        for index, hint in enumerate(self.hints):
+            with Horizontal(classes="typed-row"):
+                yield Label(f"[{index + 1}]", classes="blank-label", markup=False)
+                yield Input(placeholder=hint or "", id=f"blank-{index}", classes="blank")
+
+    @on(Input.Submitted)
+    def _entered(self, event: Input.Submitted) -> None:
+        event.stop()
+        boxes = list(self.query(Input).results(Input))
+        index = boxes.index(event.input)
+        if index + 1 < len(boxes):
+            boxes[index + 1].focus()
+            return
+        values = [box.value for box in boxes]
+        self.submit(values[0] if len(values) == 1 else values)
+
+
+class OrderList(OptionList):
+    """A list whose highlighted item moves with Shift+Up/Down; Enter submits."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("shift+up,ctrl+up,K", "move(-1)", "Move up", id="move-up"),
+        Binding("shift+down,ctrl+down,J", "move(1)", "Move down", id="move-down"),
+        Binding("enter", "select", "Submit", id="submit-order"),
+    ]
+    """Shift+Up/Down (or K/J) move the highlighted item; Enter submits the order."""
+
+    class Moved(Message):
+        """The highlighted item moved by `delta` places."""
+
+        def __init__(self, index: int, delta: int) -> None:
+            super().__init__()
+            self.index = index
+            self.delta = delta
+
+    class Done(Message):
+        """The learner submitted the order."""
+
+    def action_move(self, delta: int) -> None:
+        """Move the highlighted item up (-1) or down (+1)."""
+        index = self.highlighted
+        if index is not None and 0 <= index + delta < self.option_count:
+            self.post_message(self.Moved(index, delta))
+
+    def action_select(self) -> None:
+        """Submit the current order."""
+        self.post_message(self.Done())
+
+
+class OrderInput(AnswerInput):
+    """Put items in order with move-up/move-down."""
+
+    def __init__(self, items: Sequence[str]) -> None:
+        super().__init__()
+        self.items = list(items)
+
+    def compose(self) -> ComposeResult:
+        yield OrderList(*self._options(), id="order")
+        yield Label("Move with Shift+Up/Down (or K/J), submit with Enter.", classes="hint")
+
+    def _options(self) -> list[Option]:
+        return [Option(_numbered(i, item)) for i, item in enumerate(self.items)]
+
+    @on(OrderList.Moved)
+    def _moved(self, event: OrderList.Moved) -> None:
+        a, b = event.index, event.index + event.delta
+        self.items[a], self.items[b] = self.items[b], self.items[a]
+        order = self.query_one(OrderList)
+        order.clear_options()
+        order.add_options(self._options())
+        order.highlighted = b
+
+    @on(OrderList.Done)
+    def _done(self) -> None:
+        self.submit(list(self.items))
+
+
+class MatchList(ChoiceList):
+    """Left items; a number key gives the highlighted one that partner; Enter submits."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *_number_bindings("pick", "Partner"),
+        Binding("backspace,delete", "unpick", "Clear", id="clear-partner"),
+        Binding("enter", "select", "Submit", id="submit-match"),
+    ]
+    """1-9 pair the highlighted item with that partner; Backspace clears; Enter submits."""
+
+    class Paired(Message):
+        """Left item `left` now goes with right option `right` (None: cleared)."""
+
+        def __init__(self, left: int, right: int | None) -> None:
+            super().__init__()
+            self.left = left
+            self.right = right
+
+    class Done(Message):
+        """The learner submitted the pairs."""
+
+    def action_pick(self, index: int) -> None:
+        """Pair the highlighted item with partner `index`."""
+        if self.highlighted is not None:
+            self.post_message(self.Paired(self.highlighted, index))
+
+    def action_unpick(self) -> None:
+        """Clear the highlighted item's partner."""
+        if self.highlighted is not None:
+            self.post_message(self.Paired(self.highlighted, None))
+
+    def action_select(self) -> None:
+        """Submit the pairs."""
+        self.post_message(self.Done())
+
+
+class MatchInput(AnswerInput):
+    """Pick a partner for each left item from the numbered right side."""
+
+    def __init__(self, lefts: Sequence[str], rights: Sequence[str]) -> None:
+        super().__init__()
+        self.lefts = list(lefts)
+        self.rights = list(rights)
+        self.partners: dict[int, int] = {}
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="match"):
+            yield MatchList(*[Option(self._prompt(i)) for i in range(len(self.lefts))], id="lefts")
+            yield Static(
+                Content("\n").join(_numbered(i, r) for i, r in enumerate(self.rights)),
+                id="rights",
+                markup=False,
+            )
+        yield Label(
+            "Highlight an item, press the number of its partner; Enter submits.", classes="hint"
+        )
+
+    def _prompt(self, index: int) -> Content:
+        right = self.partners.get(index)
+        partner = str(right + 1) if right is not None else "?"
+        return Content.assemble(plain(self.lefts[index]), (" → ", "bold"), plain(partner))
+
+    @on(MatchList.Paired)
+    def _paired(self, event: MatchList.Paired) -> None:
+        if event.right is not None and event.right >= len(self.rights):
+            return
+        if event.right is None:
+            self.partners.pop(event.left, None)
+        else:
+            self.partners[event.left] = event.right
+        lefts = self.query_one(MatchList)
+        lefts.replace_option_prompt_at_index(event.left, self._prompt(event.left))
+        if event.right is not None and event.left + 1 < len(self.lefts):
+            lefts.highlighted = event.left + 1
+
+    @on(MatchList.Done)
+    def _done(self) -> None:
+        if len(self.partners) < len(self.lefts):
+            self.notify("Give every item a partner first.", severity="warning")
+            return
+        self.submit({self.lefts[i]: self.rights[r] for i, r in self.partners.items()})
+
+
+class FlashcardInput(AnswerInput):
+    """Reveal the back with Space, then say whether you knew it (Space/Y) or not (N)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "reveal_or_knew", "Reveal / knew it", id="reveal"),
+        Binding("y", "grade(True)", "Knew it", id="knew-it"),
+        Binding("n", "grade(False)", "Missed it", id="missed-it"),
+    ]
+    """Space reveals the answer and, once shown, counts the card as known."""
+
+    can_focus = True
+
+    def __init__(self, back: str, *, markdown: bool = False) -> None:
+        super().__init__()
+        self.back = back
+        self.markdown = markdown
+        self.revealed = False
+
+    def compose(self) -> ComposeResult:
+        yield Label("Press Space to show the answer.", id="reveal-hint", classes="hint")
+        with Horizontal(id="self-grade", classes="buttons"):
+            yield Button("Missed it (N)", id="missed", variant="error")
+            yield Button("Knew it (Space/Y)", id="knew", variant="success")
+
+    def on_mount(self) -> None:
+        self.query_one("#self-grade").display = False
+
+    def focus_input(self) -> None:
+        self.focus()
+
+    def reveal(self) -> None:
+        """Show the back of the card and the self-grading buttons."""
+        if self.revealed:
+            return
+        from quiz.ui.widgets.deck_text import deck_text
+
+        self.revealed = True
+        self.mount(deck_text(self.back, markdown=self.markdown, widget_id="back"), before=0)
+        self.query_one("#reveal-hint").display = False
+        self.query_one("#self-grade").display = True
+
+    def action_reveal_or_knew(self) -> None:
+        """Reveal the answer; once revealed, count it as known."""
+        if self.revealed:
+            self.submit(True)
+        else:
+            self.reveal()
+
+    def action_grade(self, knew: bool) -> None:
+        """Say whether you knew the answer (only after revealing it)."""
+        if self.revealed:
+            self.submit(knew)
+
+    @on(Button.Pressed, "#knew")
+    def _knew(self) -> None:
+        self.submit(True)
+
+    @on(Button.Pressed, "#missed")
+    def _missed(self) -> None:
+        self.submit(False)

@@ -1,0 +1,50 @@
+"""Taking quizzes by pressing keys, as a learner would, and reading the results screen."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Label
+from ui_support import NEWS_DECK, AppFactory, answer_keys
+
+from quiz.core.library import load
+from quiz.ui.app import QuizOptions, Start
+from quiz.ui.presentation import presented_order
+from quiz.ui.screens.quiz import QuizScreen
+from quiz.ui.screens.summary import SummaryScreen
+
+WRONG_KINDS = {"choice", "truefalse", "short", "flashcard"}
+
+
+async def test_full_news_quiz_by_keyboard_scores_on_summary(build_app: AppFactory) -> None:
+    """Every kind answered: right except the first of each kind in WRONG_KINDS."""
+    loaded = load(NEWS_DECK)
+    app = build_app(Start(at="quiz", loaded=loaded, quiz=QuizOptions(seed=7)))
+    wrong_done: set[str] = set()
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, QuizScreen) and screen.session is not None
+        questions = list(screen.session.questions)
+        assert len(questions) == 25
+        expected = 0.0
+        for number, question in enumerate(questions, start=1):
+            assert screen.question is question
+            assert f"Question {number} of 25" in str(screen.query_one("#position", Label).content)
+            right = not (question.kind in WRONG_KINDS and question.kind not in wrong_done)
+            if not right:
+                wrong_done.add(question.kind)
+            else:
+                expected += question.points
+            order = presented_order(question, loaded.deck.deck, screen.session.seed)
+            await pilot.press(*answer_keys(question, order, right=right))
+            await pilot.pause()
+            verdict = str(screen.query_one("#verdict", Label).content)
+            assert verdict.startswith("✓ Correct" if right else "✗ Wrong"), (question.id, verdict)
+            await pilot.press("enter")
+        await pilot.pause()
+        summary = app.screen
+        assert isinstance(summary, SummaryScreen)
+        figures = str(summary.query_one("#figures", Label).content)
+        total = sum(q.points for q in questions)
+        assert f"Score {expected:g} of {total:g} ({100 * expected / total:.0f}%)" in figures
+        assert summary.summary.score == expected
+        assert summary.query_one(DataTable).row_count == 25
+        assert len(summary.missed) == len(WRONG_KINDS)

@@ -13,6 +13,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Label, Static
 
+from quiz.core.text import sanitize
 from quiz.ui.widgets.deck_text import DeckText, plain
 
 if TYPE_CHECKING:
@@ -69,7 +70,9 @@ class DeckScreen(Screen[None]):
         meta = loaded.deck.deck
         yield Label(plain(meta.title), id="deck-title")
         if meta.description:
-            yield DeckText(" ".join(meta.description.split()), widget_id="deck-description")
+            yield DeckText(
+                " ".join(sanitize(meta.description).split()), widget_id="deck-description"
+            )
         facts = [f"{len(loaded.deck.questions)} questions", f"pass mark {meta.pass_mark:g}%"]
         if meta.time_limit:
             facts.append(f"time limit {meta.time_limit // 60}:{meta.time_limit % 60:02}")
@@ -87,7 +90,7 @@ class DeckScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = "Deck"
         if self.loaded is not None:
-            self.title = self.loaded.deck.deck.title
+            self.title = sanitize(self.loaded.deck.deck.title)
             self.refresh_counts()
             self.query_one("#take", Button).focus()
 

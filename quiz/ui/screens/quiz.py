@@ -25,6 +25,7 @@ from textual.widgets import Footer, Header, Label, ProgressBar
 from quiz.core.cards import Card, cards_of_question
 from quiz.core.checking import CheckResult
 from quiz.core.models import Question
+from quiz.core.text import sanitize
 from quiz.ui.formatting import duration_text
 from quiz.ui.presentation import KIND_LABELS, presented_order, prompt_of
 from quiz.ui.widgets.answers import AnswerInput
@@ -49,8 +50,11 @@ class QuizScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "next", "Next", id="next-question", priority=False),
         Binding("escape,q", "leave", "End quiz", id="end-quiz"),
+        Binding("pageup", "scroll(-1)", "Scroll up", id="quiz-scroll-up", show=False),
+        Binding("pagedown", "scroll(1)", "Scroll down", id="quiz-scroll-down", show=False),
     ]
-    """Enter moves on after the feedback; Escape or q ends the quiz, keeping the answers."""
+    """Enter moves on after the feedback; Escape or q ends the quiz, keeping the answers;
+    PageUp/PageDown scroll a long question (the answer input keeps the focus)."""
 
     def __init__(
         self,
@@ -92,7 +96,7 @@ class QuizScreen(Screen[None]):
             yield Label("", id="score")
             yield Label("", id="clock")
         yield ProgressBar(show_eta=False, id="progress")
-        with VerticalScroll(id="body"):
+        with VerticalScroll(id="body", can_focus=False):
             yield Label("", id="kind")
             yield Vertical(id="question")
             yield Vertical(id="feedback")
@@ -103,7 +107,7 @@ class QuizScreen(Screen[None]):
 
         app = self.quiz_app
         deck = self.loaded.deck
-        self.title = deck.deck.title
+        self.title = sanitize(deck.deck.title)
         self.sub_title = "Quiz"
         self.session = QuizSession(
             app.store,
@@ -163,6 +167,17 @@ class QuizScreen(Screen[None]):
         self.query_one("#body", VerticalScroll).scroll_home(animate=False)
         self.asked_at = self.quiz_app.now()
         self._update_score()
+
+    def action_scroll(self, direction: int) -> None:
+        """Scroll the question and feedback by a page."""
+        body = self.query_one("#body", VerticalScroll)
+        body.scroll_page_down() if direction > 0 else body.scroll_page_up()
+
+    def on_click(self) -> None:
+        """A click on the text must not strand the keyboard: focus goes back to the answer."""
+        if not self.showing_feedback and self.focused is None:
+            for answer in self.query(AnswerInput):
+                answer.focus_input()
 
     @on(AnswerInput.Submitted)
     def _answered(self, event: AnswerInput.Submitted) -> None:

@@ -26,6 +26,7 @@ from quiz.core.cards import Card
 from quiz.core.checking import CheckResult, Response, check_card
 from quiz.core.models import Flashcard
 from quiz.core.scheduling import Grade, grade_for
+from quiz.core.text import sanitize
 from quiz.ui.formatting import duration_text
 from quiz.ui.presentation import KIND_LABELS, presented_order, prompt_of
 from quiz.ui.widgets.answers import AnswerInput
@@ -59,17 +60,19 @@ class ReviewScreen(Screen[None]):
 
     CSS_PATH = "review.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "space", "Show / Good", id="reveal-or-good"),
+        Binding("space", "space", "Show/Good", id="reveal-or-good"),
         Binding("enter", "enter", "Good", id="grade-default", show=False),
-        Binding("1", "grade(1)", "Again", id="grade-again"),
-        Binding("2", "grade(2)", "Hard", id="grade-hard"),
-        Binding("3", "grade(3)", "Good", id="grade-good"),
-        Binding("4", "grade(4)", "Easy", id="grade-easy"),
+        Binding("1", "grade(1)", "Again", id="grade-again", show=False),
+        Binding("2", "grade(2)", "Hard", id="grade-hard", show=False),
+        Binding("3", "grade(3)", "Good", id="grade-good", show=False),
+        Binding("4", "grade(4)", "Easy", id="grade-easy", show=False),
         Binding("u", "undo", "Undo", id="undo-answer"),
         Binding("escape,q", "leave", "End review", id="end-review"),
+        Binding("pageup", "scroll(-1)", "Scroll up", id="review-scroll-up", show=False),
+        Binding("pagedown", "scroll(1)", "Scroll down", id="review-scroll-down", show=False),
     ]
-    """Space shows a flashcard's answer, then grades Good; 1-4 grade Again/Hard/Good/Easy
-    once the answer is shown; u takes back the last answer; q ends the review."""
+    """Space shows a flashcard's answer, then grades Good; 1-4 (labelled on the buttons) grade
+    Again/Hard/Good/Easy once the answer is shown; u takes back the last answer; q ends."""
 
     def __init__(self, loaded: LoadedDeck) -> None:
         super().__init__()
@@ -98,7 +101,7 @@ class ReviewScreen(Screen[None]):
         with Horizontal(id="review-status"):
             yield Label("", id="counts")
             yield Label("", id="done-count")
-        with VerticalScroll(id="review-body"):
+        with VerticalScroll(id="review-body", can_focus=False):
             yield Label("", id="kind")
             yield Vertical(id="card")
             yield Vertical(id="outcome")
@@ -108,7 +111,7 @@ class ReviewScreen(Screen[None]):
         from quiz.core.study import ReviewSession
 
         app = self.quiz_app
-        self.title = self.loaded.deck.deck.title
+        self.title = sanitize(self.loaded.deck.deck.title)
         self.sub_title = "Review"
         self.seed = int(app.now().timestamp())
         self.session = ReviewSession(
@@ -239,6 +242,17 @@ class ReviewScreen(Screen[None]):
     def _grade_bar(self, allowed: tuple[Grade, ...]) -> GradeBar:
         assert self.session is not None and self.card is not None
         return GradeBar(self.session.intervals(self.card), allowed)
+
+    def action_scroll(self, direction: int) -> None:
+        """Scroll the card by a page."""
+        body = self.query_one("#review-body", VerticalScroll)
+        body.scroll_page_down() if direction > 0 else body.scroll_page_up()
+
+    def on_click(self) -> None:
+        """A click on the text must not strand the keyboard: focus goes back to the answer."""
+        if not self.revealed and self.focused is None:
+            for answer in self.query(AnswerInput):
+                answer.focus_input()
 
     @on(AnswerInput.Submitted)
     async def _answered(self, event: AnswerInput.Submitted) -> None:

@@ -104,7 +104,7 @@ class SummaryScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.title = self.loaded.deck.deck.title
+        self.title = sanitize(self.loaded.deck.deck.title)
         self.sub_title = "Results"
         table = self.query_one(DataTable)
         table.add_column("#", key="n")

@@ -1,0 +1,70 @@
+"""The library scan: cached by path, size and mtime; counts from the store; broken decks listed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from quiz.config import Settings
+from quiz.core import library
+from quiz.core.storage import Store
+
+ROOT = Path(__file__).resolve().parents[2]
+NOW = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with Store.open(tmp_path / "study.sqlite3", now=NOW) as opened:
+        yield opened
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    decks = tmp_path / "decks"
+    decks.mkdir()
+    shutil.copy(ROOT / "decks" / "chemistry-elements.toml", decks)
+    shutil.copy(ROOT / "tests" / "ui" / "data" / "broken.toml", decks)
+    return decks
+
+
+def test_scan_parses_each_file_once_until_it_changes(
+    store: Store, folder: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    parsed: list[str] = []
+    real = library.load_deck
+
+    def counting(path: Path) -> object:
+        parsed.append(Path(path).name)
+        return real(path)
+
+    monkeypatch.setattr(library, "load_deck", counting)
+    settings = Settings()
+    first = library.scan(store, [folder], settings=settings, now=NOW)
+    assert sorted(parsed) == ["broken.toml", "chemistry-elements.toml"]
+    again = library.scan(store, [folder], settings=settings, now=NOW)
+    assert sorted(parsed) == ["broken.toml", "chemistry-elements.toml"], "served from the cache"
+    assert again == first
+
+    chemistry = folder / "chemistry-elements.toml"
+    stat = chemistry.stat()
+    os.utime(chemistry, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+    library.scan(store, [folder], settings=settings, now=NOW)
+    assert parsed.count("chemistry-elements.toml") == 2, "a new mtime means a new parse"
+
+
+def test_scan_entries(store: Store, folder: Path) -> None:
+    settings = Settings(new_per_day=10)
+    good, broken = library.scan(store, [folder, folder / "missing"], settings=settings, now=NOW)
+    assert (good.deck_id, good.question_count, good.card_count) == ("chemistry-elements", 13, 15)
+    assert (good.new, good.due, good.last_percent) == (10, 0, None), "new is capped per day"
+    assert not broken.ok and broken.deck_id is None
+    assert broken.error is not None
+    assert broken.error.startswith(f"{folder / 'broken.toml'}:14:8: error: unknown question kind")
+    assert library.find_by_id([good, broken], "chemistry-elements") is good
+    assert library.find_by_id([good, broken], "nope") is None

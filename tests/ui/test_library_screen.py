@@ -1,0 +1,78 @@
+"""The library lists decks with today's counts, a broken deck with its error, and opens decks."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from textual.widgets import Label, OptionList
+from ui_support import NEWS_DECK, UI_DATA, AppFactory
+
+from quiz.ui.screens.deck import DeckScreen
+from quiz.ui.screens.library import LibraryScreen
+
+
+def deck_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "decks"
+    folder.mkdir()
+    shutil.copy(NEWS_DECK, folder)
+    shutil.copy(UI_DATA / "broken.toml", folder)
+    return folder
+
+
+def option_texts(screen: LibraryScreen) -> list[str]:
+    decks = screen.query_one("#decks", OptionList)
+    return [str(decks.get_option_at_index(i).prompt) for i in range(decks.option_count)]
+
+
+async def test_library_lists_decks_and_a_broken_one_with_its_error(
+    build_app: AppFactory, tmp_path: Path
+) -> None:
+    folder = deck_folder(tmp_path)
+    app = build_app(deck_dirs=[folder])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        news, broken = option_texts(screen)
+        assert news.startswith("Belarus frees Bialiatski and other prisoners\n")
+        assert "25 questions · 20 new · 0 due" in news
+        assert broken.startswith("⚠ broken.toml\n")
+        assert f"{folder / 'broken.toml'}:14:8: error: unknown question kind 'shrot'" in broken
+        status = str(screen.query_one("#library-status", Label).content)
+        assert status.startswith("2 decks, 1 with errors")
+
+        # Enter on a broken deck explains instead of opening it.
+        await pilot.press("down", "enter")
+        assert isinstance(app.screen, LibraryScreen)
+
+        # Typing filters; Enter opens the highlighted deck's page; q comes back.
+        await pilot.press("b", "e", "l")
+        assert len(option_texts(screen)) == 1
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, DeckScreen)
+        assert "Today: 20 new cards · 0 due for review" in str(
+            app.screen.query_one("#deck-today", Label).content
+        )
+        await pilot.press("q")
+        assert app.screen is screen
+
+
+async def test_rescan_picks_up_a_fixed_deck(build_app: AppFactory, tmp_path: Path) -> None:
+    """F5 re-reads a deck whose file changed since the last scan."""
+    folder = deck_folder(tmp_path)
+    app = build_app(deck_dirs=[folder])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        assert [entry.ok for entry in screen.entries] == [True, False]
+        broken = folder / "broken.toml"
+        broken.write_text(broken.read_text().replace("shrot", "short"))
+        await pilot.press("f5")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert [entry.ok for entry in screen.entries] == [True, True]
+        assert "A broken deck" in option_texts(screen)[0]

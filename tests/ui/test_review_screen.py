@@ -1,0 +1,72 @@
+"""A review session driven by keys: answering, undoing and finishing, with a pinned clock."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from textual.widgets import Button, Label
+from ui_support import NEWS_DECK, NOW, AppFactory, Clock, answer_keys
+
+from quiz.config import Settings
+from quiz.core.library import load
+from quiz.core.storage import Store
+from quiz.ui.app import Start
+from quiz.ui.presentation import presented_order
+from quiz.ui.screens.review import ReviewScreen
+
+
+def answered(store: Store) -> int:
+    return store.count_reviews_since(None, NOW - timedelta(days=1), include_new=True)
+
+
+async def test_review_answer_undo_finish(
+    build_app: AppFactory, settings: Settings, store: Store, clock: Clock
+) -> None:
+    settings.new_per_day = 3
+    loaded = load(NEWS_DECK)
+    app = build_app(Start(at="review", loaded=loaded))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen) and screen.session is not None
+        assert "New 3" in str(screen.query_one("#counts", Label).content)
+        first = screen.card
+        assert first is not None
+
+        # Answer the first card right; the buttons carry the unfuzzed intervals of a new card.
+        order = presented_order(first.question, loaded.deck.deck, screen.seed)
+        await pilot.press(*answer_keys(first.question, order))
+        await pilot.pause()
+        labels = [str(b.label) for b in screen.query(Button)]
+        assert labels == ["1 Again · 1m", "2 Hard · 6m", "3 Good · 10m", "4 Easy · 8d"]
+        clock.advance(seconds=5)
+        await pilot.press("4")
+        await pilot.pause()
+        assert answered(store) == 1
+        assert screen.card is not None and screen.card.key != first.key
+        assert "New 2" in str(screen.query_one("#counts", Label).content)
+
+        # Undo: the same card is back, the log row gone, the count restored.
+        await pilot.press("u")
+        await pilot.pause()
+        assert screen.card is not None and screen.card.key == first.key
+        assert answered(store) == 0
+        assert "New 3" in str(screen.query_one("#counts", Label).content)
+
+        # Answer all three new cards Easy: they graduate, and the queue ends.
+        for _ in range(3):
+            card = screen.card
+            assert card is not None
+            order = presented_order(card.question, loaded.deck.deck, screen.seed)
+            if card.question.kind == "flashcard":
+                await pilot.press("space")  # reveal (a second Space would grade Good)
+            else:
+                await pilot.press(*answer_keys(card.question, order))
+            await pilot.pause()
+            await pilot.press("4")
+            await pilot.pause()
+        assert screen.card is None
+        assert answered(store) == 3
+        summary = str(screen.query_one("#review-summary", Label).content)
+        assert "3 answered (3 new)" in summary
+        assert "Easy 3" in str(screen.query_one("#review-grades", Label).content)
+        assert "Next card due" in str(screen.query_one("#next-due", Label).content)

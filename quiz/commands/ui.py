@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -53,6 +53,7 @@ def make_app(
     now: Callable[[], datetime] = system_now,
     deck_dirs: Sequence[Path] | None = None,
     settings_path: Path | None = None,
+    tz: tzinfo | None = None,
 ) -> QuizApp:
     """Build the full-screen app with its services (shared by the CLI and the tests)."""
     from quiz.ui.app import QuizApp
@@ -64,6 +65,7 @@ def make_app(
         now=now,
         start=start,
         settings_path=settings_path,
+        tz=tz,
     )
 
 

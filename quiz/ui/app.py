@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
@@ -62,10 +62,11 @@ class QuizApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "quiz"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("question_mark", "help", "Help", id="help"),
+        Binding("question_mark,f1", "help", "Help", id="help", key_display="?"),
         Binding("ctrl+l", "toggle_theme", "Light/dark", id="toggle-theme"),
     ]
-    """App-wide keys: `?` lists the current screen's keys; Ctrl+L flips light/dark."""
+    """App-wide keys: `?` (F1 while typing) lists the current screen's keys; Ctrl+L flips
+    light/dark."""
 
     def __init__(
         self,
@@ -76,8 +77,10 @@ class QuizApp(App[None]):
         now: Callable[[], datetime],
         start: Start | None = None,
         settings_path: Path | None = None,
+        tz: tzinfo | None = None,
     ) -> None:
-        """`settings_path` is where a theme change is remembered; None keeps it in memory."""
+        """`settings_path` is where a theme change is remembered (None: in memory only);
+        `tz` is the zone of study days and shown times (None: the system's)."""
         super().__init__()
         self.store = store
         self.settings = settings
@@ -85,6 +88,7 @@ class QuizApp(App[None]):
         self.now = now
         self.start = start or Start()
         self.settings_path = settings_path
+        self.tz = tz
         if settings.theme in self.available_themes:
             self.theme = settings.theme
 
@@ -182,11 +186,13 @@ class QuizApp(App[None]):
         seen: set[str] = {"Help"}
         yield SystemCommand("Help", "List the keys of this screen", self.action_help)
         for row in binding_rows(screen):
-            if row.description in seen or row.action == "command_palette":
+            if row.description in seen or len(row.actions) > 1:
+                continue  # a family like 1-9 is for keys, not for a list of commands
+            if row.actions[0] == "command_palette":
                 continue
             seen.add(row.description)
             yield SystemCommand(
-                row.description, f"Key: {' / '.join(row.keys)}", _runner(row.node, row.action)
+                row.description, f"Key: {' / '.join(row.keys)}", _runner(row.node, row.actions[0])
             )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from datetime import timezone
 from pathlib import Path
 
 import pytest
@@ -35,9 +36,19 @@ def settings() -> Settings:
 def build_app(store: Store, settings: Settings, clock: Clock) -> AppFactory:
     """`build_app(start=..., deck_dirs=[...])`: the CLI's app with test services."""
 
-    def build(start: Start | None = None, deck_dirs: Sequence[Path] = (DECKS,)) -> QuizApp:
+    def build(
+        start: Start | None = None,
+        deck_dirs: Sequence[Path] = (DECKS,),
+        settings_path: Path | None = None,
+    ) -> QuizApp:
         return make_app(
-            store=store, settings=settings, start=start, now=clock, deck_dirs=list(deck_dirs)
+            store=store,
+            settings=settings,
+            start=start,
+            now=clock,
+            deck_dirs=list(deck_dirs),
+            settings_path=settings_path,
+            tz=timezone.utc,
         )
 
     return build

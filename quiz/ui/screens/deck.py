@@ -105,7 +105,7 @@ class DeckScreen(Screen[None]):
         assert self.loaded is not None
         app = self.quiz_app
         deck_id = self.loaded.deck.deck.id
-        today = counts(app.store, deck_id, settings=app.settings, now=app.now())
+        today = counts(app.store, deck_id, settings=app.settings, now=app.now(), tz=app.tz)
         self.query_one("#deck-today", Label).update(
             Content.assemble(
                 ("Today: ", "bold"), f"{today.new} new cards · {today.due} due for review"

@@ -19,31 +19,46 @@ class BindingRow:
 
     keys: list[str]
     description: str
-    action: str
+    actions: list[str]
+    """One action, or several that share a description (`1-9 Choose`: pick(0)..pick(8))."""
     node: DOMNode
 
 
-def binding_rows(screen: Screen[object]) -> list[BindingRow]:
-    """Each action bound on `screen`, its focused widgets and the app, once with all its keys.
+def ours(node: DOMNode) -> bool:
+    """Bindings of quiz's own screens, widgets and app; not a text box's editing keys."""
+    return type(node).__module__.startswith("quiz.")
 
-    A binding with several keys (`shift+up,K`) appears once with its keys joined,
-    and hidden bindings are listed too: help is where people look for them.
+
+def binding_rows(screen: Screen[object]) -> list[BindingRow]:
+    """What each key on `screen` (its focused widgets and the app included) does, one row per
+    description with all its keys.
+
+    A binding with several keys (`shift+up,K`) appears once with its keys joined;
+    a family shown with a `key_display` (1-9) appears once under that display.
+    Hidden bindings are listed too: help is where people look for them. The
+    standard keys of Textual's own widgets (cursor movement in a text box) are
+    left out; the screen's keys come first, the app's last.
     """
     grouped: dict[tuple[int, str], BindingRow] = {}
+    labelled: set[tuple[int, str]] = set()
     for key, active in screen.active_bindings.items():
-        binding = active.binding
-        if binding.key_display is not None:
-            display = binding.key_display
-        else:
-            display = screen.app.get_key_display(Binding(key, binding.action))
-        slot = (id(active.node), binding.action)
-        if slot in grouped:
-            if display not in grouped[slot].keys:
-                grouped[slot].keys.append(display)
+        if not ours(active.node):
             continue
+        binding = active.binding
         description = binding.description or binding.tooltip or binding.action
-        grouped[slot] = BindingRow([display], description, binding.action, active.node)
-    return list(grouped.values())
+        slot = (id(active.node), description)
+        row = grouped.setdefault(slot, BindingRow([], description, [], active.node))
+        if binding.action not in row.actions:
+            row.actions.append(binding.action)
+        if binding.key_display is not None:
+            row.keys = [binding.key_display]
+            labelled.add(slot)
+        elif slot not in labelled:
+            display = screen.app.get_key_display(Binding(key, binding.action))
+            if display not in row.keys:
+                row.keys.append(display)
+    rank = {id(screen): 0, id(screen.app): 2}
+    return sorted(grouped.values(), key=lambda row: rank.get(id(row.node), 1))
 
 
 class HelpScreen(ModalScreen[None]):
@@ -58,7 +73,7 @@ class HelpScreen(ModalScreen[None]):
     def __init__(self, screen: Screen[object]) -> None:
         super().__init__()
         self.rows = binding_rows(screen)
-        self.title_text = f"Keys: {screen.title or screen.__class__.__name__}"
+        self.title_text = f"Keys of this screen ({screen.sub_title or 'quiz'})"
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-box"):

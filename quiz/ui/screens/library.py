@@ -106,7 +106,7 @@ class LibraryScreen(Screen[None]):
         from quiz.core.library import scan
 
         app = self.quiz_app
-        entries = scan(app.store, app.deck_dirs, settings=app.settings, now=app.now())
+        entries = scan(app.store, app.deck_dirs, settings=app.settings, now=app.now(), tz=app.tz)
         self.app.call_from_thread(self.show_entries, entries)
 
     def show_entries(self, entries: list[LibraryEntry]) -> None:

@@ -119,6 +119,7 @@ class ReviewScreen(Screen[None]):
             self.loaded.deck,
             app.settings,
             app.now,
+            tz=app.tz,
             path=str(self.loaded.path),
             content_hash=self.loaded.content_hash,
         )
@@ -192,11 +193,11 @@ class ReviewScreen(Screen[None]):
             lines.append(
                 Label(
                     f"Next card due {when_text(due, now)} "
-                    f"({due.astimezone().strftime('%a %d %b %H:%M')}).",
+                    f"({due.astimezone(app.tz).strftime('%a %d %b %H:%M')}).",
                     id="next-due",
                 )
             )
-        day = study_day(now, app.settings.day_starts_at)
+        day = study_day(now, app.settings.day_starts_at, app.tz)
         tomorrow = app.store.count_due(
             [self.loaded.deck.deck.id], until=day.end + timedelta(days=1)
         )

@@ -1,0 +1,215 @@
+"""Plain mode: quizzes and reviews as line prompts, answers piped in, a results line out."""
+
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from quiz.config import Settings
+from quiz.core.library import load
+from quiz.core.models import (
+    Cloze,
+    Flashcard,
+    Match,
+    MultipleChoice,
+    Numeric,
+    Order,
+    Question,
+    ShortAnswer,
+    SingleChoice,
+    TrueFalse,
+)
+from quiz.core.storage import Store
+from quiz.plain import run_quiz, run_review
+from quiz.ui.app import QuizOptions
+from quiz.ui.presentation import presented_order
+
+ROOT = Path(__file__).resolve().parents[2]
+NEWS = ROOT / "decks" / "belarus-prisoner-release-2025.toml"
+HOSTILE = ROOT / "tests" / "ui" / "data" / "hostile.toml"
+NOW = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
+SEED = 7
+
+
+def lines_for(question: Question, order: list[str] | None, right: bool = True) -> list[str]:
+    """The input lines that answer `question` right (or wrong) in plain mode."""
+
+    def number(item: str) -> str:
+        assert order is not None
+        return str(order.index(item) + 1)
+
+    if isinstance(question, Flashcard):
+        return ["", "y" if right else "n"]
+    if isinstance(question, TrueFalse):
+        return ["t" if question.answer == right else "f"]
+    if isinstance(question, SingleChoice):
+        assert order is not None
+        pick = question.answer if right else next(c for c in order if c != question.answer)
+        return [number(pick)]
+    if isinstance(question, MultipleChoice):
+        return [" ".join(number(a) for a in question.answers)]
+    if isinstance(question, Order):
+        return [" ".join(number(item) for item in question.items)]
+    if isinstance(question, Match):
+        return [" ".join(number(right_side) for _, right_side in question.pairs)]
+    if isinstance(question, Cloze):
+        return [blank.answer for blank in question.blanks]
+    if isinstance(question, Numeric):
+        return [f"{question.answer:g}"]
+    assert isinstance(question, ShortAnswer)
+    return [question.answer if right else "no idea"]
+
+
+def news_answers(right: bool = True) -> list[str]:
+    deck = load(NEWS).deck
+    lines: list[str] = []
+    for question in deck.questions:  # --no-shuffle: deck order
+        lines += lines_for(question, presented_order(question, deck.deck, SEED), right)
+    return lines
+
+
+RESULT = re.compile(
+    r"^Result: (?P<score>[\d.]+)/(?P<max>[\d.]+) points \((?P<percent>\d+)%\),"
+    r" (?P<verdict>passed|not passed)"
+    r" \(pass mark 60%\), (?P<answered>\d+) of (?P<total>\d+) answered, time \d+:\d\d$"
+)
+
+
+def test_piped_quiz_prints_a_results_line_and_exits_0() -> None:
+    answers = "\n".join(news_answers()) + "\n"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "quiz",
+            "take",
+            str(NEWS),
+            "--plain",
+            "--no-shuffle",
+            "--seed",
+            str(SEED),
+        ],
+        input=answers,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    last = done.stdout.strip().splitlines()[-1]
+    match = RESULT.match(last)
+    assert match, last
+    total = f"{sum(q.points for q in load(NEWS).deck.questions):g}"
+    assert match.group("score", "max", "percent", "verdict", "answered", "total") == (
+        total,
+        total,
+        "100",
+        "passed",
+        "25",
+        "25",
+    )
+    assert "\x1b" not in done.stdout
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[Store]:
+    with Store.open(tmp_path / "study.sqlite3", now=NOW) as opened:
+        yield opened
+
+
+def clock() -> datetime:
+    return NOW
+
+
+def test_wrong_answers_and_bad_input(store: Store) -> None:
+    loaded = load(NEWS)
+    deck = loaded.deck
+    first, second = deck.questions[0], deck.questions[1]
+    assert first.kind == "short" and second.kind == "flashcard"
+    lines = ["no idea", "", "maybe", "y"]
+    out = io.StringIO()
+    status = run_quiz(
+        store,
+        loaded,
+        QuizOptions(shuffle=False, seed=SEED, count=2),
+        now=clock,
+        stdin=io.StringIO("\n".join(lines) + "\n"),
+        stdout=out,
+    )
+    text = out.getvalue()
+    assert status == 0
+    assert "Wrong. 0 of 1 points." in text
+    assert "Answer: Ales Bialiatski, Maria Kalesnikava, and 121 other prisoners" in text
+    assert "Please type y (knew it) or n (did not)." in text
+    assert text.strip().splitlines()[-1] == (
+        "Result: 1/2 points (50%), not passed (pass mark 60%), 2 of 2 answered, time 0:00"
+    )
+
+
+def test_quitting_early_keeps_the_answers_and_exits_1(store: Store) -> None:
+    loaded = load(NEWS)
+    out = io.StringIO()
+    status = run_quiz(
+        store,
+        loaded,
+        QuizOptions(shuffle=False, seed=SEED),
+        now=clock,
+        stdin=io.StringIO(loaded.deck.questions[0].answer + "\n:q\n"),
+        stdout=out,
+    )
+    assert status == 1
+    last = out.getvalue().strip().splitlines()[-1]
+    assert last.startswith("Result: 1/28 points (4%), not passed")
+    assert "1 of 25 answered" in last
+    (attempt,) = store.attempts("belarus-prisoner-release-2025")
+    assert attempt.finished_at is not None and attempt.score == 1
+
+
+def test_hostile_deck_prints_no_control_characters(store: Store) -> None:
+    out = io.StringIO()
+    run_quiz(
+        store,
+        load(HOSTILE),
+        QuizOptions(shuffle=False, seed=SEED),
+        now=clock,
+        stdin=io.StringIO("3\n[i]this[/i]\n"),
+        stdout=out,
+    )
+    text = out.getvalue()
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", text)
+    assert "Click [@click=app.quit]here[/]" in text
+    assert "Result: 2/2 points (100%)" in text
+
+
+def test_review_answer_undo_and_finish(store: Store) -> None:
+    loaded = load(NEWS)
+    settings = Settings(fuzz=False, new_per_day=2)
+    deck = loaded.deck
+    first, second = deck.questions[0], deck.questions[1]
+    lines = [
+        first.answer,
+        "4",  # right: Easy
+        ":u",  # take it back: the first card is asked again
+        first.answer,
+        "4",
+        "",  # the flashcard: reveal
+        "4",  # Easy
+    ]
+    out = io.StringIO()
+    status = run_review(
+        store, loaded, settings, now=clock, stdin=io.StringIO("\n".join(lines) + "\n"), stdout=out
+    )
+    text = out.getvalue()
+    assert status == 0, text
+    assert "Undone." in text
+    assert text.count("Who was released?") == 2
+    assert "Grade: 2 Hard (6m), 3 Good (10m), 4 Easy (8d) [3]:" in text
+    assert "Reviewed 2 cards (Again 0, Hard 0, Good 0, Easy 2)." in text
+    assert store.count_reviews_since(None, NOW - timedelta(days=1), include_new=True) == 2
+    assert second.kind == "flashcard"

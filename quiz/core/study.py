@@ -1,0 +1,701 @@
+"""Study sessions: the API the full-screen UI, the plain line mode and the tests drive.
+
+Two kinds of session share one store (`quiz.core.storage.Store`):
+
+`ReviewSession(store, deck, settings, now)` is spaced repetition. It syncs the
+deck's cards into the store, then serves today's queue one card at a time::
+
+    session = ReviewSession(store, deck, settings, now=clock)
+    while (card := session.next_card()) is not None:
+        labels = {g: format_interval(i) for g, i in session.intervals(card).items()}
+        ...                                   # show the card, get a grade
+        outcome = session.answer(card, Grade.Good, duration_ms=4200)
+    session.next_due()                        # "nothing due; next card at ..."
+
+- Today's queue: learning and relearning cards that are due, then due reviews
+  (most overdue first), then new cards in deck order. New cards are limited to
+  `new_per_day` minus those introduced today; reviews plus new cards to
+  `reviews_per_day` minus those done today (learning steps are not counted).
+- The study day starts at `day_starts_at` local time (default 04:00), so a
+  session past midnight still counts for the evening before; pass `tz` to pin the
+  zone (tests), else the system's local zone is used, with its DST rules.
+- Siblings (cards of one question: cloze blanks, a flashcard and its reverse)
+  are not shown on the same study day: once one was answered today, or is in
+  today's queue, the others wait for another day.
+- A card answered into a learning step (Again on a new card, Good on the first
+  step, ...) comes back in the same session when it is due; when nothing else is
+  left, one due within `LEARN_AHEAD` is shown early, as Anki does.
+- `answer` commits before it returns (the store's transaction); `undo` goes back
+  any number of answers of this session, restoring the card's stored state and
+  deleting the log row, and returns the card to show again.
+- `next_card` is a peek: it returns the same card until that card is answered.
+
+`QuizSession(store, deck, ...)` is a quiz or an exam: a seeded selection and
+order of whole questions, each answer checked with `quiz.core.checking.check` and
+saved as an attempt answer at once, so an abandoned attempt keeps what was
+answered. Attempts leave the review schedule alone unless `schedule=True`.
+
+Time is a parameter: `now` is a callable returning an aware datetime; the
+session calls it at each step, so tests pass a fake clock.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import random
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from typing import Literal
+
+from quiz.config import Settings
+from quiz.core.cards import Card, cards_of, cards_of_question, question_identity
+from quiz.core.checking import CheckResult, Response, check, check_card
+from quiz.core.models import Deck, Question
+from quiz.core.scheduling import Grade, Scheduler, grade_for
+from quiz.core.storage import CardRecord, CardState, Phase, Store, from_us, to_us
+
+LEARN_AHEAD = timedelta(minutes=20)
+"""When nothing else is due, a learning card due within this long is shown early."""
+
+Clock = Callable[[], datetime]
+
+
+def system_clock() -> datetime:
+    """The current time, aware, in UTC: the default `now` of every session."""
+    return datetime.now(timezone.utc)
+
+
+# --- study days ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StudyDay:
+    """One study day: `start` <= t < `end` (aware UTC), labelled by its local `date`."""
+
+    date: date
+    start: datetime
+    end: datetime
+
+
+def local_time(moment: datetime, tz: tzinfo | None) -> datetime:
+    """`moment` in `tz`, or in the system zone (with its DST rules) when `tz` is None."""
+    return moment.astimezone(tz) if tz is not None else moment.astimezone()
+
+
+def _local_at(day: date, hour: int, tz: tzinfo | None) -> datetime:
+    wall = datetime.combine(day, time(hour))
+    local = wall.replace(tzinfo=tz) if tz is not None else wall.astimezone()
+    return local.astimezone(timezone.utc)
+
+
+def study_day(moment: datetime, starts_at: int, tz: tzinfo | None = None) -> StudyDay:
+    """The study day containing `moment`; it rolls over at `starts_at` o'clock local time."""
+    label = (local_time(moment, tz) - timedelta(hours=starts_at)).date()
+    return StudyDay(
+        date=label,
+        start=_local_at(label, starts_at, tz),
+        end=_local_at(label + timedelta(days=1), starts_at, tz),
+    )
+
+
+# --- review sessions ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class QueueCounts:
+    """Cards left today, by kind, including the card on screen (like Anki's three numbers)."""
+
+    new: int
+    learning: int
+    review: int
+
+    @property
+    def total(self) -> int:
+        return self.new + self.learning + self.review
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerOutcome:
+    """What one answer did; `interval` is until the card is due again."""
+
+    card: Card
+    grade: Grade
+    before: CardState
+    after: CardState
+    review_id: int
+    duration_ms: int
+
+    @property
+    def interval(self) -> timedelta:
+        assert self.after.due is not None and self.after.last_review is not None
+        return self.after.due - self.after.last_review
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewSummary:
+    """This session's answers: how many, by grade, new cards seen, and time spent."""
+
+    answered: int
+    grades: dict[Grade, int]
+    new_cards: int
+    duration_ms: int
+
+    @property
+    def again_share(self) -> float:
+        """Share of answers graded Again (0 when nothing was answered)."""
+        return self.grades[Grade.Again] / self.answered if self.answered else 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Queued:
+    """A card in today's queue with the state it was read with (the undo and conflict basis)."""
+
+    card: Card
+    state: CardState
+
+
+_Learning = tuple[datetime, int, _Queued]
+"""A learning card waiting for its step: (due, arrival serial for stable order, card)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Snapshot:
+    """The queues as they were just before one answer, so undo can put them back."""
+
+    outcome: AnswerOutcome
+    day: date
+    main: list[_Queued]
+    learning: list[_Learning]
+
+
+class ReviewSession:
+    """Spaced-repetition review of one deck; see the module docstring for the rules.
+
+    Args:
+        store: the open study database.
+        deck: the parsed deck; its cards are synced into the store unless
+            `content_hash` matches the last sync (opening a large unchanged deck
+            then costs no write).
+        settings: limits, steps and retention (`Settings.load()`).
+        now: the clock; aware datetimes.
+        tz: the zone of the study day; the system's when None.
+        path: the deck file, remembered in the store's `decks` table.
+        content_hash: a hash of the deck file's bytes, if the caller has one.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        deck: Deck,
+        settings: Settings,
+        now: Clock = system_clock,
+        *,
+        tz: tzinfo | None = None,
+        path: str | None = None,
+        content_hash: str | None = None,
+    ) -> None:
+        self.store = store
+        self.deck = deck
+        self.settings = settings
+        self._now = now
+        self._tz = tz
+        self.deck_id = deck.deck.id
+        self.scheduler = Scheduler.for_deck(settings, deck.deck)
+        self._cards = {card.key: card for card in cards_of(deck)}
+        self._sync(path, content_hash)
+        store.daily_backup_if_due(local_time(now(), tz))
+        self._main: list[_Queued] = []
+        self._learning: list[_Learning] = []
+        self._serial = 0
+        self._current: _Queued | None = None
+        self._undo: list[_Snapshot] = []
+        self._outcomes: list[AnswerOutcome] = []
+        self._day = self._build_queue()
+
+    def _sync(self, path: str | None, content_hash: str | None) -> None:
+        known = self.store.deck(self.deck_id)
+        if (
+            content_hash is not None
+            and known is not None
+            and known.content_hash == content_hash
+            and known.card_count == len(self._cards)
+        ):
+            return
+        self.store.sync_deck(
+            self.deck_id,
+            title=self.deck.deck.title,
+            path=path,
+            content_hash=content_hash,
+            card_keys=list(self._cards),
+            question_count=len(self.deck.questions),
+            now=self._now(),
+        )
+
+    # -- the queue --
+    def _build_queue(self) -> StudyDay:
+        """Read today's queue with a few indexed, limited queries (never every card)."""
+        day = study_day(self._now(), self.settings.day_starts_at, self._tz)
+        ids = [self.deck_id]
+        done = dict(
+            self.store.read(
+                "SELECT state_before, count(*) FROM reviews"
+                " WHERE deck_id = ? AND reviewed_at >= ? AND state_before IN (0, 2)"
+                " GROUP BY state_before",
+                (self.deck_id, to_us(day.start)),
+            )
+        )
+        introduced, reviewed = done.get(int(Phase.NEW), 0), done.get(int(Phase.REVIEW), 0)
+        answered_today = {key for _, key in self.store.question_keys_reviewed_since(ids, day.start)}
+        queued: set[str] = set()
+
+        def keep(record: CardRecord) -> bool:
+            """Skip siblings of a card answered or queued today (the card itself may return)."""
+            if record.card_key not in self._cards:
+                return False  # the deck changed on disk after it was loaded
+            own = record.state.last_review is not None and record.state.last_review >= day.start
+            sibling_busy = record.question_key in answered_today and not own
+            if record.question_key in queued or sibling_busy:
+                return False
+            queued.add(record.question_key)
+            return True
+
+        learning = _take(
+            lambda n: self.store.due_cards(
+                ids, until=day.end, limit=n, phases=(Phase.LEARNING, Phase.RELEARNING)
+            ),
+            None,
+            keep,
+        )
+        room = max(0, self.settings.reviews_per_day - reviewed - introduced)
+        reviews = _take(
+            lambda n: self.store.due_cards(ids, until=day.end, limit=n, phases=(Phase.REVIEW,)),
+            room,
+            keep,
+        )
+        new_room = min(max(0, self.settings.new_per_day - introduced), room - len(reviews))
+        new = _take(lambda n: self.store.new_cards(ids, limit=n), new_room, keep)
+        self._main = [self._queued(record) for record in (*reviews, *new)]
+        self._learning = []
+        for record in learning:
+            self._push_learning(self._queued(record))
+        self._current = None
+        return day
+
+    def _queued(self, record: CardRecord) -> _Queued:
+        return _Queued(self._cards[record.card_key], record.state)
+
+    def _push_learning(self, item: _Queued) -> None:
+        assert item.state.due is not None
+        self._serial += 1
+        bisect.insort(self._learning, (item.state.due, self._serial, item), key=_due_order)
+
+    @property
+    def day(self) -> StudyDay:
+        """The study day the current queue belongs to."""
+        return self._day
+
+    def next_card(self) -> Card | None:
+        """The card to show now, or None when nothing is due (see `next_due`).
+
+        A new study day (the clock passed `day_starts_at`) rebuilds the queue.
+        """
+        now = self._now()
+        if now >= self._day.end:
+            self._day = self._build_queue()
+        if self._current is None:
+            self._current = self._pick(now)
+        return None if self._current is None else self._current.card
+
+    def _pick(self, now: datetime) -> _Queued | None:
+        if self._learning and self._learning[0][0] <= now:
+            return self._learning.pop(0)[2]
+        if self._main:
+            return self._main.pop(0)
+        if self._learning and self._learning[0][0] <= now + LEARN_AHEAD:
+            return self._learning.pop(0)[2]
+        return None
+
+    def counts(self) -> QueueCounts:
+        """New, learning and review cards left today, the current card included."""
+        items = [*self._main, *(entry[2] for entry in self._learning)]
+        if self._current is not None:
+            items.append(self._current)
+        phases = [item.state.state for item in items]
+        return QueueCounts(
+            new=phases.count(Phase.NEW),
+            learning=phases.count(Phase.LEARNING) + phases.count(Phase.RELEARNING),
+            review=phases.count(Phase.REVIEW),
+        )
+
+    def state(self, card: Card) -> CardState:
+        """The card's scheduling state (as read for the queue, else from the store)."""
+        if self._current is not None and self._current.card.key == card.key:
+            return self._current.state
+        state = self.store.card_state(self.deck_id, card.key)
+        if state is None:
+            raise KeyError(f"card {card.key!r} is not in deck {self.deck_id!r}")
+        return state
+
+    def intervals(self, card: Card) -> dict[Grade, timedelta]:
+        """The interval each grade would give now, for the buttons (unfuzzed: see `Scheduler`)."""
+        return self.scheduler.preview(self.state(card), self._now())
+
+    # -- answers --
+
+    def answer(
+        self,
+        card: Card,
+        grade: Grade,
+        *,
+        response: Response | None = None,
+        correct: bool | None = None,
+        duration_ms: int = 0,
+    ) -> AnswerOutcome:
+        """Grade a card; the answer is committed to the store before this returns.
+
+        `response` and `correct` (what the learner typed or picked, and the
+        checker's verdict) go to the log; scheduling uses `grade` only, which for
+        auto-checked kinds comes from `quiz.core.scheduling.grade_for`.
+
+        Raises:
+            quiz.core.storage.StoreConflict: another process answered the card since
+                it was read; the card is dropped from this session.
+        """
+        now = self._now()
+        before = self.state(card)
+        self._take_out(card)
+        main, learning = list(self._main), list(self._learning)
+        after, _ = self.scheduler.review(before, grade, now, duration_ms)
+        review_id = self.store.record_review(
+            self.deck_id,
+            card.key,
+            after=after,
+            grade=int(grade),
+            reviewed_at=now,
+            response=encode_response(response),
+            correct=correct,
+            duration_ms=duration_ms,
+            expect_before=before,
+        )
+        outcome = AnswerOutcome(card, grade, before, after, review_id, duration_ms)
+        self._undo.append(_Snapshot(outcome, self._day.date, main, learning))
+        self._outcomes.append(outcome)
+        learning_step = after.state in (Phase.LEARNING, Phase.RELEARNING)
+        if learning_step and after.due is not None and after.due < self._day.end:
+            self._push_learning(_Queued(card, after))
+        return outcome
+
+    def _take_out(self, card: Card) -> None:
+        """Remove `card` from wherever it waits in today's queue."""
+        if self._current is not None and self._current.card.key == card.key:
+            self._current = None
+        self._main = [item for item in self._main if item.card.key != card.key]
+        self._learning = [entry for entry in self._learning if entry[2].card.key != card.key]
+
+    def undo(self) -> Card | None:
+        """Take back the newest answer of this session and return its card, to show again.
+
+        The card's stored state is restored exactly and its log row deleted; the
+        queue is put back as it was (rebuilt, if the answer was on an earlier study
+        day). Repeated calls go further back; None when there is nothing to undo.
+        """
+        if not self._undo:
+            return None
+        snapshot = self._undo.pop()
+        outcome = snapshot.outcome
+        restored = self.store.undo_review(outcome.review_id)
+        self._outcomes.remove(outcome)
+        if snapshot.day == self._day.date:
+            self._main, self._learning = snapshot.main, snapshot.learning
+        else:
+            self._day = self._build_queue()
+            self._take_out(outcome.card)
+        self._current = _Queued(outcome.card, restored.state)
+        return outcome.card
+
+    def next_due(self) -> datetime | None:
+        """When a card is next available: now, a learning step, the next study day, or later.
+
+        Cards held back today (daily limits reached, siblings buried) make it the
+        start of the next study day. None when the deck has nothing to study.
+        """
+        now = self._now()
+        if self._current is not None or self._main:
+            return now
+        if self._learning:
+            return max(now, self._learning[0][0])
+        has_new = self.store.read(
+            "SELECT EXISTS (SELECT 1 FROM cards INDEXED BY cards_new"
+            " WHERE deck_id = ? AND state = 0 AND orphaned = 0)",
+            (self.deck_id,),
+        )[0][0]
+        first = self.store.read(
+            "SELECT due FROM cards WHERE deck_id = ? AND due IS NOT NULL AND orphaned = 0"
+            " ORDER BY due LIMIT 1",
+            (self.deck_id,),
+        )
+        if has_new or (first and first[0][0] < to_us(self._day.end)):
+            return self._day.end
+        return from_us(first[0][0]) if first else None
+
+    def summary(self) -> ReviewSummary:
+        """This session's answers (undone ones excluded)."""
+        grades = dict.fromkeys(Grade, 0)
+        for outcome in self._outcomes:
+            grades[outcome.grade] += 1
+        return ReviewSummary(
+            answered=len(self._outcomes),
+            grades=grades,
+            new_cards=sum(o.before.state is Phase.NEW for o in self._outcomes),
+            duration_ms=sum(o.duration_ms for o in self._outcomes),
+        )
+
+
+def _due_order(entry: _Learning) -> tuple[datetime, int]:
+    return entry[0], entry[1]
+
+
+def _take(
+    fetch: Callable[[int], list[CardRecord]],
+    want: int | None,
+    keep: Callable[[CardRecord], bool],
+) -> list[CardRecord]:
+    """Up to `want` records `keep` accepts (all when None), fetching more while it skips."""
+    if want is not None and want <= 0:
+        return []
+    chosen: list[CardRecord] = []
+    seen: set[str] = set()
+    limit = 256 if want is None else want
+    while True:
+        fetched = fetch(limit)
+        for record in fetched:
+            if record.card_key in seen:
+                continue
+            seen.add(record.card_key)
+            if keep(record):
+                chosen.append(record)
+                if len(chosen) == want:
+                    return chosen
+        if len(fetched) < limit:
+            return chosen
+        limit *= 4
+
+
+def _plain(response: Response) -> object:
+    """A response as JSON-able data: sets of choices sorted, sequences and mappings copied."""
+    if isinstance(response, (str, bool)):
+        return response
+    if isinstance(response, Mapping):
+        return dict(response)
+    if isinstance(response, Sequence):
+        return list(response)
+    return sorted(response)
+
+
+def encode_response(response: Response | None) -> str | None:
+    """A learner's response as log text: typed text as is, anything else as JSON."""
+    if response is None or isinstance(response, str):
+        return response
+    return json.dumps(_plain(response), ensure_ascii=False)
+
+
+# --- quiz and exam attempts ---------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionResult:
+    """One question of a finished attempt: the response (None if unanswered) and its verdict."""
+
+    position: int
+    question: Question
+    response: Response | None
+    result: CheckResult | None
+
+
+@dataclass(frozen=True, slots=True)
+class QuizSummary:
+    """The result of an attempt; unanswered questions score 0 and count in `max_score`."""
+
+    attempt_id: int
+    score: float
+    max_score: float
+    percent: float
+    passed: bool
+    duration: timedelta
+    questions: list[QuestionResult] = field(default_factory=list)
+
+
+class QuizSession:
+    """A quiz or exam on a deck: chosen questions, checked answers, a recorded attempt.
+
+    Args:
+        store: the open study database (the deck is synced into it first).
+        deck: the parsed deck.
+        student: a name recorded with the attempt (class use), or None.
+        mode: "quiz" (feedback after each answer) or "exam" (at the end); the
+            UI decides what to show, the session records which it was.
+        seed: makes the selection and order reproducible; drawn at random and
+            recorded with the attempt when None.
+        count: ask at most this many questions.
+        tags: only questions carrying at least one of these tags.
+        shuffle: shuffle the question order; the deck's `shuffle` when None.
+        schedule: also review the questions' cards with FSRS (off by default:
+            cramming for a test must not wreck the intervals).
+        settings: the settings used when `schedule` is on.
+        now: the clock.
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        deck: Deck,
+        *,
+        student: str | None = None,
+        mode: Literal["quiz", "exam"] = "quiz",
+        seed: int | None = None,
+        count: int | None = None,
+        tags: Collection[str] = (),
+        shuffle: bool | None = None,
+        schedule: bool = False,
+        settings: Settings | None = None,
+        now: Clock = system_clock,
+        path: str | None = None,
+        content_hash: str | None = None,
+    ) -> None:
+        if count is not None and count < 1:
+            raise ValueError("count must be at least 1")
+        self.store = store
+        self.deck = deck
+        self.mode = mode
+        self.schedule = schedule
+        self._now = now
+        self.seed = seed if seed is not None else random.SystemRandom().randrange(2**31)
+        self.questions = _choose(deck.questions, tags, count, self.seed, shuffle, deck)
+        if not self.questions:
+            raise ValueError(f"no question of deck {deck.deck.id!r} has the tags {sorted(tags)}")
+        cards = [card.key for card in cards_of(deck)]
+        store.sync_deck(
+            deck.deck.id,
+            title=deck.deck.title,
+            path=path,
+            content_hash=content_hash,
+            card_keys=cards,
+            question_count=len(deck.questions),
+            now=now(),
+        )
+        self._scheduler = Scheduler.for_deck(settings or Settings(), deck.deck)
+        self.started_at = now()
+        self.attempt_id = store.start_attempt(
+            deck.deck.id,
+            mode=mode,
+            started_at=self.started_at,
+            deck_hash=content_hash,
+            student=student,
+            seed=self.seed,
+        )
+        self._answers: dict[int, tuple[Response, CheckResult]] = {}
+
+    def answer(
+        self, question: Question, response: Response, *, duration_ms: int = 0
+    ) -> CheckResult:
+        """Check and save the answer to one of `questions` (committed before returning).
+
+        Answering a question again replaces its answer; with `schedule`, only the
+        first answer reviews its cards.
+        """
+        position = self._position(question)
+        result = check(question, response, self.deck.deck)
+        now = self._now()
+        self.store.record_attempt_answer(
+            self.attempt_id,
+            position=position,
+            question_key=question_identity(question),
+            response_json=json.dumps(_plain(response), ensure_ascii=False),
+            correct=result.correct,
+            score=result.score,
+            points=result.points,
+            answered_at=now,
+            duration_ms=duration_ms,
+        )
+        first = position not in self._answers
+        self._answers[position] = (response, result)
+        if self.schedule and first:
+            self._review(question, response, now, duration_ms)
+        return result
+
+    def _position(self, question: Question) -> int:
+        for position, asked in enumerate(self.questions):
+            if asked is question:
+                return position
+        raise ValueError("that question is not part of this attempt")
+
+    def _review(
+        self, question: Question, response: Response, now: datetime, duration_ms: int
+    ) -> None:
+        """Review the question's cards: each cloze blank by its own answer, else the front."""
+        for card in cards_of_question(question):
+            if card.side == "back":
+                continue  # a quiz asks the front; the reverse card was not tested
+            if card.blank is not None:
+                typed = [response] if isinstance(response, str) else _plain(response)
+                blanks = typed if isinstance(typed, list) else []
+                given = blanks[card.blank] if card.blank < len(blanks) else ""
+                correct = check_card(card, str(given), self.deck.deck).correct
+            else:
+                correct = self._answers[self._position(question)][1].correct
+            state = self.store.card_state(self.deck.deck.id, card.key)
+            assert state is not None, "the deck was synced when the session started"
+            grade = grade_for(correct)
+            after, _ = self._scheduler.review(state, grade, now, duration_ms)
+            self.store.record_review(
+                self.deck.deck.id,
+                card.key,
+                after=after,
+                grade=int(grade),
+                reviewed_at=now,
+                response=encode_response(response),
+                correct=correct,
+                duration_ms=duration_ms,
+                expect_before=state,
+            )
+
+    def finish(self) -> QuizSummary:
+        """Close the attempt and score it; every question asked counts toward the maximum."""
+        maximum = float(sum(question.points for question in self.questions))
+        record = self.store.finish_attempt(
+            self.attempt_id, finished_at=self._now(), max_score=maximum
+        )
+        score = record.score or 0.0
+        percent = 100.0 * score / maximum if maximum else 0.0
+        assert record.finished_at is not None
+        rows = [
+            QuestionResult(position, question, *self._answers.get(position, (None, None)))
+            for position, question in enumerate(self.questions)
+        ]
+        return QuizSummary(
+            attempt_id=self.attempt_id,
+            score=score,
+            max_score=maximum,
+            percent=percent,
+            passed=percent >= self.deck.deck.pass_mark,
+            duration=record.finished_at - record.started_at,
+            questions=rows,
+        )
+
+
+def _choose(
+    questions: Iterable[Question],
+    tags: Collection[str],
+    count: int | None,
+    seed: int,
+    shuffle: bool | None,
+    deck: Deck,
+) -> list[Question]:
+    """The questions of an attempt: filtered by tag, shuffled with the seed, cut to `count`."""
+    wanted = set(tags)
+    chosen = [q for q in questions if not wanted or wanted.intersection(q.tags)]
+    if deck.deck.shuffle if shuffle is None else shuffle:
+        random.Random(seed).shuffle(chosen)
+    return chosen[:count] if count is not None else chosen

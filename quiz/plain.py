@@ -240,6 +240,7 @@ def run_quiz(
     session = QuizSession(
         store,
         deck,
+        student=options.student,
         seed=options.seed,
         count=options.count,
         tags=options.tags,

@@ -131,11 +131,27 @@ def _tags(values: Sequence[str]) -> tuple[str, ...]:
 
 
 def _quiz_options(
-    shuffle: bool | None, seed: int | None, count: int | None, tags: Sequence[str]
+    shuffle: bool | None,
+    seed: int | None,
+    count: int | None,
+    tags: Sequence[str],
+    student: str | None = None,
 ) -> QuizOptions:
     from quiz.ui.app import QuizOptions
 
-    return QuizOptions(shuffle=shuffle, seed=seed, count=count, tags=_tags(tags))
+    return QuizOptions(shuffle=shuffle, seed=seed, count=count, tags=_tags(tags), student=student)
+
+
+def _student(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    """`--student`: the name as stored in the results (rules in `quiz.web.students`)."""
+    if value is None:
+        return None
+    from quiz.web.students import StudentNameError, clean_student_name
+
+    try:
+        return clean_student_name(value)
+    except StudentNameError as error:
+        raise click.BadParameter(str(error)) from None
 
 
 # --- the commands -----------------------------------------------------------------------------
@@ -172,6 +188,12 @@ def open_(ctx: click.Context, deck: str | None) -> None:
 @click.option(
     "--tags", multiple=True, metavar="TAG[,TAG]", help="Only questions with one of these tags."
 )
+@click.option(
+    "--student",
+    metavar="NAME",
+    callback=_student,
+    help="Record the attempt under this name (class results; `quiz serve` sets it).",
+)
 @click.pass_context
 def take(
     ctx: click.Context,
@@ -181,10 +203,11 @@ def take(
     seed: int | None,
     count: int | None,
     tags: tuple[str, ...],
+    student: str | None,
 ) -> None:
     """Take a scored quiz on DECK (a deck file or a deck id)."""
     settings = _settings()
-    options = _quiz_options(shuffle, seed, count, tags)
+    options = _quiz_options(shuffle, seed, count, tags, student)
     with _open_store(ctx) as store:
         loaded = load_or_fail(resolve_deck(store, settings, deck))
         if options.tags and not any(set(options.tags) & set(q.tags) for q in loaded.deck.questions):

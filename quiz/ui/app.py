@@ -38,6 +38,8 @@ class QuizOptions:
     seed: int | None = None
     count: int | None = None
     tags: tuple[str, ...] = ()
+    student: str | None = None
+    """Recorded with the attempt (`quiz take --student`, one per browser tab of `quiz serve`)."""
 
 
 @dataclass(frozen=True)

@@ -112,6 +112,7 @@ class QuizScreen(Screen[None]):
         self.session = QuizSession(
             app.store,
             deck,
+            student=self.options.student,
             seed=self.options.seed,
             count=self.options.count if self.only is None else None,
             tags=self.options.tags if self.only is None else (),

@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, TextIO, TypeVar
 
 from quiz.core.cards import Card, cards_of_question
-from quiz.core.checking import CheckResult, Response, check_card
+from quiz.core.checking import CORRECT, CheckResult, Response, check_card
 from quiz.core.models import (
     Cloze,
     Flashcard,
@@ -210,7 +210,7 @@ def say_result(console: Console, result: CheckResult, question: Question) -> Non
     else:
         verdict = "Wrong."
     console.say(f"{verdict} {_points(result.score)} of {_points(result.points)} points.")
-    if result.feedback and result.feedback != "Correct":
+    if result.feedback not in ("", CORRECT, "Incorrect"):  # the verdict says as much
         console.say(result.feedback)
     if not result.correct:
         console.say(f"Answer: {result.expected}")

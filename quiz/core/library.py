@@ -81,6 +81,28 @@ def load(path: Path) -> LoadedDeck:
     return LoadedDeck(deck, path, content_hash(data))
 
 
+def sync(store: Store, loaded: LoadedDeck, now: datetime) -> list[str]:
+    """Bring the store's cards in line with the deck file (only if its content changed).
+
+    Returns the deck's card keys. New questions become new cards with due counts;
+    removed ones are orphaned by the store, keeping their history.
+    """
+    deck = loaded.deck
+    cards = [card.key for card in cards_of(deck)]
+    known = store.deck(deck.deck.id)
+    if known is None or known.content_hash != loaded.content_hash:
+        store.sync_deck(
+            deck.deck.id,
+            title=deck.deck.title,
+            path=str(loaded.path),
+            content_hash=loaded.content_hash,
+            card_keys=cards,
+            question_count=len(deck.questions),
+            now=now,
+        )
+    return cards
+
+
 def _cache_record(store: Store, path: Path, now: datetime) -> DeckFileRecord:
     """The cached facts about one deck file, parsing (and syncing) it only when it changed."""
     stat = path.stat()
@@ -106,18 +128,7 @@ def _cache_record(store: Store, path: Path, now: datetime) -> DeckFileRecord:
         )
     else:
         deck = loaded.deck
-        cards = [card.key for card in cards_of(deck)]
-        known = store.deck(deck.deck.id)
-        if known is None or known.content_hash != loaded.content_hash:
-            store.sync_deck(
-                deck.deck.id,
-                title=deck.deck.title,
-                path=str(path),
-                content_hash=loaded.content_hash,
-                card_keys=cards,
-                question_count=len(deck.questions),
-                now=now,
-            )
+        cards = sync(store, loaded, now)
         record = DeckFileRecord(
             path=str(path),
             size=stat.st_size,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from textual.widgets import Label, OptionList
+from textual.widgets import Label, OptionList, Static
 from ui_support import NEWS_DECK, UI_DATA, AppFactory
 
 from quiz.ui.screens.deck import DeckScreen
@@ -54,7 +54,7 @@ async def test_library_lists_decks_and_a_broken_one_with_its_error(
         await pilot.pause()
         assert isinstance(app.screen, DeckScreen)
         assert "Today: 20 new cards · 0 due for review" in str(
-            app.screen.query_one("#deck-today", Label).content
+            app.screen.query_one("#deck-today", Static).render()
         )
         await pilot.press("q")
         assert app.screen is screen

@@ -78,14 +78,14 @@ class DeckScreen(Screen[None]):
             facts.append(f"time limit {meta.time_limit // 60}:{meta.time_limit % 60:02}")
         if meta.tags:
             facts.append("tags " + ", ".join(meta.tags))
-        yield Label(plain(" · ".join(facts)), id="deck-facts", classes="hint")
+        yield Static(plain(" · ".join(facts)), id="deck-facts", classes="hint")
         if meta.source is not None:
             source = meta.source.title
             if meta.source.published:
                 source += f" ({meta.source.published.isoformat()})"
-            yield Label(Content.assemble(("Source: ", "bold"), plain(source)), id="deck-source")
-        yield Label("", id="deck-today")
-        yield Label("", id="deck-scores")
+            yield Static(Content.assemble(("Source: ", "bold"), plain(source)), id="deck-source")
+        yield Static("", id="deck-today")
+        yield Static("", id="deck-scores")
 
     def on_mount(self) -> None:
         self.sub_title = "Deck"
@@ -100,20 +100,21 @@ class DeckScreen(Screen[None]):
 
     def refresh_counts(self) -> None:
         """Today's numbers and the last scores, read from the store (after each quiz or review)."""
-        from quiz.core.library import counts
+        from quiz.core.library import counts, sync
 
         assert self.loaded is not None
         app = self.quiz_app
+        sync(app.store, self.loaded, app.now())
         deck_id = self.loaded.deck.deck.id
         today = counts(app.store, deck_id, settings=app.settings, now=app.now(), tz=app.tz)
-        self.query_one("#deck-today", Label).update(
+        self.query_one("#deck-today", Static).update(
             Content.assemble(
                 ("Today: ", "bold"), f"{today.new} new cards · {today.due} due for review"
             )
         )
         finished = [a for a in app.store.attempts(deck_id) if a.finished_at and a.max_score]
         scores = [f"{100 * (a.score or 0) / (a.max_score or 1):.0f}%" for a in finished[-5:]]
-        self.query_one("#deck-scores", Label).update(
+        self.query_one("#deck-scores", Static).update(
             Content.assemble(("Recent quizzes: ", "bold"), ", ".join(scores) or "none yet")
         )
 

@@ -24,9 +24,18 @@ class BindingRow:
     node: DOMNode
 
 
-def ours(node: DOMNode) -> bool:
-    """Bindings of quiz's own screens, widgets and app; not a text box's editing keys."""
-    return type(node).__module__.startswith("quiz.")
+def ours(node: DOMNode, action: str) -> bool:
+    """Whether help lists this binding: the app's keys, and the actions quiz's own classes
+    declare (not the cursor keys a text box or list inherits from Textual)."""
+    if node is node.app:
+        return True
+    for cls in type(node).__mro__:
+        if cls.__module__.startswith("quiz."):
+            for declared in cls.__dict__.get("BINDINGS", []):
+                name = declared.action if isinstance(declared, Binding) else declared[1]
+                if name == action:
+                    return True
+    return False
 
 
 def binding_rows(screen: Screen[object]) -> list[BindingRow]:
@@ -42,9 +51,9 @@ def binding_rows(screen: Screen[object]) -> list[BindingRow]:
     grouped: dict[tuple[int, str], BindingRow] = {}
     labelled: set[tuple[int, str]] = set()
     for key, active in screen.active_bindings.items():
-        if not ours(active.node):
-            continue
         binding = active.binding
+        if not ours(active.node, binding.action):
+            continue
         description = binding.description or binding.tooltip or binding.action
         slot = (id(active.node), description)
         row = grouped.setdefault(slot, BindingRow([], description, [], active.node))

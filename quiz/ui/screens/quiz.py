@@ -23,7 +23,7 @@ from textual.widget import Widget
 from textual.widgets import Footer, Header, Label, ProgressBar
 
 from quiz.core.cards import Card, cards_of_question
-from quiz.core.checking import CheckResult
+from quiz.core.checking import CORRECT, CheckResult
 from quiz.core.models import Question
 from quiz.core.text import sanitize
 from quiz.ui.formatting import duration_text
@@ -210,7 +210,7 @@ class QuizScreen(Screen[None]):
             f"  +{points_text(result.score)} of {points_text(result.points)}",
         )
         widgets: list[Widget] = [Label(verdict, id="verdict")]
-        if result.feedback and result.feedback != "Correct":
+        if result.feedback not in ("", CORRECT, "Incorrect"):  # the verdict says as much
             widgets.append(Label(plain(result.feedback), id="check-feedback", markup=False))
         if not result.correct:
             widgets.append(
@@ -236,7 +236,7 @@ class QuizScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next":
-            return True if self.showing_feedback else None
+            return self.showing_feedback
         return True
 
     async def action_next(self) -> None:

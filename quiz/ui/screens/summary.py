@@ -12,9 +12,10 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Label
+from textual.widgets import Button, DataTable, Footer, Header, Label
 
 from quiz.core.cards import Card, cards_of_question
+from quiz.core.models import Flashcard
 from quiz.core.text import sanitize
 from quiz.ui.formatting import duration_text, response_text
 from quiz.ui.presentation import prompt_of
@@ -76,6 +77,7 @@ class SummaryScreen(Screen[None]):
         summary = self.summary
         meta = self.loaded.deck.deck
         verdict = "Passed" if summary.passed else "Not passed"
+        yield Header()
         with Vertical(id="result", classes="passed" if summary.passed else "failed"):
             yield Label(
                 Content.assemble(
@@ -115,7 +117,12 @@ class SummaryScreen(Screen[None]):
             question = row.question
             first = cards_of_question(question)[0]
             card = Card(key=first.question_key, question=question)
-            answer = "—" if row.response is None else response_text(row.response)
+            if row.response is None:
+                answer = "—"
+            elif isinstance(question, Flashcard):
+                answer = "knew it" if row.response is True else "did not know"
+            else:
+                answer = response_text(row.response)
             table.add_row(
                 Text(str(row.position + 1)),
                 one_line(prompt_of(card)),

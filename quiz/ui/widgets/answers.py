@@ -196,7 +196,7 @@ class MultiChoiceList(ChoiceList):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *_number_bindings("pick", "Toggle"),
-        Binding("space", "tick", "Toggle", id="toggle-choice"),
+        Binding("space", "tick", "Toggle", id="toggle-choice", show=False),
         Binding("enter", "select", "Submit", id="submit-choices"),
     ]
     """1-9 or Space tick a choice; Enter submits every ticked choice."""
@@ -455,8 +455,8 @@ class FlashcardInput(AnswerInput):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "reveal_or_knew", "Reveal / knew it", id="reveal"),
-        Binding("y", "grade(True)", "Knew it", id="knew-it"),
-        Binding("n", "grade(False)", "Missed it", id="missed-it"),
+        Binding("y", "grade(True)", "Knew it", id="knew-it", show=False),
+        Binding("n", "grade(False)", "Missed it", id="missed-it", show=False),
     ]
     """Space reveals the answer and, once shown, counts the card as known."""
 

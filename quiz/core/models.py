@@ -51,10 +51,7 @@ QUESTION_KINDS = (
 class StrictModel(BaseModel):
     """Base for every deck model: unknown keys are errors and types are not coerced."""
 
-    model_config = ConfigDict(
-        extra="forbid", strict=True, frozen=True, use_attribute_docstrings=True
-    )
-    """Attribute docstrings become schema descriptions: `quiz schema` shows them in editors."""
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
 def _not_blank(value: str) -> str:

@@ -181,8 +181,13 @@ def test_schema_rejects_broken_decks(validator: jsonschema.Draft202012Validator,
 
 
 def test_schema_describes_fields_for_editors(validator: jsonschema.Draft202012Validator) -> None:
-    deck_meta = validator.schema["$defs"]["DeckMeta"]["properties"]
-    assert "Percentage of the points needed to pass" in deck_meta["pass_mark"]["description"]
+    definitions = validator.schema["$defs"]
+    pass_mark = definitions["DeckMeta"]["properties"]["pass_mark"]
+    assert pass_mark["description"] == "Percentage of the points needed to pass a quiz."
+    # Inherited fields are described too (`exact` is declared on TypedAnswerOptions).
+    exact = definitions["ShortAnswer"]["properties"]["exact"]
+    assert exact["description"].startswith("Turn typo tolerance off")
+    assert definitions["SingleChoice"]["description"] == "Pick the one correct choice."
 
 
 # --- hostile text and a real process ---------------------------------------------------

@@ -129,7 +129,10 @@ def _describe_fields(schema: dict[str, Any]) -> None:
     pydantic's `use_attribute_docstrings` would do this at import time, for every run of
     every command (~20 ms of source parsing); only `quiz schema` needs it.
     """
-    docs = _attribute_docstrings(inspect.getsource(models))
+    try:
+        docs = _attribute_docstrings(inspect.getsource(models))
+    except OSError:  # installed without sources: the schema still works, undescribed
+        return
     classes = {cls.__name__: cls for cls in vars(models).values() if isinstance(cls, type)}
     for name, definition in schema.get("$defs", {}).items():
         bases = [c.__name__ for c in getattr(classes.get(name), "__mro__", ())]

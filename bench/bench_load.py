@@ -93,6 +93,7 @@ def worker_time(path: Path, runs: int) -> dict[str, Any]:
     return {
         "cpu": {name: statistics.median(values) for name, values in cpu.items()},
         "wall": {name: statistics.median(values) for name, values in wall.items()},
+        "cpu_min": {name: min(values) for name, values in cpu.items()},
         "wall_min": {name: min(values) for name, values in wall.items()},
         "first_load": first_cpu,
         "cap_lifted": cap_lifted,
@@ -187,7 +188,13 @@ def report(sizes: list[int], runs: int) -> int:
         memory = _run_worker("memory", str(path))
         cpu, wall, fastest = timing["cpu"], timing["wall"], timing["wall_min"]
         overhead = cpu["load_deck"] / cpu["tomli"] - 1
-        results[size] = {**memory, "load_deck": cpu["load_deck"], "overhead": overhead}
+        fastest_overhead = timing["cpu_min"]["load_deck"] / timing["cpu_min"]["tomli"] - 1
+        results[size] = {
+            **memory,
+            "load_deck": cpu["load_deck"],
+            "overhead": overhead,
+            "fastest": {"load_deck": timing["cpu_min"]["load_deck"], "overhead": fastest_overhead},
+        }
         print(
             f"{size:>9} {path.stat().st_size / 1e6:>5.1f} {_ms(cpu, 'tomli')} "
             f"{_ms(cpu, 'tomllib')} {_ms(cpu, 'load_deck'):>10} {overhead:>+10.0%} "
@@ -212,23 +219,29 @@ def report(sizes: list[int], runs: int) -> int:
         if size not in results:
             continue
         got = results[size]
+        fast = got["fastest"]
         checks = [
-            (f"load+validate {got['load_deck']:.3f}s < {seconds}s", got["load_deck"] < seconds)
+            (
+                f"load+validate {got['load_deck']:.3f}s < {seconds}s",
+                got["load_deck"] < seconds,
+                fast["load_deck"] < seconds,
+            )
         ]
         if max_overhead is not None:
             checks.append(
                 (
                     f"validation {got['overhead']:+.0%} < +{max_overhead:.0%}",
                     got["overhead"] < max_overhead,
+                    fast["overhead"] < max_overhead,
                 )
             )
         if max_rss is not None:
-            checks.append(
-                (f"peak RSS {got['rss_peak']:.0f} MiB < {max_rss} MiB", got["rss_peak"] < max_rss)
-            )
-        for label, ok in checks:
+            ok = got["rss_peak"] < max_rss
+            checks.append((f"peak RSS {got['rss_peak']:.0f} MiB < {max_rss} MiB", ok, ok))
+        for label, ok, fastest_ok in checks:
             failed |= not ok
-            print(f"  {size:>7} questions: {label}: {_verdict(ok)}")
+            note = " (the fastest run passes: a busy machine?)" if fastest_ok and not ok else ""
+            print(f"  {size:>7} questions: {label}: {_verdict(ok)}{note}")
     return 1 if failed else 0
 
 

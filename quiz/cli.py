@@ -87,3 +87,7 @@ from quiz.commands.ui import open_, review, take  # noqa: E402  (helper F: the a
 main.add_command(open_)
 main.add_command(take)
 main.add_command(review)
+
+from quiz.commands.results import results  # noqa: E402  (helper G: results for grading)
+
+main.add_command(results)

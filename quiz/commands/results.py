@@ -1,0 +1,270 @@
+"""`quiz results` and `quiz results merge`: attempts out for grading, and a class table back.
+
+`quiz results [DECK]` is short for `quiz results export [DECK]`: the group puts
+the default subcommand in front of anything that is not one of its own, as the
+`quiz` group does with `quiz DECK`. Output goes to `-o FILE` (never replaced
+without `--force`) or stdout, sanitized when stdout is a terminal; the format
+is `--format`, else the output file's suffix, else CSV.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from quiz.commands.data import database, open_store
+from quiz.core.text import sanitize
+
+if TYPE_CHECKING:
+    from quiz.core.results import ClassTable
+    from quiz.core.storage import Store
+
+FORMATS = ("csv", "json")
+
+
+class _DefaultExportGroup(click.Group):
+    """A group whose first word may be a deck or an option of `export` instead of a subcommand."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ctx.help_option_names):
+            args = ["export", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group("results", cls=_DefaultExportGroup)
+def results() -> None:
+    """Quiz and exam results for grading: `quiz results [DECK] [OPTIONS]` exports them
+    (see `quiz results export --help`), `quiz results merge FILES...` makes a class table.
+    """
+
+
+def _format(chosen: str | None, output: Path | None) -> str:
+    if chosen is not None:
+        return chosen
+    if output is not None and output.suffix.lower() == ".json":
+        return "json"
+    return "csv"
+
+
+def _deck_filter(store: Store, deck: str | None) -> tuple[str | None, dict[str, float]]:
+    """The deck id DECK names (a deck file or an id in the store) and known pass marks."""
+    from quiz.core.loading import DeckError, load_deck
+
+    if deck is None:
+        return None, {}
+    path = Path(deck)
+    if path.is_file():
+        try:
+            loaded = load_deck(path)
+        except DeckError as error:
+            for diagnostic in error.diagnostics:
+                click.echo(sanitize(str(diagnostic)), err=True)
+            raise click.ClickException(f"{sanitize(deck)} is not a valid deck") from None
+        return loaded.deck.id, {loaded.deck.id: loaded.deck.pass_mark}
+    if store.deck(deck) is None:
+        raise click.ClickException(
+            f"{sanitize(deck)} is neither a deck file nor a deck id in the study database"
+        )
+    return deck, {}
+
+
+def _pass_marks(store: Store, deck_ids: set[str], known: dict[str, float]) -> dict[str, float]:
+    """Pass marks from the deck files the store last saw; decks that no longer load have none."""
+    from quiz.core.loading import DeckError, load_deck
+
+    marks = dict(known)
+    for deck_id in deck_ids - set(marks):
+        record = store.deck(deck_id)
+        if record is None or record.path is None:
+            continue
+        try:
+            loaded = load_deck(Path(record.path))
+        except (DeckError, OSError):
+            continue
+        if loaded.deck.id == deck_id:
+            marks[deck_id] = loaded.deck.pass_mark
+    return marks
+
+
+def _output_options(function: click.decorators.FC) -> click.decorators.FC:
+    function = click.option("--force", is_flag=True, help="Overwrite the output file.")(function)
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="File to write (default: stdout).",
+    )(function)
+
+
+@results.command("export")
+@click.argument("deck", required=False)
+@click.option("--student", help="Only this student's attempts (exact name).")
+@click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), help="csv or json (default: by -o suffix, csv)."
+)
+@click.option("--summary", is_flag=True, help="One row per attempt instead of per question.")
+@_output_options
+@click.pass_context
+def export(
+    ctx: click.Context,
+    deck: str | None,
+    student: str | None,
+    fmt: str | None,
+    summary: bool,
+    output: Path | None,
+    force: bool,
+) -> None:
+    """Write the recorded quiz and exam attempts (of DECK, a deck file or id; default all).
+
+    One row per attempt and answered question: student, deck id and content hash,
+    attempt, mode, UTC start and finish, question id, response, correct, points
+    earned and possible, time in ms. --summary: one row per attempt with score,
+    percent and passed. Give the file to your teacher for `quiz results merge`.
+    """
+    from quiz.commands.interchange import _write
+    from quiz.core.results import (
+        ANSWER_COLUMNS,
+        SUMMARY_COLUMNS,
+        answer_rows,
+        summary_rows,
+        to_csv,
+        to_json,
+    )
+
+    fmt = _format(fmt, output)
+    with open_store(database(ctx)) as store:
+        deck_id, known = _deck_filter(store, deck)
+        if summary:
+            deck_ids = {a.deck_id for a in store.attempts(deck_id)}
+            rows = summary_rows(
+                store,
+                deck_id=deck_id,
+                student=student,
+                pass_marks=_pass_marks(store, deck_ids, known),
+            )
+            records = [row.record() for row in rows]
+            text = (
+                to_json("summary", records) if fmt == "json" else to_csv(SUMMARY_COLUMNS, records)
+            )
+        else:
+            answers = answer_rows(store, deck_id=deck_id, student=student)
+            records = [row.record() for row in answers]
+            text = to_json("answers", records) if fmt == "json" else to_csv(ANSWER_COLUMNS, records)
+    _write(output, text, force)
+    attempts = len({(r["student"], r["attempt_id"], r["started"]) for r in records})
+    if not records:
+        click.echo("no attempts recorded" + (" for that student" if student else ""), err=True)
+    elif output is not None:
+        plural = "s" if attempts != 1 else ""
+        click.echo(
+            f"wrote {sanitize(str(output))}: {len(records)} rows, {attempts} attempt{plural}",
+            err=True,
+        )
+
+
+@results.command("merge")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice([*FORMATS, "table"]),
+    help="csv, json or table (default: by -o suffix, csv).",
+)
+@click.option(
+    "--all-attempts",
+    is_flag=True,
+    help="Question statistics over every attempt, not each student's first.",
+)
+@_output_options
+def merge(
+    files: tuple[Path, ...], fmt: str | None, all_attempts: bool, output: Path | None, force: bool
+) -> None:
+    """Merge students' result files into one class table.
+
+    Per student and deck: attempts and the best score. Per question: attempts,
+    answered right, facility (share of the marks earned) and Moodle's
+    discrimination index (correlation of the question with the rest of the test,
+    in percent), with flags for too hard, too easy, weak and misleading questions.
+    The same attempt handed in twice counts once. With -o, a readable table is
+    also printed to stderr.
+    """
+    from quiz.commands.interchange import _write
+    from quiz.core.results import ResultsFileError, class_table, collect_attempts, read_answers
+
+    fmt = _format(fmt, output)
+    parsed = []
+    for file in files:
+        try:
+            data = file.read_bytes()
+        except OSError as error:
+            raise click.ClickException(
+                f"cannot read {sanitize(str(file))}: {error.strerror}"
+            ) from None
+        try:
+            parsed.append(read_answers(data, str(file)))
+        except ResultsFileError as error:
+            raise click.ClickException(sanitize(str(error))) from None
+    attempts, duplicates = collect_attempts(parsed)
+    table = class_table(attempts, duplicates=duplicates, all_attempts=all_attempts)
+    if fmt == "table":
+        if output is not None:
+            raise click.UsageError("--format table prints to the terminal; drop -o")
+        _print_table(table, err=False)
+        return
+    _write(output, table.to_json() if fmt == "json" else table.to_csv(), force)
+    if output is not None:
+        _print_table(table, err=True)
+        click.echo(f"wrote {sanitize(str(output))}", err=True)
+
+
+def _number(value: float | None, digits: int = 2) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.{digits}f}".rstrip("0").rstrip(".") if digits else f"{value:.0f}"
+
+
+def _print_table(table: ClassTable, *, err: bool) -> None:
+    """Students and questions as Rich tables; every cell is plain, sanitized `Text`."""
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    console = Console(file=sys.stderr if err else sys.stdout, highlight=False, soft_wrap=False)
+
+    def cell(text: str) -> Text:
+        return Text(sanitize(text))
+
+    students = Table(title="Students (best attempt)", title_justify="left")
+    for name in ("Student", "Deck", "Attempts", "Score", "%"):
+        students.add_column(name, justify="left" if name in ("Student", "Deck") else "right")
+    for total in table.students:
+        students.add_row(
+            cell(total.student or "(no name)"),
+            cell(total.deck_id),
+            str(total.attempts),
+            f"{_number(total.score)}/{_number(total.max_score)}",
+            _number(total.percent, 0),
+        )
+    questions = Table(title="Questions", title_justify="left")
+    for name in ("Deck", "Question", "Attempts", "Right", "Facility", "Discr.", "Flags"):
+        questions.add_column(
+            name, justify="left" if name in ("Deck", "Question", "Flags") else "right"
+        )
+    for item in table.questions:
+        questions.add_row(
+            cell(item.deck_id),
+            cell(item.question_id),
+            str(item.attempts),
+            str(item.right),
+            _number(item.facility),
+            _number(item.discrimination, 0),
+            ", ".join(item.flags),
+        )
+    console.print(students)
+    console.print(questions)
+    analysed = "" if table.analysed == table.attempts else f", {table.analysed} analysed"
+    dropped = f", {table.duplicates} duplicate(s) dropped" if table.duplicates else ""
+    console.print(Text(f"{table.attempts} attempt(s){analysed}{dropped}"))

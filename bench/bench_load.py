@@ -69,18 +69,15 @@ def worker_time(path: Path, runs: int) -> dict[str, Any]:
 
     from quiz.core.loading import load_deck
 
-    try:
-        import tomllib
-    except ImportError:  # Python 3.10: no stdlib parser to compare with
-        tomllib = None  # type: ignore[assignment]
-
     cap_lifted = _lift_size_cap(path)
     text = path.read_text(encoding="utf-8")
     steps: dict[str, Callable[[], object]] = {
         "tomli": lambda: tomli.loads(text),
         "load_deck": lambda: load_deck(path),
     }
-    if tomllib is not None:
+    if sys.version_info >= (3, 11):  # Python 3.10 has no stdlib parser to compare with
+        import tomllib
+
         steps["tomllib"] = lambda: tomllib.loads(text)
     first_cpu, _ = _timed(steps["load_deck"])
     cpu: dict[str, list[float]] = {name: [] for name in steps}

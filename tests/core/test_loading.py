@@ -310,6 +310,16 @@ def test_absurd_input_is_a_deck_error(text: str) -> None:
         assert diagnostic.severity == "error" and diagnostic.line >= 1 and diagnostic.col >= 1
 
 
+def test_hostile_file_name_is_sanitized(tmp_path: Path) -> None:
+    path = tmp_path / "evil\x1b]52;c;eA==\x07\x1b[2J.toml"
+    path.write_text("[deck]\n")
+    with pytest.raises(DeckError) as caught:
+        load_deck(path)
+    lines = str(caught.value).splitlines()
+    assert lines and all("\x1b" not in line and "\x07" not in line for line in lines)
+    assert lines[0].startswith(f"{tmp_path}/evil.toml:1:1: error: ")
+
+
 def test_diagnostic_format_and_json() -> None:
     d = Diagnostic("decks/a.toml", 3, 7, "warning", "question has no id")
     assert str(d) == "decks/a.toml:3:7: warning: question has no id"

@@ -88,6 +88,10 @@ main.add_command(open_)
 main.add_command(take)
 main.add_command(review)
 
+from quiz.commands.serve import serve  # noqa: E402  (helper H: quiz serve, browsers)
+
+main.add_command(serve)
+
 from quiz.commands.results import results  # noqa: E402  (helper G: results for grading)
 
 main.add_command(results)

@@ -1,0 +1,137 @@
+"""`quiz serve`: run the quiz in a classroom's browsers (needs the `serve` extra).
+
+Decks are checked here, before anything listens: a class should hear about a
+broken deck from the teacher's terminal, not from thirty browser tabs.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from quiz import paths
+from quiz.core.text import sanitize
+
+if TYPE_CHECKING:
+    from quiz.web.server import ServedDeck
+
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{16,128}")
+_LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
+
+
+def _check_token(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    if value is not None and not _TOKEN.fullmatch(value):
+        raise click.BadParameter("use 16 to 128 characters from A-Z a-z 0-9 _ -")
+    return value
+
+
+def is_loopback(host: str) -> bool:
+    """True when only this machine can connect (`127.0.0.0/8`, `::1`, `localhost`)."""
+    import ipaddress
+
+    if host.lower() in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+@click.command("serve")
+@click.argument("decks", nargs=-1, metavar="[DECK]...")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on (0: any free port, printed at start).",
+)
+@click.option(
+    "--token",
+    envvar="QUIZ_SERVE_TOKEN",
+    callback=_check_token,
+    help="Access token (default: a new random one each start; env QUIZ_SERVE_TOKEN).",
+)
+@click.pass_context
+def serve(
+    ctx: click.Context, decks: tuple[str, ...], host: str, port: int, token: str | None
+) -> None:
+    """Serve quizzes on DECKs (default: every deck in the library) to web browsers.
+
+    Each browser tab asks for the student's name, then runs `quiz take` for that
+    student; attempts go to the study database, for `quiz results`. Every
+    request needs the access token in the printed URL. Ctrl+C stops the server.
+    """
+    try:
+        from quiz.web import server
+    except ImportError as error:
+        raise click.ClickException(
+            f"quiz serve needs the serve extra ({error.name} is missing): pip install 'quiz[serve]'"
+        ) from None
+
+    db = paths.db_path((ctx.obj or {}).get("db")).resolve()
+    classroom = server.Classroom(
+        decks=_served_decks(db, decks), db=db, token=token or server.new_token()
+    )
+
+    def ready(bound_host: str, bound_port: int) -> None:
+        shown = bound_host if ":" not in bound_host else f"[{bound_host}]"
+        if bound_host in ("0.0.0.0", "::", ""):
+            import socket
+
+            shown = socket.gethostname()
+        click.echo(f"Serving {len(classroom.decks)} deck(s) to browsers. Students open:")
+        click.echo(f"  http://{shown}:{bound_port}/?token={classroom.token}")
+        if not is_loopback(bound_host):
+            click.echo(
+                "Plain HTTP: anyone on this network who sees the URL or the traffic can join; "
+                "use a network you trust."
+            )
+        click.echo("Press Ctrl+C to stop.", nl=True)
+
+    import asyncio
+    import logging
+
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    try:
+        asyncio.run(server.serve(classroom, host, port, ready=ready))
+    except server.PortInUseError as error:
+        raise click.ClickException(
+            f"{error} (is another quiz serve running? try --port {port + 1 if port else 8001})"
+        ) from None
+    click.echo("Stopped.")
+
+
+def _served_decks(db: Path, decks: tuple[str, ...]) -> tuple[ServedDeck, ...]:
+    """The decks to offer, loaded once now so that errors show before the server starts."""
+    from quiz.commands.ui import default_deck_dirs, load_or_fail, resolve_deck, system_now
+    from quiz.config import ConfigError, Settings
+    from quiz.core.storage import Store
+    from quiz.web.server import ServedDeck
+
+    try:
+        settings = Settings.load()
+    except ConfigError as error:
+        raise click.ClickException(sanitize(str(error))) from None
+    served: dict[Path, ServedDeck] = {}
+    with Store.open(db, now=datetime.now().astimezone()) as store:
+        if decks:
+            for deck in decks:
+                path = resolve_deck(store, settings, deck).resolve()
+                loaded = load_or_fail(path)
+                served.setdefault(path, ServedDeck(path, sanitize(loaded.deck.deck.title)))
+        else:
+            from quiz.core.library import scan
+
+            for entry in scan(store, default_deck_dirs(), settings=settings, now=system_now()):
+                if entry.ok:
+                    path = entry.path.resolve()
+                    served.setdefault(path, ServedDeck(path, sanitize(entry.title)))
+    if not served:
+        raise click.ClickException("no deck to serve: name deck files, or add decks to the library")
+    return tuple(served.values())

@@ -396,8 +396,45 @@ def _error_diagnostic(
         message, at_key = f"question has no 'kind'; add kind = one of {_KINDS_TEXT}", True
     else:
         message = _value_message(kind, value, ctx, path, data, error["msg"])
+        if kind == "value_error" and isinstance(value, list):
+            path = _offending_item(path, value, data)
     position = _position(source, path, at_key=at_key)
     return Diagnostic(name, *position, "error", message)
+
+
+def _offending_item(path: TomlPath, items: list[Any], data: dict[str, Any]) -> TomlPath:
+    """The list item a list-wide check objects to: the repeat, or the answer not in choices.
+
+    The model validators see the whole list, so pydantic locates their errors at the
+    list; pointing at the item saves a teacher searching a long one.
+    """
+    if path[-1:] == ("pairs",):
+        for side in (0, 1):
+            sides = [
+                pair[side] if isinstance(pair, list) and len(pair) > side else None
+                for pair in items
+            ]
+            if (index := _first_repeat(sides)) is not None:
+                return (*path, index, side)
+        return path
+    if path[-1:] == ("answers",):
+        question = data["questions"][path[1]] if len(path) == 3 else {}
+        choices = question.get("choices")
+        if isinstance(choices, list):
+            missing = [i for i, item in enumerate(items) if item not in choices]
+            if missing:
+                return (*path, missing[0])
+    index = _first_repeat(items)
+    return path if index is None else (*path, index)
+
+
+def _first_repeat(items: list[Any]) -> int | None:
+    seen: list[Any] = []
+    for index, item in enumerate(items):
+        if item is not None and item in seen:
+            return index
+        seen.append(item)
+    return None
 
 
 def _position(source: SourceMap, path: TomlPath, *, at_key: bool) -> tuple[int, int]:

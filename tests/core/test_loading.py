@@ -510,3 +510,32 @@ def test_toml_slips_are_explained(line: str, expected: str) -> None:
     with pytest.raises(DeckError) as caught:
         parse_deck(text, "d.toml")
     assert [str(d).removeprefix("d.toml:") for d in caught.value.diagnostics] == [expected]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            'kind = "choice"\nchoices = ["a", "b", "a"]\nanswer = "a"\n',
+            "9:22: error: duplicate choice 'a'",
+        ),
+        (
+            'kind = "multi"\nchoices = ["a", "b", "c"]\nanswers = ["a", "d"]\n',
+            "10:17: error: answer 'd' is not one of the choices",
+        ),
+        (
+            'kind = "multi"\nchoices = ["a", "b", "c"]\nanswers = ["a", "b", "a"]\n',
+            "10:22: error: answer 'a' is listed twice",
+        ),
+        ('kind = "order"\nitems = ["x", "y", "x"]\n', "9:20: error: duplicate item 'x'"),
+        (
+            'kind = "match"\npairs = [["a", "1"], ["b", "2"], ["c", "1"]]\n',
+            "9:40: error: duplicate right side '1'",
+        ),
+    ],
+)
+def test_list_checks_point_at_the_offending_item(body: str, expected: str) -> None:
+    text = HEADER + '[[questions]]\nid = "q"\nprompt = "p"\n' + body
+    with pytest.raises(DeckError) as caught:
+        parse_deck(text, "d.toml")
+    assert [str(d).removeprefix("d.toml:") for d in caught.value.diagnostics] == [expected]

@@ -18,16 +18,19 @@ class DeckDefaultGroup(click.Group):
 
     default_command = "open"
 
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        first = next((a for a in args if not a.startswith("-")), None)
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        # Called after the group's own options are parsed, so `--db PATH` is never
+        # mistaken for the deck: only the first remaining word is looked at.
         if (
-            first is not None
-            and first not in self.commands
+            args
+            and not args[0].startswith("-")
+            and args[0] not in self.commands
             and self.default_command in self.commands
         ):
-            index = args.index(first)
-            args = [*args[:index], self.default_command, *args[index:]]
-        return super().parse_args(ctx, args)
+            args = [self.default_command, *args]
+        return super().resolve_command(ctx, args)
 
     def invoke(self, ctx: click.Context) -> object:
         """Any command that meets a damaged or too-new database ends with its one-line message."""

@@ -113,6 +113,10 @@ class QuizApp(App[None]):
             from quiz.ui.screens.deck import DeckScreen
 
             return DeckScreen(start.deck)
+        if start.at == "stats":
+            from quiz.ui.screens.stats import StatsScreen
+
+            return StatsScreen(start.loaded)
         from quiz.ui.screens.library import LibraryScreen
 
         return LibraryScreen()
@@ -152,6 +156,12 @@ class QuizApp(App[None]):
         from quiz.ui.screens.review import ReviewScreen
 
         self.push_screen(ReviewScreen(loaded))
+
+    def open_stats(self, loaded: LoadedDeck | None = None) -> None:
+        """Show study statistics, for one deck or (None) all of them."""
+        from quiz.ui.screens.stats import StatsScreen
+
+        self.push_screen(StatsScreen(loaded))
 
     # --- app-wide actions ------------------------------------------------------------------------
 

@@ -48,3 +48,35 @@ async def test_full_news_quiz_by_keyboard_scores_on_summary(build_app: AppFactor
         assert summary.summary.score == expected
         assert summary.query_one(DataTable).row_count == 25
         assert len(summary.missed) == len(WRONG_KINDS)
+
+
+async def test_retry_missed_asks_only_the_missed_questions(build_app: AppFactory) -> None:
+    loaded = load(NEWS_DECK)
+    app = build_app(Start(at="quiz", loaded=loaded, quiz=QuizOptions(seed=3, count=4)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, QuizScreen) and screen.session is not None
+        asked = list(screen.session.questions)
+        for number, question in enumerate(asked):
+            order = presented_order(question, loaded.deck.deck, screen.session.seed)
+            keys = answer_keys(question, order, right=number % 2 == 0)
+            await pilot.press(*keys, "enter")
+            await pilot.pause()
+        summary = app.screen
+        assert isinstance(summary, SummaryScreen)
+        assert summary.missed == [asked[1], asked[3]]
+        await pilot.press("r")
+        await pilot.pause()
+        retry = app.screen
+        assert isinstance(retry, QuizScreen) and retry.session is not None
+        assert retry.session.questions == [asked[1], asked[3]]
+        assert "Question 1 of 2" in str(retry.query_one("#position", Label).content)
+        # Leaving after one answer still saves and scores the attempt.
+        question = retry.question
+        order = presented_order(question, loaded.deck.deck, retry.session.seed)
+        await pilot.press(*answer_keys(question, order), "escape")
+        await pilot.pause()
+        final = app.screen
+        assert isinstance(final, SummaryScreen)
+        assert final.summary.score == question.points
+        assert final.summary.max_score == asked[1].points + asked[3].points

@@ -14,9 +14,11 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
-from ui_support import DECKS, UI_DATA, AppFactory, answer_keys
+from ui_support import DECKS, NOW, UI_DATA, AppFactory, answer_keys
 
 from quiz.core.library import load
+from quiz.core.storage import Store
+from quiz.screenshots import simulate_reviews
 from quiz.ui.app import QuizOptions, Start
 from quiz.ui.presentation import presented_order
 from quiz.ui.screens.quiz import QuizScreen
@@ -112,3 +114,9 @@ def test_review_with_interval_buttons(snap_compare: SnapCompare, build_app: AppF
 def test_help(snap_compare: SnapCompare, build_app: AppFactory) -> None:
     app = build_app(quiz_start("choice"))
     assert snap_compare(app, terminal_size=SIZE, run_before=then_settle("question_mark"))
+
+
+def test_stats(snap_compare: SnapCompare, build_app: AppFactory, store: Store) -> None:
+    simulate_reviews(store, load(DECKS / "chemistry-elements.toml"), days=35, until=NOW)
+    app = build_app(Start(at="stats"))
+    assert snap_compare(app, terminal_size=SIZE, run_before=settle)

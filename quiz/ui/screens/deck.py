@@ -28,6 +28,7 @@ class DeckScreen(Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("t", "take", "Take quiz", id="deck-take"),
         Binding("r", "review", "Review", id="deck-review"),
+        Binding("s", "stats", "Stats", id="deck-stats"),
         Binding("escape,q", "back", "Back", id="deck-back"),
     ]
     """T, R and S start a quiz, a review or the deck's statistics; q goes back."""
@@ -64,6 +65,7 @@ class DeckScreen(Screen[None]):
             ok = self.loaded is not None
             yield Button("Take quiz (T)", id="take", variant="primary", disabled=not ok)
             yield Button("Review (R)", id="review", variant="success", disabled=not ok)
+            yield Button("Stats (S)", id="stats", disabled=not ok)
         yield Footer()
 
     def _details(self, loaded: LoadedDeck) -> ComposeResult:
@@ -128,6 +130,11 @@ class DeckScreen(Screen[None]):
         if self.loaded is not None:
             self.quiz_app.open_review(self.loaded)
 
+    def action_stats(self) -> None:
+        """This deck's statistics."""
+        if self.loaded is not None:
+            self.quiz_app.open_stats(self.loaded)
+
     def action_back(self) -> None:
         """Back to the library."""
         self.quiz_app.go_back()
@@ -139,3 +146,7 @@ class DeckScreen(Screen[None]):
     @on(Button.Pressed, "#review")
     def _review(self) -> None:
         self.action_review()
+
+    @on(Button.Pressed, "#stats")
+    def _stats(self) -> None:
+        self.action_stats()

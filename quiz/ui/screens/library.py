@@ -60,7 +60,8 @@ class LibraryScreen(Screen[None]):
         Binding("enter", "open", "Open deck", id="open-deck"),
         Binding("t", "take", "Quiz", id="take-quiz"),
         Binding("r", "review", "Review", id="review-deck"),
-        Binding("slash", "filter", "Filter", id="filter-decks"),
+        Binding("s", "stats", "Stats", id="all-stats"),
+        Binding("slash", "filter", "Filter", id="filter-decks", show=False),
         Binding("f5,ctrl+r", "rescan", "Rescan", id="rescan-decks", show=False),
         Binding("escape,q", "back", "Quit", id="quit-library"),
     ]
@@ -206,6 +207,10 @@ class LibraryScreen(Screen[None]):
         """Review the highlighted deck's due cards."""
         if (entry := self._chosen()) and (loaded := self._load(entry)):
             self.quiz_app.open_review(loaded)
+
+    def action_stats(self) -> None:
+        """Statistics of all decks."""
+        self.quiz_app.open_stats(None)
 
     def action_rescan(self) -> None:
         """Look for new, changed or fixed decks."""

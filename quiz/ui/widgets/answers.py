@@ -9,7 +9,7 @@ so the same seed shows the same screen.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar, TypeAlias
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -20,10 +20,8 @@ from textual.message import Message
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from quiz.core.checking import Response
 from quiz.ui.widgets.deck_text import plain
-
-Response: TypeAlias = "bool | str | list[str] | dict[str, str]"
-"""What an input hands to the session: the shapes `check()` accepts."""
 
 NUMBER_KEYS = "123456789"
 

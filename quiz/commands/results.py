@@ -158,11 +158,14 @@ def export(
     if not records:
         click.echo("no attempts recorded" + (" for that student" if student else ""), err=True)
     elif output is not None:
-        plural = "s" if attempts != 1 else ""
-        click.echo(
-            f"wrote {sanitize(str(output))}: {len(records)} rows, {attempts} attempt{plural}",
-            err=True,
-        )
+        counted = _count(attempts, "attempt")
+        if not summary:
+            counted = f"{_count(len(records), 'answer')} in {counted}"
+        click.echo(f"wrote {sanitize(str(output))}: {counted}", err=True)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 @results.command("merge")
@@ -266,5 +269,5 @@ def _print_table(table: ClassTable, *, err: bool) -> None:
     console.print(students)
     console.print(questions)
     analysed = "" if table.analysed == table.attempts else f", {table.analysed} analysed"
-    dropped = f", {table.duplicates} duplicate(s) dropped" if table.duplicates else ""
-    console.print(Text(f"{table.attempts} attempt(s){analysed}{dropped}"))
+    dropped = f", {_count(table.duplicates, 'duplicate')} dropped" if table.duplicates else ""
+    console.print(Text(f"{_count(table.attempts, 'attempt')}{analysed}{dropped}"))

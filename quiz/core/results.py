@@ -377,6 +377,7 @@ def read_answers(data: bytes, path: str) -> list[AnswerRow]:
 
 
 _SUMMARY_HINT = "a --summary file has no per-question rows; export with `quiz results` without it"
+_CLASS_HINT = "a class table written by `quiz results merge`; merge the students' own files"
 
 
 def _read_csv(text: str, path: str) -> list[AnswerRow]:
@@ -388,8 +389,10 @@ def _read_csv(text: str, path: str) -> list[AnswerRow]:
     names = [name.strip() for name in header]
     missing = [column for column in ANSWER_COLUMNS if column not in names]
     if missing:
-        if "question_id" not in names and "percent" in names:
+        if "passed" in names and "question_id" not in names:
             raise ResultsFileError(path, 1, _SUMMARY_HINT)
+        if names[: len(STUDENT_COLUMNS)] == list(STUDENT_COLUMNS):
+            raise ResultsFileError(path, 1, _CLASS_HINT)
         raise ResultsFileError(
             path, 1, f"missing column(s) {', '.join(missing)}: not written by `quiz results`"
         )
@@ -419,8 +422,10 @@ def _read_json(text: str, path: str) -> list[AnswerRow]:
     version = document.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version > FILE_VERSION:
         raise ResultsFileError(path, 1, f"version {version!r} is not one this quiz reads")
-    if document.get("kind") == "summary":
-        raise ResultsFileError(path, 1, _SUMMARY_HINT)
+    if document.get("kind") in ("summary", "class"):
+        raise ResultsFileError(
+            path, 1, _SUMMARY_HINT if document["kind"] == "summary" else _CLASS_HINT
+        )
     if document.get("kind") != "answers" or not isinstance(document.get("rows"), list):
         raise ResultsFileError(path, 1, 'expected "kind": "answers" and a "rows" list')
     lines = _row_lines(text)

@@ -186,7 +186,7 @@ async def take_all(folder: Path) -> list[Path]:
                 ("quiz-short-answer", app(quiz), None),
                 ("quiz-feedback", app(quiz), _press(*"Bialiatski", "enter")),
                 ("quiz-flashcard", app(quiz), _press(*"Bialiatski", "enter", "enter", "space")),
-                ("review", app(Start(at="review", loaded=news)), None),
+                ("review", app(Start(at="review", loaded=news)), _press(*"121", "enter")),
                 ("stats", app(Start(at="stats", loaded=None)), None),
                 ("summary", app(summary), _answer_all),
                 ("help", app(quiz), _press("f1")),

@@ -45,8 +45,11 @@ Schema (version `SCHEMA_VERSION`, kept in `PRAGMA user_version`)
 * `cards(deck_id, card_key PK, question_key, position, state, step, stability,
   difficulty, due, last_review, reps, lapses, orphaned, created_at)`. Cards are
   never deleted: a card gone from its deck is `orphaned = 1` and comes back with its
-  history when the question returns. Indexes: `(deck_id, due)` and `(due)` for due
-  queues, partial `(deck_id, position) WHERE state = 0 AND orphaned = 0` for new cards.
+  history when the question returns. Partial indexes (`WHERE orphaned = 0`):
+  `cards_deck_due(deck_id, state, due)` and `cards_due(state, due)` for due queues,
+  `cards_new(deck_id, position) WHERE state = 0` for new cards. A query that wants
+  one of them must say `orphaned = 0` (and `state = 0` for `cards_new`) and fix
+  `state` (one phase per query): see `due_cards` and `next_due`.
 * `reviews(id PK, deck_id, card_key, reviewed_at, grade, state_before, response,
   correct, duration_ms, state_before_json, state_after_json)`: append-only log (only
   `undo_review` deletes, and only the newest row of a card). `state_before` is the
@@ -64,6 +67,7 @@ API (all methods of `Store`)
 * Cards: `card(deck_id, key)`, `card_state(deck_id, key)`.
 * Queue queries (never load every card): `due_cards(deck_ids, until=, limit=,
   phases=)` ordered by due; `new_cards(deck_ids, limit=)` in deck order;
+  `next_due(deck_ids)` (when the next studied card is ready);
   `count_due`, `count_new`, `count_first_reviews_since` (new cards introduced since
   the day rolled over), `count_reviews_since`, `question_keys_reviewed_since`
   (for burying siblings). `deck_ids=None` means every deck.
@@ -80,9 +84,12 @@ API (all methods of `Store`)
 from __future__ import annotations
 
 import contextlib
+import heapq
+import itertools
 import json
 import os
 import random
+import re
 import shutil
 import sqlite3
 import struct
@@ -201,6 +208,7 @@ class CardState:
                 "lapses": self.lapses,
             },
             sort_keys=True,
+            separators=(",", ":"),
         )
 
     @classmethod
@@ -443,8 +451,8 @@ def _migration_1(connection: sqlite3.Connection) -> None:
             created_at INTEGER NOT NULL,
             PRIMARY KEY (deck_id, card_key)
         ) WITHOUT ROWID;
-        CREATE INDEX cards_deck_due ON cards(deck_id, due);
-        CREATE INDEX cards_due ON cards(due);
+        CREATE INDEX cards_deck_due ON cards(deck_id, state, due) WHERE orphaned = 0;
+        CREATE INDEX cards_due ON cards(state, due) WHERE orphaned = 0;
         CREATE INDEX cards_new ON cards(deck_id, position) WHERE state = 0 AND orphaned = 0;
         CREATE TABLE reviews (
             id INTEGER PRIMARY KEY,
@@ -911,19 +919,39 @@ class Store:
         limit: int,
         phases: Collection[Phase] = (Phase.LEARNING, Phase.REVIEW, Phase.RELEARNING),
     ) -> list[CardRecord]:
-        """Non-orphaned cards in `phases` due at or before `until`, most overdue first."""
+        """Non-orphaned cards in `phases` due at or before `until`, most overdue first.
+
+        One query per (deck, phase), each an ordered walk of an index stopped at
+        `limit`, merged here: a single query over several decks or phases would
+        have SQLite sort every due card first.
+        """
         _check_limit(limit)
-        deck_sql, deck_params = _decks_filter(deck_ids)
-        wanted = sorted(int(p) for p in phases if p != Phase.NEW)
-        if not wanted:
-            return []
-        rows = self._rows(
-            f"SELECT {_CARD_COLUMNS} FROM cards WHERE {deck_sql} AND due <= ?"
-            f" AND state IN ({','.join('?' * len(wanted))}) AND orphaned = 0"
-            " ORDER BY due LIMIT ?",
-            (*deck_params, to_us(until), *wanted, limit),
-        )
-        return [_card(row) for row in rows]
+        stamp = to_us(until)
+        streams = [
+            self._rows(
+                f"SELECT {_CARD_COLUMNS} FROM cards WHERE {deck_sql} AND state = ?"
+                " AND orphaned = 0 AND due <= ? ORDER BY due LIMIT ?",
+                (*deck_params, phase, stamp, limit),
+            )
+            for deck_sql, deck_params in _per_deck(deck_ids)
+            for phase in sorted({int(p) for p in phases} - {int(Phase.NEW)})
+        ]
+        rows = heapq.merge(*streams, key=lambda row: (row[8], row[0], row[1]))
+        return [_card(row) for row in itertools.islice(rows, limit)]
+
+    def next_due(self, deck_ids: Sequence[str] | None) -> datetime | None:
+        """The earliest due time of any studied, non-orphaned card: when a card is next ready."""
+        found = [
+            row[0]
+            for deck_sql, deck_params in _per_deck(deck_ids)
+            for phase in (Phase.LEARNING, Phase.REVIEW, Phase.RELEARNING)
+            for row in self._rows(
+                f"SELECT min(due) FROM cards WHERE {deck_sql} AND state = ? AND orphaned = 0",
+                (*deck_params, int(phase)),
+            )
+            if row[0] is not None
+        ]
+        return from_us(min(found)) if found else None
 
     def new_cards(self, deck_ids: Sequence[str] | None, *, limit: int) -> list[CardRecord]:
         """Never-reviewed, non-orphaned cards in deck order (deck id, then position)."""
@@ -1273,10 +1301,11 @@ class Store:
         ]
 
     def _check_unknown_cards(self, repair: bool, stamp: int) -> list[Finding]:
-        missing = self._db.execute(
-            "SELECT r.deck_id, r.card_key, count(*) FROM reviews r"
+        missing = self._db.execute(  # grouped first: one lookup per card, not per review
+            "SELECT r.deck_id, r.card_key, r.n FROM (SELECT deck_id, card_key, count(*) AS n"
+            " FROM reviews GROUP BY deck_id, card_key) AS r"
             " LEFT JOIN cards c ON c.deck_id = r.deck_id AND c.card_key = r.card_key"
-            " WHERE c.card_key IS NULL GROUP BY r.deck_id, r.card_key"
+            " WHERE c.card_key IS NULL"
         ).fetchall()
         if not missing:
             return []
@@ -1339,12 +1368,10 @@ class Store:
         ]
 
     def _check_card_states(self, repair: bool) -> list[Finding]:
-        bad = []
-        for row in self._db.execute(f"SELECT {_CARD_COLUMNS} FROM cards"):
-            try:
-                _card(row)
-            except StoreError:
-                bad.append((row[0], row[1]))
+        bad = self._db.execute(
+            f"SELECT deck_id, card_key FROM cards WHERE NOT ({_VALID_CARD_SQL})",
+            (_MIN_US, _MAX_US, _MIN_US, _MAX_US),
+        ).fetchall()
         if not bad:
             return []
         if repair:
@@ -1378,10 +1405,27 @@ class Store:
         return None
 
 
+_INT = r"-?\d{1,18}"
+_NUM = r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?"
+_TIME = r"(?:-\d{1,16}|\d{1,17})"  # well inside datetime's range
+_CANONICAL_STATE = re.compile(
+    "".join(
+        (
+            rf'\{{"difficulty":(?:{_NUM}|null),"due":(?:{_TIME}|null),"lapses":\d{{1,18}},',
+            rf'"last_review":(?:{_TIME}|null),"reps":\d{{1,18}},"stability":(?:{_NUM}|null),',
+            rf'"state":[0-3],"step":(?:{_INT}|null)\}}',
+        )
+    )
+)
+"""Exactly what `CardState.to_json` writes: lets `doctor` accept a log row without parsing it."""
+
+
 def _parses(text: str) -> bool:
+    if _CANONICAL_STATE.fullmatch(text):
+        return True
     try:
         CardState.from_json(text)
-    except (ValueError, TypeError):
+    except (ValueError, TypeError, OverflowError):
         return False
     return True
 
@@ -1418,6 +1462,15 @@ def _check_limit(limit: int) -> None:
         raise ValueError(f"limit must be 0 or more, not {limit}")
 
 
+def _per_deck(deck_ids: Sequence[str] | None) -> list[tuple[str, tuple[str, ...]]]:
+    """One `deck_id = ?` filter per deck (or one match-all), so each query walks one index range."""
+    if deck_ids is None:
+        return [("1", ())]
+    if isinstance(deck_ids, str):
+        raise TypeError("deck_ids must be a sequence of ids, not one string")
+    return [("deck_id = ?", (deck_id,)) for deck_id in dict.fromkeys(deck_ids)]
+
+
 def _decks_filter(
     deck_ids: Sequence[str] | None, column: str = "deck_id"
 ) -> tuple[str, tuple[str, ...]]:
@@ -1427,6 +1480,20 @@ def _decks_filter(
         raise TypeError("deck_ids must be a sequence of ids, not one string")
     return f"{column} IN ({','.join('?' * len(deck_ids))})", tuple(deck_ids)
 
+
+_MIN_US = to_us(datetime.min.replace(tzinfo=timezone.utc))
+_MAX_US = to_us(datetime.max.replace(tzinfo=timezone.utc))
+_VALID_CARD_SQL = """
+    typeof(state) = 'integer' AND state BETWEEN 0 AND 3
+    AND typeof(step) IN ('integer', 'null')
+    AND typeof(stability) IN ('integer', 'real', 'null')
+    AND typeof(difficulty) IN ('integer', 'real', 'null')
+    AND (due IS NULL OR (typeof(due) = 'integer' AND due BETWEEN ? AND ?))
+    AND (last_review IS NULL OR (typeof(last_review) = 'integer' AND last_review BETWEEN ? AND ?))
+    AND typeof(reps) = 'integer' AND reps >= 0
+    AND typeof(lapses) = 'integer' AND lapses >= 0
+"""
+"""What `_checked_state` accepts, in SQL, so `doctor` checks 100k cards without building them."""
 
 _DECK_COLUMNS = "id, title, path, content_hash, question_count, card_count, meta_json, synced_at"
 _FILE_COLUMNS = (

@@ -441,6 +441,40 @@ def test_due_cards_most_overdue_first_by_phase_with_limit(store: Store) -> None:
     assert store.due_cards(["other"], until=NOW, limit=10) == []
 
 
+def test_due_cards_merge_decks_and_phases_by_due(store: Store) -> None:
+    store.sync_deck(
+        "hist",
+        title="History",
+        path=None,
+        content_hash=None,
+        card_keys=["x", "y"],
+        question_count=2,
+        now=NOW,
+    )
+    answer(store, "year", reviewed(1, NOW - timedelta(days=3)))
+    answer(store, "capital", reviewed(1, NOW - timedelta(days=1), Phase.LEARNING))
+    store.record_review(
+        "hist", "x", after=reviewed(1, NOW - timedelta(days=2)), grade=3, reviewed_at=NOW
+    )
+    store.record_review(
+        "hist",
+        "y",
+        after=reviewed(1, NOW - timedelta(hours=1), Phase.RELEARNING),
+        grade=1,
+        reviewed_at=NOW,
+    )
+    due = store.due_cards(["geo", "hist", "geo"], until=NOW, limit=3)
+    assert [(c.deck_id, c.card_key) for c in due] == [
+        ("geo", "year"),
+        ("hist", "x"),
+        ("geo", "capital"),
+    ]
+    assert store.due_cards(["geo", "hist"], until=NOW, limit=0) == []
+    assert store.next_due(["hist"]) == NOW - timedelta(days=2)
+    assert store.next_due(None) == NOW - timedelta(days=3)
+    assert store.next_due(["nothing-studied"]) is None
+
+
 def test_new_cards_in_deck_order_and_counts_of_today(store: Store) -> None:
     answer(store, "capital", reviewed(1, NOW + timedelta(days=1)), NOW - timedelta(hours=2))
     answer(store, "year", reviewed(1, NOW + timedelta(days=1)), NOW - timedelta(days=1))

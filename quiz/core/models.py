@@ -29,8 +29,11 @@ SLUG_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 """Ids are lowercase slugs so they survive file names, URLs and Anki GUIDs unchanged."""
 
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_length=100)]
-Text = Annotated[str, StringConstraints(min_length=1)]
-"""Text a learner must see: never empty (whitespace-only is rejected by a validator)."""
+NOT_BLANK_PATTERN = r"\S"
+"""Matches any text with a visible character: blank text is a mistake wherever text is asked for."""
+
+Text = Annotated[str, StringConstraints(min_length=1, pattern=NOT_BLANK_PATTERN)]
+"""Text a learner must see or type: never empty or only whitespace (checked in pydantic-core)."""
 
 CLOZE_BLANK = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 """A cloze blank: `{{answer}}` or `{{answer|hint}}`."""
@@ -52,12 +55,6 @@ class StrictModel(BaseModel):
     """Base for every deck model: unknown keys are errors and types are not coerced."""
 
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-
-def _not_blank(value: str) -> str:
-    if not value.strip():
-        raise ValueError("must not be empty or only whitespace")
-    return value
 
 
 class Source(StrictModel):
@@ -93,11 +90,6 @@ class DeckMeta(StrictModel):
     desired_retention: Annotated[float, Field(gt=0.7, lt=1.0)] | None = None
     """Overrides the global FSRS desired retention for this deck's reviews."""
 
-    @field_validator("title")
-    @classmethod
-    def _title_not_blank(cls, value: str) -> str:
-        return _not_blank(value)
-
 
 class QuestionBase(StrictModel):
     """Fields every question kind shares."""
@@ -113,11 +105,6 @@ class PromptedQuestion(QuestionBase):
     """A question with a prompt shown to the learner."""
 
     prompt: Text
-
-    @field_validator("prompt")
-    @classmethod
-    def _prompt_not_blank(cls, value: str) -> str:
-        return _not_blank(value)
 
 
 class TypedAnswerOptions(StrictModel):

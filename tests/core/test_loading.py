@@ -83,6 +83,9 @@ BROKEN_EXPECTED: dict[str, list[str]] = {
     ],
     "empty-prompt.toml": ["8:10: error: 'prompt' must not be empty"],
     "whitespace-prompt.toml": ["8:10: error: 'prompt' must not be empty or only whitespace"],
+    "blank-accepted-answer.toml": [
+        "10:26: error: item 2 of 'accept' must not be empty or only whitespace"
+    ],
     "bad-slug-id.toml": [
         "6:6: error: 'Who Was Released' is not a valid id: use lowercase letters, digits, "
         "'-' and '_', starting with a letter or digit; try 'who-was-released'"

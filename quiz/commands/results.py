@@ -36,8 +36,11 @@ class _DefaultExportGroup(click.Group):
 
 @click.group("results", cls=_DefaultExportGroup)
 def results() -> None:
-    """Quiz and exam results for grading: `quiz results [DECK] [OPTIONS]` exports them
-    (see `quiz results export --help`), `quiz results merge FILES...` makes a class table.
+    """Quiz and exam results for grading, and class tables.
+
+    `quiz results [DECK] [OPTIONS]` is `quiz results export`: it writes the
+    attempts recorded in the study database. `quiz results merge FILES...` turns
+    students' result files into one class table with question statistics.
     """
 
 

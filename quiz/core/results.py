@@ -15,16 +15,20 @@ reader removes it again. JSON is `{"format": "quiz-results", "version": 1, "kind
 (`2026-03-02T09:00:00.000Z`). An unanswered question has no answer row (the store
 records only answers); the attempt's `attempt_max_score` still counts its points.
 
-Item statistics (`item_statistics`), as Moodle's quiz statistics report computes
-them (https://docs.moodle.org/en/Quiz_statistics_report and the developer page
-"Quiz statistics calculations", https://docs.moodle.org/dev/Quiz_statistics_calculations):
+Item statistics (`item_statistics`) follow Moodle's quiz statistics report: see
+"Quiz report statistics" (https://docs.moodle.org/dev/Quiz_report_statistics),
+"Quiz statistics calculations" (https://docs.moodle.org/dev/Quiz_statistics_calculations)
+and Moodle's `question/classes/statistics/questions/calculator.php`.
 
 * Attempts analysed: by default each student's first attempt at a deck (Moodle's
   default: later attempts are not independent of the first); `all_attempts=True`
   counts every attempt as if by a different student. Attempts without a student
   name cannot be told apart and are all counted.
 * For a question q, only the attempts that contain q are used (an attempt may ask
-  a subset of the deck, so a missing question is "not asked", not "wrong").
+  a subset of the deck, so a missing question is "not asked", not "wrong"). The
+  store keeps answers only, so a question asked but left unanswered (an exam
+  that ran out of time) is missing too: it lowers the student's percent (through
+  `attempt_max_score`) but not the question's facility.
   With x_i the points attempt i earned on q, m_i the points q was worth, and
   T_i the attempt's total points:
 * Facility index F = sum(x_i) / sum(m_i): the mean score as a share of the
@@ -36,9 +40,9 @@ them (https://docs.moodle.org/en/Quiz_statistics_report and the developer page
   100 * covariance / sqrt(markvariance * othermarkvariance)`. With right/wrong
   items this is the point-biserial correlation. When x or T - x has no variance
   (everybody right, one attempt) D is undefined and reported empty, like Moodle.
-* Flags: F < 0.2 "too hard", F > 0.9 "too easy"; D < 0 "misleading" (better
-  students do worse on it: check the key), 0 <= D < 30 "weak" (Moodle's docs
-  call 30 and above good discrimination).
+* Flags (this project's thresholds, the usual rules of thumb of item analysis):
+  F < 0.2 "too hard", F > 0.9 "too easy"; D < 0 "misleading" (stronger students
+  do worse on it: check the key), 0 <= D < 30 "weak".
 """
 
 from __future__ import annotations

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from textual.widgets import DataTable, Label
-from ui_support import NEWS_DECK, AppFactory, answer_keys
+from ui_support import NEWS_DECK, UI_DATA, AppFactory, Clock, answer_keys
 
 from quiz.core.library import load
+from quiz.core.storage import Store
 from quiz.ui.app import QuizOptions, Start
 from quiz.ui.presentation import presented_order
 from quiz.ui.screens.quiz import QuizScreen
@@ -80,3 +81,25 @@ async def test_retry_missed_asks_only_the_missed_questions(build_app: AppFactory
         assert isinstance(final, SummaryScreen)
         assert final.summary.score == question.points
         assert final.summary.max_score == asked[1].points + asked[3].points
+
+
+async def test_time_limit_counts_down_and_ends_the_quiz(
+    build_app: AppFactory, clock: Clock, store: Store
+) -> None:
+    app = build_app(Start(at="quiz", loaded=load(UI_DATA / "timed.toml")))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, QuizScreen)
+        assert str(screen.query_one("#clock", Label).content) == "⏱ 0:30 left"
+        await pilot.press("t", "enter")
+        clock.advance(seconds=12)
+        await pilot.pause(1.2)
+        assert str(screen.query_one("#clock", Label).content) == "⏱ 0:18 left"
+        assert screen.query_one("#clock", Label).has_class("hurry")
+        clock.advance(seconds=20)
+        await pilot.pause(1.2)
+        summary = app.screen
+        assert isinstance(summary, SummaryScreen)
+        assert (summary.summary.score, summary.summary.max_score) == (1, 2)
+    (attempt,) = store.attempts("timed")
+    assert attempt.finished_at is not None

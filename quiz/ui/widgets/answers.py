@@ -501,6 +501,11 @@ class FlashcardInput(AnswerInput):
         if self.revealed:
             self.submit(knew)
 
+    def submit(self, response: Response) -> None:
+        """Answer, and drop the self-grading buttons: the feedback takes their place."""
+        super().submit(response)
+        self.query_one("#self-grade").display = False
+
     @on(Button.Pressed, "#knew")
     def _knew(self) -> None:
         self.submit(True)

@@ -53,7 +53,7 @@ def is_loopback(host: str) -> bool:
 )
 @click.option(
     "--token",
-    envvar="QUIZ_SERVE_TOKEN",
+    envvar="QUIZ_SERVE_TOKEN",  # quiz.web.server.TOKEN_ENV (not imported: --help stays fast)
     callback=_check_token,
     help="Access token (default: a new random one each start; env QUIZ_SERVE_TOKEN).",
 )

@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import json
 import logging
 import secrets
 import signal
@@ -45,6 +46,8 @@ from quiz.web.students import StudentNameError, clean_student_name
 
 log = logging.getLogger("quiz.serve")
 
+TOKEN_ENV = "QUIZ_SERVE_TOKEN"
+"""Where `quiz serve --token` may also come from; kept out of the app processes."""
 STATIC_DIR = Path(textual_serve.__file__).parent / "static"
 """textual-serve's browser side: textual.js, xterm.css and the Roboto Mono font."""
 
@@ -132,6 +135,12 @@ class QuizAppService(AppService):
         )
         self.argv = argv
 
+    def _build_environment(self, width: int = 80, height: int = 24) -> dict[str, str]:
+        """textual-serve's environment (web driver, size) without the access token."""
+        environment = super()._build_environment(width=width, height=height)
+        environment.pop(TOKEN_ENV, None)
+        return environment
+
     async def _open_app_process(self, width: int = 80, height: int = 24) -> Process:
         self._process = process = await asyncio.create_subprocess_exec(
             *self.argv,
@@ -145,9 +154,7 @@ class QuizAppService(AppService):
         return process
 
     async def on_meta(self, data: bytes) -> None:
-        """Pass on the app's exit only: our app opens no URLs and delivers no files."""
-        import json
-
+        """Pass on the app's exit only: no URLs opened, no files delivered (screenshots)."""
         try:
             meta = json.loads(data)
         except ValueError:

@@ -55,7 +55,8 @@ Schema (version `SCHEMA_VERSION`, kept in `PRAGMA user_version`)
   `undo_review` deletes, and only the newest row of a card). `state_before` is the
   `Phase` before the answer, so `state_before = 0` marks a card's first review (a new
   card introduced). Indexes: `(deck_id, card_key, id)`, `(reviewed_at)` and
-  `(deck_id, reviewed_at)` ("today's reviews" of all decks or of some).
+  `(deck_id, reviewed_at)` ("today's reviews" of all decks or of some), and
+  `reviews_stats`, covering every aggregate of `quiz.core.stats`.
 * `attempts(id PK, deck_id, deck_hash, student, mode 'quiz'|'exam', seed, started_at,
   finished_at, score, max_score)` and `attempt_answers(attempt_id, position PK,
   question_key, response_json, correct, score, points, answered_at, duration_ms)`.
@@ -471,6 +472,12 @@ def _migration_1(connection: sqlite3.Connection) -> None:
         CREATE INDEX reviews_card ON reviews(deck_id, card_key, id);
         CREATE INDEX reviews_time ON reviews(reviewed_at);
         CREATE INDEX reviews_deck_time ON reviews(deck_id, reviewed_at);
+        -- Covers every statistic over the log (quiz.core.stats), so none reads the wide
+        -- rows: 15-minute time buckets, and the interval the card was scheduled for.
+        CREATE INDEX reviews_stats ON reviews(deck_id, reviewed_at / 900000000, grade,
+            state_before, duration_ms, CASE WHEN json_valid(state_before_json)
+            THEN json_extract(state_before_json, '$.due')
+            - json_extract(state_before_json, '$.last_review') END);
         CREATE TABLE attempts (
             id INTEGER PRIMARY KEY,
             deck_id TEXT NOT NULL REFERENCES decks(id),
@@ -1405,14 +1412,16 @@ class Store:
         return None
 
 
-_INT = r"-?\d{1,18}"
-_NUM = r"-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?"
-_TIME = r"(?:-\d{1,16}|\d{1,17})"  # well inside datetime's range
+# JSON's number grammar in ASCII digits (`\d` would also match other scripts' digits).
+_COUNT = r"(?:0|[1-9][0-9]{0,17})"
+_INT = rf"-?{_COUNT}"
+_NUM = r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?"
+_TIME = r"(?:0|-[1-9][0-9]{0,15}|[1-9][0-9]{0,16})"  # well inside datetime's range
 _CANONICAL_STATE = re.compile(
     "".join(
         (
-            rf'\{{"difficulty":(?:{_NUM}|null),"due":(?:{_TIME}|null),"lapses":\d{{1,18}},',
-            rf'"last_review":(?:{_TIME}|null),"reps":\d{{1,18}},"stability":(?:{_NUM}|null),',
+            rf'\{{"difficulty":(?:{_NUM}|null),"due":(?:{_TIME}|null),"lapses":{_COUNT},',
+            rf'"last_review":(?:{_TIME}|null),"reps":{_COUNT},"stability":(?:{_NUM}|null),',
             rf'"state":[0-3],"step":(?:{_INT}|null)\}}',
         )
     )

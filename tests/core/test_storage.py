@@ -685,3 +685,14 @@ def test_doctor_reports_a_damaged_page(db: Path, store: Store) -> None:
     with Store.open(db, now=NOW) as reopened:
         report = reopened.doctor(repair=True, now=NOW)
     assert report.integrity != ["ok"] and not report.healthy and report.findings == []
+
+
+@given(states)
+def test_every_written_state_takes_doctors_fast_path(state: CardState) -> None:
+    assert storage._CANONICAL_STATE.fullmatch(state.to_json())
+    assert CardState.from_json(state.to_json()) == state
+
+
+@given(st.from_regex(storage._CANONICAL_STATE, fullmatch=True))
+def test_doctors_fast_path_accepts_only_states_that_parse(text: str) -> None:
+    CardState.from_json(text)

@@ -458,7 +458,8 @@ def _row_lines(text: str) -> list[int]:
     if match is None:
         return []
     decoder = json.JSONDecoder()
-    position = match.end()
+    position = counted = match.end()
+    line = text.count("\n", 0, position) + 1
     lines: list[int] = []
     while True:
         while position < len(text) and text[position] in " \t\r\n,":
@@ -469,7 +470,9 @@ def _row_lines(text: str) -> list[int]:
             _, end = decoder.raw_decode(text, position)
         except ValueError:
             return lines
-        lines.append(text.count("\n", 0, position) + 1)
+        line += text.count("\n", counted, position)
+        counted = position
+        lines.append(line)
         position = end
 
 

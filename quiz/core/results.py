@@ -10,8 +10,10 @@ Files
 merge reads back; `SummaryRow`, one per attempt (`SUMMARY_COLUMNS`), is for a mark
 book. CSV cells that a spreadsheet would run as a formula (starting with
 `= + - @`, tab or CR) get a leading `'` (the guard of the deck CSV exporter); the
-reader removes it again. JSON is `{"format": "quiz-results", "version": 1, "kind":
-"answers" | "summary", "rows": [...]}`. Times are UTC ISO-8601 with milliseconds
+reader removes it again. CSV responses are text (choices, orders and matches as
+compact JSON, true/false for flashcards); JSON keeps their types. JSON is
+`{"format": "quiz-results", "version": 1, "kind": "answers" | "summary", "rows":
+[...]}`. Times are UTC ISO-8601 with milliseconds
 (`2026-03-02T09:00:00.000Z`). An unanswered question has no answer row (the store
 records only answers); the attempt's `attempt_max_score` still counts its points.
 

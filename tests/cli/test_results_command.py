@@ -70,6 +70,8 @@ def handed_in(tmp_path: Path) -> dict[str, Path]:
         result = run("--db", db, "results", "-o", files[student])
         assert result.exit_code == 0, result.output
         assert result.stderr == f"wrote {files[student]}: 4 answers in 1 attempt\n"
+        first = files[student].read_text(encoding="utf-8").splitlines()[0]
+        assert first.startswith("student,deck_id," if suffix == ".csv" else '{"format": "quiz')
     return files
 
 

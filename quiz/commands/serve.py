@@ -87,6 +87,8 @@ def serve(
             shown = socket.gethostname()
         click.echo(f"Serving {len(classroom.decks)} deck(s) to browsers. Students open:")
         click.echo(f"  http://{shown}:{bound_port}/?token={classroom.token}")
+        if shown != bound_host:
+            click.echo(f"  (or this computer's IP address in place of {shown})")
         if not is_loopback(bound_host):
             click.echo(
                 "Plain HTTP: anyone on this network who sees the URL or the traffic can join; "

@@ -26,6 +26,7 @@ import hashlib
 import hmac
 import json
 import logging
+import os
 import secrets
 import signal
 import sys
@@ -412,7 +413,8 @@ async def serve(
         try:
             await site.start()
         except OSError as error:
-            raise PortInUseError(f"cannot listen on {host}:{port}: {error.strerror}") from None
+            reason = os.strerror(error.errno) if error.errno else str(error)
+            raise PortInUseError(f"cannot listen on {host}:{port}: {reason}") from None
         bound_port = int(runner.addresses[0][1])
         stop = stop or asyncio.Event()
         loop = asyncio.get_running_loop()

@@ -55,8 +55,8 @@ Schema (version `SCHEMA_VERSION`, kept in `PRAGMA user_version`)
   `undo_review` deletes, and only the newest row of a card). `state_before` is the
   `Phase` before the answer, so `state_before = 0` marks a card's first review (a new
   card introduced). Indexes: `(deck_id, card_key, id)`, `(reviewed_at)` and
-  `(deck_id, reviewed_at)` ("today's reviews" of all decks or of some), and
-  `reviews_stats`, covering every aggregate of `quiz.core.stats`.
+  `(deck_id, reviewed_at)` ("today's reviews" of all decks or of some), and the
+  partial `reviews_mature` (reviews of cards scheduled 21+ days, for statistics).
 * `attempts(id PK, deck_id, deck_hash, student, mode 'quiz'|'exam', seed, started_at,
   finished_at, score, max_score)` and `attempt_answers(attempt_id, position PK,
   question_key, response_json, correct, score, points, answered_at, duration_ms)`.
@@ -472,12 +472,12 @@ def _migration_1(connection: sqlite3.Connection) -> None:
         CREATE INDEX reviews_card ON reviews(deck_id, card_key, id);
         CREATE INDEX reviews_time ON reviews(reviewed_at);
         CREATE INDEX reviews_deck_time ON reviews(deck_id, reviewed_at);
-        -- Covers every statistic over the log (quiz.core.stats), so none reads the wide
-        -- rows: 15-minute time buckets, and the interval the card was scheduled for.
-        CREATE INDEX reviews_stats ON reviews(deck_id, reviewed_at / 900000000, grade,
-            state_before, duration_ms, CASE WHEN json_valid(state_before_json)
-            THEN json_extract(state_before_json, '$.due')
-            - json_extract(state_before_json, '$.last_review') END);
+        -- Reviews of mature cards (scheduled 21 days or more), for true retention in
+        -- quiz.core.stats, which repeats this WHERE clause to select the index.
+        CREATE INDEX reviews_mature ON reviews(deck_id, reviewed_at, grade)
+            WHERE state_before = 2 AND json_valid(state_before_json)
+            AND json_extract(state_before_json, '$.due')
+            - json_extract(state_before_json, '$.last_review') >= 1814400000000;
         CREATE TABLE attempts (
             id INTEGER PRIMARY KEY,
             deck_id TEXT NOT NULL REFERENCES decks(id),
@@ -1267,7 +1267,10 @@ class Store:
         cards without a due time (made due at their last review). Repairs are
         idempotent: a second run finds nothing.
         """
-        integrity = [row[0] for row in self._rows("PRAGMA integrity_check")]
+        try:
+            integrity = [row[0] for row in self._rows("PRAGMA integrity_check")]
+        except StoreError as error:  # some damage stops the check itself: report it too
+            integrity = [str(error)]
         if integrity != ["ok"]:
             return DoctorReport(integrity=integrity)
         findings: list[Finding] = []

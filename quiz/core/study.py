@@ -90,14 +90,18 @@ def _local_at(day: date, hour: int, tz: tzinfo | None) -> datetime:
     return local.astimezone(timezone.utc)
 
 
-def study_day(moment: datetime, starts_at: int, tz: tzinfo | None = None) -> StudyDay:
-    """The study day containing `moment`; it rolls over at `starts_at` o'clock local time."""
-    label = (local_time(moment, tz) - timedelta(hours=starts_at)).date()
+def day_bounds(label: date, starts_at: int, tz: tzinfo | None = None) -> StudyDay:
+    """The study day called `label`: from `starts_at` o'clock that day to the same hour next."""
     return StudyDay(
         date=label,
         start=_local_at(label, starts_at, tz),
         end=_local_at(label + timedelta(days=1), starts_at, tz),
     )
+
+
+def study_day(moment: datetime, starts_at: int, tz: tzinfo | None = None) -> StudyDay:
+    """The study day containing `moment`; it rolls over at `starts_at` o'clock local time."""
+    return day_bounds((local_time(moment, tz) - timedelta(hours=starts_at)).date(), starts_at, tz)
 
 
 # --- review sessions ----------------------------------------------------------------------
@@ -183,6 +187,8 @@ class ReviewSession:
         tz: the zone of the study day; the system's when None.
         path: the deck file, remembered in the store's `decks` table.
         content_hash: a hash of the deck file's bytes, if the caller has one.
+        daily_backup: take the day's backup of the database if it has none yet
+            (studying starting is when the store wants it taken).
     """
 
     def __init__(
@@ -195,6 +201,7 @@ class ReviewSession:
         tz: tzinfo | None = None,
         path: str | None = None,
         content_hash: str | None = None,
+        daily_backup: bool = True,
     ) -> None:
         self.store = store
         self.deck = deck
@@ -205,7 +212,8 @@ class ReviewSession:
         self.scheduler = Scheduler.for_deck(settings, deck.deck)
         self._cards = {card.key: card for card in cards_of(deck)}
         self._sync(path, content_hash)
-        store.daily_backup_if_due(local_time(now(), tz))
+        if daily_backup:
+            store.daily_backup_if_due(local_time(now(), tz))
         self._main: list[_Queued] = []
         self._learning: list[_Learning] = []
         self._serial = 0

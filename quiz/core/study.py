@@ -42,6 +42,7 @@ session calls it at each step, so tests pass a fake clock.
 from __future__ import annotations
 
 import bisect
+import functools
 import json
 import random
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
@@ -54,7 +55,7 @@ from quiz.core.cards import Card, cards_of, cards_of_question, question_identity
 from quiz.core.checking import CheckResult, Response, check, check_card
 from quiz.core.models import Deck, Question
 from quiz.core.scheduling import Grade, Scheduler, grade_for
-from quiz.core.storage import CardRecord, CardState, Phase, Store, from_us, to_us
+from quiz.core.storage import CardState, Phase, Store, from_us, to_us
 
 LEARN_AHEAD = timedelta(minutes=20)
 """When nothing else is due, a learning card due within this long is shown early."""
@@ -154,10 +155,27 @@ class ReviewSummary:
 
 @dataclass(frozen=True, slots=True)
 class _Queued:
-    """A card in today's queue with the state it was read with (the undo and conflict basis)."""
+    """A card in today's queue: its phase and due time, and its full state once shown.
+
+    The queue is read with a narrow query; the full state (the basis of the
+    previews, the answer and the conflict check) is read when the card is shown.
+    """
 
     card: Card
-    state: CardState
+    phase: Phase
+    due: datetime | None
+    state: CardState | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    """One row of a queue query."""
+
+    card_key: str
+    question_key: str
+    phase: int
+    due: int | None
+    last_review: int | None
 
 
 _Learning = tuple[datetime, int, _Queued]
@@ -242,62 +260,81 @@ class ReviewSession:
         )
 
     # -- the queue --
+
+    def _rows(self, where: str, params: tuple[object, ...], limit: int) -> list[_Row]:
+        rows = self.store.read(
+            f"SELECT card_key, question_key, state, due, last_review FROM {where} LIMIT ?",
+            (*params, limit),
+        )
+        return [_Row(*row) for row in rows]
+
+    def _due(self, phase: Phase, until: datetime, limit: int) -> list[_Row]:
+        """Cards of one phase due by `until`, most overdue first (one index walk)."""
+        return self._rows(
+            "cards WHERE deck_id = ? AND state = ? AND orphaned = 0 AND due <= ? ORDER BY due",
+            (self.deck_id, int(phase), to_us(until)),
+            limit,
+        )
+
     def _build_queue(self) -> StudyDay:
-        """Read today's queue with a few indexed, limited queries (never every card)."""
+        """Read today's queue with a few narrow, indexed, limited queries (never every card)."""
         day = study_day(self._now(), self.settings.day_starts_at, self._tz)
-        ids = [self.deck_id]
+        start = to_us(day.start)
         done = dict(
             self.store.read(
                 "SELECT state_before, count(*) FROM reviews"
                 " WHERE deck_id = ? AND reviewed_at >= ? AND state_before IN (0, 2)"
                 " GROUP BY state_before",
-                (self.deck_id, to_us(day.start)),
+                (self.deck_id, start),
             )
         )
         introduced, reviewed = done.get(int(Phase.NEW), 0), done.get(int(Phase.REVIEW), 0)
-        answered_today = {key for _, key in self.store.question_keys_reviewed_since(ids, day.start)}
+        answered_today = {
+            key for _, key in self.store.question_keys_reviewed_since([self.deck_id], day.start)
+        }
         queued: set[str] = set()
 
-        def keep(record: CardRecord) -> bool:
+        def keep(row: _Row) -> bool:
             """Skip siblings of a card answered or queued today (the card itself may return)."""
-            if record.card_key not in self._cards:
+            if row.card_key not in self._cards:
                 return False  # the deck changed on disk after it was loaded
-            own = record.state.last_review is not None and record.state.last_review >= day.start
-            sibling_busy = record.question_key in answered_today and not own
-            if record.question_key in queued or sibling_busy:
+            own = row.last_review is not None and row.last_review >= start
+            if row.question_key in queued or (row.question_key in answered_today and not own):
                 return False
-            queued.add(record.question_key)
+            queued.add(row.question_key)
             return True
 
-        learning = _take(
-            lambda n: self.store.due_cards(
-                ids, until=day.end, limit=n, phases=(Phase.LEARNING, Phase.RELEARNING)
-            ),
-            None,
-            keep,
-        )
+        learning: list[_Row] = []
+        for phase in (Phase.LEARNING, Phase.RELEARNING):
+            learning += _take(functools.partial(self._due, phase, day.end), None, keep)
         room = max(0, self.settings.reviews_per_day - reviewed - introduced)
-        reviews = _take(
-            lambda n: self.store.due_cards(ids, until=day.end, limit=n, phases=(Phase.REVIEW,)),
-            room,
+        reviews = _take(functools.partial(self._due, Phase.REVIEW, day.end), room, keep)
+        new_room = min(max(0, self.settings.new_per_day - introduced), room - len(reviews))
+        new = _take(
+            lambda n: self._rows(
+                "cards INDEXED BY cards_new WHERE state = 0 AND orphaned = 0 AND deck_id = ?"
+                " ORDER BY position",
+                (self.deck_id,),
+                n,
+            ),
+            new_room,
             keep,
         )
-        new_room = min(max(0, self.settings.new_per_day - introduced), room - len(reviews))
-        new = _take(lambda n: self.store.new_cards(ids, limit=n), new_room, keep)
-        self._main = [self._queued(record) for record in (*reviews, *new)]
+        self._main = [self._queued(row) for row in (*reviews, *new)]
         self._learning = []
-        for record in learning:
-            self._push_learning(self._queued(record))
+        for row in learning:
+            self._push_learning(self._queued(row))
         self._current = None
         return day
 
-    def _queued(self, record: CardRecord) -> _Queued:
-        return _Queued(self._cards[record.card_key], record.state)
+    def _queued(self, row: _Row) -> _Queued:
+        due = None if row.due is None else from_us(row.due)
+        return _Queued(self._cards[row.card_key], Phase(row.phase), due)
 
     def _push_learning(self, item: _Queued) -> None:
-        assert item.state.due is not None
+        assert item.due is not None
         self._serial += 1
-        bisect.insort(self._learning, (item.state.due, self._serial, item), key=_due_order)
+        bisect.insort(self._learning, (item.due, self._serial, item), key=_due_order)
 
     @property
     def day(self) -> StudyDay:
@@ -312,9 +349,14 @@ class ReviewSession:
         now = self._now()
         if now >= self._day.end:
             self._day = self._build_queue()
-        if self._current is None:
-            self._current = self._pick(now)
-        return None if self._current is None else self._current.card
+        while self._current is None:
+            item = self._pick(now)
+            if item is None:
+                return None
+            state = self.store.card_state(self.deck_id, item.card.key)
+            if state is not None:  # None: gone from the store since the queue was read
+                self._current = _Queued(item.card, state.state, state.due, state)
+        return self._current.card
 
     def _pick(self, now: datetime) -> _Queued | None:
         if self._learning and self._learning[0][0] <= now:
@@ -330,7 +372,7 @@ class ReviewSession:
         items = [*self._main, *(entry[2] for entry in self._learning)]
         if self._current is not None:
             items.append(self._current)
-        phases = [item.state.state for item in items]
+        phases = [item.phase for item in items]
         return QueueCounts(
             new=phases.count(Phase.NEW),
             learning=phases.count(Phase.LEARNING) + phases.count(Phase.RELEARNING),
@@ -340,6 +382,7 @@ class ReviewSession:
     def state(self, card: Card) -> CardState:
         """The card's scheduling state (as read for the queue, else from the store)."""
         if self._current is not None and self._current.card.key == card.key:
+            assert self._current.state is not None, "next_card reads the state of the card it shows"
             return self._current.state
         state = self.store.card_state(self.deck_id, card.key)
         if state is None:
@@ -392,7 +435,7 @@ class ReviewSession:
         self._outcomes.append(outcome)
         learning_step = after.state in (Phase.LEARNING, Phase.RELEARNING)
         if learning_step and after.due is not None and after.due < self._day.end:
-            self._push_learning(_Queued(card, after))
+            self._push_learning(_Queued(card, after.state, after.due, after))
         return outcome
 
     def _take_out(self, card: Card) -> None:
@@ -420,7 +463,8 @@ class ReviewSession:
         else:
             self._day = self._build_queue()
             self._take_out(outcome.card)
-        self._current = _Queued(outcome.card, restored.state)
+        state = restored.state
+        self._current = _Queued(outcome.card, state.state, state.due, state)
         return outcome.card
 
     def next_due(self) -> datetime | None:
@@ -434,19 +478,11 @@ class ReviewSession:
             return now
         if self._learning:
             return max(now, self._learning[0][0])
-        has_new = self.store.read(
-            "SELECT EXISTS (SELECT 1 FROM cards INDEXED BY cards_new"
-            " WHERE deck_id = ? AND state = 0 AND orphaned = 0)",
-            (self.deck_id,),
-        )[0][0]
-        first = self.store.read(
-            "SELECT due FROM cards WHERE deck_id = ? AND due IS NOT NULL AND orphaned = 0"
-            " ORDER BY due LIMIT 1",
-            (self.deck_id,),
-        )
-        if has_new or (first and first[0][0] < to_us(self._day.end)):
+        has_new = bool(self.store.new_cards([self.deck_id], limit=1))
+        first = self.store.next_due([self.deck_id])
+        if has_new or (first is not None and first < self._day.end):
             return self._day.end
-        return from_us(first[0][0]) if first else None
+        return first
 
     def summary(self) -> ReviewSummary:
         """This session's answers (undone ones excluded)."""
@@ -466,24 +502,24 @@ def _due_order(entry: _Learning) -> tuple[datetime, int]:
 
 
 def _take(
-    fetch: Callable[[int], list[CardRecord]],
+    fetch: Callable[[int], list[_Row]],
     want: int | None,
-    keep: Callable[[CardRecord], bool],
-) -> list[CardRecord]:
-    """Up to `want` records `keep` accepts (all when None), fetching more while it skips."""
+    keep: Callable[[_Row], bool],
+) -> list[_Row]:
+    """Up to `want` rows `keep` accepts (all when None), fetching more while it skips."""
     if want is not None and want <= 0:
         return []
-    chosen: list[CardRecord] = []
+    chosen: list[_Row] = []
     seen: set[str] = set()
     limit = 256 if want is None else want
     while True:
         fetched = fetch(limit)
-        for record in fetched:
-            if record.card_key in seen:
+        for row in fetched:
+            if row.card_key in seen:
                 continue
-            seen.add(record.card_key)
-            if keep(record):
-                chosen.append(record)
+            seen.add(row.card_key)
+            if keep(row):
+                chosen.append(row)
                 if len(chosen) == want:
                     return chosen
         if len(fetched) < limit:

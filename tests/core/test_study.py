@@ -420,17 +420,33 @@ def test_two_sessions_answering_the_same_card_conflict(store: Store, tmp_path: P
     deck = plain_deck(2)
     clock = Clock()
     mine = session(store, deck, clock)
+    shown = mine.next_card()
+    assert shown is not None and shown.key == "q00"
+    with Store.open(tmp_path / "study.sqlite3", now=T0) as other_store:
+        theirs = session(other_store, deck, clock)
+        card = theirs.next_card()
+        assert card is not None and card.key == "q00"
+        theirs.answer(card, Grade.Good)
+    with pytest.raises(StoreConflict):
+        mine.answer(shown, Grade.Good)
+    nxt = mine.next_card()
+    assert nxt is not None and nxt.key == "q01", "the conflicting card left the queue"
+
+
+def test_a_card_answered_elsewhere_is_shown_with_its_fresh_state(
+    store: Store, tmp_path: Path
+) -> None:
+    deck = plain_deck(1)
+    clock = Clock()
+    mine = session(store, deck, clock)
     with Store.open(tmp_path / "study.sqlite3", now=T0) as other_store:
         theirs = session(other_store, deck, clock)
         card = theirs.next_card()
         assert card is not None
-        theirs.answer(card, Grade.Good)
-    card = mine.next_card()
-    assert card is not None and card.key == "q00"
-    with pytest.raises(StoreConflict):
-        mine.answer(card, Grade.Good)
-    nxt = mine.next_card()
-    assert nxt is not None and nxt.key == "q01", "the conflicting card left the queue"
+        theirs.answer(card, Grade.Again)
+    shown = mine.next_card()
+    assert shown is not None and mine.state(shown).reps == 1
+    assert mine.answer(shown, Grade.Good).before.reps == 1
 
 
 def test_removed_questions_leave_the_queue_and_come_back_with_history(store: Store) -> None:

@@ -553,8 +553,10 @@ def _preflight(path: Path) -> int:
     page_size = 65536 if page_size == 1 else page_size
     change_counter, page_count = struct.unpack(">II", header[24:32])
     (valid_for,) = struct.unpack(">I", header[92:96])
-    wal = path.with_name(path.name + "-wal")
-    wal_pending = wal.exists() and wal.stat().st_size > 0
+    try:  # another process may delete its -wal at any moment (last connection closing)
+        wal_pending = path.with_name(path.name + "-wal").stat().st_size > 0
+    except FileNotFoundError:
+        wal_pending = False
     if not wal_pending and change_counter == valid_for and size < page_size * page_count:
         raise _damaged(path, "file is truncated")
     try:

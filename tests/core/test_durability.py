@@ -95,3 +95,32 @@ def test_two_processes_answering_at_once_neither_fails_nor_loses_rows(tmp_path: 
     all_ids = set(ids[0]) | set(ids[1])
     assert len(all_ids) == len(ids[0]) + len(ids[1])
     assert check_database(db, all_ids) == len(all_ids)
+
+
+OPEN_AND_SYNC = """
+import sys
+from datetime import datetime, timezone
+from quiz.core.storage import Store
+now = datetime(2026, 3, 1, tzinfo=timezone.utc)
+with Store.open(sys.argv[1], now=now) as store:
+    store.sync_deck("d", title="D", path=None, content_hash=None, card_keys=["a", "b"],
+                    question_count=2, now=now)
+"""
+
+
+def test_processes_creating_one_database_at_once_all_succeed(tmp_path: Path) -> None:
+    """The first open creates the schema; racing processes must wait for it, not redo it."""
+    for trial in range(6):
+        db = tmp_path / f"race-{trial}.sqlite3"
+        racers = [
+            subprocess.Popen(
+                [sys.executable, "-c", OPEN_AND_SYNC, str(db)], stderr=subprocess.PIPE, text=True
+            )
+            for _ in range(4)
+        ]
+        for racer in racers:
+            _, errors = racer.communicate(timeout=60)
+            assert racer.returncode == 0, errors
+        connection = sqlite3.connect(db)
+        assert connection.execute("SELECT count(*) FROM cards").fetchone() == (2,)
+        connection.close()

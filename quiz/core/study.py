@@ -442,6 +442,7 @@ class ReviewSession:
         """Remove `card` from wherever it waits in today's queue."""
         if self._current is not None and self._current.card.key == card.key:
             self._current = None
+            return  # a shown card was taken off its queue by next_card
         self._main = [item for item in self._main if item.card.key != card.key]
         self._learning = [entry for entry in self._learning if entry[2].card.key != card.key]
 

@@ -701,15 +701,25 @@ class Store:
                 raise self._translate(error) from error
             try:
                 yield self._db
+            except sqlite3.DatabaseError as error:
+                self._rollback()
+                if isinstance(error, sqlite3.ProgrammingError):
+                    raise  # a bug in this module, not a state of the database
+                raise self._translate(error) from error
             except BaseException:
-                self._db.execute("ROLLBACK")
+                self._rollback()
                 raise
             try:
                 self._retry(lambda: self._db.execute("COMMIT"))
             except sqlite3.DatabaseError as error:
-                if self._db.in_transaction:
-                    self._db.execute("ROLLBACK")
+                self._rollback()
                 raise self._translate(error) from error
+
+    def _rollback(self) -> None:
+        """Undo the open transaction, if SQLite has not already rolled it back itself."""
+        if self._db.in_transaction:
+            with contextlib.suppress(sqlite3.DatabaseError):
+                self._db.execute("ROLLBACK")
 
     @contextlib.contextmanager
     def _snapshot(self) -> Iterator[sqlite3.Connection]:

@@ -696,3 +696,10 @@ def test_every_written_state_takes_doctors_fast_path(state: CardState) -> None:
 @given(st.from_regex(storage._CANONICAL_STATE, fullmatch=True))
 def test_doctors_fast_path_accepts_only_states_that_parse(text: str) -> None:
     CardState.from_json(text)
+
+
+def test_a_constraint_failure_is_a_store_error_and_rolls_back(store: Store) -> None:
+    with pytest.raises(StoreError, match="FOREIGN KEY constraint failed"):
+        store.start_attempt("never-synced", mode="quiz", started_at=NOW)
+    assert store.attempts() == []
+    answer(store, "year", reviewed(1, NOW))  # the store is still usable

@@ -156,3 +156,19 @@ def test_a_store_error_from_the_real_executable_is_not_a_traceback(db: Path) -> 
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
     assert "was made by a newer quiz (schema 999)" in done.stderr
+
+
+def test_doctor_on_a_damaged_page_names_the_backup_to_restore(db: Path) -> None:
+    with Store.open(db, now=NOW) as store:
+        for _ in range(400):
+            store.record_review("geo", "b", after=STUDIED, grade=3, reviewed_at=NOW)
+        newest = store.backup_now("daily", now=NOW)
+    data = bytearray(db.read_bytes())
+    data[-4096 + 8 : -8] = b"\xa5" * (4096 - 16)  # scribble over the last page's cells
+    db.write_bytes(bytes(data))
+    result = run("--db", str(db), "doctor", "--repair")
+    assert result.exit_code == 1
+    assert result.stdout.startswith("integrity: ")
+    assert result.stderr == (
+        f"Error: {db} is damaged. Restore the newest backup with: quiz restore {newest}\n"
+    )

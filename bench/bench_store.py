@@ -17,6 +17,7 @@ percentiles, in milliseconds; the two modes alternate in rounds so disk noise hi
 from __future__ import annotations
 
 import argparse
+import os
 import sqlite3
 import statistics
 import tempfile
@@ -84,6 +85,27 @@ def answer_loop(path: Path, synchronous: Synchronous, answers: int) -> list[floa
     return samples
 
 
+def fsync_ms(folder: Path, samples: int = 200) -> float:
+    """Median cost of one 4 KiB write + fsync in `folder`: the floor under a FULL commit.
+
+    Printed with the results because on a shared virtual disk it swings by an order
+    of magnitude from one minute to the next (0.2 to 4 ms measured on the same VM).
+    """
+    probe = folder / "fsync.probe"
+    descriptor = os.open(probe, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+    times = []
+    try:
+        for _ in range(samples):
+            os.write(descriptor, b"x" * 4096)
+            started = time.perf_counter()
+            os.fsync(descriptor)
+            times.append(time.perf_counter() - started)
+    finally:
+        os.close(descriptor)
+        probe.unlink()
+    return statistics.median(times) * 1000
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--cards", type=int, default=10_000)
@@ -101,6 +123,7 @@ def main() -> None:
                 path = Path(scratch) / f"{mode}.sqlite3"
                 results[mode] += answer_loop(path, mode, options.answers)  # type: ignore[arg-type]
     print(f"{options.cards} cards, {options.answers * options.rounds} answers per mode")
+    print(f"raw fsync here: {fsync_ms(options.folder):.3f} ms (median)")
     print(f"{'mode':<8}{'median ms':>12}{'p95 ms':>10}")
     medians = {}
     for mode, samples in results.items():

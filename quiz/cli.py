@@ -98,3 +98,8 @@ main.add_command(serve)
 from quiz.commands.results import results  # noqa: E402  (helper G: results for grading)
 
 main.add_command(results)
+
+from quiz.commands.study import optimize, stats  # noqa: E402  (helper D2: statistics, FSRS fit)
+
+main.add_command(stats)
+main.add_command(optimize)

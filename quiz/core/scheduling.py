@@ -14,6 +14,8 @@ module only adapts it to the rest of quiz:
   after) and never mutates; `Scheduler.preview` gives the interval each grade
   would give, for the answer buttons.
 - `format_interval` prints an interval the way Anki labels its buttons.
+- `to_review_logs` and `fit_parameters` feed the learner's own log to the
+  optional `fsrs.Optimizer` (`quiz optimize`), which needs PyTorch.
 
 All datetimes are timezone-aware; they are converted to UTC because fsrs
 refuses anything else.
@@ -21,7 +23,7 @@ refuses anything else.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from enum import IntEnum
@@ -30,7 +32,7 @@ import fsrs
 
 from quiz.config import Settings
 from quiz.core.models import DeckMeta
-from quiz.core.storage import CardState, Phase
+from quiz.core.storage import CardState, Phase, ReviewRecord
 
 
 class Grade(IntEnum):
@@ -209,3 +211,60 @@ def format_interval(interval: timedelta) -> str:
 
 def _one_decimal(amount: float, unit: str) -> str:
     return f"{amount:.1f}".removesuffix(".0") + unit
+
+
+# --- fitting parameters to the learner's log -------------------------------------------------
+
+OPTIMIZER_HINT = 'pip install "fsrs[optimizer]"  (brings PyTorch, about 1 GB)'
+"""How to get the optional optimizer; shown when it is missing."""
+
+
+class OptimizerMissing(RuntimeError):
+    """The FSRS optimizer needs PyTorch and pandas, which quiz does not install by default."""
+
+
+def optimizer_available() -> bool:
+    """Whether `fit_parameters` can run here (PyTorch and pandas importable)."""
+    import importlib.util
+
+    return all(importlib.util.find_spec(name) is not None for name in ("torch", "pandas"))
+
+
+def to_review_logs(reviews: Iterable[ReviewRecord]) -> list[fsrs.ReviewLog]:
+    """The store's review log as fsrs `ReviewLog`s: one integer card id per (deck, card key).
+
+    Ids are numbered in order of first appearance, so the same log always gives
+    the same ids; times stay aware UTC, durations in milliseconds.
+    """
+    ids: dict[tuple[str, str], int] = {}
+    logs = []
+    for review in reviews:
+        card_id = ids.setdefault((review.deck_id, review.card_key), len(ids) + 1)
+        logs.append(
+            fsrs.ReviewLog(
+                card_id=card_id,
+                rating=fsrs.Rating(review.grade),
+                review_datetime=utc(review.reviewed_at),
+                review_duration=review.duration_ms,
+            )
+        )
+    return logs
+
+
+def fit_parameters(logs: Sequence[fsrs.ReviewLog]) -> list[float] | None:
+    """FSRS weights fitted to `logs` with `fsrs.Optimizer`; None when there is too little data.
+
+    The optimizer keeps the defaults unless it has enough reviews on different
+    days (512 in fsrs 6); that case is reported as None rather than as a fit.
+
+    Raises:
+        OptimizerMissing: PyTorch or pandas is not installed.
+    """
+    if not optimizer_available():
+        raise OptimizerMissing(OPTIMIZER_HINT)
+    from fsrs.optimizer import Optimizer
+
+    fitted = [float(w) for w in Optimizer(list(logs)).compute_optimal_parameters()]
+    if fitted == [float(w) for w in fsrs.scheduler.DEFAULT_PARAMETERS]:
+        return None
+    return fitted

@@ -308,3 +308,62 @@ def test_deck_retention_overrides_the_global_one() -> None:
     plain = DeckMeta(id="e", title="E")
     config = Settings(desired_retention=0.85)
     assert (config.retention_for(own), config.retention_for(plain)) == (0.95, 0.85)
+
+
+# --- the optimizer's input ---
+
+
+def test_review_rows_become_fsrs_review_logs(tmp_path: Path) -> None:
+    import fsrs
+
+    from quiz.core.scheduling import to_review_logs
+    from quiz.core.storage import Store
+
+    minsk = ZoneInfo("Europe/Minsk")
+    with Store.open(tmp_path / "s.sqlite3", now=T0) as store:
+        for deck in ("a", "b"):
+            store.sync_deck(
+                deck,
+                title=deck,
+                path=None,
+                content_hash=None,
+                card_keys=["x", "y"],
+                question_count=2,
+                now=T0,
+            )
+        moment = T0
+        for deck, key, grade, ms in (
+            ("a", "x", Grade.Again, 1200),
+            ("b", "x", Grade.Good, None),
+            ("a", "x", Grade.Easy, 800),
+            ("a", "y", Grade.Hard, 0),
+        ):
+            state, _ = steady().review(NEW_CARD, grade, moment)
+            store.record_review(
+                deck,
+                key,
+                after=state,
+                grade=int(grade),
+                reviewed_at=moment.astimezone(minsk),
+                duration_ms=ms,
+            )
+            moment += DAY
+        logs = to_review_logs(store.iter_reviews())
+    assert [(log.card_id, log.rating, log.review_duration) for log in logs] == [
+        (1, fsrs.Rating.Again, 1200),
+        (2, fsrs.Rating.Good, None),
+        (1, fsrs.Rating.Easy, 800),
+        (3, fsrs.Rating.Hard, 0),
+    ]
+    assert [log.review_datetime for log in logs] == [T0 + n * DAY for n in range(4)]
+    assert all(log.review_datetime.tzinfo is timezone.utc for log in logs)
+
+
+def test_fitting_without_the_optimizer_raises_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from quiz.core import scheduling
+
+    monkeypatch.setattr(scheduling, "optimizer_available", lambda: False)
+    with pytest.raises(scheduling.OptimizerMissing, match=r"fsrs\[optimizer\]"):
+        scheduling.fit_parameters([])

@@ -703,3 +703,33 @@ def test_a_constraint_failure_is_a_store_error_and_rolls_back(store: Store) -> N
         store.start_attempt("never-synced", mode="quiz", started_at=NOW)
     assert store.attempts() == []
     answer(store, "year", reviewed(1, NOW))  # the store is still usable
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(KEYS), unique=True), min_size=1, max_size=6))
+def test_syncing_any_sequence_of_decks_keeps_every_card_and_its_state(
+    tmp_path_factory: pytest.TempPathFactory, versions: list[list[str]]
+) -> None:
+    path = tmp_path_factory.mktemp("sync") / "q.sqlite3"
+    with Store.open(path, now=NOW, synchronous="NORMAL") as store:
+        seen: dict[str, CardState] = {}
+        for number, keys in enumerate(versions):
+            store.sync_deck(
+                "geo",
+                title="G",
+                path=None,
+                content_hash=str(number),
+                card_keys=keys,
+                question_count=len(keys),
+                now=NOW,
+            )
+            for key in keys:  # study every current card once, so each has its own state
+                after = reviewed(number + 1, NOW + timedelta(days=number))
+                store.record_review("geo", key, after=after, grade=3, reviewed_at=NOW)
+                seen[key] = after
+            for key, state in seen.items():
+                record = store.card("geo", key)
+                assert record is not None and record.state == state
+                assert record.orphaned == (key not in keys)
+                if key in keys:
+                    assert record.position == keys.index(key)

@@ -164,12 +164,19 @@ class QuizAppService(AppService):
             await self.remote_close()
 
     async def shut(self) -> None:
-        """Ask the app to quit; kill it if it has not within `STOP_TIMEOUT_S`."""
+        """Ask the app to quit and wait until it has; kill it after `STOP_TIMEOUT_S`.
+
+        `stop` returns when the app closes its output, which is before it exits.
+        """
+        process = self._process
         try:
             await asyncio.wait_for(self.stop(), STOP_TIMEOUT_S)
+            if process is not None:
+                await asyncio.wait_for(process.wait(), STOP_TIMEOUT_S)
         except asyncio.TimeoutError:
-            if self._process is not None and self._process.returncode is None:
-                self._process.kill()
+            if process is not None and process.returncode is None:
+                process.kill()
+                await process.wait()
 
 
 @dataclass

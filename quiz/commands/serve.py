@@ -57,9 +57,21 @@ def is_loopback(host: str) -> bool:
     callback=_check_token,
     help="Access token (default: a new random one each start; env QUIZ_SERVE_TOKEN).",
 )
+@click.option(
+    "--max-sessions",
+    type=click.IntRange(1, 1000),
+    default=40,
+    show_default=True,
+    help="Open browser tabs at most (each runs the app: about 60 MB of memory).",
+)
 @click.pass_context
 def serve(
-    ctx: click.Context, decks: tuple[str, ...], host: str, port: int, token: str | None
+    ctx: click.Context,
+    decks: tuple[str, ...],
+    host: str,
+    port: int,
+    token: str | None,
+    max_sessions: int,
 ) -> None:
     """Serve quizzes on DECKs (default: every deck in the library) to web browsers.
 
@@ -76,7 +88,10 @@ def serve(
 
     db = paths.db_path((ctx.obj or {}).get("db")).resolve()
     classroom = server.Classroom(
-        decks=_served_decks(db, decks), db=db, token=token or server.new_token()
+        decks=_served_decks(db, decks),
+        db=db,
+        token=token or server.new_token(),
+        max_sessions=max_sessions,
     )
 
     def ready(bound_host: str, bound_port: int) -> None:

@@ -79,7 +79,8 @@ class Classroom:
     db: Path
     """The study database every session records into (WAL: many writers are fine)."""
     token: str
-    max_sessions: int = 100
+    max_sessions: int = 40
+    """App processes at most (each holds about 60 MB); later tabs are told the class is full."""
     python: str = sys.executable
 
     @property

@@ -244,6 +244,7 @@ def test_port_in_use_is_a_one_line_error() -> None:
         (["--token", "short"], 2, "16 to 128 characters"),
         (["--token", "a" * 20 + ";id"], 2, "16 to 128 characters"),
         (["--port", "70000"], 2, "70000"),
+        (["--max-sessions", "0"], 2, "0 is not in the range"),
     ],
 )
 def test_bad_arguments_stop_before_listening(args: list[str], status: int, message: str) -> None:

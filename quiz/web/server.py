@@ -114,7 +114,7 @@ def token_matches(expected: str, given: str | None) -> bool:
     """Constant-time comparison (bytes: `compare_digest` refuses non-ASCII str)."""
     if given is None:
         return False
-    return hmac.compare_digest(expected.encode(), given.encode("utf-8", "surrogateescape"))
+    return hmac.compare_digest(expected.encode(), given.encode("utf-8", "replace"))
 
 
 class QuizAppService(AppService):

@@ -217,7 +217,15 @@ def test_the_app_command_is_fixed() -> None:
 
 @pytest.mark.parametrize(
     ("given", "ok"),
-    [(TOKEN, True), (TOKEN + " ", False), (None, False), ("tøken", False), ("", False)],
+    [
+        (TOKEN, True),
+        (TOKEN + " ", False),
+        (None, False),
+        ("tøken", False),
+        ("", False),
+        ("\ud800", False),
+        (TOKEN[:-1] + "?", False),
+    ],
 )
 def test_token_matches(given: str | None, ok: bool) -> None:
     assert server.token_matches(TOKEN, given) is ok

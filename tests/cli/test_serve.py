@@ -359,3 +359,18 @@ async def test_headless_chromium_takes_a_question(
     assert status == 0
     assert "Traceback" not in output
     assert "Ann started" in output
+
+
+def test_without_the_serve_extra_says_what_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    import quiz.web
+    from quiz.cli import main
+
+    monkeypatch.delitem(sys.modules, "quiz.web.server", raising=False)
+    monkeypatch.delattr(quiz.web, "server", raising=False)  # else `from quiz.web import server`
+    monkeypatch.setitem(sys.modules, "textual_serve", None)  # import fails as if not installed
+    result = CliRunner().invoke(main, ["serve", str(NEWS)])
+    assert result.exit_code == 1
+    assert "quiz serve needs the serve extra (textual_serve is missing)" in result.output
+    assert "pip install 'quiz[serve]'" in result.output

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from quiz.config import Settings
 from quiz.core.cards import cards_of
-from quiz.core.loading import DeckError, find_deck_files, load_deck
+from quiz.core.loading import DeckError, Diagnostic, find_deck_files, load_deck
 from quiz.core.models import Deck
 from quiz.core.storage import DeckFileRecord, Store
 from quiz.core.study import study_day
@@ -71,9 +71,18 @@ def load(path: Path) -> LoadedDeck:
     """Parse a deck file once, with its content hash.
 
     Raises:
-        DeckError: the file cannot be read or is not a valid deck.
+        DeckError: the file cannot be read or is not a valid deck, or two of its
+            questions would be the same card (the store could not tell them apart).
     """
     deck = load_deck(path)
+    keys = [card.key for card in cards_of(deck)]
+    if len(set(keys)) != len(keys):
+        twice = next(key for key in keys if keys.count(key) > 1)
+        message = (
+            f"two questions share the card key {twice!r}: questions without an id and with"
+            " the same prompt; give them ids (quiz check --fix)"
+        )
+        raise DeckError([Diagnostic(str(path), 1, 1, "error", message)])
     try:
         data = path.read_bytes()
     except OSError:
@@ -205,8 +214,14 @@ def counts(
     """
     day = study_day(now, settings.day_starts_at, tz)
     ids: Sequence[str] = [deck_id]
-    introduced = store.count_first_reviews_since(ids, day.start)
-    new = min(store.count_new(ids), max(0, settings.new_per_day - introduced))
+    room = max(0, settings.new_per_day - store.count_first_reviews_since(ids, day.start))
+    new = 0
+    if room:  # count new cards only up to the daily limit: a 100k-card deck costs no more
+        new = store.read(
+            "SELECT count(*) FROM (SELECT 1 FROM cards INDEXED BY cards_new"
+            " WHERE deck_id = ? AND state = 0 AND orphaned = 0 LIMIT ?)",
+            (deck_id, room),
+        )[0][0]
     finished = [a for a in store.attempts(deck_id) if a.finished_at is not None]
     last = finished[-1] if finished else None
     percent = None

@@ -64,8 +64,8 @@ class QuizApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "quiz"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("question_mark,f1", "help", "Help", id="help", key_display="?"),
-        Binding("ctrl+l", "toggle_theme", "Light/dark", id="toggle-theme"),
+        Binding("question_mark,f1", "help", "Help", id="help", key_display="?/F1"),
+        Binding("ctrl+l", "toggle_theme", "Light/dark", id="toggle-theme", show=False),
     ]
     """App-wide keys: `?` (F1 while typing) lists the current screen's keys; Ctrl+L flips
     light/dark."""

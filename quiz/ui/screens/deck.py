@@ -11,10 +11,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Label, Static
+from textual.widgets import Button, Header, Label, Static
 
 from quiz.core.text import sanitize
 from quiz.ui.widgets.deck_text import DeckText, plain
+from quiz.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from quiz.core.library import LoadedDeck
@@ -66,7 +67,7 @@ class DeckScreen(Screen[None]):
             yield Button("Take quiz (T)", id="take", variant="primary", disabled=not ok)
             yield Button("Review (R)", id="review", variant="success", disabled=not ok)
             yield Button("Stats (S)", id="stats", disabled=not ok)
-        yield Footer()
+        yield KeyBar()
 
     def _details(self, loaded: LoadedDeck) -> ComposeResult:
         meta = loaded.deck.deck

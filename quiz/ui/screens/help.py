@@ -10,7 +10,9 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Label
+from textual.widgets import DataTable, Label
+
+from quiz.ui.widgets.keybar import KeyBar
 
 
 @dataclass
@@ -95,4 +97,4 @@ class HelpScreen(ModalScreen[None]):
                 table.add_row(" / ".join(row.keys), row.description)
             yield table
             yield Label("Ctrl+P opens the command palette: every action by name.", classes="hint")
-        yield Footer()
+        yield KeyBar()

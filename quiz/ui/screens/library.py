@@ -16,10 +16,11 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.events import Key
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, OptionList
+from textual.widgets import Header, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from quiz.ui.widgets.deck_text import plain
+from quiz.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from quiz.core.library import LibraryEntry, LoadedDeck
@@ -84,7 +85,7 @@ class LibraryScreen(Screen[None]):
         yield Input(placeholder="Type to filter decks", id="filter")
         yield OptionList(id="decks", markup=False)
         yield Label("Looking for decks…", id="library-status", classes="hint")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = "quiz"

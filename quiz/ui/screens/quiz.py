@@ -20,7 +20,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Label, ProgressBar
+from textual.widgets import Header, Label, ProgressBar
 
 from quiz.core.cards import Card, cards_of_question
 from quiz.core.checking import CORRECT, CheckResult
@@ -30,6 +30,7 @@ from quiz.ui.formatting import duration_text
 from quiz.ui.presentation import KIND_LABELS, presented_order, prompt_of
 from quiz.ui.widgets.answers import AnswerInput
 from quiz.ui.widgets.deck_text import deck_text, plain
+from quiz.ui.widgets.keybar import KeyBar
 from quiz.ui.widgets.question import answer_input
 
 if TYPE_CHECKING:
@@ -96,11 +97,8 @@ class QuizScreen(Screen[None]):
             yield Label("", id="score")
             yield Label("", id="clock")
         yield ProgressBar(show_eta=False, id="progress")
-        with VerticalScroll(id="body", can_focus=False):
-            yield Label("", id="kind")
-            yield Vertical(id="question")
-            yield Vertical(id="feedback")
-        yield Footer()
+        yield VerticalScroll(id="body", can_focus=False)
+        yield KeyBar()
 
     async def on_mount(self) -> None:
         from quiz.core.study import QuizSession
@@ -147,27 +145,31 @@ class QuizScreen(Screen[None]):
         question = self.question
         card = self.card()
         total = len(self.session.questions)
-        self.query_one("#position", Label).update(f"Question {self.index + 1} of {total}")
-        self.query_one(ProgressBar).progress = self.index
         points = points_text(question.points)
-        self.query_one("#kind", Label).update(
-            f"{KIND_LABELS[question.kind]} · {points} point{'s' if question.points != 1 else ''}"
-        )
+        kind = f"{KIND_LABELS[question.kind]} · {points} point{'s' if question.points != 1 else ''}"
         order = presented_order(question, self.loaded.deck.deck, self.session.seed)
-        box = self.query_one("#question", Vertical)
-        feedback = self.query_one("#feedback", Vertical)
-        await box.remove_children()
-        await feedback.remove_children()
-        feedback.display = False
-        self.showing_feedback = False
         answer = answer_input(card, order=order, markdown=self.markdown)
-        await box.mount_all(
-            [deck_text(prompt_of(card), markdown=self.markdown, widget_id="prompt"), answer]
+        feedback = Vertical(id="feedback")
+        feedback.display = False
+        # One container per question, swapped whole: one layout pass instead of one per widget.
+        view = Vertical(
+            Label(kind, id="kind"),
+            deck_text(prompt_of(card), markdown=self.markdown, widget_id="prompt"),
+            answer,
+            feedback,
+            id="current",
         )
-        self.call_after_refresh(answer.focus_input)
-        self.query_one("#body", VerticalScroll).scroll_home(animate=False)
+        body = self.query_one("#body", VerticalScroll)
+        with self.app.batch_update():
+            self.query_one("#position", Label).update(f"Question {self.index + 1} of {total}")
+            self.query_one(ProgressBar).progress = self.index
+            self.showing_feedback = False
+            self._update_score()
+            await body.remove_children()
+            await body.mount(view)
+            body.scroll_home(animate=False)
+        answer.focus_input()
         self.asked_at = self.quiz_app.now()
-        self._update_score()
 
     def action_scroll(self, direction: int) -> None:
         """Scroll the question and feedback by a page."""
@@ -226,9 +228,10 @@ class QuizScreen(Screen[None]):
         widgets.append(
             Label("Enter: see your results" if last else "Enter: next question", classes="hint")
         )
-        feedback.mount_all(widgets)
-        feedback.display = True
-        self.set_focus(None)
+        with self.app.batch_update():
+            feedback.mount_all(widgets)
+            feedback.display = True
+            self.set_focus(None)
         self.call_after_refresh(
             self.query_one("#body", VerticalScroll).scroll_to_widget, feedback, animate=False
         )

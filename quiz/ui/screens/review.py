@@ -20,7 +20,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Footer, Header, Label
+from textual.widgets import Header, Label
 
 from quiz.core.cards import Card
 from quiz.core.checking import CheckResult, Response, check_card
@@ -32,6 +32,7 @@ from quiz.ui.presentation import KIND_LABELS, presented_order, prompt_of
 from quiz.ui.widgets.answers import AnswerInput
 from quiz.ui.widgets.deck_text import deck_text, plain
 from quiz.ui.widgets.grades import GradeBar
+from quiz.ui.widgets.keybar import KeyBar
 from quiz.ui.widgets.question import answer_input
 
 if TYPE_CHECKING:
@@ -105,7 +106,7 @@ class ReviewScreen(Screen[None]):
             yield Label("", id="kind")
             yield Vertical(id="card")
             yield Vertical(id="outcome")
-        yield Footer()
+        yield KeyBar()
 
     async def on_mount(self) -> None:
         from quiz.core.study import ReviewSession

@@ -14,10 +14,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Label, Sparkline, Static
+from textual.widgets import Header, Label, Sparkline, Static
 from textual_plotext import PlotextPlot
 
 from quiz.core.text import sanitize
+from quiz.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from quiz.core.library import LoadedDeck
@@ -103,7 +104,7 @@ class StatsScreen(Screen[None]):
         with Horizontal(id="charts"):
             yield PlotextPlot(id="recent")
             yield PlotextPlot(id="forecast")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = "Statistics"

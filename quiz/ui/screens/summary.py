@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Header, Label
+from textual.widgets import Button, DataTable, Header, Label
 
 from quiz.core.cards import Card, cards_of_question
 from quiz.core.models import Flashcard
@@ -20,6 +20,7 @@ from quiz.core.text import sanitize
 from quiz.ui.formatting import duration_text, response_text
 from quiz.ui.presentation import prompt_of
 from quiz.ui.screens.quiz import points_text
+from quiz.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from quiz.core.library import LoadedDeck
@@ -103,7 +104,7 @@ class SummaryScreen(Screen[None]):
             )
             yield Button("New attempt (A)", id="again")
             yield Button("Done (Q)", id="done")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = sanitize(self.loaded.deck.deck.title)

@@ -193,6 +193,15 @@ class _State:
     tickets: dict[str, _Ticket] = field(default_factory=dict)
     sessions: set[QuizAppService] = field(default_factory=set)
     sockets: set[web.WebSocketResponse] = field(default_factory=set)
+    stopping: set[asyncio.Task[None]] = field(default_factory=set)
+    """Apps being stopped for sessions that ended (awaited at shutdown too)."""
+
+    def stop_app(self, service: QuizAppService) -> asyncio.Task[None]:
+        """Stop an app in a task of its own, so a cancelled handler cannot leave it running."""
+        task = asyncio.ensure_future(service.shut())
+        self.stopping.add(task)
+        task.add_done_callback(self.stopping.discard)
+        return task
 
     def issue(self, student: str, deck: int) -> str:
         now = time.monotonic()
@@ -338,24 +347,28 @@ async def _websocket(request: web.Request) -> web.StreamResponse:
     height = _clamp(request.query.get("height", "24"), 24, SIZE_LIMITS[1])
 
     websocket = web.WebSocketResponse(heartbeat=15, max_msg_size=MAX_MESSAGE_BYTES)
-    await websocket.prepare(request)
     service = QuizAppService(
         state.classroom.app_argv(deck, ticket.student),
         write_bytes=websocket.send_bytes,
         write_str=websocket.send_str,
         close=websocket.close,
     )
-    state.sessions.add(service)
+    state.sessions.add(service)  # counted before the first await: the cap holds
     state.sockets.add(websocket)
     log.info("%s started %s (%d open)", ticket.student, deck.title, len(state.sessions))
     try:
+        await websocket.prepare(request)
         await service.start(width, height)
         await _relay(websocket, service)
     finally:
+        # aiohttp may cancel this handler when the browser goes: the app is stopped in a
+        # shielded task, and the seat is given back whatever happens.
         state.sockets.discard(websocket)
-        await service.shut()
-        state.sessions.discard(service)
-        log.info("%s left %s", ticket.student, deck.title)
+        try:
+            await asyncio.shield(state.stop_app(service))
+        finally:
+            state.sessions.discard(service)
+            log.info("%s left %s", ticket.student, deck.title)
     return websocket
 
 
@@ -390,6 +403,7 @@ async def _on_shutdown(app: web.Application) -> None:
     state = app[STATE]
     await asyncio.gather(*(socket.close() for socket in list(state.sockets)))
     await asyncio.gather(*(service.shut() for service in list(state.sessions)))
+    await asyncio.gather(*list(state.stopping))
 
 
 # --- running ----------------------------------------------------------------------------------

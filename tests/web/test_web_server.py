@@ -6,6 +6,7 @@ app, headless Chromium) is in tests/cli/test_serve.py.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -241,3 +242,40 @@ def test_app_processes_do_not_inherit_the_token(monkeypatch: pytest.MonkeyPatch)
     assert server.TOKEN_ENV not in environment
     assert environment["TEXTUAL_DRIVER"] == "textual.drivers.web_driver:WebDriver"
     assert (environment["COLUMNS"], environment["ROWS"]) == ("90", "30")
+
+
+async def test_a_full_class_refuses_the_websocket_and_a_stuck_app_is_killed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With one seat taken by an app that ignores "quit", a second tab gets 503; when the first
+    tab closes, the stuck app is killed after the stop timeout and the seat is free again."""
+    stuck = tmp_path / "stuck-app"
+    stuck.write_text("#!/bin/sh\nexec sleep 60\n", encoding="utf-8")
+    stuck.chmod(0o755)
+    monkeypatch.setattr(server, "STOP_TIMEOUT_S", 0.5)
+    app = make_web_app(classroom(max_sessions=1, python=str(stuck)))
+    async with TestClient(TestServer(app)) as client:
+        await signed_in(client)
+        state = client.app[server.STATE]  # type: ignore[index]
+        await client.get("/play", params={"student": "Ann"})
+        await client.get("/play", params={"student": "Bob"})  # both pages load while seats last
+        ann, bob = state.tickets
+        first = await client.ws_connect(f"/ws/{ann}")
+        [service] = state.sessions
+        with pytest.raises(WSServerHandshakeError) as full:
+            await client.ws_connect(f"/ws/{bob}")
+        assert full.value.status == 503
+        full_page = await client.get("/play", params={"student": "Cy"})
+        assert full_page.status == 503
+        process = service._process
+        assert process is not None and process.returncode is None
+        await first.close()
+        for _ in range(100):
+            if not state.sessions and not state.stopping:
+                break
+            await asyncio.sleep(0.05)
+        assert not state.sessions
+        assert not state.stopping
+        assert process.returncode == -9  # killed: it ignored the quit message
+        again = await client.get("/play", params={"student": "Cy"})
+        assert again.status == 200  # the seat is free

@@ -250,7 +250,8 @@ def run_quiz(
         content_hash=loaded.content_hash,
     )
     total = len(session.questions)
-    console.say(f"Quiz: {deck.deck.title} ({total} questions). Type {QUIT} to stop.")
+    plural = "" if total == 1 else "s"
+    console.say(f"Quiz: {deck.deck.title} ({total} question{plural}). Type {QUIT} to stop.")
     finished = True
     try:
         for number, question in enumerate(session.questions, start=1):

@@ -68,3 +68,20 @@ def test_scan_entries(store: Store, folder: Path) -> None:
     assert broken.error.startswith(f"{folder / 'broken.toml'}:14:8: error: unknown question kind")
     assert library.find_by_id([good, broken], "chemistry-elements") is good
     assert library.find_by_id([good, broken], "nope") is None
+
+
+def test_questions_that_would_be_one_card_make_the_deck_an_error(
+    store: Store, tmp_path: Path
+) -> None:
+    """Two id-less questions with the same prompt hash to one card key: listed, not a crash."""
+    folder = tmp_path / "same"
+    folder.mkdir()
+    question = '[[questions]]\nkind = "short"\nprompt = "Capital of France?"\nanswer = "Paris"\n'
+    deck = '[deck]\nid = "twice"\ntitle = "Asked twice"\n\n' + question + "\n" + question
+    (folder / "twice.toml").write_text(deck)
+    (entry,) = library.scan(store, [folder], settings=Settings(), now=NOW)
+    assert not entry.ok
+    assert entry.error is not None
+    assert entry.error.startswith(f"{folder / 'twice.toml'}:1:1: error: two questions share")
+    with pytest.raises(library.DeckError):
+        library.load(folder / "twice.toml")

@@ -29,6 +29,11 @@ deck's cards into the store, then serves today's queue one card at a time::
   any number of answers of this session, restoring the card's stored state and
   deleting the log row, and returns the card to show again.
 - `next_card` is a peek: it returns the same card until that card is answered.
+  The card's full state is read when it is shown, so a card another `quiz`
+  process answered meanwhile shows fresh; `answer` raises `StoreConflict` if
+  another process answers it while it is on screen.
+- `study_day` and `day_bounds` give the study day of a moment and the bounds of a
+  day; `quiz.core.stats` counts days with them too.
 
 `QuizSession(store, deck, ...)` is a quiz or an exam: a seeded selection and
 order of whole questions, each answer checked with `quiz.core.checking.check` and
@@ -247,6 +252,7 @@ class ReviewSession:
             and known is not None
             and known.content_hash == content_hash
             and known.card_count == len(self._cards)
+            and known.path == path
         ):
             return
         self.store.sync_deck(

@@ -70,3 +70,28 @@ async def test_review_answer_undo_finish(
         assert "3 answered (3 new)" in summary
         assert "Easy 3" in str(screen.query_one("#review-grades", Label).content)
         assert "Next card due" in str(screen.query_one("#next-due", Label).content)
+
+
+async def test_nothing_due_says_when_the_next_card_is(
+    build_app: AppFactory, settings: Settings, store: Store, clock: Clock
+) -> None:
+    """With today's new cards used up, the screen says when to come back, not an empty page."""
+    settings.new_per_day = 1
+    loaded = load(NEWS_DECK)
+    app = build_app(Start(at="review", loaded=loaded))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen) and screen.card is not None
+        order = presented_order(screen.card.question, loaded.deck.deck, screen.seed)
+        await pilot.press(*answer_keys(screen.card.question, order), "4")
+        await pilot.pause()
+    app = build_app(Start(at="review", loaded=loaded))
+    async with app.run_test(size=(80, 24)):
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        assert screen.card is None
+        assert str(screen.query_one("#review-summary", Label).content) == "Nothing is due."
+        # The study day rolls over at 04:00 (UTC here): new cards again 18.5 hours on.
+        assert str(screen.query_one("#next-due", Label).content) == (
+            "Next card due in 18 hours (Tue 03 Mar 04:00)."
+        )

@@ -165,6 +165,15 @@ class QuizApp(App[None]):
 
     # --- app-wide actions ------------------------------------------------------------------------
 
+    async def action_quit(self) -> None:
+        """Quit at once (Ctrl+Q); a quiz under way is first closed with what was answered."""
+        from quiz.ui.screens.quiz import QuizScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, QuizScreen):
+                screen.close_attempt()
+        self.exit()
+
     def action_help(self) -> None:
         """Show the keys of the current screen."""
         from quiz.ui.screens.help import HelpScreen

@@ -103,3 +103,21 @@ async def test_time_limit_counts_down_and_ends_the_quiz(
         assert (summary.summary.score, summary.summary.max_score) == (1, 2)
     (attempt,) = store.attempts("timed")
     assert attempt.finished_at is not None
+
+
+async def test_ctrl_q_mid_quiz_keeps_the_answered_questions(
+    build_app: AppFactory, store: Store
+) -> None:
+    loaded = load(NEWS_DECK)
+    app = build_app(Start(at="quiz", loaded=loaded, quiz=QuizOptions(seed=7)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, QuizScreen) and screen.session is not None
+        question = screen.question
+        order = presented_order(question, loaded.deck.deck, screen.session.seed)
+        await pilot.press(*answer_keys(question, order), "enter", "ctrl+q")
+        await pilot.pause()
+    (attempt,) = store.attempts(loaded.deck.deck.id)
+    assert attempt.finished_at is not None
+    assert attempt.score == question.points
+    assert attempt.max_score == sum(q.points for q in loaded.deck.questions)

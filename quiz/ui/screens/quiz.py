@@ -284,20 +284,27 @@ class QuizScreen(Screen[None]):
 
     def action_leave(self) -> None:
         """End the quiz now; answered questions are kept and scored."""
-        if self.answered == 0:
-            self.ended = True
-            self.quiz_app.go_back()
-            return
         self.finish()
 
-    def finish(self) -> None:
-        """Close the attempt and show the summary in place of this screen."""
-        if self.ended or self.session is None:
-            return
+    def close_attempt(self) -> QuizSummary | None:
+        """Finish the attempt in the store (once), if anything was answered."""
+        if self.ended or self.session is None or self.answered == 0:
+            return None
         self.ended = True
         if self.clock is not None:
             self.clock.stop()
-        summary: QuizSummary = self.session.finish()
+        return self.session.finish()
+
+    def finish(self) -> None:
+        """Close the attempt and show the summary in place of this screen (nothing answered:
+        just leave)."""
+        if self.ended:
+            return
+        summary = self.close_attempt()
+        if summary is None:
+            self.ended = True
+            self.quiz_app.go_back()
+            return
         from quiz.ui.screens.summary import SummaryScreen
 
         self.app.switch_screen(SummaryScreen(self.loaded, self.options, summary))

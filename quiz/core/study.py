@@ -592,6 +592,8 @@ class QuizSession:
         count: ask at most this many questions.
         tags: only questions carrying at least one of these tags.
         shuffle: shuffle the question order; the deck's `shuffle` when None.
+        questions: ask exactly these questions of `deck`, in this order (a retry
+            of the ones missed); `count`, `tags` and `shuffle` are then unused.
         schedule: also review the questions' cards with FSRS (off by default:
             cramming for a test must not wreck the intervals).
         settings: the settings used when `schedule` is on.
@@ -609,6 +611,7 @@ class QuizSession:
         count: int | None = None,
         tags: Collection[str] = (),
         shuffle: bool | None = None,
+        questions: Sequence[Question] | None = None,
         schedule: bool = False,
         settings: Settings | None = None,
         now: Clock = system_clock,
@@ -623,7 +626,12 @@ class QuizSession:
         self.schedule = schedule
         self._now = now
         self.seed = seed if seed is not None else random.SystemRandom().randrange(2**31)
-        self.questions = _choose(deck.questions, tags, count, self.seed, shuffle, deck)
+        if questions is not None:
+            if any(not any(q is d for d in deck.questions) for q in questions):
+                raise ValueError("questions must be questions of the deck")
+            self.questions = list(questions)
+        else:
+            self.questions = _choose(deck.questions, tags, count, self.seed, shuffle, deck)
         if not self.questions:
             raise ValueError(f"no question of deck {deck.deck.id!r} has the tags {sorted(tags)}")
         cards = [card.key for card in cards_of(deck)]

@@ -112,15 +112,14 @@ class QuizScreen(Screen[None]):
             deck,
             student=self.options.student,
             seed=self.options.seed,
-            count=self.options.count if self.only is None else None,
-            tags=self.options.tags if self.only is None else (),
+            count=self.options.count,
+            tags=self.options.tags,
             shuffle=self.options.shuffle,
+            questions=self.only,
             now=app.now,
             path=str(self.loaded.path),
             content_hash=self.loaded.content_hash,
         )
-        if self.only is not None:
-            self.session.questions = self.only
         self.query_one(ProgressBar).total = len(self.session.questions)
         if deck.deck.time_limit is not None:
             self.clock = self.set_interval(1, self._tick)

@@ -2,8 +2,8 @@
 
 The widgets only collect a response in the shape `quiz.core.checking` expects
 (bool, str, list of str, or left->right mapping); they never judge it. Choice
-texts arrive in the order to present them (the session decides any shuffling),
-so the same seed shows the same screen.
+texts arrive in the order to present them (`quiz.ui.presentation.presented_order`
+draws it from the attempt's seed), so the same seed shows the same screen.
 """
 
 from __future__ import annotations
@@ -112,10 +112,7 @@ class AnswerInput(Vertical):
         self.disabled = True
 
     def focus_input(self) -> None:
-        """Give keyboard focus to the widget that takes the answer."""
-        self.focus_chain_first()
-
-    def focus_chain_first(self) -> None:
+        """Give keyboard focus to the first widget that takes the answer."""
         focusable = [w for w in self.query("*") if w.focusable]
         if focusable:
             focusable[0].focus()

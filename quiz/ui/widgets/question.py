@@ -1,8 +1,8 @@
 """What a card looks like on screen: the prompt text and the answer input for its kind.
 
 Shared by the quiz and the review screens so both ask a question the same way.
-The order of choices, items and match partners comes from the caller (the
-session shuffles with its seed); this module never shuffles.
+The order of choices, items and match partners comes from the caller
+(`quiz.ui.presentation.presented_order`, seeded); this module never shuffles.
 """
 
 from __future__ import annotations

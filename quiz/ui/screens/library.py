@@ -168,7 +168,10 @@ class LibraryScreen(Screen[None]):
             decks.action_cursor_up() if event.key == "up" else decks.action_cursor_down()
             event.prevent_default()
         elif (
-            decks.has_focus and event.is_printable and event.character and event.character.isalnum()
+            decks.has_focus
+            and event.character
+            and event.character.isalnum()
+            and event.key not in self.active_bindings  # t, r, s and q keep their meaning
         ):
             search.focus()
             search.insert_text_at_cursor(event.character)

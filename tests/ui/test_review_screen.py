@@ -71,6 +71,12 @@ async def test_review_answer_undo_finish(
         assert "Easy 3" in str(screen.query_one("#review-grades", Label).content)
         assert "Next card due" in str(screen.query_one("#next-due", Label).content)
 
+        # Ctrl+Z undoes too, even from the end screen (and while typing, where u is a letter).
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert screen.card is not None
+        assert answered(store) == 2
+
 
 async def test_nothing_due_says_when_the_next_card_is(
     build_app: AppFactory, settings: Settings, store: Store, clock: Clock

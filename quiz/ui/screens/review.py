@@ -67,13 +67,14 @@ class ReviewScreen(Screen[None]):
         Binding("2", "grade(2)", "Hard", id="grade-hard", show=False),
         Binding("3", "grade(3)", "Good", id="grade-good", show=False),
         Binding("4", "grade(4)", "Easy", id="grade-easy", show=False),
-        Binding("u", "undo", "Undo", id="undo-answer"),
+        Binding("u,ctrl+z", "undo", "Undo", id="undo-answer", key_display="u/^z"),
         Binding("escape,q", "leave", "End review", id="end-review"),
         Binding("pageup", "scroll(-1)", "Scroll up", id="review-scroll-up", show=False),
         Binding("pagedown", "scroll(1)", "Scroll down", id="review-scroll-down", show=False),
     ]
     """Space shows a flashcard's answer, then grades Good; 1-4 (labelled on the buttons) grade
-    Again/Hard/Good/Easy once the answer is shown; u takes back the last answer; q ends."""
+    Again/Hard/Good/Easy once the answer is shown; u (Ctrl+Z while typing) takes back the
+    last answer; q or Escape ends."""
 
     def __init__(self, loaded: LoadedDeck) -> None:
         super().__init__()

@@ -157,8 +157,9 @@ async def next_question() -> None:
         )
         async with app.run_test(size=(80, 24)) as pilot:
             while isinstance(screen := app.screen, QuizScreen):
-                screen.query_one(AnswerInput).submit(right_response(screen.question))
+                screen.view.query_one(AnswerInput).submit(right_response(screen.question))
                 await pilot.pause()
+                await pilot.pause()  # the feedback is read: the next question is prepared
                 start = time.process_time()
                 await pilot.press("enter")
                 await pilot.pause()

@@ -77,6 +77,7 @@ class QuizScreen(Screen[None]):
         self.asked_at: datetime | None = None
         self.showing_feedback = False
         self.clock: Timer | None = None
+        self.prepared: Vertical | None = None
         self.ended = False
 
     @property
@@ -133,41 +134,66 @@ class QuizScreen(Screen[None]):
         assert self.session is not None
         return self.session.questions[self.index]
 
-    def card(self) -> Card:
-        """The whole question as one card (a quiz asks every blank of a cloze at once)."""
-        first = cards_of_question(self.question)[0]
-        return Card(key=first.question_key, question=self.question)
+    def view_of(self, index: int) -> Vertical:
+        """The widgets of question `index`: kind, prompt, answer input, and room for feedback.
 
-    async def show_question(self) -> None:
-        """Put the current question and its input on screen."""
+        A quiz asks a whole question as one card (every blank of a cloze at once).
+        """
         assert self.session is not None
-        question = self.question
-        card = self.card()
-        total = len(self.session.questions)
+        question = self.session.questions[index]
+        card = Card(key=cards_of_question(question)[0].question_key, question=question)
         points = points_text(question.points)
         kind = f"{KIND_LABELS[question.kind]} · {points} point{'s' if question.points != 1 else ''}"
         order = presented_order(question, self.loaded.deck.deck, self.session.seed)
-        answer = answer_input(card, order=order, markdown=self.markdown)
         feedback = Vertical(id="feedback")
         feedback.display = False
-        # One container per question, swapped whole: one layout pass instead of one per widget.
-        view = Vertical(
+        return Vertical(
             Label(kind, id="kind"),
             deck_text(prompt_of(card), markdown=self.markdown, widget_id="prompt"),
-            answer,
+            answer_input(card, order=order, markdown=self.markdown),
             feedback,
-            id="current",
+            classes="question-view",
         )
+
+    @property
+    def view(self) -> Vertical:
+        """The question on screen (a prepared next one may wait hidden after it)."""
+        return (
+            self.query_one("#body", VerticalScroll).query_children(".question-view").first(Vertical)
+        )
+
+    async def prepare_next(self) -> None:
+        """Build the next question hidden while the learner reads the feedback, so Enter
+        only has to swap it in."""
+        if self.session is None or self.prepared is not None or self.ended:
+            return
+        if self.index + 1 >= len(self.session.questions):
+            return
+        view = self.view_of(self.index + 1)
+        view.display = False
+        self.prepared = view
+        await self.query_one("#body", VerticalScroll).mount(view)
+
+    async def show_question(self) -> None:
+        """Put the current question on screen: the prepared view if there is one."""
+        assert self.session is not None
         body = self.query_one("#body", VerticalScroll)
+        view, self.prepared = self.prepared, None
         with self.app.batch_update():
+            total = len(self.session.questions)
             self.query_one("#position", Label).update(f"Question {self.index + 1} of {total}")
             self.query_one(ProgressBar).progress = self.index
             self.showing_feedback = False
             self._update_score()
-            await body.remove_children()
-            await body.mount(view)
+            for old in list(body.query_children(".question-view")):
+                if old is not view:
+                    await old.remove()
+            if view is None:
+                view = self.view_of(self.index)
+                await body.mount(view)
+            view.display = True
             body.scroll_home(animate=False)
-        answer.focus_input()
+            view.query_one(AnswerInput).focus_input()
         self.asked_at = self.quiz_app.now()
 
     def action_scroll(self, direction: int) -> None:
@@ -178,8 +204,7 @@ class QuizScreen(Screen[None]):
     def on_click(self) -> None:
         """A click on the text must not strand the keyboard: focus goes back to the answer."""
         if not self.showing_feedback and self.focused is None:
-            for answer in self.query(AnswerInput):
-                answer.focus_input()
+            self.view.query_one(AnswerInput).focus_input()
 
     @on(AnswerInput.Submitted)
     def _answered(self, event: AnswerInput.Submitted) -> None:
@@ -201,7 +226,7 @@ class QuizScreen(Screen[None]):
     def show_feedback(self, result: CheckResult) -> None:
         """Right or wrong, the right answer, the explanation and the points earned."""
         self.showing_feedback = True
-        feedback = self.query_one("#feedback", Vertical)
+        feedback = self.view.query_one("#feedback", Vertical)
         feedback.set_class(result.correct, "correct")
         feedback.set_class(not result.correct, "wrong")
         partial = 0 < result.score < result.points
@@ -235,6 +260,7 @@ class QuizScreen(Screen[None]):
             self.query_one("#body", VerticalScroll).scroll_to_widget, feedback, animate=False
         )
         self.refresh_bindings()
+        self.call_after_refresh(self.prepare_next)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next":

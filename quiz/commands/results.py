@@ -141,7 +141,8 @@ def export(
     with open_store(database(ctx)) as store:
         deck_id, known = _deck_filter(store, deck)
         if summary:
-            deck_ids = {a.deck_id for a in store.attempts(deck_id)}
+            # Attempts store their pass mark; only older ones need the deck file's.
+            deck_ids = {a.deck_id for a in store.attempts(deck_id) if a.pass_mark is None}
             rows = summary_rows(
                 store,
                 deck_id=deck_id,

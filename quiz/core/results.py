@@ -14,8 +14,13 @@ reader removes it again. CSV responses are text (choices, orders and matches as
 compact JSON, true/false for flashcards); JSON keeps their types. JSON is
 `{"format": "quiz-results", "version": 1, "kind": "answers" | "summary", "rows":
 [...]}`. Times are UTC ISO-8601 with milliseconds
-(`2026-03-02T09:00:00.000Z`). An unanswered question has no answer row (the store
-records only answers); the attempt's `attempt_max_score` still counts its points.
+(`2026-03-02T09:00:00.000Z`). A question the attempt asked but that was never
+answered (an exam that ran out of time) has a row with an empty response, correct
+false and 0 points: the store lists every question an attempt asks when it starts.
+Attempts recorded before it did (study database schema 1) have rows for their
+answers only; their `attempt_max_score` still counts the unanswered points.
+`--summary` takes `passed` from the pass mark stored with the attempt, falling back
+to the deck's (given by the caller) for those older attempts.
 
 Item statistics (`item_statistics`) follow Moodle's quiz statistics report: see
 "Quiz report statistics" (https://docs.moodle.org/dev/Quiz_report_statistics),
@@ -27,10 +32,10 @@ and Moodle's `question/classes/statistics/questions/calculator.php`.
   counts every attempt as if by a different student. Attempts without a student
   name cannot be told apart and are all counted.
 * For a question q, only the attempts that contain q are used (an attempt may ask
-  a subset of the deck, so a missing question is "not asked", not "wrong"). The
-  store keeps answers only, so a question asked but left unanswered (an exam
-  that ran out of time) is missing too: it lowers the student's percent (through
-  `attempt_max_score`) but not the question's facility.
+  a subset of the deck, so a missing question is "not asked", not "wrong"). A
+  question asked but left unanswered has its row with 0 points, so it counts as
+  wrong (except in schema-1 attempts, where it is missing: it then lowers the
+  student's percent, through `attempt_max_score`, but not the question's facility).
   With x_i the points attempt i earned on q, m_i the points q was worth, and
   T_i the attempt's total points:
 * Facility index F = sum(x_i) / sum(m_i): the mean score as a share of the
@@ -244,10 +249,34 @@ def _attempts(store: Store, deck_id: str | None, student: str | None) -> list[At
 def answer_rows(
     store: Store, *, deck_id: str | None = None, student: str | None = None
 ) -> list[AnswerRow]:
-    """Every answer of every attempt (of one deck, of one student), oldest attempt first."""
+    """Every question asked in every attempt (of one deck, of one student), oldest first.
+
+    Unanswered questions get a row with no response, correct false and 0 points.
+    """
     rows = []
     for attempt in _attempts(store, deck_id, student):
-        for answer in store.attempt_answers(attempt.id):
+        given = store.attempt_answers(attempt.id)
+        answered = {answer.position for answer in given}
+        results: list[tuple[int, str, object, bool | None, float, float, int | None]] = [
+            (
+                a.position,
+                a.question_key,
+                _decoded(a.response_json),
+                a.correct,
+                a.score,
+                a.points,
+                a.duration_ms,
+            )
+            for a in given
+        ]
+        results += [
+            (q.position, q.question_key, None, False, 0.0, q.points, None)
+            for q in store.attempt_questions(attempt.id)
+            if q.position not in answered
+        ]
+        for _, question_id, response, correct, points, max_points, time_ms in sorted(
+            results, key=lambda result: result[0]
+        ):
             rows.append(
                 AnswerRow(
                     student=attempt.student or "",
@@ -258,12 +287,12 @@ def answer_rows(
                     started=attempt.started_at,
                     finished=attempt.finished_at,
                     attempt_max_score=attempt.max_score,
-                    question_id=answer.question_key,
-                    response=_decoded(answer.response_json),
-                    correct=answer.correct,
-                    points=answer.score,
-                    max_points=answer.points,
-                    time_ms=answer.duration_ms,
+                    question_id=question_id,
+                    response=response,
+                    correct=correct,
+                    points=points,
+                    max_points=max_points,
+                    time_ms=time_ms,
                 )
             )
     return rows
@@ -286,7 +315,8 @@ def summary_rows(
     student: str | None = None,
     pass_marks: Mapping[str, float] | None = None,
 ) -> list[SummaryRow]:
-    """One row per attempt; `pass_marks` (deck id -> percent) decides `passed`.
+    """One row per attempt; `passed` by the attempt's stored pass mark, else by `pass_marks`
+    (deck id -> percent, for attempts from before the store kept it).
 
     An unfinished attempt (abandoned, or still running) is scored by its answers so far.
     """
@@ -298,9 +328,10 @@ def summary_rows(
         if score is None or attempt.finished_at is None:
             score = sum(answer.score for answer in answers)
         maximum = attempt.max_score
-        if maximum is None:
-            maximum = sum(answer.points for answer in answers)
-        mark = marks.get(attempt.deck_id)
+        if maximum is None:  # unfinished: what it asked, else (schema 1) what was answered
+            asked = store.attempt_questions(attempt.id)
+            maximum = sum(q.points for q in asked) if asked else sum(a.points for a in answers)
+        mark = attempt.pass_mark if attempt.pass_mark is not None else marks.get(attempt.deck_id)
         percent = 100.0 * score / maximum if maximum else None
         rows.append(
             SummaryRow(

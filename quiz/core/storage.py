@@ -58,8 +58,12 @@ Schema (version `SCHEMA_VERSION`, kept in `PRAGMA user_version`)
   `(deck_id, reviewed_at)` ("today's reviews" of all decks or of some), and the
   partial `reviews_mature` (reviews of cards scheduled 21+ days, for statistics).
 * `attempts(id PK, deck_id, deck_hash, student, mode 'quiz'|'exam', seed, started_at,
-  finished_at, score, max_score)` and `attempt_answers(attempt_id, position PK,
+  finished_at, score, max_score, pass_mark)` and `attempt_answers(attempt_id, position PK,
   question_key, response_json, correct, score, points, answered_at, duration_ms)`.
+  `attempt_questions(attempt_id, position PK, question_key, points)` (schema 2) lists
+  every question an attempt asked, written with the attempt, so an unanswered one
+  still counts as asked; `pass_mark` (schema 2) is the deck's when the attempt began.
+  Attempts made under schema 1 have no such rows and a NULL pass mark.
 
 API (all methods of `Store`)
 ----------------------------
@@ -75,9 +79,10 @@ API (all methods of `Store`)
 * Answers: `record_review(...) -> int` (card update and log row in one transaction;
   the id is returned only after the commit), `undo_review(review_id) -> CardRecord`,
   `review(review_id)`, `iter_reviews(deck_ids)`.
-* Attempts: `start_attempt(...) -> int`, `record_attempt_answer(...)` (committed per
-  answer), `finish_attempt(...) -> AttemptRecord`, `attempt(id)`, `attempts(deck_id)`,
-  `attempt_answers(id)`.
+* Attempts: `start_attempt(..., questions=, pass_mark=) -> int`,
+  `record_attempt_answer(...)` (committed per answer), `finish_attempt(...) ->
+  AttemptRecord`, `attempt(id)`, `attempts(deck_id)`, `attempt_answers(id)`,
+  `attempt_questions(id)`, `last_finished_percents()` (the library's "last quiz").
 * Safety: `backup_now(reason, now=)`, `daily_backup_if_due(now)` (call when studying
   starts), `doctor(repair=, now=)`; module-level `restore_database(db, source, now=)`.
 """
@@ -117,6 +122,7 @@ from quiz.core.backup import (
 __all__ = [
     "SCHEMA_VERSION",
     "AttemptAnswer",
+    "AttemptQuestion",
     "AttemptRecord",
     "CardRecord",
     "CardState",
@@ -356,6 +362,18 @@ class AttemptRecord:
     finished_at: datetime | None
     score: float | None
     max_score: float | None
+    pass_mark: float | None = None
+    """The deck's pass mark (percent) when the attempt began; None before schema 2."""
+
+
+@dataclass(frozen=True, slots=True)
+class AttemptQuestion:
+    """A row of `attempt_questions`: one question an attempt asked, answered or not."""
+
+    attempt_id: int
+    position: int
+    question_key: str
+    points: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -514,7 +532,31 @@ def _run_script(connection: sqlite3.Connection, script: str) -> None:
             connection.execute(statement)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1]
+def _migration_2(connection: sqlite3.Connection) -> None:
+    """Record what an attempt asked and the pass mark it was held to.
+
+    With only the answers stored, a question left unanswered (an exam that ran out
+    of time) looked "not asked" in the results; `attempt_questions` lists every
+    question an attempt put, with its points, from the moment it starts. The pass
+    mark is copied from the deck so `quiz results --summary` can say passed or not
+    without the deck file. Attempts from schema 1 have neither (NULL, no rows).
+    """
+    _run_script(
+        connection,
+        """
+        ALTER TABLE attempts ADD COLUMN pass_mark REAL;
+        CREATE TABLE attempt_questions (
+            attempt_id INTEGER NOT NULL REFERENCES attempts(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            question_key TEXT NOT NULL,
+            points REAL NOT NULL,
+            PRIMARY KEY (attempt_id, position)
+        ) WITHOUT ROWID;
+        """,
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2]
 """Migration N+1 turns schema N into N+1; append, never edit a released one."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -1174,16 +1216,30 @@ class Store:
         deck_hash: str | None = None,
         student: str | None = None,
         seed: int | None = None,
+        questions: Sequence[tuple[str, float]] = (),
+        pass_mark: float | None = None,
     ) -> int:
-        """Record the start of a quiz or exam on a synced deck; returns the attempt id."""
+        """Record the start of a quiz or exam on a synced deck; returns the attempt id.
+
+        `questions` are the (question key, points) asked, in order, stored with the
+        attempt in one transaction: a question never answered still counts as asked.
+        """
         with self._write() as db:
             cursor = db.execute(
-                "INSERT INTO attempts (deck_id, deck_hash, student, mode, seed, started_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (deck_id, deck_hash, student, mode, seed, to_us(started_at)),
+                "INSERT INTO attempts (deck_id, deck_hash, student, mode, seed, started_at,"
+                " pass_mark) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (deck_id, deck_hash, student, mode, seed, to_us(started_at), pass_mark),
             )
             attempt_id = cursor.lastrowid
-        assert attempt_id is not None
+            assert attempt_id is not None
+            db.executemany(
+                "INSERT INTO attempt_questions (attempt_id, position, question_key, points)"
+                " VALUES (?, ?, ?, ?)",
+                [
+                    (attempt_id, position, key, points)
+                    for position, (key, points) in enumerate(questions)
+                ],
+            )
         return attempt_id
 
     def record_attempt_answer(
@@ -1264,6 +1320,31 @@ class Store:
             (attempt_id,),
         )
         return [_answer(row) for row in rows]
+
+    def attempt_questions(self, attempt_id: int) -> list[AttemptQuestion]:
+        """The questions an attempt asked, by position (none for a schema-1 attempt)."""
+        rows = self._rows(
+            "SELECT attempt_id, position, question_key, points FROM attempt_questions"
+            " WHERE attempt_id = ? ORDER BY position",
+            (attempt_id,),
+        )
+        return [AttemptQuestion(*row) for row in rows]
+
+    def last_finished_percents(self) -> dict[str, float]:
+        """Deck id -> percent of its latest finished attempt, in one grouped query.
+
+        For the library, which shows it beside every deck: one pass over `attempts`
+        (SQLite's bare-column `max()` picks the row of the latest finish).
+        """
+        rows = self._rows(
+            "SELECT deck_id, score, max_score, max(finished_at) FROM attempts"
+            " WHERE finished_at IS NOT NULL GROUP BY deck_id"
+        )
+        return {
+            deck_id: 100.0 * (score or 0.0) / maximum
+            for deck_id, score, maximum, _ in rows
+            if maximum
+        }
 
     # -- doctor --
 
@@ -1533,7 +1614,8 @@ _REVIEW_COLUMNS = (
     " state_before_json, state_after_json"
 )
 _ATTEMPT_COLUMNS = (
-    "id, deck_id, deck_hash, student, mode, seed, started_at, finished_at, score, max_score"
+    "id, deck_id, deck_hash, student, mode, seed, started_at, finished_at, score, max_score,"
+    " pass_mark"
 )
 _ANSWER_COLUMNS = (
     "attempt_id, position, question_key, response_json, correct, score, points, answered_at,"
@@ -1625,6 +1707,7 @@ def _attempt(row: Any) -> AttemptRecord:
         finished_at=_opt_dt(row[7]),
         score=row[8],
         max_score=row[9],
+        pass_mark=row[10],
     )
 
 

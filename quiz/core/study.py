@@ -653,6 +653,8 @@ class QuizSession:
             deck_hash=content_hash,
             student=student,
             seed=self.seed,
+            questions=[(question_identity(q), float(q.points)) for q in self.questions],
+            pass_mark=deck.deck.pass_mark,
         )
         self._answers: dict[int, tuple[Response, CheckResult]] = {}
 

@@ -135,8 +135,10 @@ def test_answer_rows_come_from_the_sessions_answers(store: Store) -> None:
     assert [(r.question_id, r.response, r.correct, r.points, r.max_points) for r in rows] == [
         ("q1", "Paris", True, 1.0, 1.0),
         ("q2", "=WRONG()", False, 0.0, 1.0),
+        ("q3", None, False, 0.0, 1.0),  # asked, never answered: wrong, no response, no time
         ("q4", "Rome", True, 1.0, 1.0),
     ]
+    assert rows[2].time_ms is None
     first = rows[0]
     # The session read the clock at start (T0+5 s, 10 s for the sync), per answer and at the end.
     assert (first.student, first.deck_id, first.deck_hash, first.mode) == (
@@ -160,15 +162,16 @@ def test_summary_rows_score_percent_and_pass_mark(store: Store) -> None:
     clock = Clock()
     sit(store, "ann", (1, 1, 0, 0), clock)
     sit(store, "bob", (1, 0, 0, 0), clock, skip=("q2",), finish=False)  # abandoned
-    ann, bob = summary_rows(store, pass_marks={"capitals": 50})
+    # The pass mark stored with the attempt (the deck's 50) wins over the one given.
+    ann, bob = summary_rows(store, pass_marks={"capitals": 90})
     assert (ann.score, ann.max_score, ann.percent, ann.passed, ann.answered) == (
         2.0, 4.0, 50.0, True, 4,
     )  # fmt: skip
     assert ann.record()["duration_s"] == 25.0
-    # Unfinished: scored by its answers so far, out of the answered questions' points.
-    assert (bob.finished, bob.score, bob.max_score, bob.passed) == (None, 1.0, 3.0, False)
+    # Unfinished: scored by its answers so far, out of every question it asked.
+    assert (bob.finished, bob.score, bob.max_score, bob.passed) == (None, 1.0, 4.0, False)
     assert bob.record()["duration_s"] is None
-    assert summary_rows(store)[0].passed is None  # no pass mark known
+    assert summary_rows(store)[0].passed is True  # no deck file needed
 
 
 def test_csv_guards_formula_cells_and_reads_them_back(store: Store) -> None:

@@ -16,6 +16,8 @@ import random
 from collections.abc import Callable
 from pathlib import Path
 
+from quiz.core.text import normalize
+
 OUT = Path(__file__).resolve().parent / "out"
 SIZES = (1_000, 10_000, 100_000)
 SEED = 2025
@@ -209,12 +211,21 @@ def deck_text(size: int, seed: int = SEED) -> str:
         'tags = ["bench"]',
         "",
     ]
+    hashed: set[tuple[str, str]] = set()
     for number, kind in enumerate(kinds):
         parts.append("[[questions]]")
-        if w.rng.random() < 0.9:  # a few questions rely on hashed identity
+        with_id = w.rng.random() < 0.9  # a few questions rely on hashed identity
+        fields = FIELDS[kind](w)
+        # Two id-less questions with one normalised prompt are an error: give the second an id.
+        shown = next(f for f in fields if f.startswith(("prompt = ", "text = ")))
+        if not with_id:
+            key = (kind, normalize(shown))
+            with_id = key in hashed
+            hashed.add(key)
+        if with_id:
             parts.append(f'id = "q{number:06d}"')
         parts.append(f'kind = "{kind}"')
-        parts.extend(FIELDS[kind](w))
+        parts.extend(fields)
         parts.append(f"explanation = {w.explanation()}")
         parts.append(f"tags = {strings(w.rng.sample(TAGS, w.rng.randint(1, 2)))}")
         parts.append("")

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from quiz.config import Settings
 from quiz.core.cards import cards_of
-from quiz.core.loading import DeckError, Diagnostic, find_deck_files, load_deck
+from quiz.core.loading import DeckError, find_deck_files, load_deck
 from quiz.core.models import Deck
 from quiz.core.storage import DeckFileRecord, Store
 from quiz.core.study import study_day
@@ -71,18 +71,9 @@ def load(path: Path) -> LoadedDeck:
     """Parse a deck file once, with its content hash.
 
     Raises:
-        DeckError: the file cannot be read or is not a valid deck, or two of its
-            questions would be the same card (the store could not tell them apart).
+        DeckError: the file cannot be read or is not a valid deck.
     """
     deck = load_deck(path)
-    keys = [card.key for card in cards_of(deck)]
-    if len(set(keys)) != len(keys):
-        twice = next(key for key in keys if keys.count(key) > 1)
-        message = (
-            f"two questions share the card key {twice!r}: questions without an id and with"
-            " the same prompt; give them ids (quiz check --fix)"
-        )
-        raise DeckError([Diagnostic(str(path), 1, 1, "error", message)])
     try:
         data = path.read_bytes()
     except OSError:

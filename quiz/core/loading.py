@@ -139,21 +139,56 @@ def _load(read: Callable[[], str], name: str) -> Deck:
     # collector paused, 100k questions validate in ~0.23 s instead of ~1 s, and parse ~10% faster.
     gc_was_enabled = gc.isenabled()
     gc.disable()
+    deck: Deck | None = None
+    errors: list[ErrorDetails] = []
     try:
         data = _parse_toml(text, name)
         del text
         try:
-            return Deck.model_validate(data)
+            deck = Deck.model_validate(data)
         except ValidationError as error:
             errors = error.errors(include_url=False)
         except RecursionError:
-            errors = []
+            pass
     finally:
         if gc_was_enabled:
             gc.enable()
+    if deck is not None:
+        if shared := _shared_identities(deck):
+            raise DeckError(_identity_errors(read(), name, shared))
+        return deck
     if not errors:
         raise DeckError([_file_error(name, "the deck is nested too deeply to check")])
     raise DeckError(_diagnose(read(), name, data, errors))
+
+
+def _shared_identities(deck: Deck) -> list[tuple[int, int]]:
+    """(earlier, later) indexes of id-less questions whose prompts hash to one identity.
+
+    The store could not tell such questions apart, so they are an error. Only id-less
+    questions are hashed: a deck with ids everywhere pays nothing for this check.
+    """
+    first: dict[str, int] = {}
+    shared = []
+    for index, question in enumerate(deck.questions):
+        if question.id is None:
+            identity = question_identity(question)
+            shared.append((first.setdefault(identity, index), index))
+    return [(earlier, later) for earlier, later in shared if earlier != later]
+
+
+def _identity_errors(text: str, name: str, shared: list[tuple[int, int]]) -> list[Diagnostic]:
+    source = index_toml(text)
+    found = []
+    for earlier, later in shared:
+        line, col = _position(source, ("questions", later), at_key=True)
+        first_line, _ = _position(source, ("questions", earlier), at_key=True)
+        message = (
+            f"same prompt as the question at line {first_line} and neither has an id: "
+            "they would be one card; give them ids (quiz check --fix)"
+        )
+        found.append(Diagnostic(name, line, col, "error", message))
+    return found
 
 
 def lint_deck(path: StrPath) -> LintResult:
@@ -670,7 +705,6 @@ def _warnings(deck: Deck, text: str, name: str) -> list[Diagnostic]:
     found: list[tuple[TomlPath, bool, str]] = []  # (path, at_key, message)
     if deck.deck.pass_mark == 0:
         found.append((("deck", "pass_mark"), False, "pass_mark = 0 means every quiz passes"))
-    identities: dict[str, int] = {}
     for index, question in enumerate(deck.questions):
         here: TomlPath = ("questions", index)
         if question.id is None:
@@ -681,18 +715,6 @@ def _warnings(deck: Deck, text: str, name: str) -> list[Diagnostic]:
                     "question has no id; its review history is lost when the prompt changes",
                 )
             )
-        identity = question_identity(question)
-        if identity in identities:
-            other = identities[identity]
-            found.append(
-                (
-                    here,
-                    True,
-                    f"same prompt as question {other + 1} and no id: both would share one "
-                    "review history; give them ids",
-                )
-            )
-        identities.setdefault(identity, index)
         found.extend(_question_warnings(question, here, deck.deck))
     if not found:
         return []

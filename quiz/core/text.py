@@ -21,6 +21,10 @@ Newline and tab are kept: they are layout, not commands.
 
 _PUNCTUATION_CATEGORIES = ("P", "S")
 _SPACES = re.compile(r"\s+")
+_ASCII_PUNCTUATION = str.maketrans(
+    {chr(c): " " for c in range(128) if unicodedata.category(chr(c))[0] in _PUNCTUATION_CATEGORIES}
+)
+"""ASCII punctuation and symbols to spaces: the common case of `normalize`, done in C."""
 
 
 def sanitize(text: str) -> str:
@@ -30,6 +34,8 @@ def sanitize(text: str) -> str:
 
 def fold_accents(text: str) -> str:
     """Strip combining marks so that `Bialiacki` matches `Białiacki`-style spellings."""
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return stripped.replace("ł", "l").replace("Ł", "L").replace("ø", "o").replace("Ø", "O")
@@ -44,7 +50,10 @@ def normalize(text: str, *, accents: bool = True) -> str:
     text = unicodedata.normalize("NFKC", sanitize(text)).casefold()
     if accents:
         text = fold_accents(text)
-    text = "".join(
-        " " if unicodedata.category(ch)[0] in _PUNCTUATION_CATEGORIES else ch for ch in text
-    )
+    if text.isascii():
+        text = text.translate(_ASCII_PUNCTUATION)
+    else:
+        text = "".join(
+            " " if unicodedata.category(ch)[0] in _PUNCTUATION_CATEGORIES else ch for ch in text
+        )
     return _SPACES.sub(" ", text).strip()

@@ -70,7 +70,7 @@ def test_scan_entries(store: Store, folder: Path) -> None:
     assert library.find_by_id([good, broken], "nope") is None
 
 
-def test_questions_that_would_be_one_card_make_the_deck_an_error(
+def test_questions_that_would_be_one_card_are_listed_with_their_error(
     store: Store, tmp_path: Path
 ) -> None:
     """Two id-less questions with the same prompt hash to one card key: listed, not a crash."""
@@ -82,6 +82,6 @@ def test_questions_that_would_be_one_card_make_the_deck_an_error(
     (entry,) = library.scan(store, [folder], settings=Settings(), now=NOW)
     assert not entry.ok
     assert entry.error is not None
-    assert entry.error.startswith(f"{folder / 'twice.toml'}:1:1: error: two questions share")
+    assert entry.error.startswith(f"{folder / 'twice.toml'}:10:1: error: same prompt as")
     with pytest.raises(library.DeckError):
         library.load(folder / "twice.toml")

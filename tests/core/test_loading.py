@@ -83,6 +83,10 @@ BROKEN_EXPECTED: dict[str, list[str]] = {
     ],
     "empty-prompt.toml": ["8:10: error: 'prompt' must not be empty"],
     "whitespace-prompt.toml": ["8:10: error: 'prompt' must not be empty or only whitespace"],
+    "same-prompt-no-id.toml": [
+        "10:1: error: same prompt as the question at line 5 and neither has an id: "
+        "they would be one card; give them ids (quiz check --fix)"
+    ],
     "blank-accepted-answer.toml": [
         "10:26: error: item 2 of 'accept' must not be empty or only whitespace"
     ],
@@ -372,14 +376,12 @@ def test_diagnostic_format_and_json() -> None:
         ),
         (
             '[[questions]]\nkind = "truefalse"\nprompt = "Same?"\nanswer = true\n\n'
-            '[[questions]]\nkind = "truefalse"\nprompt = "same"\nanswer = false\n',
+            '[[questions]]\nkind = "truefalse"\nprompt = "Different?"\nanswer = false\n',
             [
                 "5:1: warning: question has no id; its review "
                 "history is lost when the prompt changes",
                 "10:1: warning: question has no id; its "
                 "review history is lost when the prompt changes",
-                "10:1: warning: same prompt as question 1 and no id: both would share one "
-                "review history; give them ids",
             ],
         ),
     ],

@@ -203,7 +203,7 @@ class CardState:
 
     def to_json(self) -> str:
         """The exact, lossless text kept in the review log for undo."""
-        return json.dumps(
+        return _encode_state(
             {
                 "state": int(self.state),
                 "step": self.step,
@@ -213,9 +213,7 @@ class CardState:
                 "last_review": _opt_us(self.last_review),
                 "reps": self.reps,
                 "lapses": self.lapses,
-            },
-            sort_keys=True,
-            separators=(",", ":"),
+            }
         )
 
     @classmethod
@@ -237,6 +235,9 @@ class CardState:
 
 
 _STATE_KEYS = {"state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses"}
+_PHASES = frozenset(int(phase) for phase in Phase)
+_encode_state = json.JSONEncoder(sort_keys=True, separators=(",", ":")).encode
+"""`json.dumps` with options builds a new encoder per call, and every answer logs two states."""
 
 
 def _is_int(value: object) -> bool:
@@ -254,7 +255,7 @@ def _checked_state(
     lapses: object,
 ) -> CardState:
     """Build a CardState from stored values, refusing ones no scheduler wrote."""
-    if not _is_int(state) or state not in {p.value for p in Phase}:
+    if not _is_int(state) or state not in _PHASES:
         raise ValueError(f"unknown card state {state!r}")
     for name, value in (("step", step), ("due", due), ("last_review", last_review)):
         if value is not None and not _is_int(value):
@@ -968,9 +969,15 @@ class Store:
         return None if row is None else _card(row)
 
     def card_state(self, deck_id: str, card_key: str) -> CardState | None:
-        """The scheduling state of one card, or None if the deck never had it."""
-        record = self.card(deck_id, card_key)
-        return None if record is None else record.state
+        """The scheduling state of one card, or None if the deck never had it.
+
+        Read for every card a session shows, so it reads the state columns only.
+        """
+        row = self._one(
+            f"SELECT {_STATE_COLUMNS} FROM cards WHERE deck_id = ? AND card_key = ?",
+            (deck_id, card_key),
+        )
+        return None if row is None else _stored_state(deck_id, card_key, row)
 
     def due_cards(
         self,
@@ -1107,23 +1114,33 @@ class Store:
     ) -> int:
         """Save one answer: set the card to `after` and append the log row, atomically.
 
-        The state before is read inside the transaction (so undo restores exactly what
-        was stored). With `expect_before`, raises `StoreConflict` if the card changed
-        since the caller read it, e.g. answered by another `quiz` process. Returns the
-        review id once the transaction is committed.
+        The state before is what was stored inside the transaction, so undo restores it
+        exactly. With `expect_before`, raises `StoreConflict` if the card changed since
+        the caller read it, e.g. answered by another `quiz` process: the update is then a
+        compare-and-set on every state column, which saves reading the card again.
+        Returns the review id once the transaction is committed.
         """
         if grade not in (1, 2, 3, 4):
             raise ValueError(f"grade must be 1-4 (Again, Hard, Good, Easy), not {grade}")
         with self._write() as db:
-            row = db.execute(
-                f"SELECT {_CARD_COLUMNS} FROM cards WHERE deck_id = ? AND card_key = ?",
-                (deck_id, card_key),
-            ).fetchone()
-            if row is None:
-                raise StoreError(f"unknown card {deck_id}/{card_key}: sync the deck first")
-            before = _card(row).state
-            if expect_before is not None and expect_before != before:
-                raise StoreConflict(f"card {deck_id}/{card_key} changed since it was shown")
+            if expect_before is None:
+                row = db.execute(
+                    f"SELECT {_STATE_COLUMNS} FROM cards WHERE deck_id = ? AND card_key = ?",
+                    (deck_id, card_key),
+                ).fetchone()
+                if row is None:
+                    raise StoreError(f"unknown card {deck_id}/{card_key}: sync the deck first")
+                before = _stored_state(deck_id, card_key, row)
+                _set_state(db, deck_id, card_key, after)
+            else:
+                before = expect_before
+                if not _set_state(db, deck_id, card_key, after, expect=before):
+                    if db.execute(
+                        "SELECT 1 FROM cards WHERE deck_id = ? AND card_key = ?",
+                        (deck_id, card_key),
+                    ).fetchone():
+                        raise StoreConflict(f"card {deck_id}/{card_key} changed since it was shown")
+                    raise StoreError(f"unknown card {deck_id}/{card_key}: sync the deck first")
             cursor = db.execute(
                 "INSERT INTO reviews (deck_id, card_key, reviewed_at, grade, state_before,"
                 " response, correct, duration_ms, state_before_json, state_after_json)"
@@ -1142,7 +1159,6 @@ class Store:
                 ),
             )
             review_id = cursor.lastrowid
-            _set_state(db, deck_id, card_key, after)
         assert review_id is not None
         return review_id
 
@@ -1542,23 +1558,53 @@ def _placeholder_deck(db: sqlite3.Connection, deck_id: str, stamp: int) -> None:
     )
 
 
-def _set_state(db: sqlite3.Connection, deck_id: str, card_key: str, state: CardState) -> None:
-    db.execute(
-        "UPDATE cards SET state = ?, step = ?, stability = ?, difficulty = ?, due = ?,"
-        " last_review = ?, reps = ?, lapses = ? WHERE deck_id = ? AND card_key = ?",
-        (
-            int(state.state),
-            state.step,
-            state.stability,
-            state.difficulty,
-            _opt_us(state.due),
-            _opt_us(state.last_review),
-            state.reps,
-            state.lapses,
-            deck_id,
-            card_key,
-        ),
+_STATE_COLUMNS = "state, step, stability, difficulty, due, last_review, reps, lapses"
+"""The columns of a card's scheduling state, in `_checked_state`'s argument order."""
+
+
+def _state_values(state: CardState) -> tuple[object, ...]:
+    """A state as the values of `_STATE_COLUMNS`."""
+    return (
+        int(state.state),
+        state.step,
+        state.stability,
+        state.difficulty,
+        _opt_us(state.due),
+        _opt_us(state.last_review),
+        state.reps,
+        state.lapses,
     )
+
+
+_SET_STATE = (
+    "UPDATE cards SET state = ?, step = ?, stability = ?, difficulty = ?, due = ?,"
+    " last_review = ?, reps = ?, lapses = ? WHERE deck_id = ? AND card_key = ?"
+)
+_IF_STATE = "".join(f" AND {column} IS ?" for column in _STATE_COLUMNS.split(", "))
+
+
+def _set_state(
+    db: sqlite3.Connection,
+    deck_id: str,
+    card_key: str,
+    state: CardState,
+    *,
+    expect: CardState | None = None,
+) -> bool:
+    """Store a card's state; with `expect`, only if the stored one equals it. True if written.
+
+    `IS` compares NULL with NULL as equal, and a stored REAL with the float it was
+    written from exactly (the columns' affinities keep each value's type), so the row
+    matches exactly when it holds `expect`.
+    """
+    if expect is None:
+        cursor = db.execute(_SET_STATE, (*_state_values(state), deck_id, card_key))
+    else:
+        cursor = db.execute(
+            _SET_STATE + _IF_STATE,
+            (*_state_values(state), deck_id, card_key, *_state_values(expect)),
+        )
+    return cursor.rowcount == 1
 
 
 def _check_limit(limit: int) -> None:
@@ -1666,6 +1712,14 @@ def _card(row: Any) -> CardRecord:
         )
     except (ValueError, TypeError, OverflowError) as error:
         raise _invalid(f"card {row[0]}/{row[1]}", error) from error
+
+
+def _stored_state(deck_id: str, card_key: str, row: Sequence[Any]) -> CardState:
+    """The state in a row of `_STATE_COLUMNS`; an invalid one is a `StoreError`, like `_card`."""
+    try:
+        return _checked_state(*row)
+    except (ValueError, TypeError, OverflowError) as error:
+        raise _invalid(f"card {deck_id}/{card_key}", error) from error
 
 
 def _invalid(what: str, error: Exception) -> StoreError:

@@ -8,18 +8,26 @@ script can pipe the answers in, one line per prompt, and read the last line:
 
 Typing `:q` at any prompt ends the quiz or review (what was answered is kept);
 `:u` at a review prompt undoes the last answer. Exit status: 0 when the quiz was
-answered to the end (or the review queue emptied), 1 when it ended early.
+answered to the end (or the review queue emptied), 1 when it ended early (`:q`,
+end of input, or the time limit).
+
+An exam (`--exam`) first asks for the student's name unless `--student` gave it,
+prints the seed of the question order, and gives no verdict until the end, where
+every question is listed with the answer given and the right one. A time limit
+is checked whenever an answer arrives (a line read from a pipe cannot be cut
+short): an answer given after the time ran out is not counted.
 Textual is never imported here.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, TextIO, TypeVar
 
 from quiz.core.cards import Card, cards_of_question
-from quiz.core.checking import CORRECT, CheckResult, Response, check_card
+from quiz.core.checking import CORRECT, CheckResult, Response, check_card, expected_text
 from quiz.core.models import (
     Cloze,
     Flashcard,
@@ -32,7 +40,7 @@ from quiz.core.models import (
 )
 from quiz.core.scheduling import Grade, format_interval, grade_for
 from quiz.core.text import sanitize
-from quiz.ui.formatting import duration_text
+from quiz.ui.formatting import duration_text, response_text
 from quiz.ui.presentation import KIND_LABELS, presented_order, prompt_of
 
 if TYPE_CHECKING:
@@ -40,7 +48,7 @@ if TYPE_CHECKING:
     from quiz.core.library import LoadedDeck
     from quiz.core.models import DeckMeta
     from quiz.core.storage import Store
-    from quiz.core.study import ReviewSession
+    from quiz.core.study import QuizSummary, ReviewSession
     from quiz.ui.app import QuizOptions
 
 T = TypeVar("T")
@@ -231,44 +239,80 @@ def run_quiz(
     now: Callable[[], datetime],
     stdin: TextIO,
     stdout: TextIO,
+    settings: Settings | None = None,
 ) -> int:
-    """Take a quiz on the console; returns the exit status (0: answered to the end)."""
+    """Take a quiz or exam on the console; returns the exit status (0: answered to the end)."""
     from quiz.core.study import QuizSession
 
     console = Console(stdin, stdout)
     deck = loaded.deck
+    if options.exam and options.student is None:
+        try:
+            options = replace(options, student=_ask_name(console))
+        except Quit:
+            return 1
     session = QuizSession(
         store,
         deck,
         student=options.student,
-        seed=options.seed,
+        mode="exam" if options.exam else "quiz",
+        seed=options.seed_for(deck.deck.id),
         count=options.count,
         tags=options.tags,
         shuffle=options.shuffle,
+        schedule=options.schedule,
+        settings=settings,
         now=now,
         path=str(loaded.path),
         content_hash=loaded.content_hash,
     )
     total = len(session.questions)
     plural = "" if total == 1 else "s"
-    console.say(f"Quiz: {deck.deck.title} ({total} question{plural}). Type {QUIT} to stop.")
+    limit = options.time_limit if options.time_limit is not None else deck.deck.time_limit
+    deadline = None if limit is None else session.started_at + timedelta(seconds=limit)
+    if options.exam:
+        console.say(
+            f"Exam: {deck.deck.title} ({total} question{plural}), student {options.student}."
+        )
+        console.say(
+            f"Seed {session.seed}: the same seed gives the same questions in the same order."
+        )
+        console.say("No feedback until the end; each answer is saved when you give it.")
+        console.say(f"Type {QUIT} to hand in early.")
+    else:
+        console.say(f"Quiz: {deck.deck.title} ({total} question{plural}). Type {QUIT} to stop.")
+    if limit is not None:
+        console.say(f"Time limit: {duration_text(timedelta(seconds=limit))}.")
     finished = True
     try:
         for number, question in enumerate(session.questions, start=1):
+            if deadline is not None and now() >= deadline:
+                raise TimeUp
             console.say()
-            console.say(f"Question {number} of {total}. {KIND_LABELS[question.kind]}.")
+            left = "" if deadline is None else f" {duration_text(deadline - now())} left."
+            console.say(f"Question {number} of {total}. {KIND_LABELS[question.kind]}.{left}")
             card = whole(question)
             console.say(" ".join(prompt_of(card).split()))
             asked = now()
             response = ask_response(
                 console, card, presented_order(question, deck.deck, session.seed)
             )
+            if deadline is not None and now() > deadline:
+                console.say("That answer came after the time ran out and was not counted.")
+                raise TimeUp
             spent = int((now() - asked).total_seconds() * 1000)
-            say_result(console, session.answer(question, response, duration_ms=spent), question)
+            result = session.answer(question, response, duration_ms=spent)
+            if not options.exam:
+                say_result(console, result, question)
+    except TimeUp:
+        console.say("Time is up.")
+        finished = False
     except Quit:
         finished = False
     summary = session.finish()
     answered = sum(1 for row in summary.questions if row.result is not None)
+    if options.exam:
+        _say_exam_answers(console, summary)
     console.say()
     console.say(
         f"Result: {_points(summary.score)}/{_points(summary.max_score)} points"
@@ -277,6 +321,45 @@ def run_quiz(
         f" time {duration_text(summary.duration)}"
     )
     return 0 if finished else 1
+
+
+class TimeUp(Exception):
+    """The attempt's time limit ran out."""
+
+
+def _ask_name(console: Console) -> str:
+    """The student's name, asked until it is one `clean_student_name` accepts."""
+    from quiz.web.students import StudentNameError, clean_student_name
+
+    while True:
+        try:
+            return clean_student_name(console.ask("Your name: "))
+        except StudentNameError as error:
+            console.say(str(error))
+
+
+def _say_exam_answers(console: Console, summary: QuizSummary) -> None:
+    """After an exam, every question: the answer given, the verdict and the right answer."""
+    console.say()
+    console.say("Your answers:")
+    for row in summary.questions:
+        question = row.question
+        console.say(f"{row.position + 1}. {' '.join(prompt_of(whole(question)).split())}")
+        if row.result is None:
+            console.say("   Not answered. 0 points.")
+        else:
+            given = row.response
+            if isinstance(question, Flashcard):
+                given = "knew it" if given is True else "did not know"
+            verdict = "Correct" if row.result.correct else "Wrong"
+            if not row.result.correct and row.result.score > 0:
+                verdict = "Partly right"
+            console.say(
+                f"   You: {response_text(given)}. {verdict}, {_points(row.result.score)}"
+                f" of {_points(row.result.points)} points."
+            )
+        if row.result is None or not row.result.correct:
+            console.say(f"   Answer: {expected_text(question)}")
 
 
 def run_review(

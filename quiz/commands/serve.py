@@ -64,6 +64,9 @@ def is_loopback(host: str) -> bool:
     show_default=True,
     help="Open browser tabs at most (each runs the app: about 60 MB of memory).",
 )
+@click.option(
+    "--exam", is_flag=True, help="Run exams (`quiz take --exam`) instead of practice quizzes."
+)
 @click.pass_context
 def serve(
     ctx: click.Context,
@@ -72,6 +75,7 @@ def serve(
     port: int,
     token: str | None,
     max_sessions: int,
+    exam: bool,
 ) -> None:
     """Serve quizzes on DECKs (default: every deck in the library) to web browsers.
 
@@ -92,6 +96,7 @@ def serve(
         db=db,
         token=token or server.new_token(),
         max_sessions=max_sessions,
+        exam=exam,
     )
 
     def ready(bound_host: str, bound_port: int) -> None:
@@ -100,7 +105,8 @@ def serve(
             import socket
 
             shown = socket.gethostname()
-        click.echo(f"Serving {len(classroom.decks)} deck(s) to browsers. Students open:")
+        what = "exams on " if exam else ""
+        click.echo(f"Serving {what}{len(classroom.decks)} deck(s) to browsers. Students open:")
         click.echo(f"  http://{shown}:{bound_port}/?token={classroom.token}")
         if shown != bound_host:
             click.echo(f"  (or this computer's IP address in place of {shown})")

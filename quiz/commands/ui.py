@@ -136,10 +136,27 @@ def _quiz_options(
     count: int | None,
     tags: Sequence[str],
     student: str | None = None,
+    *,
+    exam: bool = False,
+    per_student: bool = False,
+    time_limit: float | None = None,
+    schedule: bool = False,
 ) -> QuizOptions:
     from quiz.ui.app import QuizOptions
 
-    return QuizOptions(shuffle=shuffle, seed=seed, count=count, tags=_tags(tags), student=student)
+    if per_student and not exam:
+        raise click.UsageError("--shuffle-per-student is for exams: add --exam")
+    return QuizOptions(
+        shuffle=shuffle,
+        seed=seed,
+        count=count,
+        tags=_tags(tags),
+        student=student,
+        exam=exam,
+        per_student=per_student,
+        time_limit=None if time_limit is None else max(1, round(time_limit * 60)),
+        schedule=schedule,
+    )
 
 
 def _student(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
@@ -194,6 +211,27 @@ def open_(ctx: click.Context, deck: str | None) -> None:
     callback=_student,
     help="Record the attempt under this name (class results; `quiz serve` sets it).",
 )
+@click.option(
+    "--exam",
+    is_flag=True,
+    help="Exam: name required, no feedback until the end, no going back; the question order"
+    " comes from a seed shown at the start (default: from the deck id, the same for everyone).",
+)
+@click.option(
+    "--shuffle-per-student",
+    "per_student",
+    is_flag=True,
+    help="With --exam: each student's own order, seeded from their name and the deck id.",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    metavar="MINUTES",
+    help="End the attempt after this long, keeping what was answered (default: the deck's).",
+)
+@click.option(
+    "--schedule", is_flag=True, help="Answers also move the cards' spaced-repetition schedule."
+)
 @click.pass_context
 def take(
     ctx: click.Context,
@@ -204,10 +242,24 @@ def take(
     count: int | None,
     tags: tuple[str, ...],
     student: str | None,
+    exam: bool,
+    per_student: bool,
+    time_limit: float | None,
+    schedule: bool,
 ) -> None:
-    """Take a scored quiz on DECK (a deck file or a deck id)."""
+    """Take a scored quiz (or with --exam, an exam) on DECK (a deck file or a deck id)."""
     settings = _settings()
-    options = _quiz_options(shuffle, seed, count, tags, student)
+    options = _quiz_options(
+        shuffle,
+        seed,
+        count,
+        tags,
+        student,
+        exam=exam,
+        per_student=per_student,
+        time_limit=time_limit,
+        schedule=schedule,
+    )
     with _open_store(ctx) as store:
         loaded = load_or_fail(resolve_deck(store, settings, deck))
         if options.tags and not any(set(options.tags) & set(q.tags) for q in loaded.deck.questions):
@@ -219,7 +271,15 @@ def take(
             from quiz.plain import run_quiz
 
             ctx.exit(
-                run_quiz(store, loaded, options, now=system_now, stdin=sys.stdin, stdout=sys.stdout)
+                run_quiz(
+                    store,
+                    loaded,
+                    options,
+                    now=system_now,
+                    stdin=sys.stdin,
+                    stdout=sys.stdout,
+                    settings=settings,
+                )
             )
         from quiz.ui.app import Start
 

@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import hashlib
 import json
 import random
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
@@ -744,6 +745,18 @@ class QuizSession:
             duration=record.finished_at - record.started_at,
             questions=rows,
         )
+
+
+def exam_seed(deck_id: str, student: str | None = None) -> int:
+    """An exam's seed when none is given: one for the whole class, or one per student.
+
+    From the deck id alone, every student gets the same order; with `student`, from
+    the name (case-folded) and the deck id, so each gets their own order and the
+    same one again on a retake. SHA-256, not `hash()`, which Python salts per
+    process: the seed must be the same on every machine. 31 bits, like drawn seeds.
+    """
+    text = deck_id if student is None else f"{student.casefold()}\n{deck_id}"
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "big") >> 1
 
 
 def _choose(

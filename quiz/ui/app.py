@@ -40,6 +40,23 @@ class QuizOptions:
     tags: tuple[str, ...] = ()
     student: str | None = None
     """Recorded with the attempt (`quiz take --student`, one per browser tab of `quiz serve`)."""
+    exam: bool = False
+    """An exam (`--exam`): a name is required, no feedback until the end, no going back."""
+    per_student: bool = False
+    """An exam's default seed comes from the student's name and the deck id, not the id alone."""
+    time_limit: int | None = None
+    """Seconds for the whole attempt (`--time-limit`); None uses the deck's `time_limit`."""
+    schedule: bool = False
+    """Answers also move the cards' review schedule (`--schedule`)."""
+
+    def seed_for(self, deck_id: str) -> int | None:
+        """The seed to use: `seed` if given; an exam's default from `exam_seed`; else None
+        (a quiz draws a random one)."""
+        if self.seed is not None or not self.exam:
+            return self.seed
+        from quiz.core.study import exam_seed
+
+        return exam_seed(deck_id, self.student if self.per_student else None)
 
 
 @dataclass(frozen=True)
@@ -101,6 +118,10 @@ class QuizApp(App[None]):
     def first_screen(self) -> Screen[Any]:
         """The screen the command asked for; backing out of it quits."""
         start = self.start
+        if start.at == "quiz" and start.loaded is not None and start.quiz.exam:
+            from quiz.ui.screens.exam import ExamStartScreen
+
+            return ExamStartScreen(start.loaded, start.quiz)
         if start.at == "quiz" and start.loaded is not None:
             from quiz.ui.screens.quiz import QuizScreen
 

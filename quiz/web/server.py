@@ -82,6 +82,8 @@ class Classroom:
     max_sessions: int = 40
     """App processes at most (each holds about 60 MB); later tabs are told the class is full."""
     python: str = sys.executable
+    exam: bool = False
+    """Sessions are exams (`quiz serve --exam` runs `quiz take --exam`)."""
 
     @property
     def cookie_name(self) -> str:
@@ -100,6 +102,7 @@ class Classroom:
             f"--db={self.db}",
             "take",
             f"--student={student}",
+            *(["--exam"] if self.exam else []),
             "--",
             str(deck.path),
         ]

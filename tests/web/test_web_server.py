@@ -216,6 +216,11 @@ def test_the_app_command_is_fixed() -> None:
     ]
 
 
+def test_quiz_serve_exam_runs_exams() -> None:
+    argv = classroom(python="/py", exam=True).app_argv(DECKS[0], "Ann Lee")
+    assert argv[4:] == ["take", "--student=Ann Lee", "--exam", "--", "/decks/news.toml"]
+
+
 @pytest.mark.parametrize(
     ("given", "ok"),
     [

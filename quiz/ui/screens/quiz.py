@@ -4,6 +4,11 @@ The screen drives a `quiz.core.study.QuizSession`: it shows the session's
 questions in the session's order, hands each response to `session.answer` (which
 checks and saves it at once) and shows the verdict. Leaving early finishes the
 attempt with what was answered, so nothing answered is lost.
+
+In an exam (`QuizOptions.exam`) an answer goes straight on to the next question:
+no verdict and no running score until the summary, and ending early takes a
+second Escape (it hands the exam in). The time limit (`--time-limit`, else the
+deck's) ends any attempt when it runs out.
 """
 
 from __future__ import annotations
@@ -79,6 +84,8 @@ class QuizScreen(Screen[None]):
         self.clock: Timer | None = None
         self.prepared: Vertical | None = None
         self.ended = False
+        self.leave_pressed = False
+        """An exam ends early only on a second Escape/q (the first one warns)."""
 
     @property
     def quiz_app(self) -> QuizApp:
@@ -107,12 +114,14 @@ class QuizScreen(Screen[None]):
         app = self.quiz_app
         deck = self.loaded.deck
         self.title = sanitize(deck.deck.title)
-        self.sub_title = "Quiz"
         self.session = QuizSession(
             app.store,
             deck,
             student=self.options.student,
-            seed=self.options.seed,
+            mode="exam" if self.options.exam else "quiz",
+            seed=self.options.seed_for(deck.deck.id),
+            schedule=self.options.schedule,
+            settings=app.settings,
             count=self.options.count,
             tags=self.options.tags,
             shuffle=self.options.shuffle,
@@ -121,8 +130,9 @@ class QuizScreen(Screen[None]):
             path=str(self.loaded.path),
             content_hash=self.loaded.content_hash,
         )
+        self.sub_title = f"Exam · seed {self.session.seed}" if self.options.exam else "Quiz"
         self.query_one(ProgressBar).total = len(self.session.questions)
-        if deck.deck.time_limit is not None:
+        if self.time_limit is not None:
             self.clock = self.set_interval(1, self._tick)
         self._tick()
         await self.show_question()
@@ -221,6 +231,11 @@ class QuizScreen(Screen[None]):
         self.possible += result.points
         self._update_score()
         self.query_one(ProgressBar).progress = self.index + 1
+        if self.options.exam:  # no verdict until the end: straight on
+            self.showing_feedback = True  # blocks a second answer until the next one shows
+            self.leave_pressed = False
+            self.call_after_refresh(self.action_next)
+            return
         self.show_feedback(result)
 
     def show_feedback(self, result: CheckResult) -> None:
@@ -281,13 +296,23 @@ class QuizScreen(Screen[None]):
     # --- score, clock, end ----------------------------------------------------------------------
 
     def _update_score(self) -> None:
+        if self.options.exam:
+            self.query_one("#score", Label).update(f"Answered {self.answered}")
+            return
         self.query_one("#score", Label).update(
             f"Score {points_text(self.earned)}/{points_text(self.possible)}"
         )
 
+    @property
+    def time_limit(self) -> int | None:
+        """Seconds for the attempt: `--time-limit`, else the deck's `time_limit`."""
+        from quiz.ui.screens.exam import time_limit_of
+
+        return time_limit_of(self.loaded, self.options)
+
     def remaining(self) -> float | None:
-        """Seconds left of the deck's time limit, or None without one."""
-        limit = self.loaded.deck.deck.time_limit
+        """Seconds left of the time limit, or None without one."""
+        limit = self.time_limit
         if limit is None or self.session is None:
             return None
         spent = (self.quiz_app.now() - self.session.started_at).total_seconds()
@@ -308,12 +333,20 @@ class QuizScreen(Screen[None]):
             self.finish()
 
     def action_leave(self) -> None:
-        """End the quiz now; answered questions are kept and scored."""
+        """End the quiz now; answered questions are kept and scored (an exam asks twice)."""
+        if self.options.exam and not self.leave_pressed:
+            self.leave_pressed = True
+            self.notify(
+                "Press Escape again to hand in the exam now; unanswered questions count as wrong.",
+                severity="warning",
+            )
+            return
         self.finish()
 
     def close_attempt(self) -> QuizSummary | None:
-        """Finish the attempt in the store (once), if anything was answered."""
-        if self.ended or self.session is None or self.answered == 0:
+        """Finish the attempt in the store (once), if anything was answered (an exam: always,
+        since its unanswered questions count)."""
+        if self.ended or self.session is None or (self.answered == 0 and not self.options.exam):
             return None
         self.ended = True
         if self.clock is not None:

@@ -1,4 +1,8 @@
-"""The end of a quiz: score, pass or fail, time, every answer, and a retry of the missed ones."""
+"""The end of a quiz: score, pass or fail, time, every answer, and a retry of the missed ones.
+
+After an exam the table also gives the right answer (the learner saw no feedback
+before), and there is no retry or new attempt: a new sitting is a new exam.
+"""
 
 from __future__ import annotations
 
@@ -15,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Header, Label
 
 from quiz.core.cards import Card, cards_of_question
+from quiz.core.checking import expected_text
 from quiz.core.models import Flashcard
 from quiz.core.text import sanitize
 from quiz.ui.formatting import duration_text, response_text
@@ -96,23 +101,27 @@ class SummaryScreen(Screen[None]):
         table: DataTable[Text] = DataTable(id="answers", cursor_type="row", zebra_stripes=True)
         yield table
         with Horizontal(id="actions"):
-            yield Button(
-                f"Retry {len(self.missed)} missed (R)",
-                id="retry",
-                variant="primary",
-                disabled=not self.missed,
-            )
-            yield Button("New attempt (A)", id="again")
+            if not self.options.exam:
+                yield Button(
+                    f"Retry {len(self.missed)} missed (R)",
+                    id="retry",
+                    variant="primary",
+                    disabled=not self.missed,
+                )
+                yield Button("New attempt (A)", id="again")
             yield Button("Done (Q)", id="done")
         yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = sanitize(self.loaded.deck.deck.title)
-        self.sub_title = "Results"
+        exam = self.options.exam
+        self.sub_title = "Exam results" if exam else "Results"
         table = self.query_one(DataTable)
         table.add_column("#", key="n")
-        table.add_column("Question", key="question", width=30)
-        table.add_column("Your answer", key="answer", width=24)
+        table.add_column("Question", key="question", width=22 if exam else 30)
+        table.add_column("Your answer", key="answer", width=15 if exam else 24)
+        if exam:
+            table.add_column("Right answer", key="expected", width=15)
         table.add_column("Result", key="result")
         for row in self.summary.questions:
             question = row.question
@@ -124,15 +133,15 @@ class SummaryScreen(Screen[None]):
                 answer = "knew it" if row.response is True else "did not know"
             else:
                 answer = response_text(row.response)
-            table.add_row(
-                Text(str(row.position + 1)),
-                one_line(prompt_of(card)),
-                one_line(answer),
-                mark(row),
-            )
+            cells = [Text(str(row.position + 1)), one_line(prompt_of(card)), one_line(answer)]
+            if exam:
+                cells.append(one_line(expected_text(question)))
+            table.add_row(*cells, mark(row))
         table.focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("retry", "again") and self.options.exam:
+            return False
         if action == "retry":
             return True if self.missed else None
         return True

@@ -1,8 +1,8 @@
 """Learner settings: `config.toml` in the config folder, every key optional.
 
 A missing file means the defaults; a broken one raises `ConfigError` with a
-one-line message naming the file, because silently studying with defaults
-after a typo would quietly change someone's schedule. `Settings.save()`
+one-line message naming the file and the key, because silently studying with
+defaults after a typo would quietly change someone's schedule. `Settings.save()`
 writes through tomlkit so the comments a learner put in the file survive.
 
 Example `config.toml`::
@@ -14,26 +14,42 @@ Example `config.toml`::
 
 A deck may override `desired_retention` in its `[deck]` table; see
 `Settings.retention_for`.
+
+Why a dataclass with hand-written checks and not a pydantic model: every `quiz`
+start reads the settings, and importing pydantic costs ~90 ms, a third of a bare
+Textual start (bench/README.md). The table is flat and small (numbers with
+bounds, lists of them, a flag, a name), so each field carries its rule (`_Rule`)
+and every assignment is checked against it, at construction, on load and later
+(`settings.parameters = fitted`), as pydantic's strict `validate_assignment` did.
+The messages keep pydantic's wording, so they read as they always have.
 """
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Annotated
-
-import tomli
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from typing import TYPE_CHECKING, Any
 
 from quiz import paths
-from quiz.core.models import DeckMeta
+
+if TYPE_CHECKING:
+    from quiz.core.models import DeckMeta
 
 CONFIG_NAME = "config.toml"
-
-Minutes = Annotated[int, Field(gt=0)]
 
 
 class ConfigError(Exception):
     """`config.toml` cannot be read or holds an invalid setting; the message is one line."""
+
+
+class SettingError(ValueError):
+    """A setting given a value it does not accept; `where` is its key (`learning_steps.1`)."""
+
+    def __init__(self, where: str, message: str) -> None:
+        super().__init__(f"{where}: {message}")
+        self.where = where
+        self.message = message
 
 
 def config_path() -> Path:
@@ -41,37 +57,113 @@ def config_path() -> Path:
     return paths.config_dir() / CONFIG_NAME
 
 
-class Settings(BaseModel):
+@dataclass(frozen=True, slots=True)
+class _Rule:
+    """What one setting accepts: a value of `kind` within the bounds, or a list of them."""
+
+    kind: type[int] | type[float] | type[bool] | type[str]
+    gt: float | None = None
+    ge: float | None = None
+    lt: float | None = None
+    le: float | None = None
+    many: bool = False
+    """A list of such values."""
+    optional: bool = False
+    """None is allowed too (TOML has no null: it means the key is absent)."""
+
+    def check(self, where: str, value: object) -> Any:
+        """`value` as the setting holds it (ints in a float setting become floats).
+
+        Strict as TOML is typed: a bool is not a number, a float not an integer.
+        """
+        if value is None and self.optional:
+            return None
+        if not self.many:
+            return self._one(where, value)
+        if type(value) is not list:
+            raise SettingError(where, "Input should be a valid list")
+        return [self._one(f"{where}.{index}", item) for index, item in enumerate(value)]
+
+    def _one(self, where: str, value: object) -> object:
+        if self.kind is float:
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise SettingError(where, "Input should be a valid number")
+            if not math.isfinite(value):
+                raise SettingError(where, "Input should be a finite number")
+            value = float(value)
+        elif type(value) is not self.kind:
+            names = {int: "integer", bool: "boolean", str: "string"}
+            raise SettingError(where, f"Input should be a valid {names[self.kind]}")
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            self._bounds(where, value)
+        return value
+
+    def _bounds(self, where: str, value: float) -> None:
+        broken = (
+            ("greater than", self.gt, self.gt is not None and not value > self.gt),
+            ("greater than or equal to", self.ge, self.ge is not None and not value >= self.ge),
+            ("less than", self.lt, self.lt is not None and not value < self.lt),
+            ("less than or equal to", self.le, self.le is not None and not value <= self.le),
+        )
+        for words, bound, failed in broken:
+            if failed:
+                raise SettingError(where, f"Input should be {words} {bound:g}")
+
+
+def _rule(
+    kind: type[int] | type[float] | type[bool] | type[str], **limits: Any
+) -> dict[str, _Rule]:
+    """Field metadata holding the setting's rule."""
+    return {"rule": _Rule(kind, **limits)}
+
+
+@dataclass
+class Settings:
     """Study and display settings; defaults match Anki's FSRS defaults where both have one."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, validate_assignment=True)
-
-    desired_retention: Annotated[float, Field(gt=0.7, lt=1.0)] = 0.9
+    desired_retention: float = field(default=0.9, metadata=_rule(float, gt=0.7, lt=1.0))
     """Chance of remembering a card when it comes due; higher means more frequent reviews."""
-    learning_steps: list[Minutes] = Field(default_factory=lambda: [1, 10])
+    learning_steps: list[int] = field(
+        default_factory=lambda: [1, 10], metadata=_rule(int, gt=0, many=True)
+    )
     """Minutes between the first reviews of a new card before it graduates to days."""
-    relearning_steps: list[Minutes] = Field(default_factory=lambda: [10])
+    relearning_steps: list[int] = field(
+        default_factory=lambda: [10], metadata=_rule(int, gt=0, many=True)
+    )
     """Minutes between reviews of a forgotten card before it returns to days."""
-    maximum_interval: Annotated[int, Field(ge=1)] = 36500
+    maximum_interval: int = field(default=36500, metadata=_rule(int, ge=1))
     """Longest gap in days between two reviews of a card."""
-    new_per_day: Annotated[int, Field(ge=0)] = 20
+    new_per_day: int = field(default=20, metadata=_rule(int, ge=0))
     """New cards introduced per deck per study day."""
-    reviews_per_day: Annotated[int, Field(ge=0)] = 200
+    reviews_per_day: int = field(default=200, metadata=_rule(int, ge=0))
     """Most cards shown per deck per study day (learning steps of today's cards not counted)."""
-    day_starts_at: Annotated[int, Field(ge=0, le=23)] = 4
+    day_starts_at: int = field(default=4, metadata=_rule(int, ge=0, le=23))
     """Local hour at which a study day ends, so a late-night session counts as the same day."""
-    fuzz: bool = True
+    fuzz: bool = field(default=True, metadata=_rule(bool))
     """Spread review intervals a little so cards learnt together do not stay bunched."""
-    parameters: list[float] | None = None
+    parameters: list[float] | None = field(
+        default=None, metadata=_rule(float, many=True, optional=True)
+    )
     """FSRS model weights fitted by `quiz optimize`; the library defaults when absent."""
-    theme: str = "textual-dark"
+    theme: str = field(default="textual-dark", metadata=_rule(str))
     """Name of the Textual theme of the full-screen interface."""
+
+    def __setattr__(self, name: str, value: object) -> None:
+        """Every assignment is checked (raises `SettingError`), the constructor's too."""
+        rule = _RULES.get(name)
+        if rule is None:
+            raise SettingError(name, "unknown setting")
+        super().__setattr__(name, rule.check(name, value))
 
     def retention_for(self, deck: DeckMeta | None) -> float:
         """The desired retention for a deck: its `[deck]` override, else the global one."""
         if deck is not None and deck.desired_retention is not None:
             return deck.desired_retention
         return self.desired_retention
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every setting by name (lists copied), in declaration order."""
+        return {f.name: _copied(getattr(self, f.name)) for f in fields(self)}
 
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:
@@ -87,17 +179,19 @@ class Settings(BaseModel):
             return cls()
         except (OSError, UnicodeDecodeError) as error:
             raise ConfigError(f"{path}: cannot read settings: {error}") from None
+        import tomli  # only when there is a file to read
+
         try:
             data = tomli.loads(raw)
         except tomli.TOMLDecodeError as error:
             raise ConfigError(f"{path}: not valid TOML: {error}") from None
         try:
-            return cls.model_validate(data)
-        except ValidationError as error:
-            first = error.errors()[0]
-            where = ".".join(str(part) for part in first["loc"]) or "settings"
-            message = "unknown setting" if first["type"] == "extra_forbidden" else first["msg"]
-            raise ConfigError(f"{path}: {where}: {message}") from None
+            unknown = next((key for key in data if key not in _RULES), None)
+            if unknown is not None:
+                raise SettingError(unknown, "unknown setting")
+            return cls(**data)
+        except SettingError as error:
+            raise ConfigError(f"{path}: {error}") from None
 
     def save(self, path: Path | None = None) -> Path:
         """Write the settings that differ from the file, keeping its comments and layout.
@@ -115,7 +209,7 @@ class Settings(BaseModel):
         except tomlkit.exceptions.ParseError as error:
             raise ConfigError(f"{path}: not valid TOML, not overwriting it: {error}") from None
         defaults = Settings()
-        for name, value in self.model_dump().items():
+        for name, value in self.to_dict().items():
             present = name in document
             if value is None:
                 if present:
@@ -127,3 +221,10 @@ class Settings(BaseModel):
         temporary.write_text(tomlkit.dumps(document), encoding="utf-8")
         temporary.replace(path)
         return path
+
+
+def _copied(value: object) -> object:
+    return list(value) if isinstance(value, list) else value
+
+
+_RULES: dict[str, _Rule] = {f.name: f.metadata["rule"] for f in fields(Settings)}

@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 import shlex
-from importlib.resources import files
 from pathlib import Path
 
 import click
@@ -56,6 +55,8 @@ def toml_string(text: str) -> str:
 
 def starter_deck(path: Path) -> str:
     """The text of the starter deck for `path`, with its id and title taken from the file name."""
+    from importlib.resources import files  # here, not at the top: every `quiz` run imports us
+
     template = files("quiz.templates").joinpath(STARTER_TEMPLATE).read_text(encoding="utf-8")
     stem = path.stem
     deck_id = f"id = {toml_string(slugify(stem))}"

@@ -1,6 +1,8 @@
 """`quiz check` (the teachers' linter, made for a deck repo's CI) and `quiz schema`.
 
 Both stay light: no Textual, no study store, so `quiz check` starts fast in CI.
+The loader and the deck models (pydantic) are imported inside the commands:
+this module is imported by every `quiz` run, which must not pay for them.
 Every line printed comes from deck files, which are untrusted: diagnostics are
 sanitized (no escape sequences reach the terminal) and printed as plain text.
 """
@@ -12,14 +14,14 @@ import inspect
 import itertools
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from quiz.core import models
-from quiz.core.loading import Diagnostic, find_deck_files, lint_deck
-from quiz.core.models import Deck
 from quiz.core.text import sanitize
+
+if TYPE_CHECKING:
+    from quiz.core.loading import Diagnostic
 
 SCHEMA_URL = "https://json-schema.org/draft/2020-12/schema"
 
@@ -52,6 +54,8 @@ def check(paths: tuple[Path, ...], strict: bool, fix: bool, output_format: str) 
     Exit status: 0 when every deck is valid, 1 when any has an error (or a warning,
     with --strict), 2 on a usage error.
     """
+    from quiz.core.loading import find_deck_files, lint_deck
+
     files = find_deck_files(paths)
     if not files:
         shown = ", ".join(sanitize(str(p)) for p in paths)
@@ -112,6 +116,8 @@ def _plural(count: int, word: str) -> str:
 
 def deck_schema() -> dict[str, Any]:
     """The JSON Schema of a deck file, for TOML language servers (taplo, Even Better TOML)."""
+    from quiz.core.models import Deck
+
     schema = _without_null(Deck.model_json_schema())
     _describe_fields(schema)
     return {
@@ -129,6 +135,8 @@ def _describe_fields(schema: dict[str, Any]) -> None:
     pydantic's `use_attribute_docstrings` would do this at import time, for every run of
     every command (~20 ms of source parsing); only `quiz schema` needs it.
     """
+    from quiz.core import models
+
     try:
         docs = _attribute_docstrings(inspect.getsource(models))
     except OSError:  # installed without sources: the schema still works, undescribed

@@ -15,12 +15,16 @@ import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from quiz.core.interchange.base import ImportResult, ImportWarning  # noqa: A004
-from quiz.core.models import SLUG_PATTERN, Deck
 from quiz.core.text import sanitize
+
+if TYPE_CHECKING:  # the converters and deck models load inside the commands: every `quiz` run
+    # imports this module, and pydantic alone is ~90 ms
+    from quiz.core.interchange.base import ImportResult, ImportWarning  # noqa: A004
+    from quiz.core.models import Deck
 
 IMPORT_FORMATS = ("article", "opentrivia", "csv", "tsv", "gift")
 EXPORT_FORMATS = ("gift", "csv", "anki")
@@ -39,6 +43,8 @@ def _warn(source: Path, warnings: list[ImportWarning]) -> None:
 
 
 def _slug_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    from quiz.core.models import SLUG_PATTERN
+
     if value is not None and not re.fullmatch(SLUG_PATTERN, value):
         raise click.BadParameter(f"{sanitize(value)!r} is not a lowercase slug like 'my-deck'")
     return value

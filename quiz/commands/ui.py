@@ -40,7 +40,7 @@ def default_deck_dirs() -> list[Path]:
 
 def system_now() -> datetime:
     """The app's clock: aware UTC (sessions and the store refuse naive times)."""
-    from quiz.core.study import system_clock
+    from quiz.core.days import system_clock
 
     return system_clock()
 

@@ -5,7 +5,9 @@ decks a learner keeps, so `scan` reads each file's title, counts and first error
 from the store's deck-file cache, keyed by path, size and mtime. Only files that
 are new or changed since the last scan are parsed (and then synced into the
 store, so their cards have due dates to count). Counts come from indexed queries
-on the store, never from loading cards.
+on the store, never from loading cards. The loader, the deck models and the card
+keys (pydantic) are imported only when a file has to be parsed: a start that
+finds every deck in the cache never imports them.
 """
 
 from __future__ import annotations
@@ -16,14 +18,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from quiz.config import Settings
-from quiz.core.cards import cards_of
-from quiz.core.loading import DeckError, find_deck_files, load_deck
-from quiz.core.models import Deck
+from quiz.core.days import study_day
+from quiz.core.deck_files import find_deck_files
 from quiz.core.storage import DeckFileRecord, Store
-from quiz.core.study import study_day
 from quiz.core.text import sanitize
+
+if TYPE_CHECKING:
+    from quiz.core.models import Deck
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +77,8 @@ def load(path: Path) -> LoadedDeck:
     Raises:
         DeckError: the file cannot be read or is not a valid deck.
     """
+    from quiz.core.loading import load_deck
+
     deck = load_deck(path)
     try:
         data = path.read_bytes()
@@ -87,6 +93,8 @@ def sync(store: Store, loaded: LoadedDeck, now: datetime) -> list[str]:
     Returns the deck's card keys. New questions become new cards with due counts;
     removed ones are orphaned by the store, keeping their history.
     """
+    from quiz.core.cards import cards_of
+
     deck = loaded.deck
     cards = [card.key for card in cards_of(deck)]
     known = store.deck(deck.deck.id)
@@ -109,6 +117,8 @@ def _cache_record(store: Store, path: Path, now: datetime) -> DeckFileRecord:
     cached = store.cached_deck_file(path, size=stat.st_size, mtime_ns=stat.st_mtime_ns)
     if cached is not None:
         return cached
+    from quiz.core.loading import DeckError
+
     try:
         loaded = load(path)
     except DeckError as error:

@@ -20,7 +20,6 @@ import re
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from pathlib import Path
 from typing import Any, Literal, get_args
 
 import tomli
@@ -28,6 +27,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from quiz.core.cards import question_identity
+from quiz.core.deck_files import find_deck_files as find_deck_files  # moved: no pydantic
 from quiz.core.models import (
     NOT_BLANK_PATTERN,
     QUESTION_KINDS,
@@ -203,25 +203,6 @@ def lint_deck(path: StrPath) -> LintResult:
     except DeckError as error:
         return LintResult(None, error.diagnostics)
     return LintResult(deck, _warnings(deck, text, name))
-
-
-def find_deck_files(paths: Iterable[StrPath]) -> list[Path]:
-    """The deck files named by `paths`: files as given, folders searched for `*.toml`.
-
-    Hidden folders (`.git`, `.venv`) are skipped; the result is sorted and has no repeats.
-    """
-    found: list[Path] = []
-    for path in map(Path, paths):
-        if path.is_dir():
-            found.extend(
-                file
-                for file in path.rglob("*.toml")
-                if file.is_file()
-                and not any(part.startswith(".") for part in file.relative_to(path).parts)
-            )
-        else:
-            found.append(path)
-    return sorted(set(found))
 
 
 # --- reading and parsing ---------------------------------------------------------------

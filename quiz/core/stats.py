@@ -19,7 +19,7 @@ so it stays under a second at 100k cards and a million reviews
   includes the overdue ones).
 - hardest cards: the most lapses (a review card forgotten), then most reviews.
 
-Study days follow the review session's rule (`quiz.core.study.study_day`): they
+Study days follow the review session's rule (`quiz.core.days.study_day`): they
 roll over at `day_starts_at` local time in `tz` (the system zone when None).
 Their bounds are computed in Python, DST included, and SQL counts each day as
 an index range, which is cheaper than grouping a million rows.
@@ -33,8 +33,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Any
 
+from quiz.core.days import day_bounds, study_day
 from quiz.core.storage import Store, from_us, to_us
-from quiz.core.study import day_bounds, study_day
 
 MATURE_DAYS = 21
 """A card scheduled this many days or more is mature (Anki's rule); see `_MATURE`."""

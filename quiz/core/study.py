@@ -32,8 +32,9 @@ deck's cards into the store, then serves today's queue one card at a time::
   The card's full state is read when it is shown, so a card another `quiz`
   process answered meanwhile shows fresh; `answer` raises `StoreConflict` if
   another process answers it while it is on screen.
-- `study_day` and `day_bounds` give the study day of a moment and the bounds of a
-  day; `quiz.core.stats` counts days with them too.
+- `study_day` and `day_bounds` (in `quiz.core.days`, re-exported here) give the
+  study day of a moment and the bounds of a day; `quiz.core.stats` and the
+  library count days with them too.
 
 `QuizSession(store, deck, ...)` is a quiz or an exam: a seeded selection and
 order of whole questions, each answer checked with `quiz.core.checking.check` and
@@ -53,63 +54,21 @@ import json
 import random
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Literal
 
 from quiz.config import Settings
 from quiz.core.cards import Card, cards_of, cards_of_question, question_identity
 from quiz.core.checking import CheckResult, Response, check, check_card
+from quiz.core.days import Clock, StudyDay, local_time, system_clock
+from quiz.core.days import day_bounds as day_bounds  # re-exported: moved to days, fsrs-free
+from quiz.core.days import study_day as study_day
 from quiz.core.models import Deck, Question
 from quiz.core.scheduling import Grade, Scheduler, grade_for
 from quiz.core.storage import CardState, Phase, Store, from_us, to_us
 
 LEARN_AHEAD = timedelta(minutes=20)
 """When nothing else is due, a learning card due within this long is shown early."""
-
-Clock = Callable[[], datetime]
-
-
-def system_clock() -> datetime:
-    """The current time, aware, in UTC: the default `now` of every session."""
-    return datetime.now(timezone.utc)
-
-
-# --- study days ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class StudyDay:
-    """One study day: `start` <= t < `end` (aware UTC), labelled by its local `date`."""
-
-    date: date
-    start: datetime
-    end: datetime
-
-
-def local_time(moment: datetime, tz: tzinfo | None) -> datetime:
-    """`moment` in `tz`, or in the system zone (with its DST rules) when `tz` is None."""
-    return moment.astimezone(tz) if tz is not None else moment.astimezone()
-
-
-def _local_at(day: date, hour: int, tz: tzinfo | None) -> datetime:
-    wall = datetime.combine(day, time(hour))
-    local = wall.replace(tzinfo=tz) if tz is not None else wall.astimezone()
-    return local.astimezone(timezone.utc)
-
-
-def day_bounds(label: date, starts_at: int, tz: tzinfo | None = None) -> StudyDay:
-    """The study day called `label`: from `starts_at` o'clock that day to the same hour next."""
-    return StudyDay(
-        date=label,
-        start=_local_at(label, starts_at, tz),
-        end=_local_at(label + timedelta(days=1), starts_at, tz),
-    )
-
-
-def study_day(moment: datetime, starts_at: int, tz: tzinfo | None = None) -> StudyDay:
-    """The study day containing `moment`; it rolls over at `starts_at` o'clock local time."""
-    return day_bounds((local_time(moment, tz) - timedelta(hours=starts_at)).date(), starts_at, tz)
-
 
 # --- review sessions ----------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from quiz.config import Settings
-from quiz.core import library
+from quiz.core import library, loading
 from quiz.core.storage import Store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,13 +37,13 @@ def test_scan_parses_each_file_once_until_it_changes(
     store: Store, folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     parsed: list[str] = []
-    real = library.load_deck
+    real = loading.load_deck  # imported by the library only when a file must be parsed
 
     def counting(path: Path) -> object:
         parsed.append(Path(path).name)
         return real(path)
 
-    monkeypatch.setattr(library, "load_deck", counting)
+    monkeypatch.setattr(loading, "load_deck", counting)
     settings = Settings()
     first = library.scan(store, [folder], settings=settings, now=NOW)
     assert sorted(parsed) == ["broken.toml", "chemistry-elements.toml"]
@@ -83,5 +83,5 @@ def test_questions_that_would_be_one_card_are_listed_with_their_error(
     assert not entry.ok
     assert entry.error is not None
     assert entry.error.startswith(f"{folder / 'twice.toml'}:10:1: error: same prompt as")
-    with pytest.raises(library.DeckError):
+    with pytest.raises(loading.DeckError):
         library.load(folder / "twice.toml")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -277,7 +278,7 @@ def test_save_keeps_comments_and_writes_only_chosen_settings(tmp_path: Path) -> 
         "learning_steps = [1, 10]  # Anki's default\n",
         encoding="utf-8",
     )
-    chosen = Settings.load(path).model_copy(update={"new_per_day": 5, "learning_steps": [2]})
+    chosen = replace(Settings.load(path), new_per_day=5, learning_steps=[2])
     chosen.save(path)
     text = path.read_text(encoding="utf-8")
     assert text.startswith("# my study settings\ndesired_retention = 0.85  # fewer reviews\n")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -170,6 +170,7 @@ def scan(
     Broken decks come last, each with its first error.
     """
     entries = []
+    last_percents = store.last_finished_percents()  # one query for every deck
     for path in find_deck_files(f for f in folders if f.exists()):
         try:
             record = _cache_record(store, path, now)
@@ -179,7 +180,9 @@ def scan(
         if record.deck_id is None:
             entries.append(_broken(path, record.first_error or f"{path}:1:1: error: cannot load"))
             continue
-        today = counts(store, record.deck_id, settings=settings, now=now, tz=tz)
+        today = counts(
+            store, record.deck_id, settings=settings, now=now, tz=tz, last_percents=last_percents
+        )
         entries.append(_entry(path, record, today))
     return sorted(entries, key=lambda e: (not e.ok, e.title.casefold(), str(e.path)))
 
@@ -206,12 +209,20 @@ class DeckCounts:
 
 
 def counts(
-    store: Store, deck_id: str, *, settings: Settings, now: datetime, tz: tzinfo | None = None
+    store: Store,
+    deck_id: str,
+    *,
+    settings: Settings,
+    now: datetime,
+    tz: tzinfo | None = None,
+    last_percents: Mapping[str, float] | None = None,
 ) -> DeckCounts:
     """`DeckCounts` from indexed store queries (no deck parsing, no card loading).
 
     `new` applies the daily limit (`new_per_day` minus those introduced today), so
-    it is what a review would show today, not every unseen card.
+    it is what a review would show today, not every unseen card. `last_percents`
+    is `Store.last_finished_percents()` read once for many decks (the library);
+    without it this deck's is read.
     """
     day = study_day(now, settings.day_starts_at, tz)
     ids: Sequence[str] = [deck_id]
@@ -223,12 +234,11 @@ def counts(
             " WHERE deck_id = ? AND state = 0 AND orphaned = 0 LIMIT ?)",
             (deck_id, room),
         )[0][0]
-    finished = [a for a in store.attempts(deck_id) if a.finished_at is not None]
-    last = finished[-1] if finished else None
-    percent = None
-    if last is not None and last.max_score:
-        percent = 100.0 * (last.score or 0.0) / last.max_score
-    return DeckCounts(new=new, due=store.count_due(ids, until=day.end), last_percent=percent)
+    if last_percents is None:
+        last_percents = store.last_finished_percents(ids)
+    return DeckCounts(
+        new=new, due=store.count_due(ids, until=day.end), last_percent=last_percents.get(deck_id)
+    )
 
 
 def _entry(path: Path, record: DeckFileRecord, today: DeckCounts) -> LibraryEntry:

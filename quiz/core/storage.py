@@ -1346,15 +1346,18 @@ class Store:
         )
         return [AttemptQuestion(*row) for row in rows]
 
-    def last_finished_percents(self) -> dict[str, float]:
+    def last_finished_percents(self, deck_ids: Sequence[str] | None = None) -> dict[str, float]:
         """Deck id -> percent of its latest finished attempt, in one grouped query.
 
         For the library, which shows it beside every deck: one pass over `attempts`
-        (SQLite's bare-column `max()` picks the row of the latest finish).
+        (SQLite's bare-column `max()` picks the row of the latest finish). Decks
+        without a finished attempt (or whose latest is worth 0 points) are left out.
         """
+        deck_sql, deck_params = _decks_filter(deck_ids)
         rows = self._rows(
             "SELECT deck_id, score, max_score, max(finished_at) FROM attempts"
-            " WHERE finished_at IS NOT NULL GROUP BY deck_id"
+            f" WHERE finished_at IS NOT NULL AND {deck_sql} GROUP BY deck_id",
+            deck_params,
         )
         return {
             deck_id: 100.0 * (score or 0.0) / maximum

@@ -5,9 +5,13 @@
 Measured, for quiz (`quiz.core.study.ReviewSession` on `quiz.core.storage.Store`,
 WAL, FSRS from the `fsrs` package):
 
-- per card: `next_card()` + `answer()` (FSRS review, card update and log row in one
-  committed transaction), median over `--answers` cards, with `synchronous=FULL`
-  (the default: an fsync per answer) and again with `NORMAL` (no fsync);
+- per card: `next_card()` + `intervals()` (the four buttons' intervals, which Anki's
+  `get_queued_cards` computes too) + `answer()` (FSRS review, card update and log row
+  in one committed transaction), median over `--answers` cards, three times: with
+  `synchronous=FULL` (the default: an fsync per answer), `NORMAL` (the setting
+  `synchronous = "normal"`: no fsync per commit) and `OFF` (not a setting, the bench
+  sets the pragma itself: the commit still runs, with no fsync even at checkpoints,
+  so the figure is quiz's CPU time per card);
 - building today's queue (`ReviewSession._build_queue`, the few indexed queries a
   session runs at start), median of 15 builds;
 - `quiz stats` data (`quiz.core.stats.collect` over every deck), median of 5.
@@ -17,15 +21,19 @@ limits of 20 new and 200 reviews a day): the first `get_queued_cards` after
 opening the collection, then per card `get_queued_cards(fetch_limit=1)` +
 `build_answer` + `answer_card`. Anki 26 does not commit per answer: another
 connection sees none of the answers until the collection is closed, so its
-per-card figure contains no commit at all, let alone an fsync.
+per-card figure contains no commit at all, let alone an fsync. The like-for-like
+comparison of the work per card is therefore quiz `OFF` (or `NORMAL`) against
+Anki; `FULL` against Anki also counts the fsync quiz pays for durability, whose
+raw cost on this disk (`bench_store.fsync_ms`) is printed with the results.
 
 Both databases are generated directly with SQL for speed, in `bench/out/`
 (gitignored, on the project's disk: fsync costs what it costs there), with the
 same shape: 20% new cards, 0.2% in learning (a few days' worth of 20 new cards
 a day), the rest in review with due dates from 20 days overdue to a year ahead,
 and a review log spread over three years. Grades are Again for 1 card in 5,
-Good otherwise, in both loops. The machine is shared: rounds interleave quiz and
-Anki so noise hits both; the ratios are the figures to read.
+Good otherwise, in both loops. The machine is shared: every round runs quiz's
+three modes and Anki in turn, in a rotating order, so noise hits them all; the
+medians over all rounds and their ratios are the figures to read.
 """
 
 from __future__ import annotations
@@ -40,6 +48,8 @@ from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
+
+from bench_store import fsync_ms
 
 from quiz.config import Settings
 from quiz.core.models import Deck, DeckMeta, Flashcard
@@ -249,16 +259,22 @@ def median_ms(samples: list[float]) -> float:
 
 
 def quiz_loop(
-    path: Path, deck: Deck, answers: int, synchronous: Synchronous, start: datetime
+    path: Path, deck: Deck, answers: int, synchronous: Synchronous | None, start: datetime
 ) -> tuple[list[float], list[float]]:
-    """(seconds per next card + answer, seconds per queue build) on the quiz database."""
+    """(seconds per next card + intervals + answer, seconds per queue build).
+
+    `synchronous=None` runs with `PRAGMA synchronous=OFF`, which quiz never uses
+    (a power cut could corrupt the file): the commit's work without any fsync.
+    """
     config = Settings()
     clock_base = time.perf_counter()
 
     def clock() -> datetime:
         return start + timedelta(seconds=time.perf_counter() - clock_base)
 
-    with Store.open(path, now=NOW, synchronous=synchronous) as store:
+    with Store.open(path, now=NOW, synchronous=synchronous or "NORMAL") as store:
+        if synchronous is None:
+            store._db.execute("PRAGMA synchronous=OFF")
         session = ReviewSession(store, deck, config, clock, tz=TZ, daily_backup=False)
         builds = []
         for _ in range(15):
@@ -271,6 +287,7 @@ def quiz_loop(
             card = session.next_card()
             if card is None:
                 break
+            session.intervals(card)
             session.answer(card, Grade.Again if n % 5 == 0 else Grade.Good, duration_ms=3000)
             loop.append(time.perf_counter() - started)
     return loop, builds
@@ -333,7 +350,8 @@ def main() -> None:
     deck = bench_deck(args.cards)
     print(f"{args.cards} cards, {args.reviews} reviews; generating ...", file=sys.stderr)
 
-    keys = ("loop", "normal", "build", "stats", "aloop", "afirst")
+    modes: dict[str, Synchronous | None] = {"full": "FULL", "normal": "NORMAL", "off": None}
+    keys = (*modes, "build", "stats", "aloop", "afirst", "fsync")
     figures: dict[str, list[float]] = {key: [] for key in keys}
     for round_ in range(args.rounds):
         started = time.perf_counter()
@@ -345,12 +363,7 @@ def main() -> None:
             # The session syncs the deck (once per deck change) before the timed loop.
             ReviewSession(store, deck, Settings(), lambda: NOW, tz=TZ, daily_backup=False)
             figures["stats"] += timed(lambda: collect(store, None, now=NOW, tz=TZ), 5)
-        loop, builds = quiz_loop(quiz_path, deck, args.answers, "FULL", NOW)
-        figures["loop"] += loop
-        figures["build"] += builds
-        # The next study day has its own due cards and limits: the same loop without fsync.
-        loop, _ = quiz_loop(quiz_path, deck, args.answers, "NORMAL", NOW + timedelta(days=1))
-        figures["normal"] += loop
+        deck_id = None
         if not args.no_anki:
             started = time.perf_counter()
             deck_id = generate_anki(anki_path, args.cards, args.reviews)
@@ -358,14 +371,33 @@ def main() -> None:
                 f"round {round_ + 1}: anki db in {time.perf_counter() - started:.1f}s",
                 file=sys.stderr,
             )
-            aloop, first = anki_loop(anki_path, deck_id, args.answers)
-            figures["aloop"] += aloop
-            figures["afirst"].append(first)
+        figures["fsync"].append(fsync_ms(OUT) / 1000)
+        # Each quiz loop studies the next study day (its own due cards and limits), so
+        # the days go in order while the modes and Anki take turns at going first.
+        order = [*modes, "anki"]
+        order = order[round_ % len(order) :] + order[: round_ % len(order)]
+        day = 0
+        for name in order:
+            if name == "anki":
+                if deck_id is not None:
+                    aloop, first = anki_loop(anki_path, deck_id, args.answers)
+                    figures["aloop"] += aloop
+                    figures["afirst"].append(first)
+                continue
+            loop, builds = quiz_loop(
+                quiz_path, deck, args.answers, modes[name], NOW + timedelta(days=day)
+            )
+            day += 1
+            figures[name] += loop
+            if name == "full":
+                figures["build"] += builds
 
+    per_card = "next card + intervals + answer"
     rows = [
-        ("next card + answer + durable commit (FULL)", "loop", "aloop", 0.5),
-        ("next card + answer, commit without fsync (NORMAL)", "normal", "aloop", 0.5),
-        ("build today's queue (Anki: first get_queued_cards)", "build", "afirst", 0.1),
+        (f"{per_card}, FULL (fsync per answer)", "full", "aloop", "0.50"),
+        (f"{per_card}, NORMAL (no fsync)", "normal", "aloop", "0.50"),
+        (f"{per_card}, OFF (CPU only)", "off", "aloop", "-"),
+        ("build today's queue (Anki: first get_queued_cards)", "build", "afirst", "0.10"),
     ]
     print(f"\n{args.cards} cards, {args.reviews} review rows, {args.rounds} rounds (medians, ms)")
     print(f"{'operation':<52} {'quiz':>9} {'anki':>9} {'ratio':>7} {'budget':>7}")
@@ -373,14 +405,22 @@ def main() -> None:
         mine = median_ms(figures[ours])
         if figures[theirs]:
             other = median_ms(figures[theirs])
-            print(f"{label:<52} {mine:>9.3f} {other:>9.3f} {mine / other:>7.2f} {budget:>7.2f}")
+            print(f"{label:<52} {mine:>9.3f} {other:>9.3f} {mine / other:>7.2f} {budget:>7}")
         else:
-            print(f"{label:<52} {mine:>9.3f} {'-':>9} {'-':>7} {budget:>7.2f}")
+            print(f"{label:<52} {mine:>9.3f} {'-':>9} {'-':>7} {budget:>7}")
     stats_ms = median_ms(figures["stats"])
     print(
         f"{'quiz stats (collect, every deck)':<52} {stats_ms:>9.1f} {'-':>9} {'-':>7} {'<1000':>7}"
     )
-    print(f"(samples: {len(figures['loop'])} quiz answers, {len(figures['aloop'])} anki answers)")
+    fsyncs = sorted(sample * 1000 for sample in figures["fsync"])
+    print(
+        f"raw fsync of 4 KiB in {OUT.name}/: median {statistics.median(fsyncs):.3f} ms"
+        f" (rounds: {fsyncs[0]:.3f} to {fsyncs[-1]:.3f})"
+    )
+    print(
+        f"(samples: {len(figures['full'])} quiz answers per mode,"
+        f" {len(figures['aloop'])} anki answers)"
+    )
     os.sync()
 
 

@@ -81,10 +81,15 @@ def _settings() -> Settings:
         raise click.ClickException(sanitize(str(error))) from None
 
 
-def _open_store(ctx: click.Context) -> Store:
+def _open_store(ctx: click.Context, settings: Settings) -> Store:
+    """The study database, committing answers as durably as `settings.synchronous` asks."""
     from quiz.core.storage import Store
 
-    return Store.open(paths.db_path((ctx.obj or {}).get("db")), now=datetime.now().astimezone())
+    return Store.open(
+        paths.db_path((ctx.obj or {}).get("db")),
+        now=datetime.now().astimezone(),
+        synchronous=settings.sqlite_synchronous,
+    )
 
 
 def resolve_deck(store: Store, settings: Settings, deck: str) -> Path:
@@ -182,7 +187,7 @@ def open_(ctx: click.Context, deck: str | None) -> None:
     from quiz.ui.app import Start
 
     settings = _settings()
-    with _open_store(ctx) as store:
+    with _open_store(ctx, settings) as store:
         if deck is None:
             start = Start()
         else:
@@ -260,7 +265,7 @@ def take(
         time_limit=time_limit,
         schedule=schedule,
     )
-    with _open_store(ctx) as store:
+    with _open_store(ctx, settings) as store:
         loaded = load_or_fail(resolve_deck(store, settings, deck))
         if options.tags and not any(set(options.tags) & set(q.tags) for q in loaded.deck.questions):
             raise click.ClickException(
@@ -293,7 +298,7 @@ def take(
 def review(ctx: click.Context, deck: str, plain: bool) -> None:
     """Review DECK's cards that are due today (spaced repetition)."""
     settings = _settings()
-    with _open_store(ctx) as store:
+    with _open_store(ctx, settings) as store:
         loaded = load_or_fail(resolve_deck(store, settings, deck))
         if plain:
             from quiz.plain import run_review

@@ -1583,7 +1583,7 @@ _SET_STATE = (
     "UPDATE cards SET state = ?, step = ?, stability = ?, difficulty = ?, due = ?,"
     " last_review = ?, reps = ?, lapses = ? WHERE deck_id = ? AND card_key = ?"
 )
-_IF_STATE = "".join(f" AND {column} IS ?" for column in _STATE_COLUMNS.split(", "))
+_SET_STATE_IF = _SET_STATE + "".join(f" AND {column} IS ?" for column in _STATE_COLUMNS.split(", "))
 
 
 def _set_state(
@@ -1604,7 +1604,7 @@ def _set_state(
         cursor = db.execute(_SET_STATE, (*_state_values(state), deck_id, card_key))
     else:
         cursor = db.execute(
-            _SET_STATE + _IF_STATE,
+            _SET_STATE_IF,
             (*_state_values(state), deck_id, card_key, *_state_values(expect)),
         )
     return cursor.rowcount == 1

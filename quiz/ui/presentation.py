@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from quiz.core.cards import Card
 from quiz.core.models import (
@@ -58,11 +59,46 @@ def cloze_display(text: str, asked: Sequence[int] | None = None) -> str:
     return CLOZE_BLANK.sub(replace, text)
 
 
-def prompt_of(card: Card) -> str:
-    """The text asked: a flashcard's back for its reverse card, a cloze's text with gaps."""
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """A blank the learner fills in: its number among the asked blanks (from 0) and hint."""
+
+    number: int
+    hint: str | None
+
+
+def cloze_parts(text: str, asked: Sequence[int] | None = None) -> list[str | Gap]:
+    """The cloze text as text pieces and `Gap`s, for typing the blanks inline.
+
+    Blanks not in `asked` (a review card asks one) are filled in with their answer;
+    `asked` None asks every blank.
+    """
+    parts: list[str | Gap] = []
+    start = shown = 0
+    for index, match in enumerate(CLOZE_BLANK.finditer(text)):
+        parts.append(text[start : match.start()])
+        answer, _, hint = match.group(1).partition("|")
+        if asked is not None and index not in asked:
+            parts.append(answer.strip())
+        else:
+            parts.append(Gap(shown, hint.strip() or None))
+            shown += 1
+        start = match.end()
+    parts.append(text[start:])
+    return [part for part in parts if part != ""]
+
+
+def prompt_of(card: Card, *, inline_cloze: bool = False) -> str:
+    """The text asked: a flashcard's back for its reverse card, a cloze's text with gaps.
+
+    `inline_cloze`: the cloze text is shown by its input (`cloze_parts`), so only
+    the cloze's own prompt is returned.
+    """
     question = card.question
     if isinstance(question, Flashcard) and card.side == "back":
         return question.answer
+    if isinstance(question, Cloze) and inline_cloze:
+        return question.prompt
     if isinstance(question, Cloze):
         asked = None if card.blank is None else [card.blank]
         body = cloze_display(question.text, asked)

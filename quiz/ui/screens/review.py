@@ -146,7 +146,9 @@ class ReviewScreen(Screen[None]):
         question = card.question
         self.query_one("#kind", Label).update(KIND_LABELS[question.kind])
         widgets: list[Widget] = [
-            deck_text(prompt_of(card), markdown=self.markdown, widget_id="prompt")
+            deck_text(
+                prompt_of(card, inline_cloze=True), markdown=self.markdown, widget_id="prompt"
+            )
         ]
         flashcard = isinstance(question, Flashcard)
         if flashcard:

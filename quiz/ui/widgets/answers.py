@@ -66,7 +66,7 @@ class AnswerInput(Vertical):
     AnswerInput .typed-row Input {
         width: 1fr;
     }
-    AnswerInput .unit, AnswerInput .blank-label {
+    AnswerInput .unit {
         width: auto;
         padding: 1 1 0 1;
     }
@@ -275,31 +275,6 @@ class TypedInput(AnswerInput):
     def _entered(self, event: Input.Submitted) -> None:
         event.stop()
         self.submit(event.value)
-
-
-class ClozeInput(AnswerInput):
-    """One box per blank; Enter moves to the next blank and submits from the last."""
-
-    def __init__(self, hints: Sequence[str | None]) -> None:
-        super().__init__()
-        self.hints = list(hints)
-
-    def compose(self) -> ComposeResult:
-        for index, hint in enumerate(self.hints):
-            with Horizontal(classes="typed-row"):
-                yield Label(f"[{index + 1}]", classes="blank-label", markup=False)
-                yield Input(placeholder=hint or "", id=f"blank-{index}", classes="blank")
-
-    @on(Input.Submitted)
-    def _entered(self, event: Input.Submitted) -> None:
-        event.stop()
-        boxes = list(self.query(Input).results(Input))
-        index = boxes.index(event.input)
-        if index + 1 < len(boxes):
-            boxes[index + 1].focus()
-            return
-        values = [box.value for box in boxes]
-        self.submit(values[0] if len(values) == 1 else values)
 
 
 class OrderList(OptionList):

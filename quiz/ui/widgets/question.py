@@ -21,9 +21,9 @@ from quiz.core.models import (
     SingleChoice,
     TrueFalse,
 )
+from quiz.ui.presentation import cloze_parts
 from quiz.ui.widgets.answers import (
     AnswerInput,
-    ClozeInput,
     FlashcardInput,
     MatchInput,
     MultiChoiceInput,
@@ -32,6 +32,7 @@ from quiz.ui.widgets.answers import (
     TrueFalseInput,
     TypedInput,
 )
+from quiz.ui.widgets.cloze import InlineClozeInput
 
 
 def answer_input(
@@ -56,10 +57,8 @@ def answer_input(
     if isinstance(question, ShortAnswer):
         return TypedInput()
     if isinstance(question, Cloze):
-        blanks = question.blanks
-        if card.blank is not None:
-            blanks = [blanks[card.blank]]
-        return ClozeInput([b.hint for b in blanks])
+        asked = None if card.blank is None else [card.blank]
+        return InlineClozeInput(cloze_parts(question.text, asked))
     if isinstance(question, Order):
         return OrderInput(order or question.items)
     if isinstance(question, Match):

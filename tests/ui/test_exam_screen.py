@@ -4,9 +4,10 @@ until the end, a second Escape to hand in, the time limit, and the summary."""
 from __future__ import annotations
 
 from textual.screen import Screen
-from textual.widgets import DataTable, Input, Label
+from textual.widgets import DataTable, Input, Label, Static
 from ui_support import NEWS_DECK, AppFactory, Clock, answer_keys
 
+from quiz.core.checking import expected_text
 from quiz.core.library import load
 from quiz.core.storage import Store
 from quiz.core.study import exam_seed
@@ -66,6 +67,14 @@ async def test_exam_asks_a_name_then_goes_straight_on_and_shows_all_at_the_end(
             "Result",
         ]
         assert table.row_count == 3
+        # The highlighted row in full: the long texts the table cuts short, both answers.
+        detail = str(summary.query_one("#detail-text", Static).render())
+        assert asked[0].prompt in detail and f"Right answer: {expected_text(asked[0])}" in detail
+        await pilot.press("down")
+        detail = str(summary.query_one("#detail-text", Static).render())
+        assert asked[1].prompt in detail and "Your answer:" in detail
+        await pilot.press("tab")  # a long one scrolls from the keyboard
+        assert app.focused is summary.query_one("#detail")
         assert not summary.query("#retry") and not summary.query("#again")
         await pilot.press("r")  # no retry after an exam
         assert app.screen is summary

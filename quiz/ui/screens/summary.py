@@ -1,7 +1,8 @@
 """The end of a quiz: score, pass or fail, time, every answer, and a retry of the missed ones.
 
 After an exam the table also gives the right answer (the learner saw no feedback
-before), and there is no retry or new attempt: a new sitting is a new exam.
+before), the highlighted row is shown in full below it (question, answers,
+explanation), and there is no retry or new attempt: a new sitting is a new exam.
 """
 
 from __future__ import annotations
@@ -13,18 +14,19 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Header, Label
+from textual.widgets import Button, DataTable, Header, Label, Static
 
 from quiz.core.cards import Card, cards_of_question
-from quiz.core.checking import expected_text
+from quiz.core.checking import CORRECT, expected_text
 from quiz.core.models import Flashcard
 from quiz.core.text import sanitize
 from quiz.ui.formatting import duration_text, response_text
 from quiz.ui.presentation import prompt_of
 from quiz.ui.screens.quiz import points_text
+from quiz.ui.widgets.deck_text import plain
 from quiz.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
@@ -98,8 +100,16 @@ class SummaryScreen(Screen[None]):
                 f" of {len(summary.questions)}",
                 id="figures",
             )
-        table: DataTable[Text] = DataTable(id="answers", cursor_type="row", zebra_stripes=True)
+        table: DataTable[Text] = DataTable(
+            id="answers",
+            cursor_type="row",
+            zebra_stripes=True,
+            classes="exam" if self.options.exam else "",
+        )
         yield table
+        if self.options.exam:  # Tab focuses it, to scroll a long one with the arrows
+            with VerticalScroll(id="detail"):
+                yield Static("", id="detail-text", markup=False)
         with Horizontal(id="actions"):
             if not self.options.exam:
                 yield Button(
@@ -127,17 +137,40 @@ class SummaryScreen(Screen[None]):
             question = row.question
             first = cards_of_question(question)[0]
             card = Card(key=first.question_key, question=question)
-            if row.response is None:
-                answer = "—"
-            elif isinstance(question, Flashcard):
-                answer = "knew it" if row.response is True else "did not know"
-            else:
-                answer = response_text(row.response)
+            answer = self._answer(row)
             cells = [Text(str(row.position + 1)), one_line(prompt_of(card)), one_line(answer)]
             if exam:
                 cells.append(one_line(expected_text(question)))
-            table.add_row(*cells, mark(row))
+            table.add_row(*cells, mark(row), key=str(row.position))
         table.focus()
+
+    @on(DataTable.RowHighlighted, "#answers")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """After an exam: the highlighted question in full, with both answers."""
+        if not self.options.exam or event.row_key.value is None:
+            return
+        row = self.summary.questions[int(event.row_key.value)]
+        question = row.question
+        card = Card(key=cards_of_question(question)[0].question_key, question=question)
+        lines: list[Content | str] = [
+            plain(" ".join(prompt_of(card).split())).stylize("bold"),
+            Content.assemble(("Your answer: ", "bold"), plain(self._answer(row))),
+            Content.assemble(("Right answer: ", "bold"), plain(expected_text(question))),
+        ]
+        if row.result is not None and row.result.feedback not in ("", CORRECT, "Incorrect"):
+            lines.append(plain(row.result.feedback))
+        if question.explanation:
+            lines.append(plain(" ".join(question.explanation.split())))
+        self.query_one("#detail-text", Static).update(Content("\n").join(lines))
+        self.query_one("#detail", VerticalScroll).scroll_home(animate=False)
+
+    @staticmethod
+    def _answer(row: QuestionResult) -> str:
+        if row.response is None:
+            return "—"
+        if isinstance(row.question, Flashcard):
+            return "knew it" if row.response is True else "did not know"
+        return response_text(row.response)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("retry", "again") and self.options.exam:

@@ -122,10 +122,11 @@ def export(
 ) -> None:
     """Write the recorded quiz and exam attempts (of DECK, a deck file or id; default all).
 
-    One row per attempt and answered question: student, deck id and content hash,
-    attempt, mode, UTC start and finish, question id, response, correct, points
-    earned and possible, time in ms. --summary: one row per attempt with score,
-    percent and passed. Give the file to your teacher for `quiz results merge`.
+    One row per attempt and question asked (an unanswered one: empty response,
+    0 points): student, deck id and content hash, attempt, mode, UTC start and
+    finish, question id, response, correct, points earned and possible, time in ms.
+    --summary: one row per attempt with score, percent and passed. Give the file
+    to your teacher for `quiz results merge`.
     """
     from quiz.commands.interchange import _write
     from quiz.core.results import (

@@ -6,7 +6,7 @@ pure: rows from the store, text out, rows from text, statistics from rows.
 
 Files
 -----
-`AnswerRow`, one per attempt and answered question (`ANSWER_COLUMNS`), is what a
+`AnswerRow`, one per attempt and question asked (`ANSWER_COLUMNS`), is what a
 merge reads back; `SummaryRow`, one per attempt (`SUMMARY_COLUMNS`), is for a mark
 book. CSV cells that a spreadsheet would run as a formula (starting with
 `= + - @`, tab or CR) get a leading `'` (the guard of the deck CSV exporter); the
@@ -157,7 +157,7 @@ class ResultsFileError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class AnswerRow:
-    """One answered question of one attempt; `student` and `deck_hash` are "" when unknown."""
+    """One question asked in one attempt, answered or not; `student`, `deck_hash` may be ""."""
 
     student: str
     deck_id: str

@@ -10,8 +10,8 @@ WAL, FSRS from the `fsrs` package):
   in one committed transaction), median over `--answers` cards, three times: with
   `synchronous=FULL` (the default: an fsync per answer), `NORMAL` (the setting
   `synchronous = "normal"`: no fsync per commit) and `OFF` (not a setting, the bench
-  sets the pragma itself: the commit still runs, with no fsync even at checkpoints,
-  so the figure is quiz's CPU time per card);
+  sets the pragma itself: the commit still runs, with no fsync even at checkpoints),
+  and the process CPU time per card in the `OFF` loop;
 - building today's queue (`ReviewSession._build_queue`, the few indexed queries a
   session runs at start), median of 15 builds;
 - `quiz stats` data (`quiz.core.stats.collect` over every deck), median of 5.
@@ -19,12 +19,14 @@ WAL, FSRS from the `fsrs` package):
 and for Anki (the `anki` package from PyPI, the `bench` extra; FSRS on, default
 limits of 20 new and 200 reviews a day): the first `get_queued_cards` after
 opening the collection, then per card `get_queued_cards(fetch_limit=1)` +
-`build_answer` + `answer_card`. Anki 26 does not commit per answer: another
-connection sees none of the answers until the collection is closed, so its
-per-card figure contains no commit at all, let alone an fsync. The like-for-like
-comparison of the work per card is therefore quiz `OFF` (or `NORMAL`) against
-Anki; `FULL` against Anki also counts the fsync quiz pays for durability, whose
-raw cost on this disk (`bench_store.fsync_ms`) is printed with the results.
+`build_answer` + `answer_card`. Anki 26 commits every answer durably, as quiz's
+default does: its collection is in WAL mode with `synchronous=FULL`, and another
+connection reads each answer before the collection is closed (the bench checks
+both and prints them; strace shows one fsync of the WAL per answer). So quiz
+`FULL` against Anki is like for like; `NORMAL` and `OFF` show what quiz costs
+without the fsync, and the process CPU time per card (quiz `OFF` against Anki)
+compares the work alone, without any wait for the disk. The raw cost of an fsync
+on this disk (`bench_store.fsync_ms`) is printed with the results.
 
 Both databases are generated directly with SQL for speed, in `bench/out/`
 (gitignored, on the project's disk: fsync costs what it costs there), with the
@@ -45,6 +47,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -260,8 +263,8 @@ def median_ms(samples: list[float]) -> float:
 
 def quiz_loop(
     path: Path, deck: Deck, answers: int, synchronous: Synchronous | None, start: datetime
-) -> tuple[list[float], list[float]]:
-    """(seconds per next card + intervals + answer, seconds per queue build).
+) -> tuple[list[float], list[float], list[float]]:
+    """(seconds per next card + intervals + answer, CPU seconds of each, seconds per build).
 
     `synchronous=None` runs with `PRAGMA synchronous=OFF`, which quiz never uses
     (a power cut could corrupt the file): the commit's work without any fsync.
@@ -281,20 +284,44 @@ def quiz_loop(
             started = time.perf_counter()
             session._build_queue()
             builds.append(time.perf_counter() - started)
-        loop = []
+        loop, cpu = [], []
         for n in range(answers):
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             card = session.next_card()
             if card is None:
                 break
             session.intervals(card)
             session.answer(card, Grade.Again if n % 5 == 0 else Grade.Good, duration_ms=3000)
             loop.append(time.perf_counter() - started)
-    return loop, builds
+            cpu.append(time.process_time() - cpu_started)
+    return loop, cpu, builds
 
 
-def anki_loop(path: Path, deck_id: int, answers: int) -> tuple[list[float], float]:
-    """(seconds per get + answer, seconds of the first get_queued_cards)."""
+@dataclass
+class AnkiRun:
+    """One Anki loop: seconds per get + answer, CPU seconds of each, the first queue build,
+    and how durably Anki saved the answers (checked, not assumed)."""
+
+    loop: list[float]
+    cpu: list[float]
+    first: float
+    seen_before_close: int
+    """Answers another connection could read before the collection was closed."""
+    synchronous: int
+    """Anki's own `PRAGMA synchronous` (2 is FULL: an fsync per commit in WAL mode)."""
+
+
+def revlog_rows(path: Path) -> int:
+    """Review-log rows a separate read-only connection sees: only committed ones."""
+    other = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        return int(other.execute("SELECT count(*) FROM revlog").fetchone()[0])
+    finally:
+        other.close()
+
+
+def anki_loop(path: Path, deck_id: int, answers: int) -> AnkiRun:
+    """Anki's get + answer loop on the generated collection."""
     import anki.cards
     from anki.collection import Collection
     from anki.scheduler.v3 import CardAnswer
@@ -306,9 +333,10 @@ def anki_loop(path: Path, deck_id: int, answers: int) -> tuple[list[float], floa
         queued = col.sched.get_queued_cards(fetch_limit=1)
         first = time.perf_counter() - started
         assert queued.cards, "the generated Anki deck has nothing due"
-        loop = []
+        logged = revlog_rows(path)
+        loop, cpu = [], []
         for n in range(answers):
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             queued = col.sched.get_queued_cards(fetch_limit=1)
             if not queued.cards:
                 break
@@ -320,7 +348,10 @@ def anki_loop(path: Path, deck_id: int, answers: int) -> tuple[list[float], floa
                 col.sched.build_answer(card=card, states=top.states, rating=rating)
             )
             loop.append(time.perf_counter() - started)
-        return loop, first
+            cpu.append(time.process_time() - cpu_started)
+        seen = revlog_rows(path) - logged
+        assert col.db is not None
+        return AnkiRun(loop, cpu, first, seen, int(col.db.scalar("PRAGMA synchronous")))
     finally:
         col.close()
 
@@ -351,7 +382,7 @@ def main() -> None:
     print(f"{args.cards} cards, {args.reviews} reviews; generating ...", file=sys.stderr)
 
     modes: dict[str, Synchronous | None] = {"full": "FULL", "normal": "NORMAL", "off": None}
-    keys = (*modes, "build", "stats", "aloop", "afirst", "fsync")
+    keys = (*modes, "cpu", "build", "stats", "aloop", "acpu", "afirst", "aseen", "async", "fsync")
     figures: dict[str, list[float]] = {key: [] for key in keys}
     for round_ in range(args.rounds):
         started = time.perf_counter()
@@ -380,15 +411,20 @@ def main() -> None:
         for name in order:
             if name == "anki":
                 if deck_id is not None:
-                    aloop, first = anki_loop(anki_path, deck_id, args.answers)
-                    figures["aloop"] += aloop
-                    figures["afirst"].append(first)
+                    run = anki_loop(anki_path, deck_id, args.answers)
+                    figures["aloop"] += run.loop
+                    figures["acpu"] += run.cpu
+                    figures["afirst"].append(run.first)
+                    figures["aseen"].append(run.seen_before_close)
+                    figures["async"].append(run.synchronous)
                 continue
-            loop, builds = quiz_loop(
+            loop, cpu, builds = quiz_loop(
                 quiz_path, deck, args.answers, modes[name], NOW + timedelta(days=day)
             )
             day += 1
             figures[name] += loop
+            if name == "off":
+                figures["cpu"] += cpu
             if name == "full":
                 figures["build"] += builds
 
@@ -396,7 +432,8 @@ def main() -> None:
     rows = [
         (f"{per_card}, FULL (fsync per answer)", "full", "aloop", "0.50"),
         (f"{per_card}, NORMAL (no fsync)", "normal", "aloop", "0.50"),
-        (f"{per_card}, OFF (CPU only)", "off", "aloop", "-"),
+        (f"{per_card}, OFF (no fsync at all)", "off", "aloop", "-"),
+        ("  the same, process CPU time (Anki: its CPU time)", "cpu", "acpu", "-"),
         ("build today's queue (Anki: first get_queued_cards)", "build", "afirst", "0.10"),
     ]
     print(f"\n{args.cards} cards, {args.reviews} review rows, {args.rounds} rounds (medians, ms)")
@@ -417,6 +454,12 @@ def main() -> None:
         f"raw fsync of 4 KiB in {OUT.name}/: median {statistics.median(fsyncs):.3f} ms"
         f" (rounds: {fsyncs[0]:.3f} to {fsyncs[-1]:.3f})"
     )
+    if figures["aloop"]:
+        levels = sorted({int(level) for level in figures["async"]})
+        print(
+            f"Anki: {int(sum(figures['aseen']))} of {len(figures['aloop'])} answers were"
+            f" readable by another connection before it closed; its PRAGMA synchronous: {levels}"
+        )
     print(
         f"(samples: {len(figures['full'])} quiz answers per mode,"
         f" {len(figures['aloop'])} anki answers)"

@@ -1,0 +1,82 @@
+"""Start-up stays light: `quiz --help` and the library screen import no heavy library.
+
+The library must appear fast (bench/README.md, "App start-up"): pydantic alone costs
+~90 ms, fsrs and the answer checker ~40 ms. They belong to parsing a deck, a session
+or `quiz optimize`, never to showing decks read from the store's cache. Timing tests
+would be flaky on a busy machine, so this guards the cause instead: which modules a
+fresh process has imported, as `tests/test_architecture.py` does for the UI.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+HEAVY = ("pydantic", "pydantic_core", "fsrs", "rapidfuzz", "tomlkit", "plotext", "textual_plotext")
+"""Third-party packages that only deck parsing, sessions, saving settings or stats need."""
+
+QUIZ_HEAVY = (
+    "quiz.core.loading",
+    "quiz.core.models",
+    "quiz.core.cards",
+    "quiz.core.study",
+    "quiz.core.scheduling",
+    "quiz.core.checking",
+)
+"""Our modules that import them (the loader, deck models, sessions, scheduling)."""
+
+REPORT = (
+    "\nimport sys\n"
+    f"heavy = {HEAVY!r}\n"
+    f"ours = {QUIZ_HEAVY!r}\n"
+    "top = {m.split('.')[0] for m in sys.modules}\n"
+    "print(' '.join(sorted({m for m in top if m in heavy} | {m for m in sys.modules if m in ours})))\n"
+)
+
+HELP = "from quiz.cli import main\nmain(['--help'], standalone_mode=False)\n" + REPORT
+
+LIBRARY = (
+    """
+import sys
+import textual.app
+from quiz.cli import main
+from quiz.ui.screens.library import LibraryScreen
+
+shown = LibraryScreen.show_entries
+def show_and_leave(self, entries):
+    shown(self, entries)
+    print(len(entries))
+    self.app.call_after_refresh(self.app.exit)
+LibraryScreen.show_entries = show_and_leave
+run = textual.app.App.run
+textual.app.App.run = lambda self, **options: run(self, headless=True)
+main(['--db', sys.argv[1]], standalone_mode=False)
+"""
+    + REPORT
+)
+
+
+def loaded_by(code: str, *args: str) -> list[str]:
+    """The output lines of `python -c code args`; the last names the heavy modules imported."""
+    result = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=True, timeout=60
+    )
+    return result.stdout.splitlines()
+
+
+def test_help_imports_nothing_heavy() -> None:
+    (line,) = loaded_by(HELP)[-1:]
+    assert line == "", f"`quiz --help` imported: {line}"
+
+
+def test_library_start_from_the_cache_imports_nothing_heavy(tmp_path: Path) -> None:
+    db = str(tmp_path / "quiz.sqlite3")
+    count, first = loaded_by(LIBRARY, db)[-2:]
+    assert int(count) >= 2, "the bundled decks are listed"
+    # The first start parses the bundled decks (nothing is cached yet): the loader and
+    # pydantic come in. This shows the check sees them when they are there.
+    assert "pydantic" in first.split() and "quiz.core.loading" in first.split()
+    count_again, again = loaded_by(LIBRARY, db)[-2:]
+    assert count_again == count
+    assert again == "", f"the library start imported: {again}"

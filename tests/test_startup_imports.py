@@ -31,7 +31,8 @@ REPORT = (
     f"heavy = {HEAVY!r}\n"
     f"ours = {QUIZ_HEAVY!r}\n"
     "top = {m.split('.')[0] for m in sys.modules}\n"
-    "print(' '.join(sorted({m for m in top if m in heavy} | {m for m in sys.modules if m in ours})))\n"
+    "found = {m for m in top if m in heavy} | {m for m in sys.modules if m in ours}\n"
+    "print(' '.join(sorted(found)))\n"
 )
 
 HELP = "from quiz.cli import main\nmain(['--help'], standalone_mode=False)\n" + REPORT

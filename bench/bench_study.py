@@ -11,7 +11,9 @@ WAL, FSRS from the `fsrs` package):
   `synchronous=FULL` (the default: an fsync per answer), `NORMAL` (the setting
   `synchronous = "normal"`: no fsync per commit) and `OFF` (not a setting, the bench
   sets the pragma itself: the commit still runs, with no fsync even at checkpoints),
-  and the process CPU time per card in the `OFF` loop;
+  and the process CPU time per card in the `FULL` and `OFF` loops;
+- the answer's SQL alone at `FULL` (`sql_floor`: the same five statements with
+  precomputed values): what the `FULL` loop would cost if quiz's Python were free;
 - building today's queue (`ReviewSession._build_queue`, the few indexed queries a
   session runs at start), median of 15 builds;
 - `quiz stats` data (`quiz.core.stats.collect` over every deck), median of 5.
@@ -24,9 +26,10 @@ default does: its collection is in WAL mode with `synchronous=FULL`, and another
 connection reads each answer before the collection is closed (the bench checks
 both and prints them; strace shows one fsync of the WAL per answer). So quiz
 `FULL` against Anki is like for like; `NORMAL` and `OFF` show what quiz costs
-without the fsync, and the process CPU time per card (quiz `OFF` against Anki)
-compares the work alone, without any wait for the disk. The raw cost of an fsync
-on this disk (`bench_store.fsync_ms`) is printed with the results.
+without the fsync, and the process CPU time per card compares the work alone,
+without the wait for the disk (quiz `FULL` against Anki: both pay the system's
+CPU for an fsync; quiz `OFF`: none). The raw cost of an fsync on this disk
+(`bench_store.fsync_ms`) is printed with the results.
 
 Both databases are generated directly with SQL for speed, in `bench/out/`
 (gitignored, on the project's disk: fsync costs what it costs there), with the
@@ -58,7 +61,15 @@ from quiz.config import Settings
 from quiz.core.models import Deck, DeckMeta, Flashcard
 from quiz.core.scheduling import Grade
 from quiz.core.stats import collect
-from quiz.core.storage import Store, Synchronous, to_us
+from quiz.core.storage import (
+    _SET_STATE_IF,
+    _STATE_COLUMNS,
+    CardState,
+    Phase,
+    Store,
+    Synchronous,
+    to_us,
+)
 from quiz.core.study import ReviewSession, study_day
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -356,6 +367,61 @@ def anki_loop(path: Path, deck_id: int, answers: int) -> AnkiRun:
         col.close()
 
 
+def sql_floor(path: Path, answers: int) -> list[float]:
+    """Seconds per answer of quiz's SQL alone at `synchronous=FULL`, values precomputed.
+
+    The statements an answer runs (the state read when the card is shown, BEGIN
+    IMMEDIATE, the compare-and-set UPDATE, the log INSERT, COMMIT) on a plain
+    connection with the store's pragmas: the floor under the `FULL` loop when quiz's
+    own Python work (FSRS, the session, conversions) costs nothing. The cards are
+    due reviews pushed a year ahead and the rows are dated three years back, so the
+    quiz loops' queues and daily limits do not notice them.
+    """
+    db = sqlite3.connect(path, isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=FULL")
+    db.execute("PRAGMA foreign_keys=ON")
+    keys = [
+        row[0]
+        for row in db.execute(
+            "SELECT card_key FROM cards WHERE deck_id = ? AND state = 2 AND orphaned = 0"
+            " ORDER BY due LIMIT ?",
+            (DECK, answers),
+        )
+    ]
+    when = to_us(NOW - SPAN)
+    state = CardState(
+        state=Phase.REVIEW,
+        stability=30.0,
+        difficulty=5.0,
+        due=NOW + timedelta(days=365),
+        last_review=NOW - SPAN,
+        reps=5,
+    )
+    after = (2, None, 30.0, 5.0, to_us(NOW + timedelta(days=365)), when, 5, 0)
+    samples = []
+    try:
+        for key in keys:
+            started = time.perf_counter()
+            before = db.execute(
+                f"SELECT {_STATE_COLUMNS} FROM cards WHERE deck_id = ? AND card_key = ?",
+                (DECK, key),
+            ).fetchone()
+            db.execute("BEGIN IMMEDIATE")
+            db.execute(_SET_STATE_IF, (*after, DECK, key, *before))
+            db.execute(
+                "INSERT INTO reviews (deck_id, card_key, reviewed_at, grade, state_before,"
+                " response, correct, duration_ms, state_before_json, state_after_json)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (DECK, key, when, 3, 2, None, None, 3000, state.to_json(), state.to_json()),
+            )
+            db.execute("COMMIT")
+            samples.append(time.perf_counter() - started)
+    finally:
+        db.close()
+    return samples
+
+
 def timed(action: Callable[[], object], repeat: int) -> list[float]:
     samples = []
     for _ in range(repeat):
@@ -382,7 +448,20 @@ def main() -> None:
     print(f"{args.cards} cards, {args.reviews} reviews; generating ...", file=sys.stderr)
 
     modes: dict[str, Synchronous | None] = {"full": "FULL", "normal": "NORMAL", "off": None}
-    keys = (*modes, "cpu", "build", "stats", "aloop", "acpu", "afirst", "aseen", "async", "fsync")
+    cpus = [f"{mode} cpu" for mode in modes]
+    keys = (
+        *modes,
+        *cpus,
+        "floor",
+        "build",
+        "stats",
+        "aloop",
+        "acpu",
+        "afirst",
+        "aseen",
+        "async",
+        "fsync",
+    )
     figures: dict[str, list[float]] = {key: [] for key in keys}
     for round_ in range(args.rounds):
         started = time.perf_counter()
@@ -405,7 +484,7 @@ def main() -> None:
         figures["fsync"].append(fsync_ms(OUT) / 1000)
         # Each quiz loop studies the next study day (its own due cards and limits), so
         # the days go in order while the modes and Anki take turns at going first.
-        order = [*modes, "anki"]
+        order = [*modes, "anki", "floor"]
         order = order[round_ % len(order) :] + order[: round_ % len(order)]
         day = 0
         for name in order:
@@ -418,13 +497,15 @@ def main() -> None:
                     figures["aseen"].append(run.seen_before_close)
                     figures["async"].append(run.synchronous)
                 continue
+            if name == "floor":
+                figures["floor"] += sql_floor(quiz_path, args.answers)
+                continue
             loop, cpu, builds = quiz_loop(
                 quiz_path, deck, args.answers, modes[name], NOW + timedelta(days=day)
             )
             day += 1
             figures[name] += loop
-            if name == "off":
-                figures["cpu"] += cpu
+            figures[f"{name} cpu"] += cpu
             if name == "full":
                 figures["build"] += builds
 
@@ -433,7 +514,9 @@ def main() -> None:
         (f"{per_card}, FULL (fsync per answer)", "full", "aloop", "0.50"),
         (f"{per_card}, NORMAL (no fsync)", "normal", "aloop", "0.50"),
         (f"{per_card}, OFF (no fsync at all)", "off", "aloop", "-"),
-        ("  the same, process CPU time (Anki: its CPU time)", "cpu", "acpu", "-"),
+        ("process CPU time per card, FULL (Anki: its own)", "full cpu", "acpu", "-"),
+        ("process CPU time per card, OFF (Anki: its own)", "off cpu", "acpu", "-"),
+        ("the answer's SQL alone, FULL (no Python work)", "floor", "aloop", "-"),
         ("build today's queue (Anki: first get_queued_cards)", "build", "afirst", "0.10"),
     ]
     print(f"\n{args.cards} cards, {args.reviews} review rows, {args.rounds} rounds (medians, ms)")

@@ -27,7 +27,7 @@ The messages keep pydantic's wording, so they read as they always have.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -181,10 +181,6 @@ class Settings:
             return deck.desired_retention
         return self.desired_retention
 
-    def to_dict(self) -> dict[str, Any]:
-        """Every setting by name (lists copied), in declaration order."""
-        return {f.name: _copied(getattr(self, f.name)) for f in fields(self)}
-
     @classmethod
     def load(cls, path: Path | None = None) -> Settings:
         """Read settings from `path` (default `config_path()`); a missing file gives defaults.
@@ -229,7 +225,7 @@ class Settings:
         except tomlkit.exceptions.ParseError as error:
             raise ConfigError(f"{path}: not valid TOML, not overwriting it: {error}") from None
         defaults = Settings()
-        for name, value in self.to_dict().items():
+        for name, value in asdict(self).items():
             present = name in document
             if value is None:
                 if present:
@@ -241,10 +237,6 @@ class Settings:
         temporary.write_text(tomlkit.dumps(document), encoding="utf-8")
         temporary.replace(path)
         return path
-
-
-def _copied(value: object) -> object:
-    return list(value) if isinstance(value, list) else value
 
 
 _RULES: dict[str, _Rule] = {f.name: f.metadata["rule"] for f in fields(Settings)}

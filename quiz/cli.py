@@ -12,6 +12,15 @@ from pathlib import Path
 
 import click
 
+from quiz.commands.authoring import new
+from quiz.commands.data import backup, doctor, restore
+from quiz.commands.deck import check, schema
+from quiz.commands.interchange import export, import_
+from quiz.commands.results import results
+from quiz.commands.serve import serve
+from quiz.commands.study import optimize, stats
+from quiz.commands.ui import open_, review, take
+
 
 class DeckDefaultGroup(click.Group):
     """A group whose first argument may be a deck instead of a subcommand (`quiz DECK`)."""
@@ -65,41 +74,21 @@ def main(ctx: click.Context, db: Path | None) -> None:
         ctx.invoke(main.commands["open"])
 
 
-from quiz.commands.authoring import new  # noqa: E402  (helper C: quiz new)
-
-main.add_command(new)
-
-from quiz.commands.deck import check, schema  # noqa: E402  (helper A: linter and JSON Schema)
-
-main.add_command(check)
-main.add_command(schema)
-
-from quiz.commands.data import backup, doctor, restore  # noqa: E402  (helper D1: study database care)
-
-main.add_command(backup)
-main.add_command(restore)
-main.add_command(doctor)
-
-from quiz.commands.interchange import export, import_  # noqa: E402  (helper E2: import/export)
-
-main.add_command(import_)
-main.add_command(export)
-
-from quiz.commands.ui import open_, review, take  # noqa: E402  (helper F: the app and plain mode)
-
-main.add_command(open_)
-main.add_command(take)
-main.add_command(review)
-
-from quiz.commands.serve import serve  # noqa: E402  (helper H: quiz serve, browsers)
-
-main.add_command(serve)
-
-from quiz.commands.results import results  # noqa: E402  (helper G: results for grading)
-
-main.add_command(results)
-
-from quiz.commands.study import optimize, stats  # noqa: E402  (helper D2: statistics, FSRS fit)
-
-main.add_command(stats)
-main.add_command(optimize)
+for command in (
+    open_,
+    take,
+    review,
+    stats,
+    new,
+    check,
+    schema,
+    import_,
+    export,
+    results,
+    serve,
+    backup,
+    restore,
+    doctor,
+    optimize,
+):
+    main.add_command(command)

@@ -141,11 +141,13 @@ def _load(read: Callable[[], str], name: str) -> Deck:
     gc.disable()
     deck: Deck | None = None
     errors: list[ErrorDetails] = []
+    shared: list[tuple[int, int]] = []
     try:
         data = _parse_toml(text, name)
         del text
         try:
             deck = Deck.model_validate(data)
+            shared = _shared_identities(deck)
         except ValidationError as error:
             errors = error.errors(include_url=False)
         except RecursionError:
@@ -153,9 +155,9 @@ def _load(read: Callable[[], str], name: str) -> Deck:
     finally:
         if gc_was_enabled:
             gc.enable()
+    if shared:
+        raise DeckError(_identity_errors(read(), name, shared))
     if deck is not None:
-        if shared := _shared_identities(deck):
-            raise DeckError(_identity_errors(read(), name, shared))
         return deck
     if not errors:
         raise DeckError([_file_error(name, "the deck is nested too deeply to check")])

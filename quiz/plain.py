@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, TextIO, TypeVar
 
 from quiz.core.cards import Card, cards_of_question
-from quiz.core.checking import CORRECT, CheckResult, Response, check_card, expected_text
+from quiz.core.checking import CheckResult, Response, check_card, expected_text
 from quiz.core.models import (
     Cloze,
     Flashcard,
@@ -218,8 +218,8 @@ def say_result(console: Console, result: CheckResult, question: Question) -> Non
     else:
         verdict = "Wrong."
     console.say(f"{verdict} {_points(result.score)} of {_points(result.points)} points.")
-    if result.feedback not in ("", CORRECT, "Incorrect"):  # the verdict says as much
-        console.say(result.feedback)
+    if result.remark:
+        console.say(result.remark)
     if not result.correct:
         console.say(f"Answer: {result.expected}")
     if question.explanation:

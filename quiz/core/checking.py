@@ -65,6 +65,7 @@ Response = bool | str | Sequence[str] | Collection[str] | Mapping[str, str]
 """Any learner response; which one a kind expects is listed in the module docstring."""
 
 CORRECT = "Correct"
+INCORRECT = "Incorrect"
 NO_ANSWER = "No answer given"
 NOT_A_NUMBER = "Not a number"
 
@@ -86,6 +87,11 @@ class CheckResult:
     points: float
     feedback: str
     expected: str
+
+    @property
+    def remark(self) -> str:
+        """The feedback when it says more than the verdict ("Almost: check your spelling")."""
+        return "" if self.feedback in (CORRECT, INCORRECT) else self.feedback
 
 
 def _result(
@@ -174,7 +180,7 @@ def _check_typed(
         return _result(points, 1, True, CORRECT, expected)
     if verdict.outcome == "typo":
         return _result(points, 1, True, _spelling_hint([verdict.target]), expected)
-    feedback = NO_ANSWER if verdict.outcome == "empty" else "Incorrect"
+    feedback = NO_ANSWER if verdict.outcome == "empty" else INCORRECT
     return _result(points, 0, False, feedback, expected)
 
 

@@ -101,3 +101,20 @@ async def test_nothing_due_says_when_the_next_card_is(
         assert str(screen.query_one("#next-due", Label).content) == (
             "Next card due in 18 hours (Tue 03 Mar 04:00)."
         )
+
+
+async def test_review_shows_the_checkers_remark_on_a_forgiven_typo(
+    build_app: AppFactory, settings: Settings
+) -> None:
+    settings.new_per_day = 1
+    loaded = load(NEWS_DECK)
+    app = build_app(Start(at="review", loaded=loaded))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        assert screen.card is not None and screen.card.key == "who-was-released"
+        await pilot.press(*"Bialiatsky and Kalesnikava", "enter")
+        await pilot.pause()
+        assert "Correct" in str(screen.query_one("#verdict", Label).content)
+        remark = str(screen.query_one("#check-feedback", Label).content)
+        assert remark.startswith("Almost: check your spelling")

@@ -28,7 +28,7 @@ from textual.widget import Widget
 from textual.widgets import Header, Label, ProgressBar
 
 from quiz.core.cards import Card, cards_of_question
-from quiz.core.checking import CORRECT, CheckResult
+from quiz.core.checking import CheckResult
 from quiz.core.models import Question
 from quiz.core.text import sanitize
 from quiz.ui.formatting import duration_text
@@ -253,8 +253,8 @@ class QuizScreen(Screen[None]):
             f"  +{points_text(result.score)} of {points_text(result.points)}",
         )
         widgets: list[Widget] = [Label(verdict, id="verdict")]
-        if result.feedback not in ("", CORRECT, "Incorrect"):  # the verdict says as much
-            widgets.append(Label(plain(result.feedback), id="check-feedback", markup=False))
+        if result.remark:
+            widgets.append(Label(plain(result.remark), id="check-feedback", markup=False))
         if not result.correct:
             widgets.append(
                 Label(Content.assemble(("Answer: ", "bold"), plain(result.expected)), id="expected")

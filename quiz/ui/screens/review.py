@@ -275,6 +275,8 @@ class ReviewScreen(Screen[None]):
                 id="verdict",
             )
         ]
+        if result.remark:
+            widgets.append(Label(plain(result.remark), id="check-feedback", markup=False))
         if not result.correct:
             widgets.append(
                 Label(Content.assemble(("Answer: ", "bold"), plain(result.expected)), id="expected")

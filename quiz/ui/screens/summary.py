@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Header, Label, Static
 
 from quiz.core.cards import Card, cards_of_question
-from quiz.core.checking import CORRECT, expected_text
+from quiz.core.checking import expected_text
 from quiz.core.models import Flashcard
 from quiz.core.text import sanitize
 from quiz.ui.formatting import duration_text, response_text
@@ -157,8 +157,8 @@ class SummaryScreen(Screen[None]):
             Content.assemble(("Your answer: ", "bold"), plain(self._answer(row))),
             Content.assemble(("Right answer: ", "bold"), plain(expected_text(question))),
         ]
-        if row.result is not None and row.result.feedback not in ("", CORRECT, "Incorrect"):
-            lines.append(plain(row.result.feedback))
+        if row.result is not None and row.result.remark:
+            lines.append(plain(row.result.remark))
         if question.explanation:
             lines.append(plain(" ".join(question.explanation.split())))
         self.query_one("#detail-text", Static).update(Content("\n").join(lines))

@@ -13,6 +13,7 @@ deck's) ends any attempt when it runs out.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
@@ -37,6 +38,7 @@ from quiz.ui.widgets.answers import AnswerInput
 from quiz.ui.widgets.deck_text import deck_text, plain
 from quiz.ui.widgets.keybar import KeyBar
 from quiz.ui.widgets.question import answer_input
+from quiz.ui.widgets.stage import Pane, Stage
 
 if TYPE_CHECKING:
     from quiz.core.library import LoadedDeck
@@ -53,6 +55,7 @@ class QuizScreen(Screen[None]):
     """Asks the questions of one attempt and shows feedback after each."""
 
     CSS_PATH = "quiz.tcss"
+    BLANK = True  # its background is covered everywhere: no need to draw it again on each focus
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "next", "Next", id="next-question", priority=False),
         Binding("escape,q", "leave", "End quiz", id="end-quiz"),
@@ -82,7 +85,10 @@ class QuizScreen(Screen[None]):
         self.asked_at: datetime | None = None
         self.showing_feedback = False
         self.clock: Timer | None = None
-        self.prepared: Vertical | None = None
+        self.prepared: int | None = None
+        """The index of the question laid out in the stage's back pane, if any."""
+        self.preparing = asyncio.Lock()
+        """One preparation at a time (a quick Enter can ask for the next before one ends)."""
         self.ended = False
         self.leave_pressed = False
         """An exam ends early only on a second Escape/q (the first one warns)."""
@@ -105,7 +111,7 @@ class QuizScreen(Screen[None]):
             yield Label("", id="score")
             yield Label("", id="clock")
         yield ProgressBar(show_eta=False, id="progress")
-        yield VerticalScroll(id="body", can_focus=False)
+        yield Stage()
         yield KeyBar()
 
     async def on_mount(self) -> None:
@@ -135,6 +141,7 @@ class QuizScreen(Screen[None]):
         if self.time_limit is not None:
             self.clock = self.set_interval(1, self._tick)
         self._tick()
+        self._update_score()  # then only answers change it
         await self.show_question()
 
     # --- asking ---------------------------------------------------------------------------------
@@ -159,58 +166,57 @@ class QuizScreen(Screen[None]):
         feedback.display = False
         return Vertical(
             Label(kind, id="kind"),
-            deck_text(
-                prompt_of(card, inline_cloze=True), markdown=self.markdown, widget_id="prompt"
-            ),
+            deck_text(prompt_of(card), markdown=self.markdown, widget_id="prompt"),
             answer_input(card, order=order, markdown=self.markdown),
             feedback,
             classes="question-view",
         )
 
     @property
+    def body(self) -> Pane:
+        """The scrolling pane that shows the question."""
+        return self.query_one(Stage).front
+
+    @property
     def view(self) -> Vertical:
-        """The question on screen (a prepared next one may wait hidden after it)."""
-        return (
-            self.query_one("#body", VerticalScroll).query_children(".question-view").first(Vertical)
-        )
+        """The question on screen (the next one may wait in the stage's back pane)."""
+        return self.body.query_children(".question-view").first(Vertical)
 
     async def prepare_next(self) -> None:
-        """Build the next question hidden while the learner reads the feedback, so Enter
-        only has to swap it in."""
-        if self.session is None or self.prepared is not None or self.ended:
-            return
-        if self.index + 1 >= len(self.session.questions):
-            return
-        view = self.view_of(self.index + 1)
-        view.display = False
-        self.prepared = view
-        await self.query_one("#body", VerticalScroll).mount(view)
+        """Build and lay out the next question off screen while the learner answers this one,
+        so that Enter only has to move it on screen."""
+        async with self.preparing:
+            if self.session is None or self.ended:
+                return
+            index = self.index + 1
+            if index >= len(self.session.questions) or self.prepared == index:
+                return
+            self.prepared = None
+            await self.query_one(Stage).prepare(self.view_of(index))
+            if self.index + 1 == index:  # not overtaken by a quick Enter meanwhile
+                self.prepared = index
 
     async def show_question(self) -> None:
-        """Put the current question on screen: the prepared view if there is one."""
+        """Put the current question on screen: the prepared one if it is ready."""
         assert self.session is not None
-        body = self.query_one("#body", VerticalScroll)
-        view, self.prepared = self.prepared, None
+        stage = self.query_one(Stage)
         with self.app.batch_update():
             total = len(self.session.questions)
             self.query_one("#position", Label).update(f"Question {self.index + 1} of {total}")
             self.query_one(ProgressBar).progress = self.index
             self.showing_feedback = False
-            self._update_score()
-            for old in list(body.query_children(".question-view")):
-                if old is not view:
-                    await old.remove()
-            if view is None:
-                view = self.view_of(self.index)
-                await body.mount(view)
-            view.display = True
-            body.scroll_home(animate=False)
-            view.query_one(AnswerInput).focus_input()
+            if self.prepared == self.index:
+                stage.swap()
+            else:
+                await stage.show(self.view_of(self.index))
+            self.prepared = None
+            self.view.query_one(AnswerInput).focus_input()
         self.asked_at = self.quiz_app.now()
+        self.call_after_refresh(self.prepare_next)
 
     def action_scroll(self, direction: int) -> None:
         """Scroll the question and feedback by a page."""
-        body = self.query_one("#body", VerticalScroll)
+        body = self.body
         body.scroll_page_down() if direction > 0 else body.scroll_page_up()
 
     def on_click(self) -> None:
@@ -273,11 +279,9 @@ class QuizScreen(Screen[None]):
             feedback.mount_all(widgets)
             feedback.display = True
             self.set_focus(None)
-        self.call_after_refresh(
-            self.query_one("#body", VerticalScroll).scroll_to_widget, feedback, animate=False
-        )
+        self.call_after_refresh(self.body.scroll_to_widget, feedback, animate=False)
         self.refresh_bindings()
-        self.call_after_refresh(self.prepare_next)
+        self.call_after_refresh(self.query_one(Stage).warm)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next":
@@ -292,8 +296,7 @@ class QuizScreen(Screen[None]):
             self.finish()
             return
         self.index += 1
-        await self.show_question()
-        self.refresh_bindings()
+        await self.show_question()  # focusing its input refreshes the key bar
 
     # --- score, clock, end ----------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ Nothing outside the temporary folder is read or written except the output.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import random
 import shutil
 import sys
@@ -191,6 +192,19 @@ async def take_all(folder: Path) -> list[Path]:
                 ("summary", app(summary), _answer_all),
                 ("help", app(quiz), _press("f1")),
             ]
+            # One question of every other kind, each alone in a copy of the news deck.
+            shown = {"short", "flashcard"}
+            for question in news.deck.questions:
+                if question.kind in shown:
+                    continue
+                shown.add(question.kind)
+                alone = dataclasses.replace(
+                    news, deck=news.deck.model_copy(update={"questions": [question]})
+                )
+                one = Start(at="quiz", loaded=alone, quiz=QuizOptions(seed=4, shuffle=False))
+                shots.append((f"quiz-{question.kind}", app(one), None))
+            exam = Start(at="quiz", loaded=news, quiz=QuizOptions(exam=True))
+            shots.append(("exam-start", app(exam), _press(*"Ann Lee")))
             for name, built, before in shots:
                 written.append(await _shoot(folder, name, built, before))
     return written

@@ -166,7 +166,9 @@ class QuizScreen(Screen[None]):
         feedback.display = False
         return Vertical(
             Label(kind, id="kind"),
-            deck_text(prompt_of(card), markdown=self.markdown, widget_id="prompt"),
+            deck_text(
+                prompt_of(card, inline_cloze=True), markdown=self.markdown, widget_id="prompt"
+            ),
             answer_input(card, order=order, markdown=self.markdown),
             feedback,
             classes="question-view",

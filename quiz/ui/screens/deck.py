@@ -10,19 +10,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Button, Header, Label, Static
 
 from quiz.core.text import sanitize
+from quiz.ui.screens.base import QuizAppScreen
 from quiz.ui.widgets.deck_text import DeckText, plain
 from quiz.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from quiz.core.library import LoadedDeck
-    from quiz.ui.app import QuizApp
 
 
-class DeckScreen(Screen[None]):
+class DeckScreen(QuizAppScreen):
     """One deck: description, source, counts, recent scores; T quiz, R review, S stats."""
 
     CSS_PATH = "deck.tcss"
@@ -39,13 +38,6 @@ class DeckScreen(Screen[None]):
         self.path = path
         self.loaded: LoadedDeck | None = None
         self.error: str | None = None
-
-    @property
-    def quiz_app(self) -> QuizApp:
-        from quiz.ui.app import QuizApp
-
-        assert isinstance(self.app, QuizApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         from quiz.core.library import load

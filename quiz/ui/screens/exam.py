@@ -15,18 +15,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Header, Input, Label
 
 from quiz.core.text import sanitize
 from quiz.ui.formatting import duration_text
+from quiz.ui.screens.base import QuizAppScreen
 from quiz.ui.screens.quiz import points_text
 from quiz.ui.widgets.deck_text import plain
 from quiz.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from quiz.core.library import LoadedDeck
-    from quiz.ui.app import QuizApp, QuizOptions
+    from quiz.ui.app import QuizOptions
 
 
 def time_limit_of(loaded: LoadedDeck, options: QuizOptions) -> int | None:
@@ -44,7 +44,7 @@ def order_text(loaded: LoadedDeck, options: QuizOptions) -> str:
     return f"Question order: seed {seed} (the same for everyone with this seed)"
 
 
-class ExamStartScreen(Screen[None]):
+class ExamStartScreen(QuizAppScreen):
     """Rules, seed and time limit of an exam; the student types their name and starts."""
 
     CSS_PATH = "exam.tcss"
@@ -59,13 +59,6 @@ class ExamStartScreen(Screen[None]):
         super().__init__()
         self.loaded = loaded
         self.options = options
-
-    @property
-    def quiz_app(self) -> QuizApp:
-        from quiz.ui.app import QuizApp
-
-        assert isinstance(self.app, QuizApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         meta = self.loaded.deck.deck

@@ -15,16 +15,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.events import Key
-from textual.screen import Screen
 from textual.widgets import Header, Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from quiz.ui.screens.base import QuizAppScreen
 from quiz.ui.widgets.deck_text import plain
 from quiz.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from quiz.core.library import LibraryEntry, LoadedDeck
-    from quiz.ui.app import QuizApp
 
 
 def cut(text: str, width: int) -> str:
@@ -53,7 +52,7 @@ def entry_prompt(entry: LibraryEntry, width: int = 72) -> Content:
     )
 
 
-class LibraryScreen(Screen[None]):
+class LibraryScreen(QuizAppScreen):
     """Every deck in the deck folders."""
 
     CSS_PATH = "library.tcss"
@@ -72,13 +71,6 @@ class LibraryScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.entries: list[LibraryEntry] = []
-
-    @property
-    def quiz_app(self) -> QuizApp:
-        from quiz.ui.app import QuizApp
-
-        assert isinstance(self.app, QuizApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Header()

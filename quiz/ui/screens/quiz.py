@@ -23,7 +23,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Header, Label, ProgressBar
@@ -34,6 +33,7 @@ from quiz.core.models import Question
 from quiz.core.text import sanitize
 from quiz.ui.formatting import duration_text
 from quiz.ui.presentation import KIND_LABELS, presented_order, prompt_of
+from quiz.ui.screens.base import QuizAppScreen
 from quiz.ui.widgets.answers import AnswerInput
 from quiz.ui.widgets.deck_text import deck_text, plain
 from quiz.ui.widgets.keybar import KeyBar
@@ -43,7 +43,7 @@ from quiz.ui.widgets.stage import Pane, Stage
 if TYPE_CHECKING:
     from quiz.core.library import LoadedDeck
     from quiz.core.study import QuizSession, QuizSummary
-    from quiz.ui.app import QuizApp, QuizOptions
+    from quiz.ui.app import QuizOptions
 
 
 def points_text(value: float) -> str:
@@ -51,7 +51,7 @@ def points_text(value: float) -> str:
     return f"{value:g}" if value == int(value) else f"{value:.2f}".rstrip("0")
 
 
-class QuizScreen(Screen[None]):
+class QuizScreen(QuizAppScreen):
     """Asks the questions of one attempt and shows feedback after each."""
 
     CSS_PATH = "quiz.tcss"
@@ -92,13 +92,6 @@ class QuizScreen(Screen[None]):
         self.ended = False
         self.leave_pressed = False
         """An exam ends early only on a second Escape/q (the first one warns)."""
-
-    @property
-    def quiz_app(self) -> QuizApp:
-        from quiz.ui.app import QuizApp
-
-        assert isinstance(self.app, QuizApp)
-        return self.app
 
     @property
     def markdown(self) -> bool:

@@ -18,7 +18,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Header, Label
 
@@ -29,6 +28,7 @@ from quiz.core.scheduling import Grade, grade_for
 from quiz.core.text import sanitize
 from quiz.ui.formatting import duration_text
 from quiz.ui.presentation import KIND_LABELS, presented_order, prompt_of
+from quiz.ui.screens.base import QuizAppScreen
 from quiz.ui.widgets.answers import AnswerInput
 from quiz.ui.widgets.deck_text import deck_text, plain
 from quiz.ui.widgets.grades import GradeBar
@@ -38,7 +38,6 @@ from quiz.ui.widgets.question import answer_input
 if TYPE_CHECKING:
     from quiz.core.library import LoadedDeck
     from quiz.core.study import ReviewSession
-    from quiz.ui.app import QuizApp
 
 
 def when_text(moment: datetime, now: datetime) -> str:
@@ -56,7 +55,7 @@ def when_text(moment: datetime, now: datetime) -> str:
     return "tomorrow" if days == 1 else f"in {days} days"
 
 
-class ReviewScreen(Screen[None]):
+class ReviewScreen(QuizAppScreen):
     """One card at a time until nothing is due today."""
 
     CSS_PATH = "review.tcss"
@@ -86,13 +85,6 @@ class ReviewScreen(Screen[None]):
         self.revealed = False
         self.shown_at: datetime | None = None
         self.seed = 0
-
-    @property
-    def quiz_app(self) -> QuizApp:
-        from quiz.ui.app import QuizApp
-
-        assert isinstance(self.app, QuizApp)
-        return self.app
 
     @property
     def markdown(self) -> bool:

@@ -13,17 +13,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Header, Label, Sparkline, Static
 from textual_plotext import PlotextPlot
 
 from quiz.core.text import sanitize
+from quiz.ui.screens.base import QuizAppScreen
 from quiz.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from quiz.core.library import LoadedDeck
     from quiz.core.stats import DayCount, Stats
-    from quiz.ui.app import QuizApp
 
 RECENT_DAYS = 30
 
@@ -73,7 +72,7 @@ def draw_bars(plot: PlotextPlot, days: list[DayCount], title: str) -> None:
     plot.refresh()
 
 
-class StatsScreen(Screen[None]):
+class StatsScreen(QuizAppScreen):
     """Statistics of one deck, or of every deck."""
 
     CSS_PATH = "stats.tcss"
@@ -87,13 +86,6 @@ class StatsScreen(Screen[None]):
         super().__init__()
         self.loaded = loaded
         self.stats: Stats | None = None
-
-    @property
-    def quiz_app(self) -> QuizApp:
-        from quiz.ui.app import QuizApp
-
-        assert isinstance(self.app, QuizApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         yield Header()

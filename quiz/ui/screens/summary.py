@@ -25,6 +25,7 @@ from quiz.core.models import Flashcard
 from quiz.core.text import sanitize
 from quiz.ui.formatting import duration_text, response_text
 from quiz.ui.presentation import prompt_of
+from quiz.ui.screens.base import QuizAppScreen
 from quiz.ui.screens.quiz import points_text
 from quiz.ui.widgets.deck_text import plain
 from quiz.ui.widgets.keybar import KeyBar
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
     from quiz.core.library import LoadedDeck
     from quiz.core.models import Question
     from quiz.core.study import QuestionResult, QuizSummary
-    from quiz.ui.app import QuizApp, QuizOptions
+    from quiz.ui.app import QuizOptions
 
 
 def one_line(text: str, width: int = 60) -> Text:
@@ -52,7 +53,7 @@ def mark(row: QuestionResult) -> Text:
     return Text(f"{symbol} {points_text(result.score)}/{points_text(result.points)}", style=style)
 
 
-class SummaryScreen(Screen[None]):
+class SummaryScreen(QuizAppScreen):
     """The results of one attempt."""
 
     CSS_PATH = "summary.tcss"
@@ -73,13 +74,6 @@ class SummaryScreen(Screen[None]):
             for row in summary.questions
             if row.result is None or not row.result.correct
         ]
-
-    @property
-    def quiz_app(self) -> QuizApp:
-        from quiz.ui.app import QuizApp
-
-        assert isinstance(self.app, QuizApp)
-        return self.app
 
     def compose(self) -> ComposeResult:
         summary = self.summary

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import pty
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,3 +25,42 @@ def isolated_data_dir(
     monkeypatch.setenv("QUIZ_DATA_DIR", str(folder))
     monkeypatch.delenv("QUIZ_DB", raising=False)
     return folder
+
+
+TtyRun = Callable[..., tuple[int, bytes]]
+
+
+def _run_on_tty(*args: str | Path) -> tuple[int, bytes]:
+    """Run `python -m quiz ARGS` with stdout on a pseudo-terminal; its exit code and output.
+
+    Commands sanitize deck and student text only when stdout is a terminal, so the
+    tests of that need a real one.
+    """
+    primary, secondary = pty.openpty()
+    try:
+        code = subprocess.run(
+            [sys.executable, "-m", "quiz", *map(str, args)],
+            stdout=secondary,
+            stderr=subprocess.PIPE,
+            timeout=60,
+            check=False,
+        ).returncode
+        os.close(secondary)
+        output = b""
+        while True:
+            try:
+                chunk = os.read(primary, 4096)
+            except OSError:  # the pty reports EIO once the writer is gone
+                break
+            if not chunk:
+                break
+            output += chunk
+    finally:
+        os.close(primary)
+    return code, output
+
+
+@pytest.fixture
+def run_on_tty() -> TtyRun:
+    """`run_on_tty(*args)`: `quiz ARGS` on a pseudo-terminal, as (exit code, output bytes)."""
+    return _run_on_tty

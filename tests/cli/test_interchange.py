@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from conftest import TtyRun
 
 from quiz.cli import main
 from quiz.core.loading import load_deck
@@ -220,40 +221,15 @@ def test_check_fix_leaves_a_broken_deck_to_the_checker(tmp_path: Path) -> None:
     assert deck.read_text(encoding="utf-8") == "[deck\n"
 
 
-def test_export_to_a_terminal_strips_escape_sequences(tmp_path: Path) -> None:
+def test_export_to_a_terminal_strips_escape_sequences(tmp_path: Path, run_on_tty: TtyRun) -> None:
     """Deck text is untrusted: on a terminal, an ESC from a deck must not reach it."""
-    import os
-    import pty
-    import subprocess
-    import sys
-
     deck = tmp_path / "evil.toml"
     deck.write_text(
         '[deck]\nid = "evil"\ntitle = "Evil"\n\n[[questions]]\nid = "q"\nkind = "flashcard"\n'
         'prompt = "Hi \\u001b]0;pwned\\u0007 \\u001b[2J there"\nanswer = "A"\n',
         encoding="utf-8",
     )
-    primary, secondary = pty.openpty()
-    try:
-        code = subprocess.run(
-            [sys.executable, "-m", "quiz", "export", str(deck), "--to", "csv"],
-            stdout=secondary,
-            stderr=subprocess.PIPE,
-            timeout=60,
-            check=False,
-        ).returncode
-        os.close(secondary)
-        output = b""
-        while True:
-            try:
-                chunk = os.read(primary, 4096)
-            except OSError:  # the pty reports EIO once the writer is gone
-                break
-            if not chunk:
-                break
-            output += chunk
-    finally:
-        os.close(primary)
+    code, output = run_on_tty("export", str(deck), "--to", "csv")
     assert code == 0
     assert b"q,flashcard,Hi   there,A" in output
     assert b"\x1b" not in output and b"\x07" not in output

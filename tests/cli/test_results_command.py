@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import shutil
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from conftest import TtyRun
 
 from quiz.cli import main
 from quiz.core.library import load
@@ -228,39 +228,15 @@ def test_no_database_and_no_attempts(tmp_path: Path) -> None:
     assert nobody.stderr == "no attempts recorded for that student\n"
 
 
-def test_hostile_names_never_reach_a_terminal(tmp_path: Path) -> None:
+def test_hostile_names_never_reach_a_terminal(tmp_path: Path, run_on_tty: TtyRun) -> None:
     """A student name is untrusted: its escape sequences are stripped on a terminal."""
-    import pty
-    import subprocess
-    import sys
-
     db = tmp_path / "evil.sqlite3"
     sit(db, "eve\x1b]0;pwned\x07\x1b[2J", (1, 1, 1, 1), 0)
     export = run("--db", db, "results", "-o", tmp_path / "evil.csv")
     assert export.exit_code == 0
     merged = run("results", "merge", tmp_path / "evil.csv", "-o", tmp_path / "class.csv")
     assert merged.exit_code == 0 and "\x1b" not in merged.stderr and "eve" in merged.stderr
-    primary, secondary = pty.openpty()
-    try:
-        code = subprocess.run(
-            [sys.executable, "-m", "quiz", "--db", str(db), "results"],
-            stdout=secondary,
-            stderr=subprocess.PIPE,
-            timeout=60,
-            check=False,
-        ).returncode
-        os.close(secondary)
-        output = b""
-        while True:
-            try:
-                chunk = os.read(primary, 4096)
-            except OSError:  # EIO once the writer is gone
-                break
-            if not chunk:
-                break
-            output += chunk
-    finally:
-        os.close(primary)
+    code, output = run_on_tty("--db", str(db), "results")
     assert code == 0
     assert b"\r\neve,capitals," in output  # the whole OSC and CSI sequences are gone
     assert b"\x1b" not in output and b"\x07" not in output

@@ -46,7 +46,8 @@ Schema (version `SCHEMA_VERSION`, kept in `PRAGMA user_version`)
   difficulty, due, last_review, reps, lapses, orphaned, created_at)`. Cards are
   never deleted: a card gone from its deck is `orphaned = 1` and comes back with its
   history when the question returns. Partial indexes (`WHERE orphaned = 0`):
-  `cards_deck_due(deck_id, state, due)` and `cards_due(state, due)` for due queues,
+  `cards_deck_due(deck_id, state, due, orphaned)` and `cards_due(state, due,
+  orphaned)` for due queues and counts (covering: see `_migration_3`),
   `cards_new(deck_id, position) WHERE state = 0` for new cards. A query that wants
   one of them must say `orphaned = 0` (and `state = 0` for `cards_new`) and fix
   `state` (one phase per query): see `due_cards` and `next_due`.
@@ -561,7 +562,29 @@ def _migration_2(connection: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2]
+def _migration_3(connection: sqlite3.Connection) -> None:
+    """Make the due-card indexes covering: `orphaned` joins their columns.
+
+    `cards` is WITHOUT ROWID, and SQLite does not take a partial index's
+    `WHERE orphaned = 0` as proof for the query's own `orphaned = 0`, so counting
+    due cards through `(deck_id, state, due)` looked up every matching row in the
+    table (4,000 due cards: 9 ms; 80,000: 150 ms, slower than no index at all),
+    and the planner preferred the primary key instead (0.13 ms for a 2,000-card
+    deck with nothing due). With `orphaned` in the index the count reads the index
+    alone: 0.3 ms, 7 ms and 0.01 ms.
+    """
+    _run_script(
+        connection,
+        """
+        DROP INDEX cards_deck_due;
+        DROP INDEX cards_due;
+        CREATE INDEX cards_deck_due ON cards(deck_id, state, due, orphaned) WHERE orphaned = 0;
+        CREATE INDEX cards_due ON cards(state, due, orphaned) WHERE orphaned = 0;
+        """,
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2, _migration_3]
 """Migration N+1 turns schema N into N+1; append, never edit a released one."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -725,8 +748,13 @@ class Store:
         return int(self._retry(lambda: self._db.execute("PRAGMA user_version").fetchone()[0]))
 
     def close(self) -> None:
-        """Close the connection; the data is already committed."""
-        self._db.close()
+        """Close the connection; the data is already committed.
+
+        Waits for a query or transaction of another thread (the library's background
+        scan) to end first; that thread's next call then fails cleanly.
+        """
+        with self._lock:
+            self._db.close()
 
     def __enter__(self) -> Store:
         return self

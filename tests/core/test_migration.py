@@ -1,4 +1,4 @@
-"""Schema 1 -> 2: a database written by the first schema opens, is backed up, and keeps its
+"""Schema 1 -> 3: a database written by the first schema opens, is backed up, and keeps its
 attempts, which results then read without the questions or pass mark schema 2 records."""
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def version_1_database(path: Path) -> None:
 def test_a_version_1_database_is_backed_up_and_migrated(tmp_path: Path) -> None:
     db = tmp_path / "study.sqlite3"
     version_1_database(db)
-    assert SCHEMA_VERSION == 2
+    assert SCHEMA_VERSION == 3
     with Store.open(db, now=NOW) as store:
         old = store.attempt(1)
         assert old is not None
@@ -87,7 +87,7 @@ def test_a_version_1_database_is_backed_up_and_migrated(tmp_path: Path) -> None:
         ]
         assert [r.passed for r in summary_rows(store, student="bob")] == [False]
     with sqlite3.connect(db) as connection:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == 2
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == 3
     backups = list_backups(db)
     assert [b.reason for b in backups] == ["pre-migrate"]
     assert verify_backup(backups[0].path, max_schema=SCHEMA_VERSION) == 1  # the old file, as it was

@@ -733,3 +733,18 @@ def test_syncing_any_sequence_of_decks_keeps_every_card_and_its_state(
                 assert record.orphaned == (key not in keys)
                 if key in keys:
                     assert record.position == keys.index(key)
+
+
+@pytest.mark.parametrize("deck_ids", [["geo"], ["geo", "other"], None])
+def test_counting_due_cards_reads_only_an_index(store: Store, deck_ids: list[str] | None) -> None:
+    """The library counts due cards of every deck at each start: the count must come from a
+    covering index, never from the table (schema 3; see `storage._migration_3`)."""
+    executed: list[str] = []
+    store._db.set_trace_callback(executed.append)
+    try:
+        assert store.count_due(deck_ids, until=NOW) == 0
+    finally:
+        store._db.set_trace_callback(None)
+    (query,) = [sql for sql in executed if sql.lstrip().upper().startswith("SELECT")]
+    plan = " ".join(row[3] for row in store._db.execute("EXPLAIN QUERY PLAN " + query))
+    assert "USING COVERING INDEX cards_" in plan, plan

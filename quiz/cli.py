@@ -8,36 +8,55 @@ them so that `quiz check` and `quiz --help` start instantly.
 
 from __future__ import annotations
 
+from importlib import import_module
 from pathlib import Path
 
 import click
 
-from quiz.commands.authoring import new
-from quiz.commands.data import backup, doctor, restore
-from quiz.commands.deck import check, schema
-from quiz.commands.interchange import export, import_
-from quiz.commands.results import results
-from quiz.commands.serve import serve
-from quiz.commands.study import optimize, stats
-from quiz.commands.ui import open_, review, take
+SUBCOMMANDS = {
+    "open": "quiz.commands.ui:open_",
+    "take": "quiz.commands.ui:take",
+    "review": "quiz.commands.ui:review",
+    "stats": "quiz.commands.study:stats",
+    "new": "quiz.commands.authoring:new",
+    "check": "quiz.commands.deck:check",
+    "schema": "quiz.commands.deck:schema",
+    "import": "quiz.commands.interchange:import_",
+    "export": "quiz.commands.interchange:export",
+    "results": "quiz.commands.results:results",
+    "serve": "quiz.commands.serve:serve",
+    "backup": "quiz.commands.data:backup",
+    "restore": "quiz.commands.data:restore",
+    "doctor": "quiz.commands.data:doctor",
+    "optimize": "quiz.commands.study:optimize",
+}
+"""Subcommand name -> `module:attribute`, imported when the command runs (or `--help`
+lists them): `quiz` alone loads only `quiz.commands.ui`."""
 
 
 class DeckDefaultGroup(click.Group):
-    """A group whose first argument may be a deck instead of a subcommand (`quiz DECK`)."""
+    """A group whose first argument may be a deck instead of a subcommand (`quiz DECK`),
+    and whose subcommands are imported when used (`SUBCOMMANDS`)."""
 
     default_command = "open"
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *SUBCOMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.commands or cmd_name not in SUBCOMMANDS:
+            return super().get_command(ctx, cmd_name)
+        module, attribute = SUBCOMMANDS[cmd_name].split(":")
+        command = getattr(import_module(module), attribute)
+        assert isinstance(command, click.Command), SUBCOMMANDS[cmd_name]
+        return command
 
     def resolve_command(
         self, ctx: click.Context, args: list[str]
     ) -> tuple[str | None, click.Command | None, list[str]]:
         # Called after the group's own options are parsed, so `--db PATH` is never
         # mistaken for the deck: only the first remaining word is looked at.
-        if (
-            args
-            and not args[0].startswith("-")
-            and args[0] not in self.commands
-            and self.default_command in self.commands
-        ):
+        if args and not args[0].startswith("-") and args[0] not in self.list_commands(ctx):
             args = [self.default_command, *args]
         return super().resolve_command(ctx, args)
 
@@ -70,25 +89,7 @@ def main(ctx: click.Context, db: Path | None) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["db"] = db
-    if ctx.invoked_subcommand is None and "open" in main.commands:
-        ctx.invoke(main.commands["open"])
-
-
-for command in (
-    open_,
-    take,
-    review,
-    stats,
-    new,
-    check,
-    schema,
-    import_,
-    export,
-    results,
-    serve,
-    backup,
-    restore,
-    doctor,
-    optimize,
-):
-    main.add_command(command)
+    if ctx.invoked_subcommand is None:
+        library = main.get_command(ctx, "open")
+        assert library is not None
+        ctx.invoke(library)

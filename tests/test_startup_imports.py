@@ -33,7 +33,9 @@ REPORT = (
     "top = {m.split('.')[0] for m in sys.modules}\n"
     "found = {m for m in top if m in heavy} | {m for m in sys.modules if m in ours}\n"
     "print(' '.join(sorted(found)))\n"
+    "print(' '.join(sorted(m for m in sys.modules if m.startswith('quiz.commands.'))))\n"
 )
+"""Prints two lines: the heavy modules imported, then our command modules imported."""
 
 HELP = "from quiz.cli import main\nmain(['--help'], standalone_mode=False)\n" + REPORT
 
@@ -67,17 +69,19 @@ def loaded_by(code: str, *args: str) -> list[str]:
 
 
 def test_help_imports_nothing_heavy() -> None:
-    (line,) = loaded_by(HELP)[-1:]
+    line, _commands = loaded_by(HELP)[-2:]
     assert line == "", f"`quiz --help` imported: {line}"
 
 
 def test_library_start_from_the_cache_imports_nothing_heavy(tmp_path: Path) -> None:
     db = str(tmp_path / "quiz.sqlite3")
-    count, first = loaded_by(LIBRARY, db)[-2:]
+    count, first, _commands = loaded_by(LIBRARY, db)[-3:]
     assert int(count) >= 2, "the bundled decks are listed"
     # The first start parses the bundled decks (nothing is cached yet): the loader and
     # pydantic come in. This shows the check sees them when they are there.
     assert "pydantic" in first.split() and "quiz.core.loading" in first.split()
-    count_again, again = loaded_by(LIBRARY, db)[-2:]
+    count_again, again, commands = loaded_by(LIBRARY, db)[-3:]
     assert count_again == count
     assert again == "", f"the library start imported: {again}"
+    # Subcommands are imported when used (quiz.cli.SUBCOMMANDS): `quiz` needs only its own.
+    assert commands.split() == ["quiz.commands.ui"]

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import compileall
 import os
 import re
 import resource
@@ -99,6 +100,11 @@ def startup(runs: int, decks: int, questions: int) -> None:
     from quiz.config import Settings
     from quiz.core.library import scan
     from quiz.core.storage import Store
+
+    # An installed quiz runs from compiled bytecode (pip compiles it; Textual's already
+    # is). Compile ours now, so no run pays for compiling it, even where the environment
+    # sets PYTHONDONTWRITEBYTECODE (this machine does).
+    compileall.compile_dir(ROOT / "quiz", quiet=1)
 
     folder = HERE / "out" / "ui-decks"
     write_decks(folder, decks, questions)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from quiz.core.text import sanitize
+from quiz.core.text import counted, sanitize
 
 if TYPE_CHECKING:
     from quiz.core.loading import Diagnostic
@@ -85,8 +85,8 @@ def check(paths: tuple[Path, ...], strict: bool, fix: bool, output_format: str) 
     errors = sum(s["errors"] for s in summaries)
     warnings = sum(s["warnings"] for s in summaries)
     failed_files = sum(not s["ok"] for s in summaries)
-    decks = f"{len(files)} deck{'s' if len(files) != 1 else ''}"
-    counts = f"{_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
+    decks = counted(len(files), "deck")
+    counts = f"{counted(errors, 'error')}, {counted(warnings, 'warning')}"
     verdict = f"{failed_files} failed" if failed_files else "all valid"
     click.echo(f"checked {decks}: {counts}; {verdict}", err=True)
     if failed_files:
@@ -108,10 +108,6 @@ def _fix_ids(file: Path) -> None:
         click.echo(
             f'{sanitize(str(file))}: question {item.position}: added id = "{item.id}"', err=True
         )
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def deck_schema() -> dict[str, Any]:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from quiz.core.text import sanitize
+from quiz.core.text import counted, sanitize
 
 if TYPE_CHECKING:  # the converters and deck models load inside the commands: every `quiz` run
     # imports this module, and pydantic alone is ~90 ms
@@ -201,8 +201,7 @@ def import_(
     count = len(result.deck.questions)
     where = f"wrote {_shown(output)}" if output else "imported"
     click.echo(
-        f"{where}: {count} question{'s' if count != 1 else ''}, "
-        f"{len(result.warnings)} warning{'s' if len(result.warnings) != 1 else ''}",
+        f"{where}: {counted(count, 'question')}, {counted(len(result.warnings), 'warning')}",
         err=True,
     )
 
@@ -274,7 +273,7 @@ def export(deck: Path, fmt: str, output: Path | None, force: bool) -> None:
     _warn(deck, warnings)
     count = len(loaded.questions)
     if output is not None:
-        click.echo(f"wrote {_shown(output)}: {count} question{'s' if count != 1 else ''}", err=True)
+        click.echo(f"wrote {_shown(output)}: {counted(count, 'question')}", err=True)
 
 
 def _gift_text(deck: Deck) -> tuple[str, list[ImportWarning]]:

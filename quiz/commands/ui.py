@@ -11,8 +11,11 @@ one-line message and exit status 1 (2 for usage errors) before any screen opens.
 
 from __future__ import annotations
 
+import gc
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import wait
+from contextlib import contextmanager
 from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -121,10 +124,32 @@ def load_or_fail(path: Path) -> LoadedDeck:
         raise click.ClickException(f"{first}{suffix}") from None
 
 
+@contextmanager
+def _collector_paused(pause: bool = True) -> Iterator[None]:
+    """No cyclic garbage collection while the full-screen app gets ready (`_run` resumes it).
+
+    Importing Textual and building the app allocate enough long-lived objects to
+    set off ~120 collections, ~50 ms of a ~0.5 s start; nearly nothing of it is
+    garbage. `pause=False` (plain mode, which runs a whole session) changes nothing.
+    """
+    if not pause:
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
 def _run(ctx: click.Context, start: Start, store: Store, settings: Settings) -> None:
     from quiz.config import config_path
 
     app = make_app(store=store, settings=settings, start=start, settings_path=config_path())
+    # What exists now (modules, classes, the app) lives as long as the app: frozen, no
+    # collection walks it again, so none lands on a key press with its cost.
+    gc.freeze()
+    gc.enable()
     app.run()
     if app.return_code:
         ctx.exit(app.return_code)
@@ -184,17 +209,29 @@ def _student(_ctx: click.Context, _param: click.Parameter, value: str | None) ->
 @click.pass_context
 def open_(ctx: click.Context, deck: str | None) -> None:
     """Open the deck library, or DECK's page (a deck file or a deck id)."""
-    from quiz.ui.app import Start
+    with _collector_paused():
+        settings = _settings()
+        with _open_store(ctx, settings) as store:
+            if deck is None:
+                from quiz.core.library import scan_in_background
 
-    settings = _settings()
-    with _open_store(ctx, settings) as store:
-        if deck is None:
-            start = Start()
-        else:
-            path = resolve_deck(store, settings, deck)
-            load_or_fail(path)
-            start = Start(at="deck", deck=path)
-        _run(ctx, start, store, settings)
+                scan = scan_in_background(
+                    store, default_deck_dirs(), settings=settings, now=system_now()
+                )
+                # Served from the cache, the scan takes ~10 ms: wait for it, or its
+                # SQLite calls queue for the interpreter lock behind Textual's import.
+                # One with decks to parse goes on while Textual loads.
+                wait((scan,), timeout=0.1)
+                from quiz.ui.app import Start
+
+                start = Start(library_scan=scan)
+            else:
+                from quiz.ui.app import Start
+
+                path = resolve_deck(store, settings, deck)
+                load_or_fail(path)
+                start = Start(at="deck", deck=path)
+            _run(ctx, start, store, settings)
 
 
 @click.command("take")
@@ -253,42 +290,45 @@ def take(
     schedule: bool,
 ) -> None:
     """Take a scored quiz (or with --exam, an exam) on DECK (a deck file or a deck id)."""
-    settings = _settings()
-    options = _quiz_options(
-        shuffle,
-        seed,
-        count,
-        tags,
-        student,
-        exam=exam,
-        per_student=per_student,
-        time_limit=time_limit,
-        schedule=schedule,
-    )
-    with _open_store(ctx, settings) as store:
-        loaded = load_or_fail(resolve_deck(store, settings, deck))
-        if options.tags and not any(set(options.tags) & set(q.tags) for q in loaded.deck.questions):
-            raise click.ClickException(
-                f"no question of {sanitize(loaded.deck.deck.id)} has the tags "
-                + ", ".join(sanitize(t) for t in options.tags)
-            )
-        if plain:
-            from quiz.plain import run_quiz
-
-            ctx.exit(
-                run_quiz(
-                    store,
-                    loaded,
-                    options,
-                    now=system_now,
-                    stdin=sys.stdin,
-                    stdout=sys.stdout,
-                    settings=settings,
+    with _collector_paused(not plain):
+        settings = _settings()
+        options = _quiz_options(
+            shuffle,
+            seed,
+            count,
+            tags,
+            student,
+            exam=exam,
+            per_student=per_student,
+            time_limit=time_limit,
+            schedule=schedule,
+        )
+        with _open_store(ctx, settings) as store:
+            loaded = load_or_fail(resolve_deck(store, settings, deck))
+            if options.tags and not any(
+                set(options.tags) & set(q.tags) for q in loaded.deck.questions
+            ):
+                raise click.ClickException(
+                    f"no question of {sanitize(loaded.deck.deck.id)} has the tags "
+                    + ", ".join(sanitize(t) for t in options.tags)
                 )
-            )
-        from quiz.ui.app import Start
+            if plain:
+                from quiz.plain import run_quiz
 
-        _run(ctx, Start(at="quiz", loaded=loaded, quiz=options), store, settings)
+                ctx.exit(
+                    run_quiz(
+                        store,
+                        loaded,
+                        options,
+                        now=system_now,
+                        stdin=sys.stdin,
+                        stdout=sys.stdout,
+                        settings=settings,
+                    )
+                )
+            from quiz.ui.app import Start
+
+            _run(ctx, Start(at="quiz", loaded=loaded, quiz=options), store, settings)
 
 
 @click.command("review")
@@ -297,17 +337,18 @@ def take(
 @click.pass_context
 def review(ctx: click.Context, deck: str, plain: bool) -> None:
     """Review DECK's cards that are due today (spaced repetition)."""
-    settings = _settings()
-    with _open_store(ctx, settings) as store:
-        loaded = load_or_fail(resolve_deck(store, settings, deck))
-        if plain:
-            from quiz.plain import run_review
+    with _collector_paused(not plain):
+        settings = _settings()
+        with _open_store(ctx, settings) as store:
+            loaded = load_or_fail(resolve_deck(store, settings, deck))
+            if plain:
+                from quiz.plain import run_review
 
-            ctx.exit(
-                run_review(
-                    store, loaded, settings, now=system_now, stdin=sys.stdin, stdout=sys.stdout
+                ctx.exit(
+                    run_review(
+                        store, loaded, settings, now=system_now, stdin=sys.stdin, stdout=sys.stdout
+                    )
                 )
-            )
-        from quiz.ui.app import Start
+            from quiz.ui.app import Start
 
-        _run(ctx, Start(at="review", loaded=loaded), store, settings)
+            _run(ctx, Start(at="review", loaded=loaded), store, settings)

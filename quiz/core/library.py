@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from pathlib import Path
@@ -185,6 +187,36 @@ def scan(
         )
         entries.append(_entry(path, record, today))
     return sorted(entries, key=lambda e: (not e.ok, e.title.casefold(), str(e.path)))
+
+
+def scan_in_background(
+    store: Store,
+    folders: Iterable[Path],
+    *,
+    settings: Settings,
+    now: datetime,
+    tz: tzinfo | None = None,
+) -> Future[list[LibraryEntry]]:
+    """`scan` in a daemon thread, started now; its result (or error) arrives in the future.
+
+    The CLI starts it before importing Textual: the scan's SQLite calls run while
+    the import holds the interpreter, so the library's first frame can already
+    hold the list. Each deck's sync is its own transaction, so a scan cut short by
+    the app quitting leaves the store consistent.
+    """
+    folders = list(folders)
+    future: Future[list[LibraryEntry]] = Future()
+
+    def run() -> None:
+        if not future.set_running_or_notify_cancel():
+            return
+        try:
+            future.set_result(scan(store, folders, settings=settings, now=now, tz=tz))
+        except BaseException as error:  # handed to whoever waits on the future
+            future.set_exception(error)
+
+    threading.Thread(target=run, name="library-scan", daemon=True).start()
+    return future
 
 
 def _broken(path: Path, error: str) -> LibraryEntry:

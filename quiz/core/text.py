@@ -57,3 +57,8 @@ def normalize(text: str, *, accents: bool = True) -> str:
             " " if unicodedata.category(ch)[0] in _PUNCTUATION_CATEGORIES else ch for ch in text
         )
     return _SPACES.sub(" ", text).strip()
+
+
+def counted(count: int, noun: str) -> str:
+    """`1 question`, `2 questions`: a count with its noun (plural by adding `s`)."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"

@@ -21,8 +21,10 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from quiz.config import Settings
-    from quiz.core.library import LoadedDeck
+    from quiz.core.library import LibraryEntry, LoadedDeck
     from quiz.core.models import Question
     from quiz.core.storage import Store
 
@@ -69,6 +71,8 @@ class Start:
     loaded: LoadedDeck | None = None
     """The deck of a quiz, review or stats start, loaded by the CLI (errors reported there)."""
     quiz: QuizOptions = field(default_factory=QuizOptions)
+    library_scan: Future[list[LibraryEntry]] | None = None
+    """The library's scan, when the CLI started it before importing Textual."""
 
 
 LIGHT_THEME = "textual-light"
@@ -140,7 +144,7 @@ class QuizApp(App[None]):
             return StatsScreen(start.loaded)
         from quiz.ui.screens.library import LibraryScreen
 
-        return LibraryScreen()
+        return LibraryScreen(start.library_scan)
 
     # --- navigation: screens move between each other through these ------------------------------
 

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quiz.core.text import normalize, sanitize
+from quiz.core.text import counted, normalize, sanitize
 
 
 def normalize_by_category(text: str) -> str:
@@ -51,3 +51,10 @@ def test_normalize_examples(text: str, expected: str) -> None:
 )
 def test_sanitize_strips_escapes_and_controls(text: str, expected: str) -> None:
     assert sanitize(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("count", "expected"), [(0, "0 decks"), (1, "1 deck"), (2, "2 decks"), (-1, "-1 decks")]
+)
+def test_counted_says_the_noun_in_the_plural_unless_one(count: int, expected: str) -> None:
+    assert counted(count, "deck") == expected

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import shutil
+from concurrent.futures import Future
 from pathlib import Path
 
+import pytest
 from textual.widgets import Label, OptionList, Static
 from ui_support import NEWS_DECK, UI_DATA, AppFactory
 
+from quiz.core import library
+from quiz.core.library import LibraryEntry
+from quiz.ui.app import Start
 from quiz.ui.screens.deck import DeckScreen
 from quiz.ui.screens.library import LibraryScreen
 
@@ -76,3 +81,56 @@ async def test_rescan_picks_up_a_fixed_deck(build_app: AppFactory, tmp_path: Pat
         await pilot.pause()
         assert [entry.ok for entry in screen.entries] == [True, True]
         assert "A broken deck" in option_texts(screen)[0]
+
+
+def entry(title: str, path: Path) -> LibraryEntry:
+    return LibraryEntry(
+        path=path,
+        deck_id=title.lower(),
+        title=title,
+        description="",
+        question_count=1,
+        card_count=1,
+    )
+
+
+async def test_a_scan_done_before_the_app_starts_fills_the_first_frame(
+    build_app: AppFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`quiz` scans while Textual loads (`Start.library_scan`): a finished scan is shown
+    as the screen mounts, and the screen does not scan again."""
+    scans: list[object] = []
+    monkeypatch.setattr(library, "scan", lambda *args, **kwargs: scans.append(args) or [])
+    preloaded: Future[list[LibraryEntry]] = Future()
+    preloaded.set_result([entry("Preloaded", tmp_path / "a.toml")])
+    app = build_app(start=Start(library_scan=preloaded), deck_dirs=[deck_folder(tmp_path)])
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        assert [e.title for e in screen.entries] == ["Preloaded"]  # before any pause
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert option_texts(screen)[0].startswith("Preloaded\n")
+        assert scans == []
+        # Coming back from a deck page reads the counts again.
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, LibraryScreen)
+        await pilot.press("escape")
+        await app.workers.wait_for_complete()
+        assert len(scans) == 1
+
+
+async def test_a_scan_still_running_is_waited_for(build_app: AppFactory, tmp_path: Path) -> None:
+    preloaded: Future[list[LibraryEntry]] = Future()
+    app = build_app(start=Start(library_scan=preloaded), deck_dirs=[deck_folder(tmp_path)])
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        await pilot.pause()
+        assert screen.entries == []
+        assert "Looking for decks" in str(screen.query_one("#library-status", Label).content)
+        preloaded.set_result([entry("Late", tmp_path / "late.toml")])
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert option_texts(screen) == ["Late\n  1 question · 0 new · 0 due\n  (no description)"]

@@ -10,12 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
-from textual.widgets import Button, Header, Label, Static
+from textual.widgets import Button, Label, Static
 
-from quiz.core.text import sanitize
+from quiz.core.text import counted, sanitize
 from quiz.ui.screens.base import QuizAppScreen
 from quiz.ui.widgets.deck_text import DeckText, plain
 from quiz.ui.widgets.keybar import KeyBar
+from quiz.ui.widgets.titlebar import TitleBar
 
 if TYPE_CHECKING:
     from quiz.core.library import LoadedDeck
@@ -38,12 +39,13 @@ class DeckScreen(QuizAppScreen):
         self.path = path
         self.loaded: LoadedDeck | None = None
         self.error: str | None = None
+        self._away = False
 
     def compose(self) -> ComposeResult:
         from quiz.core.library import load
         from quiz.core.loading import DeckError
 
-        yield Header()
+        yield TitleBar()
         try:
             self.loaded = load(self.path)
         except DeckError as error:
@@ -68,7 +70,7 @@ class DeckScreen(QuizAppScreen):
             yield DeckText(
                 " ".join(sanitize(meta.description).split()), widget_id="deck-description"
             )
-        facts = [f"{len(loaded.deck.questions)} questions", f"pass mark {meta.pass_mark:g}%"]
+        facts = [counted(len(loaded.deck.questions), "question"), f"pass mark {meta.pass_mark:g}%"]
         if meta.time_limit:
             facts.append(f"time limit {meta.time_limit // 60}:{meta.time_limit % 60:02}")
         if meta.tags:
@@ -89,8 +91,13 @@ class DeckScreen(QuizAppScreen):
             self.refresh_counts()
             self.query_one("#take", Button).focus()
 
+    def on_screen_suspend(self) -> None:
+        self._away = True
+
     def on_screen_resume(self) -> None:
-        if self.loaded is not None and self.is_mounted:
+        """Back from a quiz or a review: new counts and scores (`on_mount` did the first)."""
+        if self._away and self.loaded is not None:
+            self._away = False
             self.refresh_counts()
 
     def refresh_counts(self) -> None:

@@ -1,8 +1,10 @@
 """The deck library: every deck found, with today's counts; type to filter, Enter to open.
 
 The list comes from `quiz.core.library.scan`, which reads the store's deck-file
-cache, so the screen appears at once however many decks there are; the scan
-runs in a worker thread and fills the list when done. A deck that does not load
+cache, so the screen appears at once however many decks there are. `quiz` starts
+that scan before Textual is even imported and hands it in (`preloaded`): when it
+is done by the time the screen mounts, the first frame already holds the list;
+otherwise a worker waits for it and fills the list then. A deck that does not load
 is listed with its first error instead of being hidden.
 """
 
@@ -15,24 +17,28 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.events import Key
-from textual.widgets import Header, Input, Label, OptionList
+from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from quiz.core.text import counted
 from quiz.ui.screens.base import QuizAppScreen
 from quiz.ui.widgets.deck_text import plain
 from quiz.ui.widgets.keybar import KeyBar
+from quiz.ui.widgets.titlebar import TitleBar
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from quiz.core.library import LibraryEntry, LoadedDeck
 
 
-def cut(text: str, width: int) -> str:
-    """`text` on one line, at most `width` cells, with `…` when cut."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= width else flat[: max(1, width - 1)].rstrip() + "…"
+def one_line(text: str) -> str:
+    """`text` with its line breaks and runs of spaces made single spaces (the list's CSS
+    cuts each line to the width with `…`)."""
+    return " ".join(text.split())
 
 
-def entry_prompt(entry: LibraryEntry, width: int = 72) -> Content:
+def entry_prompt(entry: LibraryEntry) -> Content:
     """Three lines per deck: title, today's counts, one line of description (or the error)."""
     if not entry.ok:
         return Content.assemble(
@@ -41,14 +47,14 @@ def entry_prompt(entry: LibraryEntry, width: int = 72) -> Content:
             "\n  ",
             plain(entry.error or "").stylize("$text-error"),
         )
-    figures = [f"{entry.question_count} questions", f"{entry.new} new", f"{entry.due} due"]
+    figures = [counted(entry.question_count, "question"), f"{entry.new} new", f"{entry.due} due"]
     if entry.last_percent is not None:
         figures.append(f"last quiz {entry.last_percent:.0f}%")
     return Content.assemble(
-        plain(cut(entry.title, width)).stylize("bold"),
+        plain(one_line(entry.title)).stylize("bold"),
         ("\n  " + " · ".join(figures), "$text-muted"),
         "\n  ",
-        plain(cut(entry.description, width - 2) or "(no description)").stylize("italic"),
+        plain(one_line(entry.description) or "(no description)").stylize("italic"),
     )
 
 
@@ -68,12 +74,15 @@ class LibraryScreen(QuizAppScreen):
     """Enter opens the highlighted deck; T quizzes and R reviews it straight away;
     any other letter starts filtering the list."""
 
-    def __init__(self) -> None:
+    def __init__(self, preloaded: Future[list[LibraryEntry]] | None = None) -> None:
+        """`preloaded`: a scan already under way (`quiz.core.library.scan_in_background`)."""
         super().__init__()
         self.entries: list[LibraryEntry] = []
+        self._preloaded = preloaded
+        self._away = False
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Input(placeholder="Type to filter decks", id="filter")
         yield OptionList(id="decks", markup=False)
         yield Label("Looking for decks…", id="library-status", classes="hint")
@@ -83,15 +92,23 @@ class LibraryScreen(QuizAppScreen):
         self.title = "quiz"
         self.sub_title = "Library"
         self.query_one("#decks", OptionList).focus()
-        self.scan()
+        preloaded = self._preloaded
+        if preloaded is not None and preloaded.done() and preloaded.exception() is None:
+            self._preloaded = None
+            self.show_entries(preloaded.result())  # before the first frame
+        else:
+            self.scan()
 
-    def on_resize(self) -> None:
-        if self.entries:
-            self.refill()
+    def on_screen_suspend(self) -> None:
+        self._away = True
 
     def on_screen_resume(self) -> None:
-        """Counts change after a quiz or a review: rescan (cheap, it reads the cache)."""
-        if self.entries:
+        """Back from a quiz or a review, counts have changed: rescan (cheap, it reads the cache).
+
+        Not on the first showing, which `on_mount` has filled.
+        """
+        if self._away:
+            self._away = False
             self.scan()
 
     @work(thread=True, exclusive=True, group="scan")
@@ -100,7 +117,13 @@ class LibraryScreen(QuizAppScreen):
         from quiz.core.library import scan
 
         app = self.quiz_app
-        entries = scan(app.store, app.deck_dirs, settings=app.settings, now=app.now(), tz=app.tz)
+        preloaded, self._preloaded = self._preloaded, None
+        if preloaded is not None:
+            entries = preloaded.result()
+        else:
+            entries = scan(
+                app.store, app.deck_dirs, settings=app.settings, now=app.now(), tz=app.tz
+            )
         self.app.call_from_thread(self.show_entries, entries)
 
     def show_entries(self, entries: list[LibraryEntry]) -> None:
@@ -108,7 +131,7 @@ class LibraryScreen(QuizAppScreen):
         self.entries = entries
         self.refill()
         broken = sum(1 for e in entries if not e.ok)
-        status = f"{len(entries)} deck{'s' if len(entries) != 1 else ''}"
+        status = counted(len(entries), "deck")
         if broken:
             status += f", {broken} with errors (fix them, then F5)"
         if not entries:
@@ -129,8 +152,7 @@ class LibraryScreen(QuizAppScreen):
         current = self.highlighted()
         shown = self.shown_entries()
         decks.clear_options()
-        width = max(20, decks.scrollable_content_region.width - 2)
-        decks.add_options(Option(entry_prompt(e, width), id=str(e.path)) for e in shown)
+        decks.add_options(Option(entry_prompt(e), id=str(e.path)) for e in shown)
         if shown:
             keep = next((i for i, e in enumerate(shown) if current and e.path == current.path), 0)
             decks.highlighted = keep

@@ -15,14 +15,15 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
-from textual.widgets import Header, Input, Label
+from textual.widgets import Input, Label
 
-from quiz.core.text import sanitize
+from quiz.core.text import counted, sanitize
 from quiz.ui.formatting import duration_text
 from quiz.ui.screens.base import QuizAppScreen
 from quiz.ui.screens.quiz import points_text
 from quiz.ui.widgets.deck_text import plain
 from quiz.ui.widgets.keybar import KeyBar
+from quiz.ui.widgets.titlebar import TitleBar
 
 if TYPE_CHECKING:
     from quiz.core.library import LoadedDeck
@@ -74,11 +75,11 @@ class ExamStartScreen(QuizAppScreen):
             else f"Time limit: {duration_text(timedelta(seconds=limit))}; when it runs out"
             " the exam ends and what you answered counts"
         )
-        yield Header()
+        yield TitleBar()
         with Vertical(id="exam-intro"):
             yield Label(plain(meta.title).stylize("bold"), id="exam-title")
             yield Label(
-                f"Exam · {len(asked)} question{'s' if len(asked) != 1 else ''}"
+                f"Exam · {counted(len(asked), 'question')}"
                 f" · {points_text(sum(q.points for q in asked))} points"
                 f" · pass mark {points_text(meta.pass_mark)}%",
                 id="exam-figures",

@@ -25,7 +25,7 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Header, Label, ProgressBar
+from textual.widgets import Label, ProgressBar
 
 from quiz.core.cards import Card, cards_of_question
 from quiz.core.checking import CheckResult
@@ -39,6 +39,7 @@ from quiz.ui.widgets.deck_text import deck_text, plain
 from quiz.ui.widgets.keybar import KeyBar
 from quiz.ui.widgets.question import answer_input
 from quiz.ui.widgets.stage import Pane, Stage
+from quiz.ui.widgets.titlebar import TitleBar
 
 if TYPE_CHECKING:
     from quiz.core.library import LoadedDeck
@@ -98,7 +99,7 @@ class QuizScreen(QuizAppScreen):
         return self.loaded.deck.deck.format == "markdown"
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Horizontal(id="status"):
             yield Label("", id="position")
             yield Label("", id="score")

@@ -19,13 +19,13 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Header, Label
+from textual.widgets import Label
 
 from quiz.core.cards import Card
 from quiz.core.checking import CheckResult, Response, check_card
 from quiz.core.models import Flashcard
 from quiz.core.scheduling import Grade, grade_for
-from quiz.core.text import sanitize
+from quiz.core.text import counted, sanitize
 from quiz.ui.formatting import duration_text
 from quiz.ui.presentation import KIND_LABELS, presented_order, prompt_of
 from quiz.ui.screens.base import QuizAppScreen
@@ -34,6 +34,7 @@ from quiz.ui.widgets.deck_text import deck_text, plain
 from quiz.ui.widgets.grades import GradeBar
 from quiz.ui.widgets.keybar import KeyBar
 from quiz.ui.widgets.question import answer_input
+from quiz.ui.widgets.titlebar import TitleBar
 
 if TYPE_CHECKING:
     from quiz.core.library import LoadedDeck
@@ -50,7 +51,7 @@ def when_text(moment: datetime, now: datetime) -> str:
         return f"in {round(minutes)} minutes"
     if minutes < 36 * 60:
         hours = round(minutes / 60)
-        return f"in {hours} hour{'s' if hours != 1 else ''}"
+        return f"in {counted(hours, 'hour')}"
     days = round(minutes / 1440)
     return "tomorrow" if days == 1 else f"in {days} days"
 
@@ -91,7 +92,7 @@ class ReviewScreen(QuizAppScreen):
         return self.loaded.deck.deck.format == "markdown"
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with Horizontal(id="review-status"):
             yield Label("", id="counts")
             yield Label("", id="done-count")

@@ -13,12 +13,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.widgets import Header, Label, Sparkline, Static
+from textual.widgets import Label, Sparkline, Static
 from textual_plotext import PlotextPlot
 
 from quiz.core.text import sanitize
 from quiz.ui.screens.base import QuizAppScreen
 from quiz.ui.widgets.keybar import KeyBar
+from quiz.ui.widgets.titlebar import TitleBar
 
 if TYPE_CHECKING:
     from quiz.core.library import LoadedDeck
@@ -88,7 +89,7 @@ class StatsScreen(QuizAppScreen):
         self.stats: Stats | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         yield Static("", id="figures")
         with Vertical(id="year-box"):
             yield Label("Reviews per day over the last 12 months", classes="caption")

@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Header, Label, Static
+from textual.widgets import Button, DataTable, Label, Static
 
 from quiz.core.cards import Card, cards_of_question
 from quiz.core.checking import expected_text
@@ -29,6 +29,7 @@ from quiz.ui.screens.base import QuizAppScreen
 from quiz.ui.screens.quiz import points_text
 from quiz.ui.widgets.deck_text import plain
 from quiz.ui.widgets.keybar import KeyBar
+from quiz.ui.widgets.titlebar import TitleBar
 
 if TYPE_CHECKING:
     from quiz.core.library import LoadedDeck
@@ -79,7 +80,7 @@ class SummaryScreen(QuizAppScreen):
         summary = self.summary
         meta = self.loaded.deck.deck
         verdict = "Passed" if summary.passed else "Not passed"
-        yield Header()
+        yield TitleBar()
         with Vertical(id="result", classes="passed" if summary.passed else "failed"):
             yield Label(
                 Content.assemble(

@@ -39,8 +39,8 @@ from quiz.core.models import (
     TrueFalse,
 )
 from quiz.core.scheduling import Grade, format_interval, grade_for
-from quiz.core.text import sanitize
-from quiz.ui.formatting import duration_text, response_text
+from quiz.core.text import counted, sanitize
+from quiz.ui.formatting import duration_text, forecast_text, response_text
 from quiz.ui.presentation import KIND_LABELS, presented_order, prompt_of
 
 if TYPE_CHECKING:
@@ -402,13 +402,14 @@ def run_review(
     summary = session.summary()
     grades = ", ".join(f"{grade.name} {count}" for grade, count in summary.grades.items())
     console.say()
-    console.say(f"Reviewed {summary.answered} cards ({grades}).")
+    console.say(f"Reviewed {counted(summary.answered, 'card')} ({grades}).")
     due = session.next_due()
     if due is None:
         console.say("This deck has no cards to study.")
     else:
         wait = max(timedelta(0), due - now())
         console.say(f"Next card due in {format_interval(wait)}.")
+    console.say(forecast_text(session.tomorrow()))
     return 0 if finished else 1
 
 

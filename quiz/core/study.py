@@ -104,6 +104,15 @@ class AnswerOutcome:
 
 
 @dataclass(frozen=True, slots=True)
+class DayForecast:
+    """A coming study day: cards due for review by its end, new cards it would introduce."""
+
+    date: date
+    due: int
+    new: int
+
+
+@dataclass(frozen=True, slots=True)
 class ReviewSummary:
     """This session's answers: how many, by grade, new cards seen, and time spent."""
 
@@ -450,6 +459,21 @@ class ReviewSession:
         if has_new or (first is not None and first < self._day.end):
             return self._day.end
         return first
+
+    def tomorrow(self) -> DayForecast:
+        """What the next study day will hold, as far as is known now.
+
+        `due`: learning and review cards due by its end (those left today carry
+        over); `new`: the new cards it would introduce, under both daily limits.
+        """
+        tomorrow = study_day(self._day.end, self.settings.day_starts_at, self._tz)
+        due = self.store.count_due([self.deck_id], until=tomorrow.end)
+        new = min(
+            self.settings.new_per_day,
+            self.store.count_new([self.deck_id]),
+            max(0, self.settings.reviews_per_day - due),
+        )
+        return DayForecast(tomorrow.date, due=due, new=new)
 
     def summary(self) -> ReviewSummary:
         """This session's answers (undone ones excluded)."""

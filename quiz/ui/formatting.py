@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
-from quiz.core.text import sanitize
+from quiz.core.text import counted, sanitize
+
+if TYPE_CHECKING:
+    from quiz.core.study import DayForecast
 
 
 def response_text(response: object) -> str:
@@ -31,3 +35,11 @@ def duration_text(elapsed: timedelta) -> str:
     hours, rest = divmod(seconds, 3600)
     minutes, seconds = divmod(rest, 60)
     return f"{hours}:{minutes:02}:{seconds:02}" if hours else f"{minutes}:{seconds:02}"
+
+
+def forecast_text(tomorrow: DayForecast) -> str:
+    """The end of a review: what the next study day holds."""
+    return (
+        f"Tomorrow ({tomorrow.date:%a %d %b}): {counted(tomorrow.due, 'card')} due"
+        f" for review and {tomorrow.new} new."
+    )

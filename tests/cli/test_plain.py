@@ -211,5 +211,6 @@ def test_review_answer_undo_and_finish(store: Store) -> None:
     assert text.count("Who was released?") == 2
     assert "Grade: 2 Hard (6m), 3 Good (10m), 4 Easy (8d) [3]:" in text
     assert "Reviewed 2 cards (Again 0, Hard 0, Good 0, Easy 2)." in text
+    assert text.rstrip().endswith("Tomorrow (Tue 03 Mar): 0 cards due for review and 2 new.")
     assert store.count_reviews_since(None, NOW - timedelta(days=1), include_new=True) == 2
     assert second.kind == "flashcard"

@@ -7,7 +7,7 @@ import sqlite3
 import tempfile
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -27,6 +27,7 @@ NEW_YORK = ZoneInfo("America/New_York")
 """Not UTC, and with DST: 04:00 local is 09:00 UTC in winter, 08:00 UTC in summer."""
 T0 = datetime(2026, 1, 15, 15, 0, tzinfo=timezone.utc)  # 10:00 in New York
 MIN = timedelta(minutes=1)
+HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)
 STEADY = Settings(fuzz=False)
 
@@ -327,6 +328,32 @@ def test_next_due_is_the_next_review_when_nothing_else_waits(store: Store) -> No
     outcome = review.answer(card, Grade.Easy)
     assert review.next_card() is None
     assert review.next_due() == outcome.after.due and outcome.interval == 8 * DAY
+
+
+@pytest.mark.parametrize(
+    ("due_in_days", "limits", "expected"),
+    [
+        # Reviews due tomorrow (day 1) and one left over from today (day 0) count; one due
+        # the day after does not. New cards: the daily limit, all six being unseen.
+        ([0, 1, 1, 2], {"new_per_day": 4}, (3, 4)),
+        ([0, 1, 1, 2], {"new_per_day": 10}, (3, 6)),
+        # The review limit leaves room for only two new cards.
+        ([1, 1, 1], {"new_per_day": 4, "reviews_per_day": 5}, (3, 2)),
+        ([], {"new_per_day": 4}, (0, 4)),
+    ],
+)
+def test_tomorrow_forecast(
+    store: Store, due_in_days: list[int], limits: dict[str, int], expected: tuple[int, int]
+) -> None:
+    deck = plain_deck(len(due_in_days) + 6)
+    clock = Clock()
+    review = session(store, deck, clock, Settings(fuzz=False, **limits))
+    for n, days in enumerate(due_in_days):
+        due = review.day.start + days * DAY + 2 * HOUR
+        set_state(store, "d", f"q{n:02d}", review_state(due), T0 - 20 * DAY)
+    forecast = session(store, deck, clock, Settings(fuzz=False, **limits)).tomorrow()
+    assert forecast.date == date(2026, 1, 16)
+    assert (forecast.due, forecast.new) == expected
 
 
 def test_intervals_preview_each_grade(store: Store) -> None:

@@ -70,6 +70,10 @@ async def test_review_answer_undo_finish(
         assert "3 answered (3 new)" in summary
         assert "Easy 3" in str(screen.query_one("#review-grades", Label).content)
         assert "Next card due" in str(screen.query_one("#next-due", Label).content)
+        # Easy sent the three cards 8 days away; tomorrow brings three new ones.
+        assert str(screen.query_one("#forecast", Label).content) == (
+            "Tomorrow (Tue 03 Mar): 0 cards due for review and 3 new."
+        )
 
         # Ctrl+Z undoes too, even from the end screen (and while typing, where u is a letter).
         await pilot.press("ctrl+z")

@@ -26,7 +26,7 @@ from quiz.core.checking import CheckResult, Response, check_card
 from quiz.core.models import Flashcard
 from quiz.core.scheduling import Grade, grade_for
 from quiz.core.text import counted, sanitize
-from quiz.ui.formatting import duration_text
+from quiz.ui.formatting import duration_text, forecast_text
 from quiz.ui.presentation import KIND_LABELS, presented_order, prompt_of
 from quiz.ui.screens.base import QuizAppScreen
 from quiz.ui.widgets.answers import AnswerInput
@@ -161,8 +161,6 @@ class ReviewScreen(QuizAppScreen):
     async def _show_finished(self, box: Vertical) -> None:
         """The end of today's queue: what was done and when to come back."""
         assert self.session is not None
-        from quiz.core.study import study_day
-
         app = self.quiz_app
         now = app.now()
         self.query_one("#kind", Label).update("")
@@ -194,11 +192,7 @@ class ReviewScreen(QuizAppScreen):
                     id="next-due",
                 )
             )
-        day = study_day(now, app.settings.day_starts_at, app.tz)
-        tomorrow = app.store.count_due(
-            [self.loaded.deck.deck.id], until=day.end + timedelta(days=1)
-        )
-        lines.append(Label(f"Due by the end of tomorrow: {tomorrow} cards", id="forecast"))
+        lines.append(Label(forecast_text(self.session.tomorrow()), id="forecast"))
         lines.append(Label("u: undo the last answer · q: back", classes="hint"))
         await box.mount_all(lines)
 

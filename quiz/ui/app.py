@@ -212,8 +212,12 @@ class QuizApp(App[None]):
         self.theme = LIGHT_THEME if self.current_theme.dark else DARK_THEME
 
     def _remember_theme(self, _theme: object) -> None:
-        """Store the chosen theme in the settings file so the next start uses it."""
-        if self.settings.theme == self.theme:
+        """Store the chosen theme in the settings file so the next start uses it.
+
+        Not from a browser tab of `quiz serve`: that session is a student's, and the
+        settings file is the teacher's; the theme changes for the tab only.
+        """
+        if self.settings.theme == self.theme or self.is_web:
             return
         self.settings.theme = self.theme
         if self.settings_path is not None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.widgets import DataTable
 from ui_support import NEWS_DECK, AppFactory
 
 from quiz.config import Settings
 from quiz.core.library import load
-from quiz.ui.app import QuizOptions, Start
+from quiz.ui.app import QuizApp, QuizOptions, Start
 from quiz.ui.screens.help import HelpScreen
 from quiz.ui.screens.library import LibraryScreen
 from quiz.ui.screens.quiz import QuizScreen
@@ -56,3 +57,18 @@ async def test_theme_switch_is_remembered(build_app: AppFactory, tmp_path: Path)
         assert app.theme == "textual-light"
     assert Settings.load(config).theme == "textual-light"
     assert 'theme = "textual-light"' in config.read_text()
+
+
+async def test_a_served_session_does_not_save_the_theme(
+    build_app: AppFactory, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In `quiz serve` each browser tab is a student's: Ctrl+L changes their tab only, never
+    the teacher's settings file."""
+    config = tmp_path / "config.toml"
+    monkeypatch.setattr(QuizApp, "is_web", property(lambda app: True))
+    app = build_app(settings_path=config)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert app.theme == "textual-light"
+    assert not config.exists()

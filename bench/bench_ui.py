@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import compileall
+import gc
 import os
 import re
 import resource
@@ -264,6 +265,7 @@ async def take_quiz(
             now=lambda: now,
             deck_dirs=[],
         )
+        gc.freeze()  # as `quiz take` does before running the app (quiz.commands.ui._run)
         async with app.run_test(size=(80, 24)) as pilot:
             log = FrameLog(app)
             while isinstance(screen := app.screen, QuizScreen):
@@ -287,6 +289,7 @@ async def take_quiz(
                 shown.append(after[settled][0] - start)
                 busy.append(after[-1][0] - start)
                 frames.append(len(after))
+        gc.unfreeze()
 
 
 def main() -> None:

@@ -13,10 +13,17 @@ from quiz.core.storage import Store
 from quiz.ui.app import Start
 from quiz.ui.presentation import presented_order
 from quiz.ui.screens.review import ReviewScreen
+from quiz.ui.widgets.keybar import KeyBar
 
 
 def answered(store: Store) -> int:
     return store.count_reviews_since(None, NOW - timedelta(days=1), include_new=True)
+
+
+def dimmed_keys(screen: ReviewScreen) -> set[str]:
+    """The keys the key bar shows as not available now."""
+    segments = screen.query_one(KeyBar).line.render_segments()
+    return {segment.text.strip() for segment in segments if segment.style and segment.style.dim}
 
 
 async def test_review_answer_undo_finish(
@@ -70,6 +77,8 @@ async def test_review_answer_undo_finish(
         assert "3 answered (3 new)" in summary
         assert "Easy 3" in str(screen.query_one("#review-grades", Label).content)
         assert "Next card due" in str(screen.query_one("#next-due", Label).content)
+        # The key bar follows: nothing left to show, but the last answer can be undone.
+        assert dimmed_keys(screen) == {"space Show/Good"}
         # Easy sent the three cards 8 days away; tomorrow brings three new ones.
         assert str(screen.query_one("#forecast", Label).content) == (
             "Tomorrow (Tue 03 Mar): 0 cards due for review and 3 new."

@@ -73,7 +73,8 @@ class KeyBar(Widget):
             width = self.size.width or self.app.size.width
             gap = max(1, width - line.cell_length - palette.cell_length)
             line = Content.assemble(line, " " * gap, palette)
-        if line != self.line:
+        # Content's == compares the text only: a key turning dim keeps the text the same.
+        if (line.plain, line.spans) != (self.line.plain, self.line.spans):
             self.line = line
             self.refresh()  # one line, fixed height: no layout pass needed
 

@@ -143,6 +143,30 @@ async def _answer_all(pilot: Any) -> None:
         await pilot.pause()
 
 
+async def _review_all(pilot: Any) -> None:
+    """Answer every card due today right, graded Good, and arrive at the end of the review."""
+    from quiz.ui.screens.review import ReviewScreen
+    from quiz.ui.widgets.answers import AnswerInput
+
+    screen = pilot.app.screen
+    assert isinstance(screen, ReviewScreen)
+    while (card := screen.card) is not None:
+        if card.blank is not None:  # a cloze blank card asks for that blank only
+            assert isinstance(card.question, Cloze)
+            response: Response = card.question.blanks[card.blank].answer
+        elif card.side == "back":  # a flashcard's reverse: the learner knew it
+            response = True
+        else:
+            response = right_response(card.question)
+        if isinstance(card.question, Flashcard):
+            await pilot.press("space")
+        else:
+            screen.query_one(AnswerInput).submit(response)
+        await pilot.pause()
+        await pilot.press("3")
+        await pilot.pause()
+
+
 def _press(*keys: str) -> Before:
     async def run(pilot: Any) -> None:
         await pilot.press(*keys)
@@ -164,7 +188,8 @@ async def take_all(folder: Path) -> list[Path]:
         shutil.copytree(ROOT / "decks", decks, ignore=shutil.ignore_patterns("sources"))
         news = load(decks / "belarus-prisoner-release-2025.toml")
         with Store.open(work / "quiz.sqlite3", now=NOW) as store:
-            simulate_reviews(store, load(decks / "chemistry-elements.toml"), days=35, until=NOW)
+            chemistry = load(decks / "chemistry-elements.toml")
+            simulate_reviews(store, chemistry, days=35, until=NOW)
             simulate_reviews(store, news, days=12, until=NOW, seed=2)
 
             def app(start: Start | None = None, theme: str = "textual-dark") -> Any:
@@ -203,6 +228,8 @@ async def take_all(folder: Path) -> list[Path]:
                 )
                 one = Start(at="quiz", loaded=alone, quiz=QuizOptions(seed=4, shuffle=False))
                 shots.append((f"quiz-{question.kind}", app(one), None))
+            # The end of a review, with tomorrow's forecast.
+            shots.append(("review-done", app(Start(at="review", loaded=chemistry)), _review_all))
             exam = Start(at="quiz", loaded=news, quiz=QuizOptions(exam=True))
             shots.append(("exam-start", app(exam), _press(*"Ann Lee")))
             for name, built, before in shots:

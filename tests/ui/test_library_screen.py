@@ -11,6 +11,7 @@ from textual.widgets import Label, OptionList, Static
 from ui_support import NEWS_DECK, UI_DATA, AppFactory
 
 from quiz.core import library
+from quiz.core.backup import StoreError
 from quiz.core.library import LibraryEntry
 from quiz.ui.app import Start
 from quiz.ui.screens.deck import DeckScreen
@@ -134,3 +135,24 @@ async def test_a_scan_still_running_is_waited_for(build_app: AppFactory, tmp_pat
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert option_texts(screen) == ["Late\n  1 question · 0 new · 0 due\n  (no description)"]
+
+
+async def test_a_scan_that_fails_on_the_database_is_reported_not_raised(
+    build_app: AppFactory, tmp_path: Path
+) -> None:
+    """A database locked by another program for too long (or damaged) during the scan: the
+    library says so and stays usable; F5 tries again."""
+    preloaded: Future[list[LibraryEntry]] = Future()
+    preloaded.set_exception(StoreError("quiz.sqlite3 stayed locked by another program for 5 s"))
+    app = build_app(start=Start(library_scan=preloaded), deck_dirs=[deck_folder(tmp_path)])
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        status = str(screen.query_one("#library-status", Label).content)
+        assert status.startswith("Could not read the library: quiz.sqlite3 stayed locked")
+        await pilot.press("f5")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert [entry.ok for entry in screen.entries] == [True, False]

@@ -20,7 +20,7 @@ from textual.events import Key
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
-from quiz.core.text import counted
+from quiz.core.text import counted, sanitize
 from quiz.ui.screens.base import QuizAppScreen
 from quiz.ui.widgets.deck_text import plain
 from quiz.ui.widgets.keybar import KeyBar
@@ -114,17 +114,28 @@ class LibraryScreen(QuizAppScreen):
     @work(thread=True, exclusive=True, group="scan")
     def scan(self) -> None:
         """Read the library in a worker so the first frame never waits for the disk."""
+        from quiz.core.backup import StoreError
         from quiz.core.library import scan
 
         app = self.quiz_app
         preloaded, self._preloaded = self._preloaded, None
-        if preloaded is not None:
-            entries = preloaded.result()
+        try:
+            if preloaded is not None:
+                entries = preloaded.result()
+            else:
+                entries = scan(
+                    app.store, app.deck_dirs, settings=app.settings, now=app.now(), tz=app.tz
+                )
+        except StoreError as error:  # the database is locked or damaged: say so, keep the app
+            self.app.call_from_thread(self.show_scan_error, sanitize(str(error)))
         else:
-            entries = scan(
-                app.store, app.deck_dirs, settings=app.settings, now=app.now(), tz=app.tz
-            )
-        self.app.call_from_thread(self.show_entries, entries)
+            self.app.call_from_thread(self.show_entries, entries)
+
+    def show_scan_error(self, message: str) -> None:
+        self.query_one("#library-status", Label).update(
+            plain(f"Could not read the library: {message} (F5 tries again)")
+        )
+        self.notify(message, title="Could not read the library", severity="error")
 
     def show_entries(self, entries: list[LibraryEntry]) -> None:
         """Fill the list, keeping the filter and the highlighted deck."""

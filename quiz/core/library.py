@@ -69,7 +69,8 @@ class LoadedDeck:
 
 
 def content_hash(data: bytes) -> str:
-    """The hash sessions and the cache use to tell an unchanged deck file (sha256, hex)."""
+    """The hash sessions and the cache use to tell an unchanged deck file (sha256, hex, of
+    its UTF-8 text without a byte-order mark)."""
     return hashlib.sha256(data).hexdigest()
 
 
@@ -79,14 +80,10 @@ def load(path: Path) -> LoadedDeck:
     Raises:
         DeckError: the file cannot be read or is not a valid deck.
     """
-    from quiz.core.loading import load_deck
+    from quiz.core.loading import parse_deck, read_deck_text
 
-    deck = load_deck(path)
-    try:
-        data = path.read_bytes()
-    except OSError:
-        data = b""  # vanished after loading: the hash only decides whether to re-sync
-    return LoadedDeck(deck, path, content_hash(data))
+    text = read_deck_text(path)  # read once, for the parse and the hash
+    return LoadedDeck(parse_deck(text, path), path, content_hash(text.encode()))
 
 
 def sync(store: Store, loaded: LoadedDeck, now: datetime) -> list[str]:

@@ -113,7 +113,7 @@ def load_deck(path: StrPath) -> Deck:
     Raises:
         DeckError: the file is missing, too large, not UTF-8, not TOML or not a valid deck.
     """
-    return _load(lambda: _read_text(path), os.fspath(path))
+    return _load(lambda: read_deck_text(path), os.fspath(path))
 
 
 def parse_deck(text: str, path: StrPath) -> Deck:
@@ -200,7 +200,7 @@ def lint_deck(path: StrPath) -> LintResult:
     """
     name = os.fspath(path)
     try:
-        text = _read_text(path)
+        text = read_deck_text(path)
         deck = parse_deck(text, path)
     except DeckError as error:
         return LintResult(None, error.diagnostics)
@@ -218,8 +218,12 @@ def _limit() -> str:
     return f"the {MAX_DECK_BYTES / 2**20:g} MiB limit"
 
 
-def _read_text(path: StrPath) -> str:
-    """The file's text, refusing folders, huge files and anything that is not UTF-8."""
+def read_deck_text(path: StrPath) -> str:
+    """A deck file's text, refusing folders, huge files and anything that is not UTF-8.
+
+    Raises:
+        DeckError: one diagnostic saying why the file cannot be read as a deck.
+    """
     name = os.fspath(path)
     try:
         if os.path.isdir(path):

@@ -37,13 +37,13 @@ def test_scan_parses_each_file_once_until_it_changes(
     store: Store, folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     parsed: list[str] = []
-    real = loading.load_deck  # imported by the library only when a file must be parsed
+    real = loading.read_deck_text  # imported by the library only when a file must be parsed
 
-    def counting(path: Path) -> object:
+    def counting(path: Path) -> str:
         parsed.append(Path(path).name)
         return real(path)
 
-    monkeypatch.setattr(loading, "load_deck", counting)
+    monkeypatch.setattr(loading, "read_deck_text", counting)
     settings = Settings()
     first = library.scan(store, [folder], settings=settings, now=NOW)
     assert sorted(parsed) == ["broken.toml", "chemistry-elements.toml"]

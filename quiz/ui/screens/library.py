@@ -19,6 +19,7 @@ from textual.content import Content
 from textual.events import Key
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
 from quiz.core.text import counted, sanitize
 from quiz.ui.screens.base import QuizAppScreen
@@ -121,7 +122,9 @@ class LibraryScreen(QuizAppScreen):
         preloaded, self._preloaded = self._preloaded, None
         try:
             if preloaded is not None:
-                entries = preloaded.result()
+                entries = self._wait_for(preloaded)
+                if entries is None:
+                    return  # the app is closing: the scan's thread ends with the store
             else:
                 entries = scan(
                     app.store, app.deck_dirs, settings=app.settings, now=app.now(), tz=app.tz
@@ -130,6 +133,21 @@ class LibraryScreen(QuizAppScreen):
             self.app.call_from_thread(self.show_scan_error, sanitize(str(error)))
         else:
             self.app.call_from_thread(self.show_entries, entries)
+
+    @staticmethod
+    def _wait_for(preloaded: Future[list[LibraryEntry]]) -> list[LibraryEntry] | None:
+        """The preloaded scan's entries, or None once this worker is cancelled.
+
+        Quitting cancels the worker; waiting on in short steps lets the app close at once
+        instead of after a first scan that may take seconds (asyncio joins the threads).
+        """
+        worker = get_current_worker()
+        while not worker.is_cancelled:
+            try:
+                return preloaded.result(timeout=0.05)
+            except TimeoutError:
+                continue
+        return None
 
     def show_scan_error(self, message: str) -> None:
         self.query_one("#library-status", Label).update(

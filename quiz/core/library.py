@@ -12,7 +12,6 @@ finds every deck in the cache never imports them.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import threading
 from collections.abc import Iterable, Mapping, Sequence
@@ -71,6 +70,8 @@ class LoadedDeck:
 def content_hash(data: bytes) -> str:
     """The hash sessions and the cache use to tell an unchanged deck file (sha256, hex, of
     its UTF-8 text without a byte-order mark)."""
+    import hashlib  # ~3 ms, and only a deck being parsed needs it: not at start-up
+
     return hashlib.sha256(data).hexdigest()
 
 

@@ -221,7 +221,7 @@ def open_(ctx: click.Context, deck: str | None) -> None:
                 # Served from the cache, the scan takes ~10 ms: wait for it, or its
                 # SQLite calls queue for the interpreter lock behind Textual's import.
                 # One with decks to parse goes on while Textual loads.
-                wait((scan,), timeout=0.1)
+                wait((scan.entries,), timeout=0.1)
                 from quiz.ui.app import Start
 
                 start = Start(library_scan=scan)

@@ -21,10 +21,8 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
-
     from quiz.config import Settings
-    from quiz.core.library import LibraryEntry, LoadedDeck
+    from quiz.core.library import BackgroundScan, LoadedDeck
     from quiz.core.models import Question
     from quiz.core.storage import Store
 
@@ -71,7 +69,7 @@ class Start:
     loaded: LoadedDeck | None = None
     """The deck of a quiz, review or stats start, loaded by the CLI (errors reported there)."""
     quiz: QuizOptions = field(default_factory=QuizOptions)
-    library_scan: Future[list[LibraryEntry]] | None = None
+    library_scan: BackgroundScan | None = None
     """The library's scan, when the CLI started it before importing Textual."""
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -85,3 +86,21 @@ def test_questions_that_would_be_one_card_are_listed_with_their_error(
     assert entry.error.startswith(f"{folder / 'twice.toml'}:10:1: error: same prompt as")
     with pytest.raises(loading.DeckError):
         library.load(folder / "twice.toml")
+
+
+def test_a_background_scan_gives_what_scan_gives_and_counts_its_files(
+    store: Store, folder: Path, tmp_path: Path
+) -> None:
+    settings = Settings()
+    started = library.scan_in_background(store, [folder], settings=settings, now=NOW)
+    entries = started.entries.result(timeout=30)
+    assert (started.progress.files, started.progress.done) == (2, 2)
+    with Store.open(tmp_path / "other.sqlite3", now=NOW) as other:
+        assert entries == library.scan(other, [folder], settings=settings, now=NOW)
+
+
+def test_a_background_scan_hands_its_error_to_the_waiter(store: Store, folder: Path) -> None:
+    store.close()  # every call on the store now fails
+    started = library.scan_in_background(store, [folder], settings=Settings(), now=NOW)
+    with pytest.raises(sqlite3.ProgrammingError, match="closed database"):
+        started.entries.result(timeout=30)

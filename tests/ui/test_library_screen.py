@@ -12,7 +12,7 @@ from ui_support import NEWS_DECK, UI_DATA, AppFactory
 
 from quiz.core import library
 from quiz.core.backup import StoreError
-from quiz.core.library import LibraryEntry
+from quiz.core.library import BackgroundScan, LibraryEntry, ScanProgress
 from quiz.ui.app import Start
 from quiz.ui.screens.deck import DeckScreen
 from quiz.ui.screens.library import LibraryScreen
@@ -104,7 +104,8 @@ async def test_a_scan_done_before_the_app_starts_fills_the_first_frame(
     monkeypatch.setattr(library, "scan", lambda *args, **kwargs: scans.append(args) or [])
     preloaded: Future[list[LibraryEntry]] = Future()
     preloaded.set_result([entry("Preloaded", tmp_path / "a.toml")])
-    app = build_app(start=Start(library_scan=preloaded), deck_dirs=[deck_folder(tmp_path)])
+    started = BackgroundScan(preloaded, ScanProgress(files=1, done=1))
+    app = build_app(start=Start(library_scan=started), deck_dirs=[deck_folder(tmp_path)])
     async with app.run_test(size=(80, 24)) as pilot:
         screen = app.screen
         assert isinstance(screen, LibraryScreen)
@@ -122,15 +123,23 @@ async def test_a_scan_done_before_the_app_starts_fills_the_first_frame(
         assert len(scans) == 1
 
 
-async def test_a_scan_still_running_is_waited_for(build_app: AppFactory, tmp_path: Path) -> None:
+async def test_a_scan_still_running_is_waited_for_with_its_progress_shown(
+    build_app: AppFactory, tmp_path: Path
+) -> None:
     preloaded: Future[list[LibraryEntry]] = Future()
-    app = build_app(start=Start(library_scan=preloaded), deck_dirs=[deck_folder(tmp_path)])
+    progress = ScanProgress()
+    started = BackgroundScan(preloaded, progress)
+    app = build_app(start=Start(library_scan=started), deck_dirs=[deck_folder(tmp_path)])
     async with app.run_test(size=(80, 24)) as pilot:
         screen = app.screen
         assert isinstance(screen, LibraryScreen)
+        status = screen.query_one("#library-status", Label)
         await pilot.pause()
         assert screen.entries == []
-        assert "Looking for decks" in str(screen.query_one("#library-status", Label).content)
+        assert "Looking for decks" in str(status.content)
+        progress.files, progress.done = 50, 12  # as the scan's thread writes them
+        await pilot.pause(0.3)
+        assert str(status.content) == "Reading decks… 12 of 50"
         preloaded.set_result([entry("Late", tmp_path / "late.toml")])
         await app.workers.wait_for_complete()
         await pilot.pause()
@@ -144,7 +153,8 @@ async def test_a_scan_that_fails_on_the_database_is_reported_not_raised(
     library says so and stays usable; F5 tries again."""
     preloaded: Future[list[LibraryEntry]] = Future()
     preloaded.set_exception(StoreError("quiz.sqlite3 stayed locked by another program for 5 s"))
-    app = build_app(start=Start(library_scan=preloaded), deck_dirs=[deck_folder(tmp_path)])
+    started = BackgroundScan(preloaded, ScanProgress())
+    app = build_app(start=Start(library_scan=started), deck_dirs=[deck_folder(tmp_path)])
     async with app.run_test(size=(80, 24)) as pilot:
         screen = app.screen
         assert isinstance(screen, LibraryScreen)

@@ -30,7 +30,7 @@ from quiz.ui.widgets.titlebar import TitleBar
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-    from quiz.core.library import LibraryEntry, LoadedDeck
+    from quiz.core.library import BackgroundScan, LibraryEntry, LoadedDeck, ScanProgress
 
 
 def one_line(text: str) -> str:
@@ -75,11 +75,12 @@ class LibraryScreen(QuizAppScreen):
     """Enter opens the highlighted deck; T quizzes and R reviews it straight away;
     any other letter starts filtering the list."""
 
-    def __init__(self, preloaded: Future[list[LibraryEntry]] | None = None) -> None:
+    def __init__(self, preloaded: BackgroundScan | None = None) -> None:
         """`preloaded`: a scan already under way (`quiz.core.library.scan_in_background`)."""
         super().__init__()
         self.entries: list[LibraryEntry] = []
         self._preloaded = preloaded
+        self._progress: ScanProgress | None = None
         self._away = False
 
     def compose(self) -> ComposeResult:
@@ -93,10 +94,11 @@ class LibraryScreen(QuizAppScreen):
         self.title = "quiz"
         self.sub_title = "Library"
         self.query_one("#decks", OptionList).focus()
-        preloaded = self._preloaded
-        if preloaded is not None and preloaded.done() and preloaded.exception() is None:
+        self._ticker = self.set_interval(0.2, self._show_progress, pause=True)
+        ready = self._preloaded.entries if self._preloaded is not None else None
+        if ready is not None and ready.done() and ready.exception() is None:
             self._preloaded = None
-            self.show_entries(preloaded.result())  # before the first frame
+            self.show_entries(ready.result())  # before the first frame
         else:
             self.scan()
 
@@ -112,22 +114,35 @@ class LibraryScreen(QuizAppScreen):
             self._away = False
             self.scan()
 
-    @work(thread=True, exclusive=True, group="scan")
     def scan(self) -> None:
-        """Read the library in a worker so the first frame never waits for the disk."""
+        """Read the library (or wait for the scan handed in) in a worker: the screen never
+        waits for the disk, and says how far a long scan has got."""
+        from quiz.core.library import ScanProgress
+
+        preloaded, self._preloaded = self._preloaded, None
+        self._progress = preloaded.progress if preloaded is not None else ScanProgress()
+        self._ticker.resume()
+        self._read(preloaded, self._progress)
+
+    @work(thread=True, exclusive=True, group="scan")
+    def _read(self, preloaded: BackgroundScan | None, progress: ScanProgress) -> None:
         from quiz.core.backup import StoreError
         from quiz.core.library import scan
 
         app = self.quiz_app
-        preloaded, self._preloaded = self._preloaded, None
         try:
             if preloaded is not None:
-                entries = self._wait_for(preloaded)
+                entries = self._wait_for(preloaded.entries)
                 if entries is None:
-                    return  # the app is closing: the scan's thread ends with the store
+                    return  # cancelled: the app is closing, or F5 started a new scan
             else:
                 entries = scan(
-                    app.store, app.deck_dirs, settings=app.settings, now=app.now(), tz=app.tz
+                    app.store,
+                    app.deck_dirs,
+                    settings=app.settings,
+                    now=app.now(),
+                    tz=app.tz,
+                    progress=progress,
                 )
         except StoreError as error:  # the database is locked or damaged: say so, keep the app
             self.app.call_from_thread(self.show_scan_error, sanitize(str(error)))
@@ -149,7 +164,20 @@ class LibraryScreen(QuizAppScreen):
                 continue
         return None
 
+    def _show_progress(self) -> None:
+        """`Reading decks… 12 of 50` while a scan parses decks (a first start, many changes)."""
+        progress = self._progress
+        if progress is not None and progress.files and progress.done < progress.files:
+            self.query_one("#library-status", Label).update(
+                f"Reading decks… {progress.done} of {progress.files}"
+            )
+
+    def _scan_ended(self) -> None:
+        self._progress = None
+        self._ticker.pause()
+
     def show_scan_error(self, message: str) -> None:
+        self._scan_ended()
         self.query_one("#library-status", Label).update(
             plain(f"Could not read the library: {message} (F5 tries again)")
         )
@@ -157,6 +185,7 @@ class LibraryScreen(QuizAppScreen):
 
     def show_entries(self, entries: list[LibraryEntry]) -> None:
         """Fill the list, keeping the filter and the highlighted deck."""
+        self._scan_ended()
         self.entries = entries
         self.refill()
         broken = sum(1 for e in entries if not e.ok)

@@ -139,7 +139,9 @@ def startup(runs: int, decks: int, questions: int) -> None:
     # then weighs on both sides of a ratio instead of on one median.
     paired_wall = statistics.median(q[0] / b[0] for b, q in zip(bare, library, strict=True))
     paired_cpu = statistics.median(q[1] / b[1] for b, q in zip(bare, library, strict=True))
-    print(f"{'paired ratio':>18}: wall {paired_wall:.2f}x   cpu {paired_cpu:.2f}x   (median of runs)")
+    print(
+        f"{'paired ratio':>18}: wall {paired_wall:.2f}x   cpu {paired_cpu:.2f}x   (median of runs)"
+    )
 
 
 class FrameLog:

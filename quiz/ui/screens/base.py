@@ -1,4 +1,5 @@
-"""The base of quiz's screens: typed access to the app that carries the services."""
+"""The base of quiz's screens: typed access to the app that carries the services, and a
+hook for a screen shown again after the one pushed over it has closed."""
 
 from __future__ import annotations
 
@@ -12,6 +13,22 @@ if TYPE_CHECKING:
 
 class QuizAppScreen(Screen[None]):
     """A screen of `QuizApp`, reaching the store, settings and clock passed into the app."""
+
+    _covered = False
+    """Another screen was pushed over this one and has not closed yet."""
+
+    def on_screen_suspend(self) -> None:
+        self._covered = True
+
+    def on_screen_resume(self) -> None:
+        if self._covered:
+            self._covered = False
+            self.shown_again()
+
+    def shown_again(self) -> None:
+        """Back on top after a screen pushed over this one closed (a quiz, a review, help);
+        not on the first showing. Screens showing figures that may have changed re-read
+        them here."""
 
     @property
     def quiz_app(self) -> QuizApp:

@@ -39,7 +39,6 @@ class DeckScreen(QuizAppScreen):
         self.path = path
         self.loaded: LoadedDeck | None = None
         self.error: str | None = None
-        self._away = False
 
     def compose(self) -> ComposeResult:
         from quiz.core.library import load
@@ -91,13 +90,9 @@ class DeckScreen(QuizAppScreen):
             self.refresh_counts()
             self.query_one("#take", Button).focus()
 
-    def on_screen_suspend(self) -> None:
-        self._away = True
-
-    def on_screen_resume(self) -> None:
-        """Back from a quiz or a review: new counts and scores (`on_mount` did the first)."""
-        if self._away and self.loaded is not None:
-            self._away = False
+    def shown_again(self) -> None:
+        """Back from a quiz or a review: new counts and scores."""
+        if self.loaded is not None:
             self.refresh_counts()
 
     def refresh_counts(self) -> None:

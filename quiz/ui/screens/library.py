@@ -81,7 +81,6 @@ class LibraryScreen(QuizAppScreen):
         self.entries: list[LibraryEntry] = []
         self._preloaded = preloaded
         self._progress: ScanProgress | None = None
-        self._away = False
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -102,17 +101,9 @@ class LibraryScreen(QuizAppScreen):
         else:
             self.scan()
 
-    def on_screen_suspend(self) -> None:
-        self._away = True
-
-    def on_screen_resume(self) -> None:
-        """Back from a quiz or a review, counts have changed: rescan (cheap, it reads the cache).
-
-        Not on the first showing, which `on_mount` has filled.
-        """
-        if self._away:
-            self._away = False
-            self.scan()
+    def shown_again(self) -> None:
+        """Back from a quiz or a review, counts have changed: rescan (cheap, it reads the cache)."""
+        self.scan()
 
     def scan(self) -> None:
         """Read the library (or wait for the scan handed in) in a worker: the screen never

@@ -151,17 +151,13 @@ async def _review_all(pilot: Any) -> None:
     screen = pilot.app.screen
     assert isinstance(screen, ReviewScreen)
     while (card := screen.card) is not None:
-        if card.blank is not None:  # a cloze blank card asks for that blank only
-            assert isinstance(card.question, Cloze)
-            response: Response = card.question.blanks[card.blank].answer
-        elif card.side == "back":  # a flashcard's reverse: the learner knew it
-            response = True
-        else:
-            response = right_response(card.question)
-        if isinstance(card.question, Flashcard):
+        question = card.question
+        if isinstance(question, Flashcard):  # either side: reveal it
             await pilot.press("space")
+        elif isinstance(question, Cloze) and card.blank is not None:  # that blank only
+            screen.query_one(AnswerInput).submit(question.blanks[card.blank].answer)
         else:
-            screen.query_one(AnswerInput).submit(response)
+            screen.query_one(AnswerInput).submit(right_response(question))
         await pilot.pause()
         await pilot.press("3")
         await pilot.pause()

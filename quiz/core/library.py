@@ -206,6 +206,14 @@ def scan(
     return sorted(entries, key=lambda e: (not e.ok, e.title.casefold(), str(e.path)))
 
 
+@dataclass(frozen=True, slots=True)
+class BackgroundScan:
+    """A scan under way in another thread: its entries to come, and how far it has got."""
+
+    entries: Future[list[LibraryEntry]]
+    progress: ScanProgress
+
+
 def scan_in_background(
     store: Store,
     folders: Iterable[Path],
@@ -239,14 +247,6 @@ def scan_in_background(
 
     threading.Thread(target=run, name="library-scan", daemon=True).start()
     return started
-
-
-@dataclass(frozen=True, slots=True)
-class BackgroundScan:
-    """A scan under way in another thread: its entries to come, and how far it has got."""
-
-    entries: Future[list[LibraryEntry]]
-    progress: ScanProgress
 
 
 def _broken(path: Path, error: str) -> LibraryEntry:

@@ -393,17 +393,17 @@ class ReviewSession:
         before = self.state(card)
         self._take_out(card)
         main, learning = list(self._main), list(self._learning)
-        after, _ = self.scheduler.review(before, grade, now, duration_ms)
-        review_id = self.store.record_review(
+        after, review_id = _schedule_and_log(
+            self.store,
+            self.scheduler,
             self.deck_id,
             card.key,
-            after=after,
-            grade=int(grade),
-            reviewed_at=now,
-            response=encode_response(response),
+            before,
+            grade,
+            now,
+            response=response,
             correct=correct,
             duration_ms=duration_ms,
-            expect_before=before,
         )
         outcome = AnswerOutcome(card, grade, before, after, review_id, duration_ms)
         self._undo.append(_Snapshot(outcome, self._day.date, main, learning))
@@ -527,6 +527,37 @@ def _plain(response: Response) -> object:
     if isinstance(response, Sequence):
         return list(response)
     return sorted(response)
+
+
+def _schedule_and_log(
+    store: Store,
+    scheduler: Scheduler,
+    deck_id: str,
+    card_key: str,
+    before: CardState,
+    grade: Grade,
+    now: datetime,
+    *,
+    response: Response | None,
+    correct: bool | None,
+    duration_ms: int,
+) -> tuple[CardState, int]:
+    """Grade one card with FSRS and commit its new state and log row (compare-and-set on
+    `before`): a review's answer and a scheduled quiz's answer log alike. Returns the new
+    state and the review row's id."""
+    after, _ = scheduler.review(before, grade, now, duration_ms)
+    review_id = store.record_review(
+        deck_id,
+        card_key,
+        after=after,
+        grade=int(grade),
+        reviewed_at=now,
+        response=encode_response(response),
+        correct=correct,
+        duration_ms=duration_ms,
+        expect_before=before,
+    )
+    return after, review_id
 
 
 def encode_response(response: Response | None) -> str | None:
@@ -692,18 +723,17 @@ class QuizSession:
                 correct = self._answers[self._position(question)][1].correct
             state = self.store.card_state(self.deck.deck.id, card.key)
             assert state is not None, "the deck was synced when the session started"
-            grade = grade_for(correct)
-            after, _ = self._scheduler.review(state, grade, now, duration_ms)
-            self.store.record_review(
+            _schedule_and_log(
+                self.store,
+                self._scheduler,
                 self.deck.deck.id,
                 card.key,
-                after=after,
-                grade=int(grade),
-                reviewed_at=now,
-                response=encode_response(response),
+                state,
+                grade_for(correct),
+                now,
+                response=response,
                 correct=correct,
                 duration_ms=duration_ms,
-                expect_before=state,
             )
 
     def finish(self) -> QuizSummary:

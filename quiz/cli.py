@@ -13,6 +13,8 @@ from pathlib import Path
 
 import click
 
+from quiz.errors import QuizError
+
 SUBCOMMANDS = {
     "open": "quiz.commands.ui:open_",
     "take": "quiz.commands.ui:take",
@@ -61,16 +63,14 @@ class DeckDefaultGroup(click.Group):
         return super().resolve_command(ctx, args)
 
     def invoke(self, ctx: click.Context) -> object:
-        """Any command that meets a damaged or too-new database ends with its one-line message."""
+        """Any of the project's own errors ends the command with its message and exit status 1;
+        anything else is a bug and keeps its traceback."""
         try:
             return super().invoke(ctx)
-        except Exception as error:
-            from quiz.core.backup import StoreError  # only on the error path: keeps startup light
-            from quiz.core.text import sanitize
+        except QuizError as error:
+            from quiz.core.text import sanitize  # only on the error path: keeps startup light
 
-            if isinstance(error, StoreError):
-                raise click.ClickException(sanitize(str(error))) from error
-            raise
+            raise click.ClickException(sanitize(str(error))) from error
 
 
 @click.group(cls=DeckDefaultGroup, invoke_without_command=True)

@@ -32,15 +32,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from quiz import paths
+from quiz.errors import ConfigError
 
 if TYPE_CHECKING:
     from quiz.core.models import DeckMeta
 
 CONFIG_NAME = "config.toml"
-
-
-class ConfigError(Exception):
-    """`config.toml` cannot be read or holds an invalid setting; the message is one line."""
 
 
 class SettingError(ValueError):

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 import click
 
 from quiz.core.text import counted, sanitize
+from quiz.errors import ImportFormatError
 
 if TYPE_CHECKING:  # the converters and deck models load inside the commands: every `quiz` run
     # imports this module, and pydantic alone is ~90 ms
@@ -193,7 +194,7 @@ def import_(
         raise click.BadParameter("must not be empty", param_hint="--title")
     try:
         result = _run_import(fmt, file, deck_id, title, columns, kind)
-    except ValueError as error:  # every importer's "nothing to import here"
+    except ImportFormatError as error:  # every importer's "nothing to import here"
         _warn(file, list(getattr(error, "warnings", [])))
         raise click.ClickException(f"{_shown(file)}: {sanitize(str(error))}") from None
     _warn(file, result.warnings)

@@ -133,8 +133,9 @@ def serve(
 def _served_decks(db: Path, decks: tuple[str, ...]) -> tuple[ServedDeck, ...]:
     """The decks to offer, loaded once now so that errors show before the server starts."""
     from quiz.commands.ui import default_deck_dirs, load_or_fail, resolve_deck, system_now
-    from quiz.config import ConfigError, Settings
+    from quiz.config import Settings
     from quiz.core.storage import Store
+    from quiz.errors import ConfigError
     from quiz.web.server import ServedDeck
 
     try:

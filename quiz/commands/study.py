@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 
 
 def _settings() -> Settings:
-    from quiz.config import ConfigError, Settings
+    from quiz.config import Settings
+    from quiz.errors import ConfigError
 
     try:
         return Settings.load()

@@ -76,7 +76,8 @@ def make_app(
 
 
 def _settings() -> Settings:
-    from quiz.config import ConfigError, Settings
+    from quiz.config import Settings
+    from quiz.errors import ConfigError
 
     try:
         return Settings.load()

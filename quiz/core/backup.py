@@ -14,8 +14,6 @@ day when studying starts), and the 10 newest of every other reason (`manual`,
 complete, so a crash never leaves a half-written file that looks like a backup.
 
 This module knows nothing of the schema; `quiz.core.storage` builds on it.
-`StoreError` is defined here, at the lowest layer that raises it, and re-exported
-by `quiz.core.storage`.
 """
 
 from __future__ import annotations
@@ -29,6 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from quiz.errors import StoreError
 from quiz.paths import backups_dir
 
 KEEP: dict[str, int] = {"daily": 7}
@@ -39,10 +38,6 @@ STALE_PARTIAL_S = 3600
 
 _NAME = re.compile(r"^quiz-(\d{8})-(\d{6})(?:-(\d+))?-([a-z0-9][a-z0-9-]*)\.sqlite3$")
 _REASON = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-
-
-class StoreError(Exception):
-    """A problem with the study database the user can act on; the message says how."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,6 +43,7 @@ from quiz.core.models import (
 )
 from quiz.core.text import normalize, sanitize
 from quiz.core.toml_positions import SourceMap, TomlPath, index_toml
+from quiz.errors import QuizError
 
 MAX_DECK_BYTES = 10 * 1024 * 1024
 """Deck files larger than this (10 MiB, ~20k questions) are refused before being read."""
@@ -83,7 +84,7 @@ class Diagnostic:
         }
 
 
-class DeckError(Exception):
+class DeckError(QuizError):
     """A deck that cannot be loaded; `.diagnostics` holds every error found, in file order."""
 
     def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:

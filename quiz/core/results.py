@@ -66,6 +66,7 @@ from typing import Literal
 
 from quiz.core.interchange.csv_tsv import _cell as spreadsheet_cell
 from quiz.core.storage import AttemptRecord, Store
+from quiz.errors import QuizError
 
 __all__ = [
     "ANSWER_COLUMNS",
@@ -141,7 +142,7 @@ WEAK = 30.0
 """Flag thresholds: facility below/above, discrimination index (percent) below."""
 
 
-class ResultsFileError(ValueError):
+class ResultsFileError(QuizError):
     """A result file that cannot be read; `str()` is `FILE:LINE: error: MESSAGE`."""
 
     def __init__(self, path: str, line: int | None, message: str) -> None:

@@ -33,6 +33,7 @@ import fsrs
 from quiz.config import Settings
 from quiz.core.models import DeckMeta
 from quiz.core.storage import CardState, Phase, ReviewRecord
+from quiz.errors import QuizError
 
 
 class Grade(IntEnum):
@@ -219,7 +220,7 @@ OPTIMIZER_HINT = 'pip install "fsrs[optimizer]"  (brings PyTorch, about 1 GB)'
 """How to get the optional optimizer; shown when it is missing."""
 
 
-class OptimizerMissing(RuntimeError):
+class OptimizerMissing(QuizError):
     """The FSRS optimizer needs PyTorch and pandas, which quiz does not install by default."""
 
 

@@ -111,7 +111,6 @@ from types import TracebackType
 from typing import Any, Literal, TypeVar
 
 from quiz.core.backup import (
-    StoreError,
     has_daily_backup,
     list_backups,
     newest_backup,
@@ -119,6 +118,7 @@ from quiz.core.backup import (
     verify_backup,
     write_backup,
 )
+from quiz.errors import StoreConflict, StoreError
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -135,8 +135,6 @@ __all__ = [
     "RestoreResult",
     "ReviewRecord",
     "Store",
-    "StoreConflict",
-    "StoreError",
     "SyncResult",
     "from_us",
     "restore_database",
@@ -154,10 +152,6 @@ the CPU per answer by ~10% in `bench/bench_study.py`. Memory is taken only as us
 
 Synchronous = Literal["FULL", "NORMAL"]
 _T = TypeVar("_T")
-
-
-class StoreConflict(StoreError):
-    """A card changed in the database since the caller read it (another process answered it)."""
 
 
 class Phase(IntEnum):

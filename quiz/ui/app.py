@@ -219,7 +219,7 @@ class QuizApp(App[None]):
             return
         self.settings.theme = self.theme
         if self.settings_path is not None:
-            from quiz.config import ConfigError
+            from quiz.errors import ConfigError
 
             try:
                 self.settings.save(self.settings_path)

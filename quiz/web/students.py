@@ -12,6 +12,7 @@ import re
 import unicodedata
 
 from quiz.core.text import sanitize
+from quiz.errors import QuizError
 
 MAX_LENGTH = 40
 
@@ -21,7 +22,7 @@ or a `.` (initials)."""
 _SPACES = re.compile(r"\s+")
 
 
-class StudentNameError(ValueError):
+class StudentNameError(QuizError):
     """A name that cannot be used; the message says why, in words for the learner."""
 
 

@@ -13,7 +13,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from quiz.cli import main
-from quiz.core.storage import CardState, Phase, Store, StoreError
+from quiz.core.storage import CardState, Phase, Store
+from quiz.errors import StoreError
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)
 STUDIED = CardState(Phase.REVIEW, None, 3.0, 5.0, NOW + timedelta(days=3), NOW, 1, 0)

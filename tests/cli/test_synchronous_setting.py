@@ -11,8 +11,9 @@ from click.testing import CliRunner
 
 from quiz.cli import main
 from quiz.commands.ui import _open_store
-from quiz.config import ConfigError, Settings, config_path
+from quiz.config import Settings, config_path
 from quiz.core.storage import Store
+from quiz.errors import ConfigError
 
 DECK = """\
 [deck]

@@ -13,6 +13,7 @@ from quiz.core.interchange.base import ImportWarning  # noqa: A004
 from quiz.core.interchange.opentrivia import decode_lines, import_opentrivia
 from quiz.core.interchange.toml_writer import deck_to_toml
 from quiz.core.models import Deck, SingleChoice
+from quiz.errors import ImportFormatError
 
 DATA = Path(__file__).parents[1] / "data" / "opentrivia"
 
@@ -115,7 +116,7 @@ def test_mixed_line_endings_are_all_line_breaks() -> None:
 
 @pytest.mark.parametrize("data", [b"", b"just text\n", b"#Q Lonely?\n^ Yes\nA Yes\n"])
 def test_no_usable_question_is_an_error(data: bytes) -> None:
-    with pytest.raises(ValueError, match="no OpenTriviaQA questions"):
+    with pytest.raises(ImportFormatError, match="no OpenTriviaQA questions"):
         import_opentrivia(data)
 
 
@@ -138,7 +139,7 @@ TRIVIA_LINES = [
 def test_any_bytes_give_a_deck_or_a_clear_error(lines: list[bytes]) -> None:
     try:
         result = import_opentrivia(b"\n".join(lines))
-    except ValueError as error:
+    except ImportFormatError as error:
         assert "no OpenTriviaQA questions" in str(error)
         return
     assert result.deck.questions

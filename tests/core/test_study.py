@@ -20,8 +20,9 @@ from quiz.config import Settings
 from quiz.core.cards import Card
 from quiz.core.models import Deck
 from quiz.core.scheduling import Grade
-from quiz.core.storage import CardState, Phase, Store, StoreConflict
+from quiz.core.storage import CardState, Phase, Store
 from quiz.core.study import QuizSession, ReviewSession, study_day
+from quiz.errors import StoreConflict
 
 NEW_YORK = ZoneInfo("America/New_York")
 """Not UTC, and with DST: 04:00 local is 09:00 UTC in winter, 08:00 UTC in summer."""

@@ -20,7 +20,8 @@ import random
 import sys
 from datetime import datetime, timedelta, timezone
 
-from quiz.core.storage import CardState, Phase, Store, StoreConflict
+from quiz.core.storage import CardState, Phase, Store
+from quiz.errors import StoreConflict
 
 DECK = "durable"
 KEYS = [f"q{n}" for n in range(40)]

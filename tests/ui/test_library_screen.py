@@ -11,8 +11,8 @@ from textual.widgets import Label, OptionList, Static
 from ui_support import NEWS_DECK, UI_DATA, AppFactory
 
 from quiz.core import library
-from quiz.core.backup import StoreError
 from quiz.core.library import BackgroundScan, LibraryEntry, ScanProgress
+from quiz.errors import StoreError
 from quiz.ui.app import Start
 from quiz.ui.screens.deck import DeckScreen
 from quiz.ui.screens.library import LibraryScreen

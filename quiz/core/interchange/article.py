@@ -33,12 +33,13 @@ from quiz.core.interchange.base import ImportResult, ImportWarning  # noqa: A004
 from quiz.core.interchange.fix_ids import slugify, unique_slug
 from quiz.core.models import Deck
 from quiz.core.text import normalize, sanitize
+from quiz.errors import ImportFormatError
 
 SHORT_ANSWER_WORDS = 12
 """Longer answers cannot reasonably be typed from memory; they become flashcards."""
 
 
-class NoQuestionsSectionError(ValueError):
+class NoQuestionsSectionError(ImportFormatError):
     """The article has no questions-and-answers section, or the section has no pairs."""
 
 

@@ -41,6 +41,7 @@ from quiz.core.models import (
     TrueFalse,
 )
 from quiz.core.text import sanitize
+from quiz.errors import ImportFormatError
 
 RowKind = Literal["flashcard", "short"]
 
@@ -84,7 +85,7 @@ _QUESTION: TypeAdapter[Question] = TypeAdapter(Question)
 """Validates one row's question, so a bad row is skipped with a warning, not the whole file."""
 
 
-class TableError(ValueError):
+class TableError(ImportFormatError):
     """The table cannot be read as questions at all (no usable columns, no rows)."""
 
 

@@ -56,9 +56,10 @@ from pydantic import TypeAdapter, ValidationError
 from quiz.core.interchange.base import ImportResult, ImportWarning, html_to_text  # noqa: A004
 from quiz.core.interchange.fix_ids import slugify, unique_slug
 from quiz.core.models import SLUG_PATTERN, Deck, DeckMeta, Question
+from quiz.errors import ImportFormatError
 
 
-class GiftError(ValueError):
+class GiftError(ImportFormatError):
     """The input holds no question a deck can carry (empty, not GIFT, or all skipped).
 
     `warnings` says why each candidate question was skipped, so a caller can show

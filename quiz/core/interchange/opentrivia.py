@@ -27,6 +27,7 @@ from quiz.core.interchange.base import ImportResult, ImportWarning  # noqa: A004
 from quiz.core.interchange.fix_ids import slugify, unique_slug
 from quiz.core.models import Deck
 from quiz.core.text import normalize, sanitize
+from quiz.errors import ImportFormatError
 
 _LINE_BREAK = re.compile(rb"\r\n|\r|\n")
 _OPTION = re.compile(r"^([A-Z])\s+(.*)$")
@@ -164,7 +165,7 @@ def import_opentrivia(
         question["id"] = unique_slug(question["prompt"], taken)
         questions.append(question)
     if not questions:
-        raise ValueError("no OpenTriviaQA questions (#Q ... ^ answer ... A option) found")
+        raise ImportFormatError("no OpenTriviaQA questions (#Q ... ^ answer ... A option) found")
     tag = slugify(category) if category else ""
     name = category.replace("-", " ").replace("_", " ").strip().capitalize() if category else ""
     meta: dict[str, Any] = {

@@ -117,8 +117,8 @@ class LibraryScreen(QuizAppScreen):
 
     @work(thread=True, exclusive=True, group="scan")
     def _read(self, preloaded: BackgroundScan | None, progress: ScanProgress) -> None:
-        from quiz.core.backup import StoreError
         from quiz.core.library import scan
+        from quiz.errors import StoreError
 
         app = self.quiz_app
         try:

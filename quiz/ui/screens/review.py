@@ -314,7 +314,7 @@ class ReviewScreen(QuizAppScreen):
             return
         shown = self.shown_at or self.quiz_app.now()
         duration = max(0, int((self.quiz_app.now() - shown).total_seconds() * 1000))
-        from quiz.core.storage import StoreConflict
+        from quiz.errors import StoreConflict
 
         try:
             self.session.answer(

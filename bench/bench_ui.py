@@ -255,8 +255,9 @@ async def take_quiz(
     from quiz.commands.ui import make_app
     from quiz.config import Settings
     from quiz.core.storage import Store
+    from quiz.presentation.options import QuizOptions
     from quiz.screenshots import right_response
-    from quiz.ui.app import QuizOptions, Start
+    from quiz.ui.app import Start
     from quiz.ui.screens.quiz import QuizScreen
     from quiz.ui.widgets.answers import AnswerInput
 

@@ -40,8 +40,8 @@ from quiz.core.models import (
 )
 from quiz.core.scheduling import Grade, format_interval, grade_for
 from quiz.core.text import counted, sanitize
-from quiz.ui.formatting import duration_text, forecast_text, response_text
-from quiz.ui.presentation import KIND_LABELS, presented_order, prompt_of
+from quiz.presentation.formatting import duration_text, forecast_text, response_text
+from quiz.presentation.questions import KIND_LABELS, presented_order, prompt_of
 
 if TYPE_CHECKING:
     from quiz.config import Settings
@@ -49,7 +49,7 @@ if TYPE_CHECKING:
     from quiz.core.models import DeckMeta
     from quiz.core.storage import Store
     from quiz.core.study import QuizSummary, ReviewSession
-    from quiz.ui.app import QuizOptions
+    from quiz.presentation.options import QuizOptions
 
 T = TypeVar("T")
 
@@ -329,7 +329,7 @@ class TimeUp(Exception):
 
 def _ask_name(console: Console) -> str:
     """The student's name, asked until it is one `clean_student_name` accepts."""
-    from quiz.web.students import StudentNameError, clean_student_name
+    from quiz.presentation.students import StudentNameError, clean_student_name
 
     while True:
         try:

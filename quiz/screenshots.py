@@ -174,7 +174,8 @@ def _press(*keys: str) -> Before:
 async def take_all(folder: Path) -> list[Path]:
     """Write one SVG per screen into `folder`; returns the files written."""
     from quiz.commands.ui import make_app
-    from quiz.ui.app import QuizOptions, Start
+    from quiz.presentation.options import QuizOptions
+    from quiz.ui.app import Start
 
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []

@@ -1,4 +1,5 @@
-"""Start-up stays light: `quiz --help` and the library screen import no heavy library.
+"""Start-up stays light: `quiz --help` and the library screen import no heavy library,
+and plain mode never imports the full-screen UI.
 
 The library must appear fast (bench/README.md, "App start-up"): pydantic alone costs
 ~90 ms, fsrs and the answer checker ~40 ms. They belong to parsing a deck, a session
@@ -12,6 +13,8 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 HEAVY = ("pydantic", "pydantic_core", "fsrs", "rapidfuzz", "tomlkit", "plotext", "textual_plotext")
 """Third-party packages that only deck parsing, sessions, saving settings or stats need."""
@@ -60,10 +63,28 @@ main(['--db', sys.argv[1]], standalone_mode=False)
 )
 
 
-def loaded_by(code: str, *args: str) -> list[str]:
+PLAIN = """
+import sys
+from quiz.cli import main
+status = main(['--db', sys.argv[1], *sys.argv[2:]], standalone_mode=False)
+print(status)
+print(' '.join(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))))
+"""
+"""Runs a plain command (its input piped in); prints its exit status, then the UI modules
+imported."""
+
+NEWS = Path(__file__).resolve().parent.parent / "decks" / "belarus-prisoner-release-2025.toml"
+
+
+def loaded_by(code: str, *args: str, stdin: str = "") -> list[str]:
     """The output lines of `python -c code args`; the last names the heavy modules imported."""
     result = subprocess.run(
-        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=True, timeout=60
+        [sys.executable, "-c", code, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
     )
     return result.stdout.splitlines()
 
@@ -85,3 +106,14 @@ def test_library_start_from_the_cache_imports_nothing_heavy(tmp_path: Path) -> N
     assert again == "", f"the library start imported: {again}"
     # Subcommands are imported when used (quiz.cli.SUBCOMMANDS): `quiz` needs only its own.
     assert commands.split() == ["quiz.commands.ui"]
+
+
+@pytest.mark.parametrize("command", ["take", "review"])
+def test_plain_commands_import_no_textual(tmp_path: Path, command: str) -> None:
+    """`quiz take --plain` and `quiz review --plain`: a screen reader's quiz pays for no UI."""
+    db = str(tmp_path / "quiz.sqlite3")
+    lines = loaded_by(PLAIN, db, command, "--plain", str(NEWS), stdin=":q\n")
+    status, ui = lines[-2:]
+    assert any(line.startswith(("Quiz: ", "Review: ")) for line in lines), "it ran"
+    assert status == "1", "`:q` ends it early"
+    assert ui == "", f"`quiz {command} --plain` imported: {ui}"

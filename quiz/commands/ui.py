@@ -29,7 +29,8 @@ if TYPE_CHECKING:
     from quiz.config import Settings
     from quiz.core.library import LoadedDeck
     from quiz.core.storage import Store
-    from quiz.ui.app import QuizApp, QuizOptions, Start
+    from quiz.presentation.options import QuizOptions
+    from quiz.ui.app import QuizApp, Start
 
 
 def default_deck_dirs() -> list[Path]:
@@ -173,7 +174,7 @@ def _quiz_options(
     time_limit: float | None = None,
     schedule: bool = False,
 ) -> QuizOptions:
-    from quiz.ui.app import QuizOptions
+    from quiz.presentation.options import QuizOptions
 
     if per_student and not exam:
         raise click.UsageError("--shuffle-per-student is for exams: add --exam")
@@ -191,10 +192,10 @@ def _quiz_options(
 
 
 def _student(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
-    """`--student`: the name as stored in the results (rules in `quiz.web.students`)."""
+    """`--student`: the name as stored in the results (rules in `quiz.presentation.students`)."""
     if value is None:
         return None
-    from quiz.web.students import StudentNameError, clean_student_name
+    from quiz.presentation.students import StudentNameError, clean_student_name
 
     try:
         return clean_student_name(value)

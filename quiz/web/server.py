@@ -42,8 +42,8 @@ from aiohttp import WSMsgType, web
 from textual_serve.app_service import AppService
 from textual_serve.download_manager import DownloadManager
 
+from quiz.presentation.students import StudentNameError, clean_student_name
 from quiz.web import pages
-from quiz.web.students import StudentNameError, clean_student_name
 
 log = logging.getLogger("quiz.serve")
 

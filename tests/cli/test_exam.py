@@ -22,7 +22,7 @@ from quiz.core.results import answer_rows
 from quiz.core.storage import Store
 from quiz.core.study import exam_seed
 from quiz.plain import run_quiz
-from quiz.ui.app import QuizOptions
+from quiz.presentation.options import QuizOptions
 
 ROOT = Path(__file__).resolve().parents[2]
 NEWS = ROOT / "decks" / "belarus-prisoner-release-2025.toml"

@@ -28,8 +28,8 @@ from quiz.core.models import (
 )
 from quiz.core.storage import Store
 from quiz.plain import run_quiz, run_review
-from quiz.ui.app import QuizOptions
-from quiz.ui.presentation import presented_order
+from quiz.presentation.options import QuizOptions
+from quiz.presentation.questions import presented_order
 
 ROOT = Path(__file__).resolve().parents[2]
 NEWS = ROOT / "decks" / "belarus-prisoner-release-2025.toml"

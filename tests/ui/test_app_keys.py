@@ -10,7 +10,8 @@ from ui_support import NEWS_DECK, AppFactory
 
 from quiz.config import Settings
 from quiz.core.library import load
-from quiz.ui.app import QuizApp, QuizOptions, Start
+from quiz.presentation.options import QuizOptions
+from quiz.ui.app import QuizApp, Start
 from quiz.ui.screens.help import HelpScreen
 from quiz.ui.screens.library import LibraryScreen
 from quiz.ui.screens.quiz import QuizScreen

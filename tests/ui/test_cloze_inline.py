@@ -8,8 +8,9 @@ from ui_support import UI_DATA, AppFactory
 
 from quiz.core.library import load
 from quiz.core.models import Cloze
-from quiz.ui.app import QuizOptions, Start
-from quiz.ui.presentation import Gap, cloze_parts
+from quiz.presentation.options import QuizOptions
+from quiz.presentation.questions import Gap, cloze_parts
+from quiz.ui.app import Start
 from quiz.ui.screens.quiz import QuizScreen
 from quiz.ui.widgets.cloze import ClozeText
 

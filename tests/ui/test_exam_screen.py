@@ -11,8 +11,9 @@ from quiz.core.checking import expected_text
 from quiz.core.library import load
 from quiz.core.storage import Store
 from quiz.core.study import exam_seed
-from quiz.ui.app import QuizOptions, Start
-from quiz.ui.presentation import presented_order
+from quiz.presentation.options import QuizOptions
+from quiz.presentation.questions import presented_order
+from quiz.ui.app import Start
 from quiz.ui.screens.exam import ExamStartScreen
 from quiz.ui.screens.quiz import QuizScreen
 from quiz.ui.screens.summary import SummaryScreen

@@ -6,8 +6,9 @@ from textual.widgets import Label, Static
 from ui_support import AppFactory, Clock, answer_keys
 
 from quiz.config import Settings
-from quiz.ui.app import QuizOptions, Start
-from quiz.ui.presentation import presented_order
+from quiz.presentation.options import QuizOptions
+from quiz.presentation.questions import presented_order
+from quiz.ui.app import Start
 from quiz.ui.screens.deck import DeckScreen
 from quiz.ui.screens.library import LibraryScreen
 from quiz.ui.screens.quiz import QuizScreen

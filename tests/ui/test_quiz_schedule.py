@@ -6,8 +6,9 @@ from ui_support import NEWS_DECK, AppFactory, answer_keys
 
 from quiz.core.library import load
 from quiz.core.storage import Store
-from quiz.ui.app import QuizOptions, Start
-from quiz.ui.presentation import presented_order
+from quiz.presentation.options import QuizOptions
+from quiz.presentation.questions import presented_order
+from quiz.ui.app import Start
 from quiz.ui.screens.quiz import QuizScreen
 
 NEWS_ID = "belarus-prisoner-release-2025"

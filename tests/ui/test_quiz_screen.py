@@ -7,8 +7,9 @@ from ui_support import NEWS_DECK, UI_DATA, AppFactory, Clock, answer_keys
 
 from quiz.core.library import load
 from quiz.core.storage import Store
-from quiz.ui.app import QuizOptions, Start
-from quiz.ui.presentation import presented_order
+from quiz.presentation.options import QuizOptions
+from quiz.presentation.questions import presented_order
+from quiz.ui.app import Start
 from quiz.ui.screens.quiz import QuizScreen
 from quiz.ui.screens.summary import SummaryScreen
 

@@ -9,9 +9,10 @@ from ui_support import NEWS_DECK, AppFactory
 from quiz.core.cards import Card, cards_of_question
 from quiz.core.library import load
 from quiz.core.models import Question
+from quiz.presentation.options import QuizOptions
+from quiz.presentation.questions import prompt_of
 from quiz.screenshots import right_response
-from quiz.ui.app import QuizOptions, Start
-from quiz.ui.presentation import prompt_of
+from quiz.ui.app import Start
 from quiz.ui.screens.quiz import QuizScreen
 from quiz.ui.widgets.answers import AnswerInput
 from quiz.ui.widgets.stage import Stage

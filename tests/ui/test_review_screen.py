@@ -10,8 +10,8 @@ from ui_support import NEWS_DECK, NOW, AppFactory, Clock, answer_keys
 from quiz.config import Settings
 from quiz.core.library import load
 from quiz.core.storage import Store
+from quiz.presentation.questions import presented_order
 from quiz.ui.app import Start
-from quiz.ui.presentation import presented_order
 from quiz.ui.screens.review import ReviewScreen
 from quiz.ui.widgets.keybar import KeyBar
 

@@ -18,9 +18,10 @@ from ui_support import DECKS, NOW, UI_DATA, AppFactory, answer_keys
 
 from quiz.core.library import load
 from quiz.core.storage import Store
+from quiz.presentation.options import QuizOptions
+from quiz.presentation.questions import presented_order
 from quiz.screenshots import simulate_reviews
-from quiz.ui.app import QuizOptions, Start
-from quiz.ui.presentation import presented_order
+from quiz.ui.app import Start
 from quiz.ui.screens.quiz import QuizScreen
 
 SIZE = (80, 24)

@@ -18,7 +18,7 @@ from textual.content import Content
 from textual.widgets import Input, Label
 
 from quiz.core.text import counted, sanitize
-from quiz.ui.formatting import duration_text
+from quiz.presentation.formatting import duration_text
 from quiz.ui.screens.base import QuizAppScreen
 from quiz.ui.screens.quiz import points_text
 from quiz.ui.widgets.deck_text import plain
@@ -27,7 +27,7 @@ from quiz.ui.widgets.titlebar import TitleBar
 
 if TYPE_CHECKING:
     from quiz.core.library import LoadedDeck
-    from quiz.ui.app import QuizOptions
+    from quiz.presentation.options import QuizOptions
 
 
 def time_limit_of(loaded: LoadedDeck, options: QuizOptions) -> int | None:
@@ -111,7 +111,7 @@ class ExamStartScreen(QuizAppScreen):
 
     def action_start(self) -> None:
         """Check the name, then ask the first question (the attempt starts now)."""
-        from quiz.web.students import StudentNameError, clean_student_name
+        from quiz.presentation.students import StudentNameError, clean_student_name
 
         student = self.options.student
         if student is None:

@@ -31,8 +31,8 @@ from quiz.core.cards import Card, cards_of_question
 from quiz.core.checking import CheckResult
 from quiz.core.models import Question
 from quiz.core.text import sanitize
-from quiz.ui.formatting import duration_text
-from quiz.ui.presentation import KIND_LABELS, presented_order, prompt_of
+from quiz.presentation.formatting import duration_text
+from quiz.presentation.questions import KIND_LABELS, presented_order, prompt_of
 from quiz.ui.screens.base import QuizAppScreen
 from quiz.ui.widgets.answers import AnswerInput
 from quiz.ui.widgets.deck_text import deck_text, plain
@@ -44,7 +44,7 @@ from quiz.ui.widgets.titlebar import TitleBar
 if TYPE_CHECKING:
     from quiz.core.library import LoadedDeck
     from quiz.core.study import QuizSession, QuizSummary
-    from quiz.ui.app import QuizOptions
+    from quiz.presentation.options import QuizOptions
 
 
 def points_text(value: float) -> str:

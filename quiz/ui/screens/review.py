@@ -26,8 +26,8 @@ from quiz.core.checking import CheckResult, Response, check_card
 from quiz.core.models import Flashcard
 from quiz.core.scheduling import Grade, grade_for
 from quiz.core.text import counted, sanitize
-from quiz.ui.formatting import duration_text, forecast_text
-from quiz.ui.presentation import KIND_LABELS, presented_order, prompt_of
+from quiz.presentation.formatting import duration_text, forecast_text
+from quiz.presentation.questions import KIND_LABELS, presented_order, prompt_of
 from quiz.ui.screens.base import QuizAppScreen
 from quiz.ui.widgets.answers import AnswerInput
 from quiz.ui.widgets.deck_text import deck_text, plain

@@ -23,8 +23,8 @@ from quiz.core.cards import Card, cards_of_question
 from quiz.core.checking import expected_text
 from quiz.core.models import Flashcard
 from quiz.core.text import sanitize
-from quiz.ui.formatting import duration_text, response_text
-from quiz.ui.presentation import prompt_of
+from quiz.presentation.formatting import duration_text, response_text
+from quiz.presentation.questions import prompt_of
 from quiz.ui.screens.base import QuizAppScreen
 from quiz.ui.screens.quiz import points_text
 from quiz.ui.widgets.deck_text import plain
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from quiz.core.library import LoadedDeck
     from quiz.core.models import Question
     from quiz.core.study import QuestionResult, QuizSummary
-    from quiz.ui.app import QuizOptions
+    from quiz.presentation.options import QuizOptions
 
 
 def one_line(text: str, width: int = 60) -> Text:

@@ -2,7 +2,7 @@
 
 The widgets only collect a response in the shape `quiz.core.checking` expects
 (bool, str, list of str, or left->right mapping); they never judge it. Choice
-texts arrive in the order to present them (`quiz.ui.presentation.presented_order`
+texts arrive in the order to present them (`quiz.presentation.questions.presented_order`
 draws it from the attempt's seed), so the same seed shows the same screen.
 """
 

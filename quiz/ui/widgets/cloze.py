@@ -25,7 +25,7 @@ from textual.widget import Widget
 from textual.widgets import Label
 
 from quiz.core.text import sanitize
-from quiz.ui.presentation import Gap
+from quiz.presentation.questions import Gap
 from quiz.ui.widgets.answers import AnswerInput
 from quiz.ui.widgets.deck_text import plain
 

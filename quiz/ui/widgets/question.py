@@ -2,7 +2,7 @@
 
 Shared by the quiz and the review screens so both ask a question the same way.
 The order of choices, items and match partners comes from the caller
-(`quiz.ui.presentation.presented_order`, seeded); this module never shuffles.
+(`quiz.presentation.questions.presented_order`, seeded); this module never shuffles.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from quiz.core.models import (
     SingleChoice,
     TrueFalse,
 )
-from quiz.ui.presentation import cloze_parts
+from quiz.presentation.questions import cloze_parts
 from quiz.ui.widgets.answers import (
     AnswerInput,
     FlashcardInput,

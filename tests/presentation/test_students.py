@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quiz.web.students import MAX_LENGTH, StudentNameError, clean_student_name
+from quiz.presentation.students import MAX_LENGTH, StudentNameError, clean_student_name
 
 
 @pytest.mark.parametrize(

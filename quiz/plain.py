@@ -41,6 +41,7 @@ from quiz.core.models import (
 from quiz.core.scheduling import Grade, format_interval, grade_for
 from quiz.core.text import counted, sanitize
 from quiz.presentation.formatting import duration_text, forecast_text, response_text
+from quiz.presentation.options import start_quiz_session
 from quiz.presentation.questions import KIND_LABELS, presented_order, prompt_of
 
 if TYPE_CHECKING:
@@ -211,13 +212,9 @@ def _points(value: float) -> str:
 
 def say_result(console: Console, result: CheckResult, question: Question) -> None:
     """The verdict, the right answer when wrong, the explanation."""
-    if result.correct:
-        verdict = "Correct."
-    elif result.score > 0:
-        verdict = "Partly right."
-    else:
-        verdict = "Wrong."
-    console.say(f"{verdict} {_points(result.score)} of {_points(result.points)} points.")
+    console.say(
+        f"{result.verdict.value}. {_points(result.score)} of {_points(result.points)} points."
+    )
     if result.remark:
         console.say(result.remark)
     if not result.correct:
@@ -242,8 +239,6 @@ def run_quiz(
     settings: Settings | None = None,
 ) -> int:
     """Take a quiz or exam on the console; returns the exit status (0: answered to the end)."""
-    from quiz.core.study import QuizSession
-
     console = Console(stdin, stdout)
     deck = loaded.deck
     if options.exam and options.student is None:
@@ -251,24 +246,10 @@ def run_quiz(
             options = replace(options, student=_ask_name(console))
         except Quit:
             return 1
-    session = QuizSession(
-        store,
-        deck,
-        student=options.student,
-        mode="exam" if options.exam else "quiz",
-        seed=options.seed_for(deck.deck.id),
-        count=options.count,
-        tags=options.tags,
-        shuffle=options.shuffle,
-        schedule=options.schedule,
-        settings=settings,
-        now=now,
-        path=str(loaded.path),
-        content_hash=loaded.content_hash,
-    )
+    session = start_quiz_session(store, loaded, options, settings=settings, now=now)
     total = len(session.questions)
     plural = "" if total == 1 else "s"
-    limit = options.time_limit if options.time_limit is not None else deck.deck.time_limit
+    limit = options.time_limit_for(deck.deck)
     deadline = None if limit is None else session.started_at + timedelta(seconds=limit)
     if options.exam:
         console.say(
@@ -351,11 +332,9 @@ def _say_exam_answers(console: Console, summary: QuizSummary) -> None:
             given = row.response
             if isinstance(question, Flashcard):
                 given = "knew it" if given is True else "did not know"
-            verdict = "Correct" if row.result.correct else "Wrong"
-            if not row.result.correct and row.result.score > 0:
-                verdict = "Partly right"
             console.say(
-                f"   You: {response_text(given)}. {verdict}, {_points(row.result.score)}"
+                f"   You: {response_text(given)}. {row.result.verdict.value},"
+                f" {_points(row.result.score)}"
                 f" of {_points(row.result.points)} points."
             )
         if row.result is None or not row.result.correct:

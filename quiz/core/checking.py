@@ -40,6 +40,7 @@ import re
 import unicodedata
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from enum import Enum
 from typing import Literal, overload
 
 from rapidfuzz import fuzz
@@ -73,6 +74,14 @@ SHORT_ANSWER_LENGTH = 3
 """Answers with at most this many letters/digits get no typo tolerance."""
 
 
+class Verdict(Enum):
+    """Correct, partly right or wrong; the value is the word the front ends show."""
+
+    CORRECT = "Correct"
+    PARTLY_RIGHT = "Partly right"
+    WRONG = "Wrong"
+
+
 @dataclass(frozen=True, slots=True)
 class CheckResult:
     """The verdict on one response.
@@ -92,6 +101,16 @@ class CheckResult:
     def remark(self) -> str:
         """The feedback when it says more than the verdict ("Almost: check your spelling")."""
         return "" if self.feedback in (CORRECT, INCORRECT) else self.feedback
+
+    @property
+    def verdict(self) -> Verdict:
+        """What the learner is told: partly right is some of the points but not all of them
+        (a full score is correct), so both front ends and the summary say the same."""
+        if self.correct:
+            return Verdict.CORRECT
+        if 0 < self.score < self.points:
+            return Verdict.PARTLY_RIGHT
+        return Verdict.WRONG
 
 
 def _result(

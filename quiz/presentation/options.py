@@ -1,12 +1,23 @@
-"""`QuizOptions`: how a quiz is taken, as `quiz take` and the app's screens pass it on.
+"""`QuizOptions`: how a quiz is taken, and the one way both front ends start its session.
 
-A dataclass and nothing heavy: the app's `Start` holds one from the first screen
-on, so importing this module must not cost the library's start anything.
+Nothing heavy at import: the app's `Start` holds options from the first screen
+on, so this module must not cost the library's start anything (the session's
+modules are imported when one starts).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from quiz.config import Settings
+    from quiz.core.days import Clock
+    from quiz.core.library import LoadedDeck
+    from quiz.core.models import DeckMeta, Question
+    from quiz.core.storage import Store
+    from quiz.core.study import QuizSession
 
 
 @dataclass(frozen=True)
@@ -37,3 +48,39 @@ class QuizOptions:
         from quiz.core.study import exam_seed
 
         return exam_seed(deck_id, self.student if self.per_student else None)
+
+    def time_limit_for(self, deck: DeckMeta) -> int | None:
+        """Seconds allowed: `--time-limit` if given, else the deck's `time_limit`, else None."""
+        return self.time_limit if self.time_limit is not None else deck.time_limit
+
+
+def start_quiz_session(
+    store: Store,
+    loaded: LoadedDeck,
+    options: QuizOptions,
+    *,
+    settings: Settings | None,
+    now: Clock,
+    questions: Sequence[Question] | None = None,
+) -> QuizSession:
+    """Start the attempt `options` ask for on `loaded` (plain mode and the quiz screen both
+    start theirs here); `questions` asks exactly these (a retry) instead of a fresh draw."""
+    from quiz.core.study import QuizSession
+
+    deck = loaded.deck
+    return QuizSession(
+        store,
+        deck,
+        student=options.student,
+        mode="exam" if options.exam else "quiz",
+        seed=options.seed_for(deck.deck.id),
+        count=options.count,
+        tags=options.tags,
+        shuffle=options.shuffle,
+        questions=questions,
+        schedule=options.schedule,
+        settings=settings,
+        now=now,
+        path=str(loaded.path),
+        content_hash=loaded.content_hash,
+    )

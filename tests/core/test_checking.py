@@ -10,6 +10,7 @@ import pytest
 from quiz.core.cards import cards_of_question
 from quiz.core.checking import (
     CheckResult,
+    Verdict,
     check,
     check_card,
     expected_text,
@@ -393,6 +394,49 @@ MATCH = Match(
 )
 def test_match(response: Mapping[str, str], share: float, feedback: str) -> None:
     assert_result(check(MATCH, response, DECK), share == 1.0, share, feedback)
+
+
+# --- verdicts ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("score", "points", "verdict"),
+    [
+        (1, 1, Verdict.CORRECT),
+        (3, 3, Verdict.CORRECT),  # a full score is correct, not partly right
+        (2.99, 3, Verdict.PARTLY_RIGHT),
+        (1.5, 3, Verdict.PARTLY_RIGHT),
+        (0.01, 3, Verdict.PARTLY_RIGHT),
+        (0.5, 1, Verdict.PARTLY_RIGHT),
+        (0, 3, Verdict.WRONG),
+        (0, 1, Verdict.WRONG),
+    ],
+)
+def test_partly_right_is_some_of_the_points_but_not_all(
+    score: float, points: float, verdict: Verdict
+) -> None:
+    result = CheckResult(
+        correct=score == points, score=score, points=points, feedback="", expected=""
+    )
+    assert result.verdict is verdict
+
+
+@pytest.mark.parametrize(
+    ("question", "response", "verdict"),
+    [
+        (MULTI, ["Bialiatski", "Kalesnikava", "Tsikhanouski"], Verdict.CORRECT),
+        (MULTI, ["Bialiatski"], Verdict.PARTLY_RIGHT),
+        (MULTI, ["Bialiatski", "Babaryka"], Verdict.WRONG),  # a right pick, but no points
+        (MULTI, [], Verdict.WRONG),
+        (short(), "Ales Bialiatsky", Verdict.CORRECT),  # a forgiven typo
+        (short(), "Lukashenko", Verdict.WRONG),
+        (CLOZE, ["Bialiatski", "Viasna", "2000"], Verdict.PARTLY_RIGHT),
+        (ORDER, [A, B, D, C], Verdict.PARTLY_RIGHT),
+        (MATCH, {}, Verdict.WRONG),
+    ],
+)
+def test_verdict_of_checked_answers(question: Question, response: Any, verdict: Verdict) -> None:
+    assert check(question, response, DECK).verdict is verdict
 
 
 # --- cards ------------------------------------------------------------------------------------

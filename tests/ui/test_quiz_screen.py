@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import io
+import re
+
 from textual.widgets import DataTable, Label
 from ui_support import NEWS_DECK, UI_DATA, AppFactory, Clock, answer_keys
 
 from quiz.core.library import load
+from quiz.core.models import MultipleChoice
 from quiz.core.storage import Store
+from quiz.plain import run_quiz
 from quiz.presentation.options import QuizOptions
 from quiz.presentation.questions import presented_order
 from quiz.ui.app import Start
@@ -122,3 +127,27 @@ async def test_ctrl_q_mid_quiz_keeps_the_answered_questions(
     assert attempt.finished_at is not None
     assert attempt.score == question.points
     assert attempt.max_score == sum(q.points for q in loaded.deck.questions)
+
+
+async def test_partly_right_reads_the_same_in_plain_mode_and_on_screen(
+    build_app: AppFactory, store: Store, clock: Clock
+) -> None:
+    """Two of the three primes and a non-prime: some of the points, not all, in both front ends."""
+    loaded = load(UI_DATA / "every-kind.toml")
+    options = QuizOptions(seed=1, tags=("multi",))
+    (question,) = [q for q in loaded.deck.questions if "multi" in q.tags]
+    assert isinstance(question, MultipleChoice)
+    order = presented_order(question, loaded.deck.deck, seed=1)
+    picks = [str(order.index(choice) + 1) for choice in ("2", "7", "9")]
+    out = io.StringIO()
+    run_quiz(store, loaded, options, now=clock, stdin=io.StringIO(" ".join(picks)), stdout=out)
+    plain = re.search(r"(Correct|Partly right|Wrong)\. [\d.]+ of 2 points\.", out.getvalue())
+    assert plain is not None, out.getvalue()
+    app = build_app(Start(at="quiz", loaded=loaded, quiz=options))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*picks, "enter")
+        await pilot.pause()
+        on_screen = str(app.screen.query_one("#verdict", Label).content)
+    symbol, _, rest = on_screen.partition(" ")
+    assert plain.group(1) == rest.split("  ")[0] == "Partly right"
+    assert symbol == "◐"

@@ -30,11 +30,6 @@ if TYPE_CHECKING:
     from quiz.presentation.options import QuizOptions
 
 
-def time_limit_of(loaded: LoadedDeck, options: QuizOptions) -> int | None:
-    """Seconds allowed: `--time-limit` if given, else the deck's `time_limit`, else None."""
-    return options.time_limit if options.time_limit is not None else loaded.deck.deck.time_limit
-
-
 def order_text(loaded: LoadedDeck, options: QuizOptions) -> str:
     """How the questions are ordered, with the seed when everyone shares it."""
     seed = options.seed_for(loaded.deck.deck.id)
@@ -68,7 +63,7 @@ class ExamStartScreen(QuizAppScreen):
         asked = [q for q in self.loaded.deck.questions if not wanted or wanted & set(q.tags)]
         if options.count is not None:
             asked = asked[: options.count]
-        limit = time_limit_of(self.loaded, options)
+        limit = options.time_limit_for(meta)
         timing = (
             "No time limit"
             if limit is None

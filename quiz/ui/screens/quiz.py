@@ -28,10 +28,11 @@ from textual.widget import Widget
 from textual.widgets import Label, ProgressBar
 
 from quiz.core.cards import Card, cards_of_question
-from quiz.core.checking import CheckResult
+from quiz.core.checking import CheckResult, Verdict
 from quiz.core.models import Question
 from quiz.core.text import sanitize
 from quiz.presentation.formatting import duration_text
+from quiz.presentation.options import start_quiz_session
 from quiz.presentation.questions import KIND_LABELS, presented_order, prompt_of
 from quiz.ui.screens.base import QuizAppScreen
 from quiz.ui.widgets.answers import AnswerInput
@@ -45,6 +46,10 @@ if TYPE_CHECKING:
     from quiz.core.library import LoadedDeck
     from quiz.core.study import QuizSession, QuizSummary
     from quiz.presentation.options import QuizOptions
+
+
+VERDICT_SYMBOLS = {Verdict.CORRECT: "✓", Verdict.PARTLY_RIGHT: "◐", Verdict.WRONG: "✗"}
+"""Shown before the verdict's word, here and in the summary's table."""
 
 
 def points_text(value: float) -> str:
@@ -109,26 +114,15 @@ class QuizScreen(QuizAppScreen):
         yield KeyBar()
 
     async def on_mount(self) -> None:
-        from quiz.core.study import QuizSession
-
         app = self.quiz_app
-        deck = self.loaded.deck
-        self.title = sanitize(deck.deck.title)
-        self.session = QuizSession(
+        self.title = sanitize(self.loaded.deck.deck.title)
+        self.session = start_quiz_session(
             app.store,
-            deck,
-            student=self.options.student,
-            mode="exam" if self.options.exam else "quiz",
-            seed=self.options.seed_for(deck.deck.id),
-            schedule=self.options.schedule,
+            self.loaded,
+            self.options,
             settings=app.settings,
-            count=self.options.count,
-            tags=self.options.tags,
-            shuffle=self.options.shuffle,
-            questions=self.only,
             now=app.now,
-            path=str(self.loaded.path),
-            content_hash=self.loaded.content_hash,
+            questions=self.only,
         )
         self.sub_title = f"Exam · seed {self.session.seed}" if self.options.exam else "Quiz"
         self.query_one(ProgressBar).total = len(self.session.questions)
@@ -248,10 +242,8 @@ class QuizScreen(QuizAppScreen):
         feedback = self.view.query_one("#feedback", Vertical)
         feedback.set_class(result.correct, "correct")
         feedback.set_class(not result.correct, "wrong")
-        partial = 0 < result.score < result.points
-        mark = "✓ Correct" if result.correct else ("◐ Partly right" if partial else "✗ Wrong")
         verdict = Content.assemble(
-            (mark, "bold"),
+            (f"{VERDICT_SYMBOLS[result.verdict]} {result.verdict.value}", "bold"),
             f"  +{points_text(result.score)} of {points_text(result.points)}",
         )
         widgets: list[Widget] = [Label(verdict, id="verdict")]
@@ -307,9 +299,7 @@ class QuizScreen(QuizAppScreen):
     @property
     def time_limit(self) -> int | None:
         """Seconds for the attempt: `--time-limit`, else the deck's `time_limit`."""
-        from quiz.ui.screens.exam import time_limit_of
-
-        return time_limit_of(self.loaded, self.options)
+        return self.options.time_limit_for(self.loaded.deck.deck)
 
     def remaining(self) -> float | None:
         """Seconds left of the time limit, or None without one."""

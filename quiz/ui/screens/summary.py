@@ -20,13 +20,13 @@ from textual.screen import Screen
 from textual.widgets import Button, DataTable, Label, Static
 
 from quiz.core.cards import Card, cards_of_question
-from quiz.core.checking import expected_text
+from quiz.core.checking import Verdict, expected_text
 from quiz.core.models import Flashcard
 from quiz.core.text import sanitize
 from quiz.presentation.formatting import duration_text, response_text
 from quiz.presentation.questions import prompt_of
 from quiz.ui.screens.base import QuizAppScreen
-from quiz.ui.screens.quiz import points_text
+from quiz.ui.screens.quiz import VERDICT_SYMBOLS, points_text
 from quiz.ui.widgets.deck_text import plain
 from quiz.ui.widgets.keybar import KeyBar
 from quiz.ui.widgets.titlebar import TitleBar
@@ -36,6 +36,9 @@ if TYPE_CHECKING:
     from quiz.core.models import Question
     from quiz.core.study import QuestionResult, QuizSummary
     from quiz.presentation.options import QuizOptions
+
+
+VERDICT_STYLES = {Verdict.CORRECT: "green", Verdict.PARTLY_RIGHT: "yellow", Verdict.WRONG: "red"}
 
 
 def one_line(text: str, width: int = 60) -> Text:
@@ -49,8 +52,8 @@ def mark(row: QuestionResult) -> Text:
     if row.result is None:
         return Text("– 0", style="dim")
     result = row.result
-    symbol = "✓" if result.correct else ("◐" if result.score > 0 else "✗")
-    style = "green" if result.correct else ("yellow" if result.score > 0 else "red")
+    symbol = VERDICT_SYMBOLS[result.verdict]
+    style = VERDICT_STYLES[result.verdict]
     return Text(f"{symbol} {points_text(result.score)}/{points_text(result.points)}", style=style)
 
 

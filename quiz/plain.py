@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
+from functools import singledispatch
 from typing import TYPE_CHECKING, TextIO, TypeVar
 
 from quiz.core.cards import Card, cards_of_question
@@ -33,8 +34,10 @@ from quiz.core.models import (
     Flashcard,
     Match,
     MultipleChoice,
+    Numeric,
     Order,
     Question,
+    ShortAnswer,
     SingleChoice,
     TrueFalse,
 )
@@ -49,7 +52,7 @@ if TYPE_CHECKING:
     from quiz.core.library import LoadedDeck
     from quiz.core.models import DeckMeta
     from quiz.core.storage import Store
-    from quiz.core.study import QuizSummary, ReviewSession
+    from quiz.core.study import QuizSession, QuizSummary, ReviewSession
     from quiz.presentation.options import QuizOptions
 
 T = TypeVar("T")
@@ -64,6 +67,10 @@ class Quit(Exception):
 
 class Undo(Exception):
     """The learner typed `:u` (review only)."""
+
+
+class TimeUp(Exception):
+    """The attempt's time limit ran out."""
 
 
 class Console:
@@ -120,77 +127,145 @@ def _listing(console: Console, items: Sequence[str], marks: str = "") -> None:
 
 
 def ask_response(console: Console, card: Card, order: Sequence[str] | None) -> Response:
-    """Put one card to the learner and read their response in the shape `check` expects."""
-    question = card.question
-    if isinstance(question, Flashcard):
-        console.ask("Press Enter to show the answer. ")
-        console.say(question.prompt if card.side == "back" else question.answer)
-        return console.ask_until(
-            "Did you know it? (y/n) ", _yes_no, "Please type y (knew it) or n (did not)."
-        )
-    if isinstance(question, TrueFalse):
-        return console.ask_until("True or false? (t/f) ", _true_false, "Please type t or f.")
-    if isinstance(question, SingleChoice | MultipleChoice):
-        choices = list(order or question.choices)
-        _listing(console, choices)
-        multi = isinstance(question, MultipleChoice)
+    """Put one card to the learner and read their response in the shape `check` expects.
 
-        def pick(line: str) -> str | list[str] | None:
-            if (picks := _numbers(line, len(choices))) is None:
-                return None
-            if multi:
-                return sorted({choices[p] for p in picks}, key=choices.index)
-            return choices[picks[0]] if len(picks) == 1 else None
+    `order` is the presented order of choices, items or match partners (None: as written).
+    """
+    return _ask(card.question, console, card, order)
 
-        prompt = "Numbers of all right choices (e.g. 1 3): " if multi else "Number: "
-        return console.ask_until(
-            prompt,
-            pick,
-            f"Please type {'numbers' if multi else 'a number'} from 1 to {len(choices)}.",
-        )
-    if isinstance(question, Order):
-        items = list(order or question.items)
-        _listing(console, items)
 
-        def ordered(line: str) -> list[str] | None:
-            picks = _numbers(line, len(items))
-            if picks is None or sorted(picks) != list(range(len(items))):
-                return None
-            return [items[p] for p in picks]
+@singledispatch
+def _ask(question: Question, console: Console, card: Card, order: Sequence[str] | None) -> Response:
+    """The table of askers, one `_ask_*` per model class (registered below), as the UI has one
+    answer widget per kind; `question` is `card.question`, first so that its class picks."""
+    raise TypeError(f"no prompt for question kind {question.kind!r}")
 
-        return console.ask_until(
-            "The numbers in the right order (e.g. 3 1 2): ",
-            ordered,
-            f"Please type each number from 1 to {len(items)} once.",
-        )
-    if isinstance(question, Match):
-        lefts = [left for left, _ in question.pairs]
-        rights = list(order or [right for _, right in question.pairs])
-        letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[: len(lefts)]
-        _listing(console, lefts, letters)
-        console.say("with")
-        _listing(console, rights)
 
-        def matched(line: str) -> dict[str, str] | None:
-            picks = _numbers(line, len(rights))
-            if picks is None or len(picks) != len(lefts):
-                return None
-            return {left: rights[p] for left, p in zip(lefts, picks, strict=True)}
+@_ask.register
+def _ask_flashcard(
+    question: Flashcard, console: Console, card: Card, order: Sequence[str] | None
+) -> Response:
+    """Show the other side on Enter, then ask whether the learner knew it."""
+    console.ask("Press Enter to show the answer. ")
+    console.say(question.prompt if card.side == "back" else question.answer)
+    return console.ask_until(
+        "Did you know it? (y/n) ", _yes_no, "Please type y (knew it) or n (did not)."
+    )
 
-        return console.ask_until(
-            f"For {', '.join(letters)} in turn, the number of the partner (e.g. 2 1 3): ",
-            matched,
-            f"Please type {len(lefts)} numbers from 1 to {len(rights)}.",
-        )
-    if isinstance(question, Cloze):
-        blanks = question.blanks if card.blank is None else [question.blanks[card.blank]]
-        answers = [
-            console.ask(f"Blank {n}{f' ({b.hint})' if b.hint else ''}: ")
-            for n, b in enumerate(blanks, start=1)
-        ]
-        return answers[0] if card.blank is not None else answers
-    unit = getattr(question, "unit", None)
-    return console.ask(f"Answer{f' ({unit})' if unit else ''}: ")
+
+@_ask.register
+def _ask_true_false(
+    question: TrueFalse, console: Console, card: Card, order: Sequence[str] | None
+) -> Response:
+    return console.ask_until("True or false? (t/f) ", _true_false, "Please type t or f.")
+
+
+@_ask.register
+def _ask_single_choice(
+    question: SingleChoice, console: Console, card: Card, order: Sequence[str] | None
+) -> Response:
+    """The choices numbered; one number picks one."""
+    choices = list(order or question.choices)
+    _listing(console, choices)
+
+    def pick(line: str) -> str | None:
+        picks = _numbers(line, len(choices))
+        return choices[picks[0]] if picks is not None and len(picks) == 1 else None
+
+    return console.ask_until("Number: ", pick, f"Please type a number from 1 to {len(choices)}.")
+
+
+@_ask.register
+def _ask_multiple_choice(
+    question: MultipleChoice, console: Console, card: Card, order: Sequence[str] | None
+) -> Response:
+    """The choices numbered; the numbers typed pick every choice they name."""
+    choices = list(order or question.choices)
+    _listing(console, choices)
+
+    def picks(line: str) -> list[str] | None:
+        if (numbers := _numbers(line, len(choices))) is None:
+            return None
+        return sorted({choices[n] for n in numbers}, key=choices.index)
+
+    return console.ask_until(
+        "Numbers of all right choices (e.g. 1 3): ",
+        picks,
+        f"Please type numbers from 1 to {len(choices)}.",
+    )
+
+
+@_ask.register
+def _ask_order(
+    question: Order, console: Console, card: Card, order: Sequence[str] | None
+) -> Response:
+    """The items numbered; every number once, in the order the items belong in."""
+    items = list(order or question.items)
+    _listing(console, items)
+
+    def ordered(line: str) -> list[str] | None:
+        picks = _numbers(line, len(items))
+        if picks is None or sorted(picks) != list(range(len(items))):
+            return None
+        return [items[p] for p in picks]
+
+    return console.ask_until(
+        "The numbers in the right order (e.g. 3 1 2): ",
+        ordered,
+        f"Please type each number from 1 to {len(items)} once.",
+    )
+
+
+@_ask.register
+def _ask_match(
+    question: Match, console: Console, card: Card, order: Sequence[str] | None
+) -> Response:
+    """The left sides lettered, the partners numbered; one number per letter, in turn."""
+    lefts = [left for left, _ in question.pairs]
+    rights = list(order or [right for _, right in question.pairs])
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[: len(lefts)]
+    _listing(console, lefts, letters)
+    console.say("with")
+    _listing(console, rights)
+
+    def matched(line: str) -> dict[str, str] | None:
+        picks = _numbers(line, len(rights))
+        if picks is None or len(picks) != len(lefts):
+            return None
+        return {left: rights[p] for left, p in zip(lefts, picks, strict=True)}
+
+    return console.ask_until(
+        f"For {', '.join(letters)} in turn, the number of the partner (e.g. 2 1 3): ",
+        matched,
+        f"Please type {len(lefts)} numbers from 1 to {len(rights)}.",
+    )
+
+
+@_ask.register
+def _ask_cloze(
+    question: Cloze, console: Console, card: Card, order: Sequence[str] | None
+) -> Response:
+    """One line per blank asked: every blank in a quiz, the card's one in a review."""
+    blanks = question.blanks if card.blank is None else [question.blanks[card.blank]]
+    answers = [
+        console.ask(f"Blank {n}{f' ({b.hint})' if b.hint else ''}: ")
+        for n, b in enumerate(blanks, start=1)
+    ]
+    return answers[0] if card.blank is not None else answers
+
+
+@_ask.register
+def _ask_short_answer(
+    question: ShortAnswer, console: Console, card: Card, order: Sequence[str] | None
+) -> Response:
+    return console.ask("Answer: ")
+
+
+@_ask.register
+def _ask_number(
+    question: Numeric, console: Console, card: Card, order: Sequence[str] | None
+) -> Response:
+    return console.ask(f"Answer{f' ({question.unit})' if question.unit else ''}: ")
 
 
 def _yes_no(line: str) -> bool | None:
@@ -240,72 +315,105 @@ def run_quiz(
 ) -> int:
     """Take a quiz or exam on the console; returns the exit status (0: answered to the end)."""
     console = Console(stdin, stdout)
-    deck = loaded.deck
     if options.exam and options.student is None:
         try:
             options = replace(options, student=_ask_name(console))
         except Quit:
             return 1
     session = start_quiz_session(store, loaded, options, settings=settings, now=now)
-    total = len(session.questions)
-    plural = "" if total == 1 else "s"
-    limit = options.time_limit_for(deck.deck)
+    limit = options.time_limit_for(loaded.deck.deck)
+    _say_quiz_start(console, session, options, limit)
     deadline = None if limit is None else session.started_at + timedelta(seconds=limit)
+    finished = _ask_questions(
+        console, session, feedback=not options.exam, deadline=deadline, now=now
+    )
+    summary = session.finish()
     if options.exam:
-        console.say(
-            f"Exam: {deck.deck.title} ({total} question{plural}), student {options.student}."
-        )
+        _say_exam_answers(console, summary)
+    _say_score(console, summary, loaded.deck.deck.pass_mark)
+    return 0 if finished else 1
+
+
+def _say_quiz_start(
+    console: Console, session: QuizSession, options: QuizOptions, limit: int | None
+) -> None:
+    """What is asked and how to stop; an exam's student, seed and rules; the time limit."""
+    title = session.deck.deck.title
+    questions = counted(len(session.questions), "question")
+    if options.exam:
+        console.say(f"Exam: {title} ({questions}), student {options.student}.")
         console.say(
             f"Seed {session.seed}: the same seed gives the same questions in the same order."
         )
         console.say("No feedback until the end; each answer is saved when you give it.")
         console.say(f"Type {QUIT} to hand in early.")
     else:
-        console.say(f"Quiz: {deck.deck.title} ({total} question{plural}). Type {QUIT} to stop.")
+        console.say(f"Quiz: {title} ({questions}). Type {QUIT} to stop.")
     if limit is not None:
         console.say(f"Time limit: {duration_text(timedelta(seconds=limit))}.")
-    finished = True
+
+
+def _ask_questions(
+    console: Console,
+    session: QuizSession,
+    *,
+    feedback: bool,
+    deadline: datetime | None,
+    now: Callable[[], datetime],
+) -> bool:
+    """Ask the session's questions in turn, with the verdict after each when `feedback`;
+    False when the learner quit or the time ran out."""
     try:
         for number, question in enumerate(session.questions, start=1):
-            if deadline is not None and now() >= deadline:
-                raise TimeUp
-            console.say()
-            left = "" if deadline is None else f" {duration_text(deadline - now())} left."
-            console.say(f"Question {number} of {total}. {KIND_LABELS[question.kind]}.{left}")
-            card = whole(question)
-            console.say(" ".join(prompt_of(card).split()))
-            asked = now()
-            response = ask_response(
-                console, card, presented_order(question, deck.deck, session.seed)
-            )
-            if deadline is not None and now() > deadline:
-                console.say("That answer came after the time ran out and was not counted.")
-                raise TimeUp
-            spent = int((now() - asked).total_seconds() * 1000)
-            result = session.answer(question, response, duration_ms=spent)
-            if not options.exam:
+            result = _ask_question(console, session, number, question, deadline, now)
+            if feedback:
                 say_result(console, result, question)
     except TimeUp:
         console.say("Time is up.")
-        finished = False
+        return False
     except Quit:
-        finished = False
-    summary = session.finish()
+        return False
+    return True
+
+
+def _ask_question(
+    console: Console,
+    session: QuizSession,
+    number: int,
+    question: Question,
+    deadline: datetime | None,
+    now: Callable[[], datetime],
+) -> CheckResult:
+    """Put the session's question `number` (from 1) and save the answer; raises `TimeUp` when
+    the time ran out before it was asked or while it was answered (that answer not counted)."""
+    if deadline is not None and now() >= deadline:
+        raise TimeUp
+    console.say()
+    left = "" if deadline is None else f" {duration_text(deadline - now())} left."
+    total = len(session.questions)
+    console.say(f"Question {number} of {total}. {KIND_LABELS[question.kind]}.{left}")
+    card = whole(question)
+    console.say(" ".join(prompt_of(card).split()))
+    asked = now()
+    order = presented_order(question, session.deck.deck, session.seed)
+    response = ask_response(console, card, order)
+    if deadline is not None and now() > deadline:
+        console.say("That answer came after the time ran out and was not counted.")
+        raise TimeUp
+    spent = int((now() - asked).total_seconds() * 1000)
+    return session.answer(question, response, duration_ms=spent)
+
+
+def _say_score(console: Console, summary: QuizSummary, pass_mark: float) -> None:
+    """The last line, for a script to read: points, percent, pass or not, answered, time."""
     answered = sum(1 for row in summary.questions if row.result is not None)
-    if options.exam:
-        _say_exam_answers(console, summary)
     console.say()
     console.say(
         f"Result: {_points(summary.score)}/{_points(summary.max_score)} points"
         f" ({summary.percent:.0f}%), {'passed' if summary.passed else 'not passed'}"
-        f" (pass mark {_points(deck.deck.pass_mark)}%), {answered} of {total} answered,"
+        f" (pass mark {_points(pass_mark)}%), {answered} of {len(summary.questions)} answered,"
         f" time {duration_text(summary.duration)}"
     )
-    return 0 if finished else 1
-
-
-class TimeUp(Exception):
-    """The attempt's time limit ran out."""
 
 
 def _ask_name(console: Console) -> str:

@@ -16,7 +16,7 @@ from quiz.core.loading import DeckError, Diagnostic
 from quiz.core.results import ResultsFileError
 from quiz.core.scheduling import OptimizerMissing
 from quiz.errors import ConfigError, QuizError, StoreConflict, StoreError
-from quiz.web.students import StudentNameError
+from quiz.presentation.students import StudentNameError
 
 RAISED = [
     ConfigError("config.toml: learning_steps: must be a list of minutes"),

@@ -120,7 +120,7 @@ def deck_schema() -> dict[str, Any]:
         "$schema": SCHEMA_URL,
         "title": "quiz deck",
         "description": "A deck file of the `quiz` app: a [deck] table and [[questions]]. "
-        "See docs/deck-format.md.",
+        "See decks/README.md in the quiz repository.",
         **{k: v for k, v in schema.items() if k not in ("title", "description")},
     }
 

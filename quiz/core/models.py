@@ -185,7 +185,7 @@ class SingleChoice(_WithChoices):
 
 
 class MultipleChoice(_WithChoices):
-    """Pick every correct choice; partial credit (see docs/deck-format.md)."""
+    """Pick every correct choice; partial credit (see decks/README.md)."""
 
     kind: Literal["multi"]
     answers: list[Text] = Field(min_length=1)

@@ -1,7 +1,7 @@
 """The decks shipped in `decks/` and the format documentation that goes with them.
 
 Bundled decks must be valid, lint-clean, answerable and faithful to their source, and
-every example in `docs/deck-format.md` must be what the code really accepts and prints.
+every example in `decks/README.md` must be what the code really accepts and prints.
 
 The news deck is held to its article: the four "Key Questions" word for word, quoted
 explanations that really occur in the article, and counts that have one right answer
@@ -273,9 +273,9 @@ def test_timeline_and_roles(news: Deck) -> None:
     ]
 
 
-# --- docs/deck-format.md: its examples are real --------------------------------------------
+# --- decks/README.md: its examples are real -------------------------------------------------
 
-FORMAT_DOC = DECKS.parent / "docs" / "deck-format.md"
+FORMAT_DOC = DECKS / "README.md"
 MINIMAL_DECK = '[deck]\nid = "doc-example"\ntitle = "Example"\n\n'
 
 
@@ -321,3 +321,16 @@ def test_the_format_doc_states_the_real_defaults_and_limits() -> None:
     assert MAX_DECK_BYTES == 10 * 1024 * 1024
     assert f"{MAX_DECK_BYTES:,} bytes" in doc
     assert f"1-{SHORT_ANSWER_LENGTH} letters or digits" in doc
+
+
+def test_quiz_new_and_quiz_schema_point_at_this_guide(tmp_path: Path) -> None:
+    """Every new deck and every saved schema names the guide: the path must lead to it."""
+    runner = CliRunner()
+    starter = tmp_path / "rivers.toml"
+    assert runner.invoke(main, ["new", str(starter)]).exit_code == 0
+    schema = runner.invoke(main, ["schema"])
+    assert schema.exit_code == 0
+    guide = "decks/README.md"
+    assert DECKS.parent / guide == FORMAT_DOC
+    for text in (starter.read_text(encoding="utf-8"), schema.output):
+        assert set(re.findall(r"[\w./-]+\.md\b", text)) == {guide}

@@ -17,7 +17,7 @@ A deck may override `desired_retention` in its `[deck]` table; see
 
 Why a dataclass with hand-written checks and not a pydantic model: every `quiz`
 start reads the settings, and importing pydantic costs ~90 ms, a third of a bare
-Textual start (bench/README.md). The table is flat and small (numbers with
+Textual start (tests/bench/README.md). The table is flat and small (numbers with
 bounds, lists of them, a flag, a name), so each field carries its rule (`_Rule`)
 and every assignment is checked against it, at construction, on load and later
 (`settings.parameters = fitted`), as pydantic's strict `validate_assignment` did.
@@ -156,7 +156,7 @@ class Settings:
     skips that wait: an answer still survives quiz crashing or being killed, but
     the latest answers (those the system had not yet written out, typically the
     last half minute) may be lost if the computer loses power or crashes. The wait
-    cost 0.2-4 ms per answer on the benchmark's disk (bench/README.md); the
+    cost 0.2-4 ms per answer on the benchmark's disk (tests/bench/README.md); the
     database is never corrupted either way.
     """
 

@@ -15,6 +15,9 @@ ROOT = Path(__file__).resolve().parent.parent
 DECKS = ROOT / "decks"
 DATA = Path(__file__).resolve().parent / "data"
 
+collect_ignore = ["bench"]
+"""The benchmarks are run by hand (tests/bench/README.md); pytest never walks or imports them."""
+
 
 @pytest.fixture(autouse=True)
 def isolated_data_dir(

@@ -1,7 +1,7 @@
 """Start-up stays light: `quiz --help` and the library screen import no heavy library,
 and plain mode never imports the full-screen UI.
 
-The library must appear fast (bench/README.md, "App start-up"): pydantic alone costs
+The library must appear fast (tests/bench/README.md, "App start-up"): pydantic alone costs
 ~90 ms, fsrs and the answer checker ~40 ms. They belong to parsing a deck, a session
 or `quiz optimize`, never to showing decks read from the store's cache. Timing tests
 would be flaky on a busy machine, so this guards the cause instead: which modules a

@@ -247,7 +247,7 @@ class Cloze(QuestionBase, TypedAnswerOptions):
     @classmethod
     def _has_blanks(cls, value: str) -> str:
         # Plain regex, not `parse_blanks`: building ClozeBlank models here doubled the
-        # validation time of cloze-heavy decks (bench/).
+        # validation time of cloze-heavy decks (tests/bench/).
         blanks = CLOZE_BLANK.findall(value)
         if not blanks:
             raise ValueError("a cloze text needs at least one {{blank}}")

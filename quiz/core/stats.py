@@ -3,7 +3,7 @@
 `collect(store, deck_ids, now=..., day_starts_at=4, tz=None) -> Stats` reads
 everything with a few SQL aggregates over indexes, never row by row in Python,
 so it stays under a second at 100k cards and a million reviews
-(`bench/bench_study.py`):
+(`tests/bench/bench_study.py`):
 
 - cards: new, learning (and relearning), review, and due today (by the end of
   the current study day, overdue included); orphaned cards are not counted.

@@ -2,7 +2,7 @@
 
 Textual's `Footer` recomposes a widget per key whenever the bindings change
 (focus moves, a question is answered), which cost ~90 ms of CPU per question in
-the quiz (bench/bench_ui.py). This bar renders the same information as a single
+the quiz (tests/bench/bench_ui.py). This bar renders the same information as a single
 `Content` line, so moving to the next question stays within a frame.
 """
 

@@ -3,7 +3,7 @@
 Textual's `Header` is four widgets (icon, title, clock space, the header) with
 their own styles, and setting a title lays the screen out again; on the library,
 the first screen of every start, that was ~15 ms of the ~100 ms between Textual's
-start and the list on screen (bench/bench_ui.py). This bar shows what the header
+start and the list on screen (tests/bench/bench_ui.py). This bar shows what the header
 showed, `title — sub_title` centred, and only repaints itself when either changes.
 The command palette stays on Ctrl+P (the key bar says so).
 """

@@ -1,6 +1,6 @@
 """Benchmark the cost of a durable answer: `synchronous=FULL` (the default) against `NORMAL`.
 
-    python bench/bench_store.py [--cards 10000] [--answers 400] [--folder bench/out]
+    python tests/bench/bench_store.py [--cards 10000] [--answers 400] [--folder tests/bench/out]
 
 One answer is what the study loop does per card at the storage level: fetch the
 most overdue card (`due_cards(limit=1)`), then `record_review` (card update + log
@@ -9,7 +9,7 @@ commit, so a confirmed answer survives a power cut; NORMAL only at checkpoints, 
 it survives a crash of quiz but may lose the last answers on power loss.
 
 The scheduling arithmetic is a stand-in (not FSRS): this isolates the store. The
-database lives in `--folder` (default `bench/out/`, on the project's disk: a tmpfs
+database lives in `--folder` (default `tests/bench/out/`, on the project's disk: a tmpfs
 would make fsync free and the comparison meaningless). Times are medians and 95th
 percentiles, in milliseconds; the two modes alternate in rounds so disk noise hits both.
 """

@@ -1,9 +1,9 @@
 """Start-up of the library screen, and the cost of going from one answer to the next question.
 
-    python bench/bench_ui.py [--runs 7] [--decks 50] [--questions 2000]
+    python tests/bench/bench_ui.py [--runs 7] [--decks 50] [--questions 2000]
 
 1. Start-up: writes `--decks` synthetic decks of `--questions` questions each to
-   `bench/out/ui-decks/` (50 x 2000 = 100k questions, ~115k cards), syncs them into a
+   `tests/bench/out/ui-decks/` (50 x 2000 = 100k questions, ~115k cards), syncs them into a
    fresh database once (what the first `quiz` run does), then times, in fresh
    subprocesses, from the shell until (a) a bare Textual app has drawn its first frame
    headless and exited, and (b) `quiz`'s library screen has listed every deck (read
@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-ROOT = HERE.parent
+ROOT = HERE.parents[1]
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 

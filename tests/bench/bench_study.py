@@ -1,6 +1,6 @@
 """Benchmark the study loop against Anki's own scheduler, on the same card count.
 
-    python bench/bench_study.py [--cards 100000] [--reviews 1000000] [--answers 150]
+    python tests/bench/bench_study.py [--cards 100000] [--reviews 1000000] [--answers 150]
 
 Measured, for quiz (`quiz.core.study.ReviewSession` on `quiz.core.storage.Store`,
 WAL, FSRS from the `fsrs` package):
@@ -31,7 +31,7 @@ without the wait for the disk (quiz `FULL` against Anki: both pay the system's
 CPU for an fsync; quiz `OFF`: none). The raw cost of an fsync on this disk
 (`bench_store.fsync_ms`) is printed with the results.
 
-Both databases are generated directly with SQL for speed, in `bench/out/`
+Both databases are generated directly with SQL for speed, in `tests/bench/out/`
 (gitignored, on the project's disk: fsync costs what it costs there), with the
 same shape: 20% new cards, 0.2% in learning (a few days' worth of 20 new cards
 a day), the rest in review with due dates from 20 days overdue to a year ahead,

@@ -1,11 +1,11 @@
 """Benchmark deck loading: raw TOML parse (tomli, stdlib tomllib), load+validate, peak memory.
 
-    python bench/bench_load.py [--sizes 1000 10000 100000] [--runs 7] [--profile 10000]
+    python tests/bench/bench_load.py [--sizes 1000 10000 100000] [--runs 7] [--profile 10000]
 
 Each size runs in fresh subprocesses (one for timings, one for memory) so sizes do
 not pollute each other's heap or peak RSS. Times are medians: the benchmark machine
-is small and shared. Decks come from `gen_decks.py` (written to `bench/out/`).
-Budgets are those of issue 2; see bench/README.md for the figures measured.
+is small and shared. Decks come from `gen_decks.py` (written to `tests/bench/out/`).
+Budgets are those of issue 2; see tests/bench/README.md for the figures measured.
 """
 
 from __future__ import annotations

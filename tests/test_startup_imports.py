@@ -20,7 +20,9 @@ HEAVY = ("pydantic", "pydantic_core", "fsrs", "rapidfuzz", "tomlkit", "plotext",
 """Third-party packages that only deck parsing, sessions, saving settings or stats need."""
 
 QUIZ_HEAVY = (
-    "quiz.core.loading",
+    "quiz.core.deckfile.loading",
+    "quiz.core.deckfile.validation_errors",
+    "quiz.core.deckfile.lint",
     "quiz.core.models",
     "quiz.core.cards",
     "quiz.core.study",
@@ -100,7 +102,7 @@ def test_library_start_from_the_cache_imports_nothing_heavy(tmp_path: Path) -> N
     assert int(count) >= 2, "the bundled decks are listed"
     # The first start parses the bundled decks (nothing is cached yet): the loader and
     # pydantic come in. This shows the check sees them when they are there.
-    assert "pydantic" in first.split() and "quiz.core.loading" in first.split()
+    assert "pydantic" in first.split() and "quiz.core.deckfile.loading" in first.split()
     count_again, again, commands = loaded_by(LIBRARY, db)[-3:]
     assert count_again == count
     assert again == "", f"the library start imported: {again}"

@@ -21,7 +21,7 @@ import click
 from quiz.core.text import counted, sanitize
 
 if TYPE_CHECKING:
-    from quiz.core.loading import Diagnostic
+    from quiz.core.deckfile.diagnostics import Diagnostic
 
 SCHEMA_URL = "https://json-schema.org/draft/2020-12/schema"
 
@@ -54,7 +54,8 @@ def check(paths: tuple[Path, ...], strict: bool, fix: bool, output_format: str) 
     Exit status: 0 when every deck is valid, 1 when any has an error (or a warning,
     with --strict), 2 on a usage error.
     """
-    from quiz.core.loading import find_deck_files, lint_deck
+    from quiz.core.deckfile.finding import find_deck_files
+    from quiz.core.deckfile.lint import lint_deck
 
     files = find_deck_files(paths)
     if not files:

@@ -208,7 +208,8 @@ def import_(
 
 
 def _load(path: Path) -> Deck:
-    from quiz.core.loading import DeckError, load_deck
+    from quiz.core.deckfile.diagnostics import DeckError
+    from quiz.core.deckfile.loading import load_deck
 
     try:
         return load_deck(path)

@@ -54,7 +54,8 @@ def _format(chosen: str | None, output: Path | None) -> str:
 
 def _deck_filter(store: Store, deck: str | None) -> tuple[str | None, dict[str, float]]:
     """The deck id DECK names (a deck file or an id in the store) and known pass marks."""
-    from quiz.core.loading import DeckError, load_deck
+    from quiz.core.deckfile.diagnostics import DeckError
+    from quiz.core.deckfile.loading import load_deck
 
     if deck is None:
         return None, {}
@@ -76,7 +77,8 @@ def _deck_filter(store: Store, deck: str | None) -> tuple[str | None, dict[str, 
 
 def _pass_marks(store: Store, deck_ids: set[str], known: dict[str, float]) -> dict[str, float]:
     """Pass marks from the deck files the store last saw; decks that no longer load have none."""
-    from quiz.core.loading import DeckError, load_deck
+    from quiz.core.deckfile.diagnostics import DeckError
+    from quiz.core.deckfile.loading import load_deck
 
     marks = dict(known)
     for deck_id in deck_ids - set(marks):

@@ -55,7 +55,8 @@ def _deck_ids(store: Store, deck: str | None) -> tuple[list[str] | None, dict[st
     path = Path(deck)
     if path.is_file():
         from quiz.core.cards import cards_of
-        from quiz.core.loading import DeckError, load_deck
+        from quiz.core.deckfile.diagnostics import DeckError
+        from quiz.core.deckfile.loading import load_deck
 
         try:
             loaded = load_deck(path)

@@ -114,8 +114,8 @@ def resolve_deck(store: Store, settings: Settings, deck: str) -> Path:
 
 def load_or_fail(path: Path) -> LoadedDeck:
     """Load a deck, or end the command with its first error (`FILE:LINE:COL: error: ...`)."""
+    from quiz.core.deckfile.diagnostics import DeckError
     from quiz.core.library import load
-    from quiz.core.loading import DeckError
 
     try:
         return load(path)

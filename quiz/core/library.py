@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from quiz.config import Settings
 from quiz.core.days import study_day
-from quiz.core.deck_files import find_deck_files
+from quiz.core.deckfile.finding import find_deck_files
 from quiz.core.storage import DeckFileRecord, Store
 from quiz.core.text import sanitize
 
@@ -81,7 +81,7 @@ def load(path: Path) -> LoadedDeck:
     Raises:
         DeckError: the file cannot be read or is not a valid deck.
     """
-    from quiz.core.loading import parse_deck, read_deck_text
+    from quiz.core.deckfile.loading import parse_deck, read_deck_text
 
     text = read_deck_text(path)  # read once, for the parse and the hash
     return LoadedDeck(parse_deck(text, path), path, content_hash(text.encode()))
@@ -117,7 +117,7 @@ def _cache_record(store: Store, path: Path, now: datetime) -> DeckFileRecord:
     cached = store.cached_deck_file(path, size=stat.st_size, mtime_ns=stat.st_mtime_ns)
     if cached is not None:
         return cached
-    from quiz.core.loading import DeckError
+    from quiz.core.deckfile.diagnostics import DeckError
 
     try:
         loaded = load(path)

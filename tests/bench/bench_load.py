@@ -39,7 +39,7 @@ BUDGETS = {
 
 def _lift_size_cap(path: Path) -> bool:
     """Let the loader read a deck above its size cap, and say whether that was needed."""
-    from quiz.core import loading
+    from quiz.core.deckfile import loading
 
     if path.stat().st_size <= loading.MAX_DECK_BYTES:
         return False
@@ -67,7 +67,7 @@ def worker_time(path: Path, runs: int) -> dict[str, Any]:
     """Median seconds of each step; runs interleave so noise hits all steps alike."""
     import tomli
 
-    from quiz.core.loading import load_deck
+    from quiz.core.deckfile.loading import load_deck
 
     cap_lifted = _lift_size_cap(path)
     text = path.read_text(encoding="utf-8")
@@ -116,7 +116,7 @@ def _peak_rss() -> float:
 
 def worker_memory(path: Path) -> dict[str, Any]:
     """Peak RSS of one load in a fresh process, then the tracemalloc peak of a second."""
-    from quiz.core.loading import load_deck
+    from quiz.core.deckfile.loading import load_deck
 
     cap_lifted = _lift_size_cap(path)
     before = _peak_rss()
@@ -139,7 +139,7 @@ def worker_memory(path: Path) -> dict[str, Any]:
 
 def worker_profile(path: Path) -> None:
     """Print where one load spends its time (cumulative, top 25)."""
-    from quiz.core.loading import load_deck
+    from quiz.core.deckfile.loading import load_deck
 
     _lift_size_cap(path)
     load_deck(path)  # warm up

@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 from conftest import TtyRun
 
 from quiz.cli import main
-from quiz.core.loading import load_deck
+from quiz.core.deckfile.loading import load_deck
 
 ROOT = Path(__file__).parents[2]
 DATA = ROOT / "tests" / "data"

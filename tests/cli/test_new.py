@@ -19,7 +19,7 @@ from quiz.commands.authoring import (
     starter_deck,
     title_from_name,
 )
-from quiz.core.loading import load_deck, parse_deck
+from quiz.core.deckfile.loading import load_deck, parse_deck
 from quiz.core.models import QUESTION_KINDS, SLUG_PATTERN, Flashcard
 
 

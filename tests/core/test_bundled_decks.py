@@ -20,7 +20,8 @@ from click.testing import CliRunner
 from quiz.cli import main
 from quiz.core.cards import cards_of
 from quiz.core.checking import SHORT_ANSWER_LENGTH, Response, check, check_card
-from quiz.core.loading import MAX_DECK_BYTES, lint_deck, load_deck, parse_deck
+from quiz.core.deckfile.lint import lint_deck
+from quiz.core.deckfile.loading import MAX_DECK_BYTES, load_deck, parse_deck
 from quiz.core.models import (
     QUESTION_KINDS,
     Cloze,

@@ -12,8 +12,8 @@ import genanki
 import pytest
 
 from quiz.core.cards import question_identity
+from quiz.core.deckfile.loading import load_deck
 from quiz.core.interchange.anki import anki_deck_id, export_anki
-from quiz.core.loading import load_deck
 from quiz.core.models import Deck
 
 ROOT = Path(__file__).parents[2]

@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 from quiz.config import Settings
-from quiz.core import library, loading
+from quiz.core import library
+from quiz.core.deckfile import loading
+from quiz.core.deckfile.diagnostics import DeckError
 from quiz.core.storage import Store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -84,7 +86,7 @@ def test_questions_that_would_be_one_card_are_listed_with_their_error(
     assert not entry.ok
     assert entry.error is not None
     assert entry.error.startswith(f"{folder / 'twice.toml'}:10:1: error: same prompt as")
-    with pytest.raises(loading.DeckError):
+    with pytest.raises(DeckError):
         library.load(folder / "twice.toml")
 
 

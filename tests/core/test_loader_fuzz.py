@@ -21,7 +21,8 @@ import tomli
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quiz.core.loading import DeckError, load_deck, parse_deck
+from quiz.core.deckfile.diagnostics import DeckError
+from quiz.core.deckfile.loading import load_deck, parse_deck
 from quiz.core.models import Deck
 
 SEED = """\

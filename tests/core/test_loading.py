@@ -8,15 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from quiz.core.loading import (
-    MAX_DECK_BYTES,
-    DeckError,
-    Diagnostic,
-    find_deck_files,
-    lint_deck,
-    load_deck,
-    parse_deck,
-)
+from quiz.core.deckfile.diagnostics import DeckError, Diagnostic
+from quiz.core.deckfile.finding import find_deck_files
+from quiz.core.deckfile.lint import lint_deck
+from quiz.core.deckfile.loading import MAX_DECK_BYTES, load_deck, parse_deck
 from quiz.core.models import Deck
 
 DATA = Path(__file__).resolve().parent.parent / "data"

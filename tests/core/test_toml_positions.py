@@ -10,7 +10,7 @@ import tomli
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quiz.core.toml_positions import TomlPath, index_toml
+from quiz.core.deckfile.toml_positions import TomlPath, index_toml
 
 DOC = """\
 # comment with "quotes" and [brackets]

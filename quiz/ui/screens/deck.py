@@ -41,8 +41,8 @@ class DeckScreen(QuizAppScreen):
         self.error: str | None = None
 
     def compose(self) -> ComposeResult:
+        from quiz.core.deckfile.diagnostics import DeckError
         from quiz.core.library import load
-        from quiz.core.loading import DeckError
 
         yield TitleBar()
         try:

@@ -293,8 +293,8 @@ class LibraryScreen(QuizAppScreen):
         self.quiz_app.go_back()
 
     def _load(self, entry: LibraryEntry) -> LoadedDeck | None:
+        from quiz.core.deckfile.diagnostics import DeckError
         from quiz.core.library import load
-        from quiz.core.loading import DeckError
 
         try:
             return load(entry.path)

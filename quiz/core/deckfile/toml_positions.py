@@ -8,8 +8,8 @@ the text once and records, for every path of the document, the offset of its key
 
 The scanner only ever runs on text that `tomli` has already accepted, so it can
 stay small: it skips over values without checking them, and a construct it does
-not understand ends the scan with the positions found so far (the caller then
-falls back to the nearest known ancestor).
+not understand ends the scan with the positions found so far (`SourceMap.position`
+then falls back to the nearest known ancestor).
 """
 
 from __future__ import annotations
@@ -79,6 +79,19 @@ class SourceMap:
         """Position of the first character of the value at `path`."""
         span = self.spans.get(path)
         return None if span is None else self.line_col(span.value)
+
+    def position(self, path: TomlPath, *, at_key: bool) -> tuple[int, int]:
+        """Where `path` was written; the nearest written ancestor when it was not (e.g. missing).
+
+        `at_key` points at the key (or table header) of `path` rather than its value;
+        ancestors are always pointed at by their key.
+        """
+        for end in range(len(path), 0, -1):
+            prefix = path[:end]
+            found = self.key(prefix) if at_key or end < len(path) else self.value(prefix)
+            if found is not None:
+                return found
+        return 1, 1
 
 
 def index_toml(text: str) -> SourceMap:

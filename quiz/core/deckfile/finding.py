@@ -1,9 +1,8 @@
 """Finding deck files on disk, without loading them.
 
-Apart from `quiz.core.loading` (which re-exports `find_deck_files`) because the
-library lists deck folders at every start and reads what it shows from the
-store's cache: it must not import the loader, and with it pydantic and the deck
-models, unless a file changed and has to be parsed.
+Apart from `loading` because the library lists deck folders at every start and
+reads what it shows from the store's cache: it must not import the loader, and
+with it pydantic and the deck models, unless a file changed and has to be parsed.
 """
 
 from __future__ import annotations

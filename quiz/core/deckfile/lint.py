@@ -1,0 +1,130 @@
+"""The warnings `quiz check` gives on decks that load: things that are probably mistakes.
+
+A missing id (the review history is lost when the prompt changes), an `accept`
+entry the answer already covers, a hint that gives its blank away, two choices
+a learner cannot tell apart. Errors come from the loader; this adds the warnings.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from quiz.core.deckfile.diagnostics import DeckError, Diagnostic, quoted
+from quiz.core.deckfile.loading import StrPath, parse_deck, read_deck_text
+from quiz.core.deckfile.toml_positions import TomlPath, index_toml
+from quiz.core.models import (
+    Cloze,
+    Deck,
+    DeckMeta,
+    MultipleChoice,
+    Question,
+    ShortAnswer,
+    SingleChoice,
+    TypedAnswerOptions,
+)
+from quiz.core.text import normalize
+
+
+@dataclass(frozen=True, slots=True)
+class LintResult:
+    """What `lint_deck` found: the deck when it loads, and every error or warning."""
+
+    deck: Deck | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.diagnostics if d.severity == "warning"]
+
+
+def lint_deck(path: StrPath) -> LintResult:
+    """Load a deck and also report warnings (missing ids, redundant answers, ...).
+
+    Never raises for a bad deck: errors come back as diagnostics with `deck=None`.
+    """
+    name = os.fspath(path)
+    try:
+        text = read_deck_text(path)
+        deck = parse_deck(text, path)
+    except DeckError as error:
+        return LintResult(None, error.diagnostics)
+    return LintResult(deck, _warnings_on_valid_deck(deck, text, name))
+
+
+def _warnings_on_valid_deck(deck: Deck, text: str, name: str) -> list[Diagnostic]:
+    """Things that load but are probably mistakes; the positions are found only if needed."""
+    found: list[tuple[TomlPath, bool, str]] = []  # (path, at_key, message)
+    if deck.deck.pass_mark == 0:
+        found.append((("deck", "pass_mark"), False, "pass_mark = 0 means every quiz passes"))
+    for index, question in enumerate(deck.questions):
+        here: TomlPath = ("questions", index)
+        if question.id is None:
+            found.append(
+                (
+                    here,
+                    True,
+                    "question has no id; its review history is lost when the prompt changes",
+                )
+            )
+        found.extend(_question_warnings(question, here, deck.deck))
+    if not found:
+        return []
+    source = index_toml(text)
+    diagnostics = [
+        Diagnostic(name, *source.position(path, at_key=at_key), "warning", message)
+        for path, at_key, message in found
+    ]
+    return sorted(diagnostics, key=lambda d: (d.line, d.col, d.message))
+
+
+def _question_warnings(
+    question: Question, here: TomlPath, meta: DeckMeta
+) -> list[tuple[TomlPath, bool, str]]:
+    """(path, at_key, message) of each warning about one question."""
+    found: list[tuple[TomlPath, bool, str]] = []
+    if isinstance(question, TypedAnswerOptions):
+        if question.exact and question.typo_threshold is not None:
+            found.append(
+                ((*here, "typo_threshold"), True, "typo_threshold has no effect with exact = true")
+            )
+        accents = question.fold_accents if question.fold_accents is not None else meta.fold_accents
+        if isinstance(question, ShortAnswer):
+            seen = {normalize(question.answer, accents=accents)}
+            for position, accepted in enumerate(question.accept):
+                key = normalize(accepted, accents=accents)
+                if key in seen:
+                    message = (
+                        f"accept entry {quoted(accepted)} is already accepted "
+                        "(case, spacing and punctuation are ignored)"
+                    )
+                    found.append(((*here, "accept", position), False, message))
+                seen.add(key)
+        if isinstance(question, Cloze):
+            for number, blank in enumerate(question.blanks, start=1):
+                if blank.hint and normalize(blank.hint, accents=accents) == normalize(
+                    blank.answer, accents=accents
+                ):
+                    found.append(
+                        (
+                            (*here, "text"),
+                            False,
+                            f"blank {number}'s hint gives its answer away: {quoted(blank.hint)}",
+                        )
+                    )
+    if isinstance(question, SingleChoice | MultipleChoice):
+        seen_choices: dict[str, str] = {}
+        for position, choice in enumerate(question.choices):
+            key = normalize(choice, accents=False)
+            if key in seen_choices:
+                message = (
+                    f"choices {quoted(seen_choices[key])} and {quoted(choice)} "
+                    "look the same to a learner"
+                )
+                found.append(((*here, "choices", position), False, message))
+            seen_choices.setdefault(key, choice)
+    return found

@@ -33,7 +33,8 @@ SUBCOMMANDS = {
     "optimize": "quiz.commands.study:optimize",
 }
 """Subcommand name -> `module:attribute`, imported when the command runs (or `--help`
-lists them): `quiz` alone loads only `quiz.commands.ui`."""
+lists them): `quiz` alone loads only `quiz.commands.ui` (and `quiz.commands.files`, which
+opens the settings and the store for every command)."""
 
 
 class DeckDefaultGroup(click.Group):

@@ -106,8 +106,9 @@ def test_library_start_from_the_cache_imports_nothing_heavy(tmp_path: Path) -> N
     count_again, again, commands = loaded_by(LIBRARY, db)[-3:]
     assert count_again == count
     assert again == "", f"the library start imported: {again}"
-    # Subcommands are imported when used (quiz.cli.SUBCOMMANDS): `quiz` needs only its own.
-    assert commands.split() == ["quiz.commands.ui"]
+    # Subcommands are imported when used (quiz.cli.SUBCOMMANDS): `quiz` needs only its own,
+    # and the module that opens the settings and the store for every command.
+    assert commands.split() == ["quiz.commands.files", "quiz.commands.ui"]
 
 
 @pytest.mark.parametrize("command", ["take", "review"])

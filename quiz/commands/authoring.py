@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from quiz.commands.files import write_output
 from quiz.core.text import fold_accents, sanitize
 
 STARTER_TEMPLATE = "starter.toml"
@@ -77,13 +78,6 @@ def new(deck: Path, force: bool) -> None:
     if not deck.parent.is_dir():
         raise click.ClickException(f"folder {sanitize(str(deck.parent))} does not exist")
     text = starter_deck(deck)
-    try:
-        # Mode "x" refuses an existing file atomically, so a file created meanwhile is safe too.
-        with deck.open("w" if force else "x", encoding="utf-8", newline="") as out:
-            out.write(text)
-    except FileExistsError:
-        raise click.ClickException(f"{shown} already exists; use --force to overwrite it") from None
-    except OSError as error:
-        raise click.ClickException(f"cannot write {shown}: {error.strerror}") from None
+    write_output(deck, text, force)
     click.echo(f"Wrote {shown}: a starter deck with one question of every kind.")
     click.echo(f"Edit it, then check it with: quiz check {shlex.quote(shown)}")

@@ -9,37 +9,13 @@ environment and contain anything.
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
+from quiz.commands.files import database_path, local_now, open_store
 from quiz.core.text import sanitize
-from quiz.paths import backups_dir, db_path
-
-if TYPE_CHECKING:
-    from quiz.core.storage import Store
-
-
-def local_now() -> datetime:
-    """The one place these commands read the clock: aware local time names backup files."""
-    return datetime.now().astimezone()
-
-
-def database(ctx: click.Context) -> Path:
-    """The database chosen by `--db`, `QUIZ_DB` or the default location."""
-    explicit = (ctx.obj or {}).get("db")
-    return db_path(explicit)
-
-
-def open_store(path: Path) -> Store:
-    """Open an existing store (these commands never create an empty database)."""
-    from quiz.core.storage import Store
-
-    if not path.exists():
-        raise click.ClickException(f"no study database at {sanitize(str(path))} yet")
-    return Store.open(path, now=local_now())
+from quiz.paths import backups_dir
 
 
 @click.command("backup")
@@ -49,7 +25,7 @@ def backup(ctx: click.Context) -> None:
 
     Manual backups are kept 10 at a time; daily ones (taken when studying starts) 7.
     """
-    with open_store(database(ctx)) as store:
+    with open_store(database_path(ctx), must_exist=True) as store:
         written = store.backup_now("manual", now=local_now())
     click.echo(sanitize(str(written)))
 
@@ -67,7 +43,7 @@ def restore(ctx: click.Context, backup_file: Path | None, list_only: bool) -> No
     """
     from quiz.core.storage import backups_of, restore_database
 
-    path = database(ctx)
+    path = database_path(ctx)
     if list_only:
         found = backups_of(path)
         for file in found:
@@ -95,8 +71,8 @@ def doctor(ctx: click.Context, repair: bool) -> None:
     """
     from quiz.core.backup import newest_backup
 
-    path = database(ctx)
-    with open_store(path) as store:
+    path = database_path(ctx)
+    with open_store(path, must_exist=True) as store:
         report = store.doctor(repair=repair, now=local_now())
     if report.integrity != ["ok"]:
         for line in report.integrity[:20]:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
-import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING
 
 import click
 
+from quiz.commands.files import already_exists, cannot_write, write_output
 from quiz.core.text import counted, sanitize
 from quiz.errors import ImportFormatError
 
@@ -54,26 +54,6 @@ def _slug_option(_ctx: click.Context, _param: click.Parameter, value: str | None
 def _title_from_name(stem: str) -> str:
     words = re.sub(r"[-_]+", " ", stem).strip()
     return words[:1].upper() + words[1:] if words else "Imported questions"
-
-
-def _write(output: Path | None, text: str, force: bool) -> None:
-    """Write to `output` (refusing to replace it without `force`) or to stdout.
-
-    Text shown on a terminal is sanitized: imported files and decks are untrusted.
-    """
-    if output is None:
-        click.echo(sanitize(text) if sys.stdout.isatty() else text, nl=False)
-        return
-    try:
-        # Mode "x" refuses an existing file atomically.
-        with output.open("w" if force else "x", encoding="utf-8", newline="") as out:
-            out.write(text)
-    except FileExistsError:
-        raise click.ClickException(
-            f"{_shown(output)} already exists; use --force to overwrite it"
-        ) from None
-    except OSError as error:
-        raise click.ClickException(f"cannot write {_shown(output)}: {error.strerror}") from None
 
 
 def _read(path: Path) -> bytes:
@@ -198,7 +178,7 @@ def import_(
         _warn(file, list(getattr(error, "warnings", [])))
         raise click.ClickException(f"{_shown(file)}: {sanitize(str(error))}") from None
     _warn(file, result.warnings)
-    _write(output, deck_to_toml(result.deck), force)
+    write_output(output, deck_to_toml(result.deck), force)
     count = len(result.deck.questions)
     where = f"wrote {_shown(output)}" if output else "imported"
     click.echo(
@@ -227,7 +207,7 @@ def _export_anki(deck: Deck, output: Path, force: bool) -> list[ImportWarning]:
     from quiz.core.interchange.anki import export_anki
 
     if output.exists() and not force:
-        raise click.ClickException(f"{_shown(output)} already exists; use --force to overwrite it")
+        raise already_exists(output)
     # Build beside the target and move it into place, so a failed export leaves no half file.
     handle, temp = tempfile.mkstemp(suffix=".apkg", dir=output.parent)
     os.close(handle)
@@ -238,7 +218,7 @@ def _export_anki(deck: Deck, output: Path, force: bool) -> list[ImportWarning]:
         os.chmod(temp, 0o666 & ~umask)  # mkstemp makes it private; a package is a normal file
         os.replace(temp, output)
     except OSError as error:
-        raise click.ClickException(f"cannot write {_shown(output)}: {error.strerror}") from None
+        raise cannot_write(output, error) from None
     finally:
         Path(temp).unlink(missing_ok=True)
     return warnings
@@ -271,7 +251,7 @@ def export(deck: Path, fmt: str, output: Path | None, force: bool) -> None:
         warnings = _export_anki(loaded, output, force)
     else:
         text, warnings = exporters[fmt](loaded)
-        _write(output, text, force)
+        write_output(output, text, force)
     _warn(deck, warnings)
     count = len(loaded.questions)
     if output is not None:

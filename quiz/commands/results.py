@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from quiz.commands.data import database, open_store
+from quiz.commands.files import database_path, open_store, write_output
 from quiz.core.text import sanitize
 
 if TYPE_CHECKING:
@@ -130,7 +130,6 @@ def export(
     --summary: one row per attempt with score, percent and passed. Give the file
     to your teacher for `quiz results merge`.
     """
-    from quiz.commands.interchange import _write
     from quiz.core.results import (
         ANSWER_COLUMNS,
         SUMMARY_COLUMNS,
@@ -141,7 +140,7 @@ def export(
     )
 
     fmt = _format(fmt, output)
-    with open_store(database(ctx)) as store:
+    with open_store(database_path(ctx), must_exist=True) as store:
         deck_id, known = _deck_filter(store, deck)
         if summary:
             # Attempts store their pass mark; only older ones need the deck file's.
@@ -160,7 +159,7 @@ def export(
             answers = answer_rows(store, deck_id=deck_id, student=student)
             records = [row.record() for row in answers]
             text = to_json("answers", records) if fmt == "json" else to_csv(ANSWER_COLUMNS, records)
-    _write(output, text, force)
+    write_output(output, text, force)
     attempts = len({(r["student"], r["attempt_id"], r["started"]) for r in records})
     if not records:
         click.echo("no attempts recorded" + (" for that student" if student else ""), err=True)
@@ -201,7 +200,6 @@ def merge(
     The same attempt handed in twice counts once. With -o, a readable table is
     also printed to stderr.
     """
-    from quiz.commands.interchange import _write
     from quiz.core.results import ResultsFileError, class_table, collect_attempts, read_answers
 
     fmt = _format(fmt, output)
@@ -224,7 +222,7 @@ def merge(
             raise click.UsageError("--format table prints to the terminal; drop -o")
         _print_table(table, err=False)
         return
-    _write(output, table.to_json() if fmt == "json" else table.to_csv(), force)
+    write_output(output, table.to_json() if fmt == "json" else table.to_csv(), force)
     if output is not None:
         _print_table(table, err=True)
         click.echo(f"wrote {sanitize(str(output))}", err=True)

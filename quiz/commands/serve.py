@@ -7,13 +7,12 @@ broken deck from the teacher's terminal, not from thirty browser tabs.
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from quiz import paths
+from quiz.commands.files import database_path, load_settings, open_store
 from quiz.core.text import sanitize
 
 if TYPE_CHECKING:
@@ -90,7 +89,7 @@ def serve(
             f"quiz serve needs the serve extra ({error.name} is missing): pip install 'quiz[serve]'"
         ) from None
 
-    db = paths.db_path((ctx.obj or {}).get("db")).resolve()
+    db = database_path(ctx).resolve()
     classroom = server.Classroom(
         decks=_served_decks(db, decks),
         db=db,
@@ -133,17 +132,11 @@ def serve(
 def _served_decks(db: Path, decks: tuple[str, ...]) -> tuple[ServedDeck, ...]:
     """The decks to offer, loaded once now so that errors show before the server starts."""
     from quiz.commands.ui import default_deck_dirs, load_or_fail, resolve_deck, system_now
-    from quiz.config import Settings
-    from quiz.core.storage import Store
-    from quiz.errors import ConfigError
     from quiz.web.server import ServedDeck
 
-    try:
-        settings = Settings.load()
-    except ConfigError as error:
-        raise click.ClickException(sanitize(str(error))) from None
+    settings = load_settings()
     served: dict[Path, ServedDeck] = {}
-    with Store.open(db, now=datetime.now().astimezone()) as store:
+    with open_store(db) as store:
         if decks:
             for deck in decks:
                 path = resolve_deck(store, settings, deck).resolve()

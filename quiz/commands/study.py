@@ -15,37 +15,20 @@ from typing import TYPE_CHECKING
 
 import click
 
-from quiz import paths
+from quiz.commands.files import database_path, load_settings, open_store
 from quiz.core.text import sanitize
 
 if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
-    from quiz.config import Settings
     from quiz.core.stats import Stats
     from quiz.core.storage import Store
 
 
-def _settings() -> Settings:
-    from quiz.config import Settings
-    from quiz.errors import ConfigError
-
-    try:
-        return Settings.load()
-    except ConfigError as error:
-        raise click.ClickException(sanitize(str(error))) from None
-
-
-def _open_store(ctx: click.Context) -> Store:
-    from quiz.core.storage import Store
-
-    path = paths.db_path((ctx.obj or {}).get("db"))
-    if not path.exists():
-        raise click.ClickException(
-            f"no study database at {sanitize(str(path))} yet: review a deck first"
-        )
-    return Store.open(path, now=datetime.now().astimezone())
+def _existing_store(ctx: click.Context) -> Store:
+    """The study database; statistics of a missing one would only create an empty one."""
+    return open_store(database_path(ctx), must_exist=True, missing_hint="review a deck first")
 
 
 def _deck_ids(store: Store, deck: str | None) -> tuple[list[str] | None, dict[str, str]]:
@@ -95,8 +78,8 @@ def stats(ctx: click.Context, deck: str | None, output: str) -> None:
     """
     from quiz.core.stats import collect
 
-    settings = _settings()
-    with _open_store(ctx) as store:
+    settings = load_settings()
+    with _existing_store(ctx) as store:
         deck_ids, prompts = _deck_ids(store, deck)
         result = collect(
             store,
@@ -199,8 +182,8 @@ def optimize(ctx: click.Context, deck: str | None, dry_run: bool) -> None:
         raise click.ClickException(
             f"quiz optimize needs the FSRS optimizer, which is not installed: {OPTIMIZER_HINT}"
         )
-    settings = _settings()
-    with _open_store(ctx) as store:
+    settings = load_settings()
+    with _existing_store(ctx) as store:
         deck_ids, _ = _deck_ids(store, deck)
         logs = to_review_logs(store.iter_reviews(deck_ids))
     click.echo(f"fitting FSRS to {len(logs)} reviews ...", err=True)

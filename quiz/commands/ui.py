@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 import click
 
 from quiz import paths
+from quiz.commands.files import database_path, load_settings, open_store
 from quiz.core.text import sanitize
 
 if TYPE_CHECKING:
@@ -74,27 +75,6 @@ def make_app(
 
 
 # --- what every command needs -----------------------------------------------------------------
-
-
-def _settings() -> Settings:
-    from quiz.config import Settings
-    from quiz.errors import ConfigError
-
-    try:
-        return Settings.load()
-    except ConfigError as error:
-        raise click.ClickException(sanitize(str(error))) from None
-
-
-def _open_store(ctx: click.Context, settings: Settings) -> Store:
-    """The study database, committing answers as durably as `settings.synchronous` asks."""
-    from quiz.core.storage import Store
-
-    return Store.open(
-        paths.db_path((ctx.obj or {}).get("db")),
-        now=datetime.now().astimezone(),
-        synchronous=settings.sqlite_synchronous,
-    )
 
 
 def resolve_deck(store: Store, settings: Settings, deck: str) -> Path:
@@ -212,8 +192,8 @@ def _student(_ctx: click.Context, _param: click.Parameter, value: str | None) ->
 def open_(ctx: click.Context, deck: str | None) -> None:
     """Open the deck library, or DECK's page (a deck file or a deck id)."""
     with _collector_paused():
-        settings = _settings()
-        with _open_store(ctx, settings) as store:
+        settings = load_settings()
+        with open_store(database_path(ctx), settings=settings) as store:
             if deck is None:
                 from quiz.core.library import scan_in_background
 
@@ -293,7 +273,7 @@ def take(
 ) -> None:
     """Take a scored quiz (or with --exam, an exam) on DECK (a deck file or a deck id)."""
     with _collector_paused(not plain):
-        settings = _settings()
+        settings = load_settings()
         options = _quiz_options(
             shuffle,
             seed,
@@ -305,7 +285,7 @@ def take(
             time_limit=time_limit,
             schedule=schedule,
         )
-        with _open_store(ctx, settings) as store:
+        with open_store(database_path(ctx), settings=settings) as store:
             loaded = load_or_fail(resolve_deck(store, settings, deck))
             if options.tags and not any(
                 set(options.tags) & set(q.tags) for q in loaded.deck.questions
@@ -340,8 +320,8 @@ def take(
 def review(ctx: click.Context, deck: str, plain: bool) -> None:
     """Review DECK's cards that are due today (spaced repetition)."""
     with _collector_paused(not plain):
-        settings = _settings()
-        with _open_store(ctx, settings) as store:
+        settings = load_settings()
+        with open_store(database_path(ctx), settings=settings) as store:
             loaded = load_or_fail(resolve_deck(store, settings, deck))
             if plain:
                 from quiz.plain import run_review

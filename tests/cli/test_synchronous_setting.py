@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from quiz.cli import main
-from quiz.commands.ui import _open_store
+from quiz.commands.files import database_path, open_store
 from quiz.config import Settings, config_path
 from quiz.core.storage import Store
 from quiz.errors import ConfigError
@@ -71,7 +71,7 @@ def test_study_commands_open_the_store_at_that_level(
     tmp_path: Path, choice: str, pragma: int
 ) -> None:
     context = click.Context(main, obj={"db": str(tmp_path / "quiz.sqlite3")})
-    with _open_store(context, Settings(synchronous=choice)) as store:
+    with open_store(database_path(context), settings=Settings(synchronous=choice)) as store:
         assert store.read("SELECT * FROM pragma_synchronous") == [(pragma,)]
 
 

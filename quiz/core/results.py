@@ -64,7 +64,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Literal
 
-from quiz.core.interchange.csv_tsv import _cell as spreadsheet_cell
+from quiz.core.interchange.csv_tsv import spreadsheet_cell
 from quiz.core.storage import AttemptRecord, Store
 from quiz.errors import QuizError
 

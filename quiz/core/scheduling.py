@@ -6,7 +6,7 @@ module only adapts it to the rest of quiz:
 - `Grade` is the learner's answer (Again/Hard/Good/Easy), `grade_for` turns an
   auto-checked answer into one (wrong -> Again, right -> Good unless the learner
   picked Hard or Easy).
-- `CardState` and `Phase` are the store's (`quiz.core.storage`): the immutable
+- `CardState` and `Phase` (`quiz.core.card_state`) are the immutable
   scheduling state of one card, field for field an `fsrs.Card` plus `reps` and
   `lapses`. A card never reviewed is `Phase.NEW`, which fsrs itself does not
   distinguish from its first learning step.
@@ -31,8 +31,9 @@ from enum import IntEnum
 import fsrs
 
 from quiz.config import Settings
+from quiz.core.card_state import CardState, Phase
 from quiz.core.models import DeckMeta
-from quiz.core.storage import CardState, Phase, ReviewRecord
+from quiz.core.storage import ReviewRecord
 from quiz.errors import QuizError
 
 

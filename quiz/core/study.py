@@ -58,6 +58,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import Literal
 
 from quiz.config import Settings
+from quiz.core.card_state import CardState, Phase
 from quiz.core.cards import Card, cards_of, cards_of_question, question_identity
 from quiz.core.checking import CheckResult, Response, check, check_card
 from quiz.core.days import Clock, StudyDay, local_time, system_clock
@@ -65,7 +66,7 @@ from quiz.core.days import day_bounds as day_bounds  # re-exported: moved to day
 from quiz.core.days import study_day as study_day
 from quiz.core.models import Deck, Question
 from quiz.core.scheduling import Grade, Scheduler, grade_for
-from quiz.core.storage import CardState, Phase, Store, from_us, to_us
+from quiz.core.storage import Store, from_us, to_us
 
 LEARN_AHEAD = timedelta(minutes=20)
 """When nothing else is due, a learning card due within this long is shown early."""
@@ -386,7 +387,7 @@ class ReviewSession:
         auto-checked kinds comes from `quiz.core.scheduling.grade_for`.
 
         Raises:
-            quiz.core.storage.StoreConflict: another process answered the card since
+            quiz.errors.StoreConflict: another process answered the card since
                 it was read; the card is dropped from this session.
         """
         now = self._now()

@@ -25,7 +25,8 @@ import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from quiz.core.storage import CardState, Phase, Store, Synchronous, to_us
+from quiz.core.card_state import CardState, Phase
+from quiz.core.storage import Store, Synchronous, to_us
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
 DECK = "bench"

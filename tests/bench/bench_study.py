@@ -58,18 +58,12 @@ from typing import Any
 from bench_store import fsync_ms
 
 from quiz.config import Settings
+from quiz.core.card_state import CardState, Phase
 from quiz.core.models import Deck, DeckMeta, Flashcard
 from quiz.core.scheduling import Grade
 from quiz.core.stats import collect
-from quiz.core.storage import (
-    _SET_STATE_IF,
-    _STATE_COLUMNS,
-    CardState,
-    Phase,
-    Store,
-    Synchronous,
-    to_us,
-)
+from quiz.core.storage import Store, Synchronous, to_us
+from quiz.core.storage.encoding import _SET_STATE_IF, STATE_COLUMNS, state_to_json
 from quiz.core.study import ReviewSession, study_day
 
 OUT = Path(__file__).resolve().parent / "out"
@@ -404,7 +398,7 @@ def sql_floor(path: Path, answers: int) -> list[float]:
         for key in keys:
             started = time.perf_counter()
             before = db.execute(
-                f"SELECT {_STATE_COLUMNS} FROM cards WHERE deck_id = ? AND card_key = ?",
+                f"SELECT {STATE_COLUMNS} FROM cards WHERE deck_id = ? AND card_key = ?",
                 (DECK, key),
             ).fetchone()
             db.execute("BEGIN IMMEDIATE")
@@ -413,7 +407,18 @@ def sql_floor(path: Path, answers: int) -> list[float]:
                 "INSERT INTO reviews (deck_id, card_key, reviewed_at, grade, state_before,"
                 " response, correct, duration_ms, state_before_json, state_after_json)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (DECK, key, when, 3, 2, None, None, 3000, state.to_json(), state.to_json()),
+                (
+                    DECK,
+                    key,
+                    when,
+                    3,
+                    2,
+                    None,
+                    None,
+                    3000,
+                    state_to_json(state),
+                    state_to_json(state),
+                ),
             )
             db.execute("COMMIT")
             samples.append(time.perf_counter() - started)

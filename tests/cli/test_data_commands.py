@@ -13,7 +13,8 @@ import pytest
 from click.testing import CliRunner, Result
 
 from quiz.cli import main
-from quiz.core.storage import CardState, Phase, Store
+from quiz.core.card_state import CardState, Phase
+from quiz.core.storage import Store
 from quiz.errors import StoreError
 
 NOW = datetime(2026, 3, 2, 8, 0, tzinfo=timezone.utc)

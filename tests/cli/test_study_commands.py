@@ -12,7 +12,8 @@ from click.testing import CliRunner, Result
 from quiz import config
 from quiz.cli import main
 from quiz.core import scheduling
-from quiz.core.storage import CardState, Phase, Store
+from quiz.core.card_state import CardState, Phase
+from quiz.core.storage import Store
 
 NOW = datetime.now(timezone.utc).replace(microsecond=0)
 DECK = """\

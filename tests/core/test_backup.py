@@ -18,14 +18,9 @@ from quiz.core.backup import (
     prune_backups,
     verify_backup,
 )
-from quiz.core.storage import (
-    SCHEMA_VERSION,
-    CardState,
-    Phase,
-    Store,
-    StoreError,
-    restore_database,
-)
+from quiz.core.card_state import CardState, Phase
+from quiz.core.storage import SCHEMA_VERSION, Store, restore_database
+from quiz.errors import StoreError
 
 NOW = datetime(2026, 3, 2, 20, 15, 7, tzinfo=timezone(timedelta(hours=1)))
 """Backups are named in the caller's (local) time: here UTC+1."""

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from quiz.core.storage import CardState, Phase
+from quiz.core.card_state import CardState, Phase
+from quiz.core.storage.encoding import state_from_json
 
 HELPER = Path(__file__).resolve().parent.parent / "helpers" / "answer_loop.py"
 
@@ -55,7 +56,7 @@ def check_database(db: Path, reported: set[int]) -> int:
                 "SELECT state_after_json FROM reviews WHERE card_key = ? ORDER BY id DESC LIMIT 1",
                 (card_key,),
             ).fetchone()
-            expected = CardState() if newest is None else CardState.from_json(newest[0])
+            expected = CardState() if newest is None else state_from_json(newest[0])
             assert (Phase(state), reps) == (expected.state, expected.reps), card_key
         return len(stored)
     finally:

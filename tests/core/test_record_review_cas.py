@@ -17,7 +17,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quiz.core.storage import CardState, Phase, Store
+from quiz.core.card_state import CardState, Phase
+from quiz.core.storage import Store
 from quiz.errors import StoreConflict, StoreError
 
 NOW = datetime(2026, 3, 2, 8, 30, tzinfo=timezone.utc)

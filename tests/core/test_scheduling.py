@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quiz.config import Settings, config_path
+from quiz.core.card_state import CardState, Phase
 from quiz.core.models import DeckMeta
 from quiz.core.scheduling import NEW_CARD, Grade, Scheduler, format_interval, grade_for
-from quiz.core.storage import CardState, Phase
 from quiz.errors import ConfigError
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from quiz.core.storage import MIGRATIONS, SCHEMA_VERSION, Store
+from quiz.core.storage import Store
+from quiz.core.storage.schema import MIGRATIONS, SCHEMA_VERSION
 
 EXPECTED = Path(__file__).resolve().parents[1] / "data" / "schema" / "sqlite_master.json"
 """Schema version -> its `[type, name, tbl_name, sql]` rows."""

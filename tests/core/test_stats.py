@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from quiz.core.card_state import CardState, Phase
 from quiz.core.stats import FORECAST_DAYS, HISTORY_DAYS, CardCounts, HardCard, collect
-from quiz.core.storage import CardState, Phase, Store
+from quiz.core.storage import Store
 
 NEW_YORK = ZoneInfo("America/New_York")
 NOW = datetime(2026, 1, 15, 15, 0, tzinfo=timezone.utc)  # 10:00 local, study day Jan 15

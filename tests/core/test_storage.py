@@ -11,18 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quiz.core import storage
-from quiz.core.storage import (
-    SCHEMA_VERSION,
-    CardState,
-    DeckFileRecord,
-    Phase,
-    Store,
-    StoreConflict,
-    StoreError,
-    from_us,
-    to_us,
-)
+from quiz.core.card_state import CardState, Phase
+from quiz.core.storage import SCHEMA_VERSION, DeckFileRecord, Store, from_us, schema, to_us
+from quiz.core.storage.doctor import _CANONICAL_STATE
+from quiz.core.storage.encoding import state_from_json, state_to_json
+from quiz.errors import StoreConflict, StoreError
 
 NOW = datetime(2026, 3, 2, 8, 30, tzinfo=timezone.utc)
 KEYS = ["capital", "capital:reverse", "river:blank-1", "river:blank-2", "year"]
@@ -194,8 +187,8 @@ def test_migrating_an_existing_database_backs_it_up_first(
     def add_notes(connection: sqlite3.Connection) -> None:
         connection.execute("ALTER TABLE cards ADD COLUMN note TEXT")
 
-    monkeypatch.setattr(storage, "MIGRATIONS", [*storage.MIGRATIONS, add_notes])
-    monkeypatch.setattr(storage, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setattr(schema, "MIGRATIONS", [*schema.MIGRATIONS, add_notes])
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
     later = NOW + timedelta(days=3)
     with Store.open(db, now=later) as store:
         assert store.read("SELECT * FROM pragma_user_version") == [(SCHEMA_VERSION + 1,)]
@@ -623,7 +616,7 @@ def break_database(db: Path) -> None:
     """Write the inconsistencies doctor looks for, as old bugs or hand edits could."""
     connection = sqlite3.connect(db, isolation_level=None)
     connection.execute("PRAGMA foreign_keys = OFF")
-    state = reviewed(4, NOW + timedelta(days=6)).to_json()
+    state = state_to_json(reviewed(4, NOW + timedelta(days=6)))
     connection.executescript(
         f"""
         INSERT INTO reviews (deck_id, card_key, reviewed_at, grade, state_before,
@@ -689,13 +682,13 @@ def test_doctor_reports_a_damaged_page(db: Path, store: Store) -> None:
 
 @given(states)
 def test_every_written_state_takes_doctors_fast_path(state: CardState) -> None:
-    assert storage._CANONICAL_STATE.fullmatch(state.to_json())
-    assert CardState.from_json(state.to_json()) == state
+    assert _CANONICAL_STATE.fullmatch(state_to_json(state))
+    assert state_from_json(state_to_json(state)) == state
 
 
-@given(st.from_regex(storage._CANONICAL_STATE, fullmatch=True))
+@given(st.from_regex(_CANONICAL_STATE, fullmatch=True))
 def test_doctors_fast_path_accepts_only_states_that_parse(text: str) -> None:
-    CardState.from_json(text)
+    state_from_json(text)
 
 
 def test_a_constraint_failure_is_a_store_error_and_rolls_back(store: Store) -> None:
@@ -738,7 +731,7 @@ def test_syncing_any_sequence_of_decks_keeps_every_card_and_its_state(
 @pytest.mark.parametrize("deck_ids", [["geo"], ["geo", "other"], None])
 def test_counting_due_cards_reads_only_an_index(store: Store, deck_ids: list[str] | None) -> None:
     """The library counts due cards of every deck at each start: the count must come from a
-    covering index, never from the table (schema 3; see `storage._migration_3`)."""
+    covering index, never from the table (schema 3; see `schema._migration_3`)."""
     executed: list[str] = []
     store._db.set_trace_callback(executed.append)
     try:

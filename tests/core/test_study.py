@@ -17,10 +17,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quiz.config import Settings
+from quiz.core.card_state import CardState, Phase
 from quiz.core.cards import Card
 from quiz.core.models import Deck
 from quiz.core.scheduling import Grade
-from quiz.core.storage import CardState, Phase, Store
+from quiz.core.storage import Store
 from quiz.core.study import QuizSession, ReviewSession, study_day
 from quiz.errors import StoreConflict
 

@@ -20,7 +20,8 @@ import random
 import sys
 from datetime import datetime, timedelta, timezone
 
-from quiz.core.storage import CardState, Phase, Store
+from quiz.core.card_state import CardState, Phase
+from quiz.core.storage import Store
 from quiz.errors import StoreConflict
 
 DECK = "durable"

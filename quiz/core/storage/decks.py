@@ -1,0 +1,150 @@
+"""`Store` methods for decks: syncing a deck file's cards into the store, and the file cache."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from quiz.core.storage.connection import Database
+from quiz.core.storage.encoding import to_us
+from quiz.core.storage.records import (
+    DECK_COLUMNS,
+    DECK_FILE_COLUMNS,
+    DeckFileRecord,
+    DeckRecord,
+    deck_file_from_row,
+    deck_from_row,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SyncResult:
+    """What `sync_deck` changed: cards added, cards orphaned, orphans brought back."""
+
+    added: int
+    orphaned: int
+    restored: int
+
+
+class DeckMethods(Database):
+    """Decks: `sync_deck`, `deck`, `decks`, `cached_deck_file`, `cache_deck_file`."""
+
+    def sync_deck(
+        self,
+        deck_id: str,
+        *,
+        title: str,
+        path: Path | str | None,
+        content_hash: str | None,
+        card_keys: Sequence[str],
+        question_count: int,
+        now: datetime,
+        meta_json: str = "{}",
+    ) -> SyncResult:
+        """Bring the deck's cards in line with `card_keys` (in deck order), in one transaction.
+
+        New keys become new cards; cards whose key is gone are marked orphaned (their
+        history stays); orphans whose key is back are restored with their state.
+        """
+        if len(set(card_keys)) != len(card_keys):
+            raise ValueError(f"deck {deck_id!r} has duplicate card keys")
+        stamp = to_us(now)
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO decks (id, title, path, content_hash, question_count, card_count,"
+                " meta_json, synced_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT(id) DO UPDATE SET title = excluded.title, path = excluded.path,"
+                " content_hash = excluded.content_hash,"
+                " question_count = excluded.question_count, card_count = excluded.card_count,"
+                " meta_json = excluded.meta_json, synced_at = excluded.synced_at",
+                (
+                    deck_id,
+                    title,
+                    None if path is None else str(path),
+                    content_hash,
+                    question_count,
+                    len(card_keys),
+                    meta_json,
+                    stamp,
+                ),
+            )
+            existing = {
+                key: (position, bool(orphaned))
+                for key, position, orphaned in db.execute(
+                    "SELECT card_key, position, orphaned FROM cards WHERE deck_id = ?",
+                    (deck_id,),
+                )
+            }
+            inserts = []
+            updates = []
+            restored = 0
+            for position, key in enumerate(card_keys):
+                known = existing.get(key)
+                if known is None:
+                    inserts.append((deck_id, key, key.split(":", 1)[0], position, stamp))
+                elif known != (position, False):
+                    restored += known[1]
+                    updates.append((position, deck_id, key))
+            current = set(card_keys)
+            gone = [
+                (deck_id, key)
+                for key, (_, orphaned) in existing.items()
+                if key not in current and not orphaned
+            ]
+            db.executemany(
+                "INSERT INTO cards (deck_id, card_key, question_key, position, created_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                inserts,
+            )
+            db.executemany(
+                "UPDATE cards SET position = ?, orphaned = 0 WHERE deck_id = ? AND card_key = ?",
+                updates,
+            )
+            db.executemany("UPDATE cards SET orphaned = 1 WHERE deck_id = ? AND card_key = ?", gone)
+        return SyncResult(added=len(inserts), orphaned=len(gone), restored=restored)
+
+    def deck(self, deck_id: str) -> DeckRecord | None:
+        """The last sync of a deck id, or None if it was never synced."""
+        row = self._one(f"SELECT {DECK_COLUMNS} FROM decks WHERE id = ?", (deck_id,))
+        return None if row is None else deck_from_row(row)
+
+    def decks(self) -> list[DeckRecord]:
+        """Every deck ever synced, by title."""
+        return [
+            deck_from_row(row)
+            for row in self._rows(f"SELECT {DECK_COLUMNS} FROM decks ORDER BY title")
+        ]
+
+    def cached_deck_file(
+        self, path: Path | str, *, size: int, mtime_ns: int
+    ) -> DeckFileRecord | None:
+        """The cached parse of a deck file, if the file still has this size and mtime."""
+        row = self._one(
+            f"SELECT {DECK_FILE_COLUMNS} FROM deck_files"
+            " WHERE path = ? AND size = ? AND mtime_ns = ?",
+            (str(path), size, mtime_ns),
+        )
+        return None if row is None else deck_file_from_row(row)
+
+    def cache_deck_file(self, record: DeckFileRecord) -> None:
+        """Remember what parsing a deck file gave, replacing the previous entry for the path."""
+        with self._write() as db:
+            db.execute(
+                f"INSERT OR REPLACE INTO deck_files ({DECK_FILE_COLUMNS})"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    record.path,
+                    record.size,
+                    record.mtime_ns,
+                    record.content_hash,
+                    record.deck_id,
+                    record.title,
+                    record.question_count,
+                    record.card_count,
+                    record.meta_json,
+                    record.first_error,
+                    to_us(record.checked_at),
+                ),
+            )

@@ -1,0 +1,174 @@
+"""How times and card states are stored, and checked when they are read back.
+
+* A time is an aware `datetime` in the API (naive ones are refused) and an INTEGER
+  of microseconds since the Unix epoch, UTC, in the database: lossless, compact and
+  index-friendly (`datetime` round-trips exactly).
+* A `CardState` is eight columns of `cards` (`STATE_COLUMNS`) and, in the review
+  log, canonical JSON (`state_to_json`) from which undo restores it exactly. Stored
+  values are checked on the way out (`checked_state`): a value no scheduler wrote
+  is refused rather than half used.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from datetime import datetime, timedelta, timezone
+
+from quiz.core.card_state import CardState, Phase
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
+def to_us(moment: datetime) -> int:
+    """Microseconds since the Unix epoch of an aware datetime: how times are stored."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"naive datetime {moment!r}: quiz stores aware UTC times only")
+    delta = moment - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def from_us(value: int) -> datetime:
+    """The aware UTC datetime of a stored microsecond timestamp."""
+    return _EPOCH + timedelta(microseconds=value)
+
+
+def to_us_or_none(moment: datetime | None) -> int | None:
+    """`to_us` of a time that may be missing (a new card has no due time)."""
+    return None if moment is None else to_us(moment)
+
+
+def from_us_or_none(value: int | None) -> datetime | None:
+    """`from_us` of a column that may be NULL."""
+    return None if value is None else from_us(value)
+
+
+# --- a state as columns ------------------------------------------------------------------
+
+STATE_COLUMNS = "state, step, stability, difficulty, due, last_review, reps, lapses"
+"""The columns of a card's scheduling state, in `checked_state`'s argument order."""
+
+_PHASES = frozenset(int(phase) for phase in Phase)
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def checked_state(
+    state: object,
+    step: object,
+    stability: object,
+    difficulty: object,
+    due: object,
+    last_review: object,
+    reps: object,
+    lapses: object,
+) -> CardState:
+    """Build a CardState from stored values, refusing ones no scheduler wrote."""
+    if not _is_int(state) or state not in _PHASES:
+        raise ValueError(f"unknown card state {state!r}")
+    for name, value in (("step", step), ("due", due), ("last_review", last_review)):
+        if value is not None and not _is_int(value):
+            raise ValueError(f"{name} must be an integer or null, not {value!r}")
+    for name, value in (("stability", stability), ("difficulty", difficulty)):
+        if value is not None and (not isinstance(value, (int, float)) or isinstance(value, bool)):
+            raise ValueError(f"{name} must be a number or null, not {value!r}")
+    for name, value in (("reps", reps), ("lapses", lapses)):
+        if not _is_int(value) or value < 0:  # type: ignore[operator]
+            raise ValueError(f"{name} must be a non-negative integer, not {value!r}")
+    return CardState(
+        state=Phase(state),
+        step=step,  # type: ignore[arg-type]
+        stability=None if stability is None else float(stability),  # type: ignore[arg-type]
+        difficulty=None if difficulty is None else float(difficulty),  # type: ignore[arg-type]
+        due=from_us_or_none(due),  # type: ignore[arg-type]
+        last_review=from_us_or_none(last_review),  # type: ignore[arg-type]
+        reps=reps,  # type: ignore[arg-type]
+        lapses=lapses,  # type: ignore[arg-type]
+    )
+
+
+def state_values(state: CardState) -> tuple[object, ...]:
+    """A state as the values of `STATE_COLUMNS`."""
+    return (
+        int(state.state),
+        state.step,
+        state.stability,
+        state.difficulty,
+        to_us_or_none(state.due),
+        to_us_or_none(state.last_review),
+        state.reps,
+        state.lapses,
+    )
+
+
+_SET_STATE = (
+    "UPDATE cards SET state = ?, step = ?, stability = ?, difficulty = ?, due = ?,"
+    " last_review = ?, reps = ?, lapses = ? WHERE deck_id = ? AND card_key = ?"
+)
+_SET_STATE_IF = _SET_STATE + "".join(f" AND {column} IS ?" for column in STATE_COLUMNS.split(", "))
+
+
+def set_state(
+    db: sqlite3.Connection,
+    deck_id: str,
+    card_key: str,
+    state: CardState,
+    *,
+    expect: CardState | None = None,
+) -> bool:
+    """Store a card's state; with `expect`, only if the stored one equals it. True if written.
+
+    `IS` compares NULL with NULL as equal, and a stored REAL with the float it was
+    written from exactly (the columns' affinities keep each value's type), so the row
+    matches exactly when it holds `expect`.
+    """
+    if expect is None:
+        cursor = db.execute(_SET_STATE, (*state_values(state), deck_id, card_key))
+    else:
+        cursor = db.execute(
+            _SET_STATE_IF,
+            (*state_values(state), deck_id, card_key, *state_values(expect)),
+        )
+    return cursor.rowcount == 1
+
+
+# --- a state as JSON in the review log ---------------------------------------------------
+
+_STATE_KEYS = {"state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses"}
+_encode_state = json.JSONEncoder(sort_keys=True, separators=(",", ":")).encode
+"""`json.dumps` with options builds a new encoder per call, and every answer logs two states."""
+
+
+def state_to_json(state: CardState) -> str:
+    """The exact, lossless text kept in the review log for undo."""
+    return _encode_state(
+        {
+            "state": int(state.state),
+            "step": state.step,
+            "stability": state.stability,
+            "difficulty": state.difficulty,
+            "due": to_us_or_none(state.due),
+            "last_review": to_us_or_none(state.last_review),
+            "reps": state.reps,
+            "lapses": state.lapses,
+        }
+    )
+
+
+def state_from_json(text: str) -> CardState:
+    """Parse `state_to_json` output; raises ValueError on anything else (see `doctor`)."""
+    data = json.loads(text)
+    if not isinstance(data, dict) or set(data) != _STATE_KEYS:
+        raise ValueError("card state must be an object with the keys " + str(_STATE_KEYS))
+    return checked_state(
+        data["state"],
+        data["step"],
+        data["stability"],
+        data["difficulty"],
+        data["due"],
+        data["last_review"],
+        data["reps"],
+        data["lapses"],
+    )

@@ -1,0 +1,174 @@
+"""`Store` methods for cards and the study queues, which never load every card.
+
+The queues are read through the partial indexes of `cards` (see `schema`): a query
+names `orphaned = 0` (and `state = 0` for new cards) and one phase at a time, so
+each walks one index range. `deck_ids=None` means every deck.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections.abc import Collection, Sequence
+from datetime import datetime
+
+from quiz.core.card_state import CardState, Phase
+from quiz.core.storage.connection import Database, decks_filter
+from quiz.core.storage.encoding import STATE_COLUMNS, from_us, to_us
+from quiz.core.storage.records import CARD_COLUMNS, CardRecord, card_from_row, state_from_row
+
+
+def _check_limit(limit: int) -> None:
+    """SQLite reads a negative LIMIT as "no limit": a caller bug that would load every card."""
+    if limit < 0:
+        raise ValueError(f"limit must be 0 or more, not {limit}")
+
+
+def _per_deck(deck_ids: Sequence[str] | None) -> list[tuple[str, tuple[str, ...]]]:
+    """One `deck_id = ?` filter per deck (or one match-all), so each query walks one index range."""
+    if deck_ids is None:
+        return [("1", ())]
+    if isinstance(deck_ids, str):
+        raise TypeError("deck_ids must be a sequence of ids, not one string")
+    return [("deck_id = ?", (deck_id,)) for deck_id in dict.fromkeys(deck_ids)]
+
+
+class CardMethods(Database):
+    """Cards (`card`, `card_state`), queues (`due_cards`, `new_cards`, `next_due`) and counts."""
+
+    def card(self, deck_id: str, card_key: str) -> CardRecord | None:
+        """One card, orphaned or not; None if the deck never had it."""
+        row = self._one(
+            f"SELECT {CARD_COLUMNS} FROM cards WHERE deck_id = ? AND card_key = ?",
+            (deck_id, card_key),
+        )
+        return None if row is None else card_from_row(row)
+
+    def card_state(self, deck_id: str, card_key: str) -> CardState | None:
+        """The scheduling state of one card, or None if the deck never had it.
+
+        Read for every card a session shows, so it reads the state columns only.
+        """
+        row = self._one(
+            f"SELECT {STATE_COLUMNS} FROM cards WHERE deck_id = ? AND card_key = ?",
+            (deck_id, card_key),
+        )
+        return None if row is None else state_from_row(deck_id, card_key, row)
+
+    def due_cards(
+        self,
+        deck_ids: Sequence[str] | None,
+        *,
+        until: datetime,
+        limit: int,
+        phases: Collection[Phase] = (Phase.LEARNING, Phase.REVIEW, Phase.RELEARNING),
+    ) -> list[CardRecord]:
+        """Non-orphaned cards in `phases` due at or before `until`, most overdue first.
+
+        One query per (deck, phase), each an ordered walk of an index stopped at
+        `limit`, merged here: a single query over several decks or phases would
+        have SQLite sort every due card first.
+        """
+        _check_limit(limit)
+        stamp = to_us(until)
+        streams = [
+            self._rows(
+                f"SELECT {CARD_COLUMNS} FROM cards WHERE {deck_sql} AND state = ?"
+                " AND orphaned = 0 AND due <= ? ORDER BY due LIMIT ?",
+                (*deck_params, phase, stamp, limit),
+            )
+            for deck_sql, deck_params in _per_deck(deck_ids)
+            for phase in sorted({int(p) for p in phases} - {int(Phase.NEW)})
+        ]
+        rows = heapq.merge(*streams, key=lambda row: (row[8], row[0], row[1]))
+        return [card_from_row(row) for row in itertools.islice(rows, limit)]
+
+    def next_due(self, deck_ids: Sequence[str] | None) -> datetime | None:
+        """The earliest due time of any studied, non-orphaned card: when a card is next ready."""
+        found = [
+            row[0]
+            for deck_sql, deck_params in _per_deck(deck_ids)
+            for phase in (Phase.LEARNING, Phase.REVIEW, Phase.RELEARNING)
+            for row in self._rows(
+                f"SELECT min(due) FROM cards WHERE {deck_sql} AND state = ? AND orphaned = 0",
+                (*deck_params, int(phase)),
+            )
+            if row[0] is not None
+        ]
+        return from_us(min(found)) if found else None
+
+    def new_cards(self, deck_ids: Sequence[str] | None, *, limit: int) -> list[CardRecord]:
+        """Never-reviewed, non-orphaned cards in deck order (deck id, then position)."""
+        _check_limit(limit)
+        deck_sql, deck_params = decks_filter(deck_ids)
+        rows = self._rows(
+            f"SELECT {CARD_COLUMNS} FROM cards INDEXED BY cards_new"
+            f" WHERE state = 0 AND orphaned = 0 AND {deck_sql}"
+            " ORDER BY deck_id, position LIMIT ?",
+            (*deck_params, limit),
+        )
+        return [card_from_row(row) for row in rows]
+
+    def count_due(
+        self,
+        deck_ids: Sequence[str] | None,
+        *,
+        until: datetime,
+        phases: Collection[Phase] = (Phase.LEARNING, Phase.REVIEW, Phase.RELEARNING),
+    ) -> int:
+        """How many non-orphaned cards in `phases` are due at or before `until`."""
+        deck_sql, deck_params = decks_filter(deck_ids)
+        wanted = sorted(int(p) for p in phases if p != Phase.NEW)
+        if not wanted:
+            return 0
+        row = self._one(
+            f"SELECT count(*) FROM cards WHERE {deck_sql} AND due <= ?"
+            f" AND state IN ({','.join('?' * len(wanted))}) AND orphaned = 0",
+            (*deck_params, to_us(until), *wanted),
+        )
+        return int(row[0])
+
+    def count_new(self, deck_ids: Sequence[str] | None) -> int:
+        """How many non-orphaned cards were never reviewed."""
+        deck_sql, deck_params = decks_filter(deck_ids)
+        row = self._one(
+            "SELECT count(*) FROM cards INDEXED BY cards_new"
+            f" WHERE state = 0 AND orphaned = 0 AND {deck_sql}",
+            deck_params,
+        )
+        return int(row[0])
+
+    def count_first_reviews_since(self, deck_ids: Sequence[str] | None, since: datetime) -> int:
+        """New cards introduced since `since` (reviews whose card was new before): the new limit."""
+        deck_sql, deck_params = decks_filter(deck_ids)
+        row = self._one(
+            f"SELECT count(*) FROM reviews WHERE reviewed_at >= ? AND state_before = 0"
+            f" AND {deck_sql}",
+            (to_us(since), *deck_params),
+        )
+        return int(row[0])
+
+    def count_reviews_since(
+        self, deck_ids: Sequence[str] | None, since: datetime, *, include_new: bool = False
+    ) -> int:
+        """Reviews logged since `since`; first reviews of new cards only with `include_new`."""
+        deck_sql, deck_params = decks_filter(deck_ids)
+        new_sql = "" if include_new else " AND state_before <> 0"
+        row = self._one(
+            f"SELECT count(*) FROM reviews WHERE reviewed_at >= ?{new_sql} AND {deck_sql}",
+            (to_us(since), *deck_params),
+        )
+        return int(row[0])
+
+    def question_keys_reviewed_since(
+        self, deck_ids: Sequence[str] | None, since: datetime
+    ) -> set[tuple[str, str]]:
+        """(deck id, question key) pairs answered since `since`: their siblings wait a day."""
+        deck_sql, deck_params = decks_filter(deck_ids, column="r.deck_id")
+        rows = self._rows(
+            "SELECT DISTINCT c.deck_id, c.question_key FROM reviews r"
+            " JOIN cards c ON c.deck_id = r.deck_id AND c.card_key = r.card_key"
+            f" WHERE r.reviewed_at >= ? AND {deck_sql}",
+            (to_us(since), *deck_params),
+        )
+        return {(row[0], row[1]) for row in rows}

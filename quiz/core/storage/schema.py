@@ -40,12 +40,11 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
+# Schema 1, in four parts. The statements keep the indentation they had inside the
+# first release's migration function: SQLite stores each one's text in `sqlite_master`,
+# and tests/core/test_schema.py holds every version's schema to the byte.
 
-def _migration_1(connection: sqlite3.Connection) -> None:
-    """Create every table and index."""
-    _run_script(
-        connection,
-        """
+_DECKS_1 = """
         CREATE TABLE decks (
             id TEXT PRIMARY KEY,
             title TEXT NOT NULL,
@@ -69,6 +68,10 @@ def _migration_1(connection: sqlite3.Connection) -> None:
             first_error TEXT,
             checked_at INTEGER NOT NULL
         );
+"""
+"""The decks ever synced, and the deck-file cache."""
+
+_CARDS_1 = """
         CREATE TABLE cards (
             deck_id TEXT NOT NULL REFERENCES decks(id),
             card_key TEXT NOT NULL,
@@ -89,6 +92,10 @@ def _migration_1(connection: sqlite3.Connection) -> None:
         CREATE INDEX cards_deck_due ON cards(deck_id, state, due) WHERE orphaned = 0;
         CREATE INDEX cards_due ON cards(state, due) WHERE orphaned = 0;
         CREATE INDEX cards_new ON cards(deck_id, position) WHERE state = 0 AND orphaned = 0;
+"""
+"""Every card with its scheduling state, and the indexes of the due and new queues."""
+
+_REVIEWS_1 = """
         CREATE TABLE reviews (
             id INTEGER PRIMARY KEY,
             deck_id TEXT NOT NULL,
@@ -112,6 +119,10 @@ def _migration_1(connection: sqlite3.Connection) -> None:
             WHERE state_before = 2 AND json_valid(state_before_json)
             AND json_extract(state_before_json, '$.due')
             - json_extract(state_before_json, '$.last_review') >= 1814400000000;
+"""
+"""The review log, with the indexes of a card's history, today's reviews and statistics."""
+
+_ATTEMPTS_1 = """
         CREATE TABLE attempts (
             id INTEGER PRIMARY KEY,
             deck_id TEXT NOT NULL REFERENCES decks(id),
@@ -137,8 +148,8 @@ def _migration_1(connection: sqlite3.Connection) -> None:
             duration_ms INTEGER,
             PRIMARY KEY (attempt_id, position)
         );
-        """,
-    )
+"""
+"""Quiz and exam sittings and their answers."""
 
 
 def _run_script(connection: sqlite3.Connection, script: str) -> None:
@@ -146,6 +157,12 @@ def _run_script(connection: sqlite3.Connection, script: str) -> None:
     for statement in script.split(";"):
         if statement.strip():
             connection.execute(statement)
+
+
+def _migration_1(connection: sqlite3.Connection) -> None:
+    """Create every table and index: decks, cards, the review log and attempts."""
+    for script in (_DECKS_1, _CARDS_1, _REVIEWS_1, _ATTEMPTS_1):
+        _run_script(connection, script)
 
 
 def _migration_2(connection: sqlite3.Connection) -> None:

@@ -3,7 +3,7 @@
 Parsing and validating every deck on each start would make `quiz` slower the more
 decks a learner keeps, so `scan` reads each file's title, counts and first error
 from the store's deck-file cache, keyed by path, size and mtime. Only files that
-are new or changed since the last scan are parsed (and then synced into the
+are new or changed since the last scan are parsed (and then reconciled with the
 store, so their cards have due dates to count). Counts come from indexed queries
 on the store, never from loading cards. The loader, the deck models and the card
 keys (pydantic) are imported only when a file has to be parsed: a start that
@@ -87,7 +87,7 @@ def load(path: Path) -> LoadedDeck:
     return LoadedDeck(parse_deck(text, path), path, content_hash(text.encode()))
 
 
-def sync(store: Store, loaded: LoadedDeck, now: datetime) -> list[str]:
+def reconcile(store: Store, loaded: LoadedDeck, now: datetime) -> list[str]:
     """Bring the store's cards in line with the deck file (only if its content changed).
 
     Returns the deck's card keys. New questions become new cards with due counts;
@@ -99,7 +99,7 @@ def sync(store: Store, loaded: LoadedDeck, now: datetime) -> list[str]:
     cards = [card.key for card in cards_of(deck)]
     known = store.deck(deck.deck.id)
     if known is None or known.content_hash != loaded.content_hash:
-        store.sync_deck(
+        store.reconcile_deck(
             deck.deck.id,
             title=deck.deck.title,
             path=str(loaded.path),
@@ -112,7 +112,7 @@ def sync(store: Store, loaded: LoadedDeck, now: datetime) -> list[str]:
 
 
 def _cache_record(store: Store, path: Path, now: datetime) -> DeckFileRecord:
-    """The cached facts about one deck file, parsing (and syncing) it only when it changed."""
+    """The cached facts about one deck file, parsing (and reconciling) it only when it changed."""
     stat = path.stat()
     cached = store.cached_deck_file(path, size=stat.st_size, mtime_ns=stat.st_mtime_ns)
     if cached is not None:
@@ -138,7 +138,7 @@ def _cache_record(store: Store, path: Path, now: datetime) -> DeckFileRecord:
         )
     else:
         deck = loaded.deck
-        cards = sync(store, loaded, now)
+        cards = reconcile(store, loaded, now)
         record = DeckFileRecord(
             path=str(path),
             size=stat.st_size,
@@ -226,7 +226,7 @@ def scan_in_background(
 
     `quiz` starts it before importing Textual and waits a moment: served from the
     cache it is done in ~10 ms and the library's first frame holds the list; one
-    that has decks to parse goes on while Textual loads. Each deck's sync is its own
+    that has decks to parse goes on while Textual loads. Each deck's reconciliation is its own
     transaction, so a scan cut short by the app quitting leaves the store consistent.
     """
     folders = list(folders)

@@ -2,8 +2,8 @@
 
 Two kinds of session share one store (`quiz.core.storage.Store`):
 
-`ReviewSession(store, deck, settings, now)` is spaced repetition. It syncs the
-deck's cards into the store, then serves today's queue one card at a time::
+`ReviewSession(store, deck, settings, now)` is spaced repetition. It reconciles
+the deck's cards with the store, then serves today's queue one card at a time::
 
     session = ReviewSession(store, deck, settings, now=clock)
     while (card := session.next_card()) is not None:
@@ -172,8 +172,8 @@ class ReviewSession:
 
     Args:
         store: the open study database.
-        deck: the parsed deck; its cards are synced into the store unless
-            `content_hash` matches the last sync (opening a large unchanged deck
+        deck: the parsed deck; its cards are reconciled with the store unless
+            `content_hash` matches the last reconciliation (opening a large unchanged deck
             then costs no write).
         settings: limits, steps and retention (`Settings.load()`).
         now: the clock; aware datetimes.
@@ -204,7 +204,7 @@ class ReviewSession:
         self.deck_id = deck.deck.id
         self.scheduler = Scheduler.for_deck(settings, deck.deck)
         self._cards = {card.key: card for card in cards_of(deck)}
-        self._sync(path, content_hash)
+        self._reconcile(path, content_hash)
         if daily_backup:
             store.daily_backup_if_due(local_time(now(), tz))
         self._main: list[_Queued] = []
@@ -215,7 +215,7 @@ class ReviewSession:
         self._outcomes: list[AnswerOutcome] = []
         self._day = self._build_queue()
 
-    def _sync(self, path: str | None, content_hash: str | None) -> None:
+    def _reconcile(self, path: str | None, content_hash: str | None) -> None:
         known = self.store.deck(self.deck_id)
         if (
             content_hash is not None
@@ -225,7 +225,7 @@ class ReviewSession:
             and known.path == path
         ):
             return
-        self.store.sync_deck(
+        self.store.reconcile_deck(
             self.deck_id,
             title=self.deck.deck.title,
             path=path,
@@ -598,7 +598,7 @@ class QuizSession:
     """A quiz or exam on a deck: chosen questions, checked answers, a recorded attempt.
 
     Args:
-        store: the open study database (the deck is synced into it first).
+        store: the open study database (the deck is reconciled with it first).
         deck: the parsed deck.
         student: a name recorded with the attempt (class use), or None.
         mode: "quiz" (feedback after each answer) or "exam" (at the end); the
@@ -651,7 +651,7 @@ class QuizSession:
         if not self.questions:
             raise ValueError(f"no question of deck {deck.deck.id!r} has the tags {sorted(tags)}")
         cards = [card.key for card in cards_of(deck)]
-        store.sync_deck(
+        store.reconcile_deck(
             deck.deck.id,
             title=deck.deck.title,
             path=path,
@@ -723,7 +723,7 @@ class QuizSession:
             else:
                 correct = self._answers[self._position(question)][1].correct
             state = self.store.card_state(self.deck.deck.id, card.key)
-            assert state is not None, "the deck was synced when the session started"
+            assert state is not None, "the deck was reconciled when the session started"
             _schedule_and_log(
                 self.store,
                 self._scheduler,

@@ -35,7 +35,7 @@ DECK = "bench"
 def build(path: Path, cards: int) -> None:
     """A database with `cards` review cards, all overdue by up to 30 days."""
     with Store.open(path, now=NOW) as store:
-        store.sync_deck(
+        store.reconcile_deck(
             DECK,
             title="Bench",
             path=None,

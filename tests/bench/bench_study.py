@@ -475,7 +475,7 @@ def main() -> None:
             f"round {round_ + 1}: quiz db in {time.perf_counter() - started:.1f}s", file=sys.stderr
         )
         with Store.open(quiz_path, now=NOW) as store:
-            # The session syncs the deck (once per deck change) before the timed loop.
+            # The session reconciles the deck (once per deck change) before the timed loop.
             ReviewSession(store, deck, Settings(), lambda: NOW, tz=TZ, daily_backup=False)
             figures["stats"] += timed(lambda: collect(store, None, now=NOW, tz=TZ), 5)
         deck_id = None

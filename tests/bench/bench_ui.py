@@ -3,7 +3,7 @@
     python tests/bench/bench_ui.py [--runs 7] [--decks 50] [--questions 2000]
 
 1. Start-up: writes `--decks` synthetic decks of `--questions` questions each to
-   `tests/bench/out/ui-decks/` (50 x 2000 = 100k questions, ~115k cards), syncs them into a
+   `tests/bench/out/ui-decks/` (50 x 2000 = 100k questions, ~115k cards), reconciles them with a
    fresh database once (what the first `quiz` run does), then times, in fresh
    subprocesses, from the shell until (a) a bare Textual app has drawn its first frame
    headless and exited, and (b) `quiz`'s library screen has listed every deck (read
@@ -119,7 +119,7 @@ def startup(runs: int, decks: int, questions: int) -> None:
             entries = scan(store, [data / "decks"], settings=Settings(), now=now)
             cards = store.read("SELECT count(*) FROM cards")[0][0]
         print(
-            f"first scan (parse + sync {len(entries)} decks, {cards} cards):"
+            f"first scan (parse + reconcile {len(entries)} decks, {cards} cards):"
             f" {time.perf_counter() - first:.1f} s"
         )
         env = {**os.environ, "QUIZ_DATA_DIR": str(data)}

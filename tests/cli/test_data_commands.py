@@ -29,7 +29,7 @@ def run(*args: str, env: dict[str, str] | None = None) -> Result:
 def db(tmp_path: Path) -> Path:
     path = tmp_path / "study" / "quiz.sqlite3"
     with Store.open(path, now=NOW) as store:
-        store.sync_deck(
+        store.reconcile_deck(
             "geo",
             title="G",
             path=None,

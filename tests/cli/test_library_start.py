@@ -3,7 +3,7 @@
 The scan runs in a daemon thread started before Textual is imported
 (`quiz.core.library.scan_in_background`) and shares the store with the app. A learner
 who quits at once must get a clean exit, and the store must hold every deck either
-fully synced or not at all, so the next start finishes the job.
+fully reconciled or not at all, so the next start finishes the job.
 """
 
 from __future__ import annotations
@@ -71,12 +71,12 @@ def test_quitting_during_the_first_scan_exits_cleanly_and_loses_nothing(
 
     with sqlite3.connect(db) as connection:
         assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        synced = connection.execute(
+        reconciled = connection.execute(
             "SELECT d.id, d.question_count, count(c.card_key) FROM decks d"
             " LEFT JOIN cards c ON c.deck_id = d.id WHERE d.id LIKE 'deck-%' GROUP BY d.id"
         ).fetchall()
-    assert len(synced) < DECKS, "the scan was cut short"
-    assert all(questions == cards for _, questions, cards in synced), "no deck half-synced"
+    assert len(reconciled) < DECKS, "the scan was cut short"
+    assert all(questions == cards for _, questions, cards in reconciled), "no deck half-reconciled"
 
     now = datetime.now(timezone.utc)
     with Store.open(db, now=now) as store:

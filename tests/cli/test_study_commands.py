@@ -47,7 +47,7 @@ def lapsed(at: datetime) -> CardState:
 def db(tmp_path: Path) -> Path:
     path = tmp_path / "quiz.sqlite3"
     with Store.open(path, now=NOW) as store:
-        store.sync_deck(
+        store.reconcile_deck(
             "geo",
             title="Geography \x1b[31m",
             path=None,

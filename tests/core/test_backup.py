@@ -34,7 +34,7 @@ def db(tmp_path: Path) -> Path:
 @pytest.fixture
 def store(db: Path) -> Iterator[Store]:
     with Store.open(db, now=NOW) as opened:
-        opened.sync_deck(
+        opened.reconcile_deck(
             "geo",
             title="Geography",
             path=None,

@@ -98,14 +98,14 @@ def test_two_processes_answering_at_once_neither_fails_nor_loses_rows(tmp_path: 
     assert check_database(db, all_ids) == len(all_ids)
 
 
-OPEN_AND_SYNC = """
+OPEN_AND_RECONCILE = """
 import sys
 from datetime import datetime, timezone
 from quiz.core.storage import Store
 now = datetime(2026, 3, 1, tzinfo=timezone.utc)
 with Store.open(sys.argv[1], now=now) as store:
-    store.sync_deck("d", title="D", path=None, content_hash=None, card_keys=["a", "b"],
-                    question_count=2, now=now)
+    store.reconcile_deck("d", title="D", path=None, content_hash=None, card_keys=["a", "b"],
+                         question_count=2, now=now)
 """
 
 
@@ -115,7 +115,9 @@ def test_processes_creating_one_database_at_once_all_succeed(tmp_path: Path) -> 
         db = tmp_path / f"race-{trial}.sqlite3"
         racers = [
             subprocess.Popen(
-                [sys.executable, "-c", OPEN_AND_SYNC, str(db)], stderr=subprocess.PIPE, text=True
+                [sys.executable, "-c", OPEN_AND_RECONCILE, str(db)],
+                stderr=subprocess.PIPE,
+                text=True,
             )
             for _ in range(4)
         ]

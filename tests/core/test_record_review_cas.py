@@ -46,7 +46,7 @@ AFTER = CardState(
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     path = tmp_path_factory.mktemp("cas") / "q.sqlite3"
     with Store.open(path, now=NOW, synchronous="NORMAL") as opened:
-        opened.sync_deck(
+        opened.reconcile_deck(
             "d", title="D", path=None, content_hash=None, card_keys=["a"], question_count=1, now=NOW
         )
         yield opened
@@ -106,7 +106,7 @@ def test_any_other_state_is_a_conflict_and_writes_nothing(
 
 
 def test_an_unknown_card_is_not_reported_as_a_conflict(store: Store) -> None:
-    with pytest.raises(StoreError, match="sync the deck first") as caught:
+    with pytest.raises(StoreError, match="reconcile the deck first") as caught:
         store.record_review(
             "d", "nope", after=AFTER, grade=3, reviewed_at=NOW, expect_before=CardState()
         )
@@ -115,7 +115,7 @@ def test_an_unknown_card_is_not_reported_as_a_conflict(store: Store) -> None:
 
 def test_an_invalid_stored_state_names_doctor(tmp_path: Path) -> None:
     with Store.open(tmp_path / "q.sqlite3", now=NOW) as store:
-        store.sync_deck(
+        store.reconcile_deck(
             "d", title="D", path=None, content_hash=None, card_keys=["a"], question_count=1, now=NOW
         )
         store._db.execute("UPDATE cards SET state = 9")

@@ -140,7 +140,7 @@ def test_answer_rows_come_from_the_sessions_answers(store: Store) -> None:
     ]
     assert rows[2].time_ms is None
     first = rows[0]
-    # The session read the clock at start (T0+5 s, 10 s for the sync), per answer and at the end.
+    # The session read the clock at start (T0+5 s, 10 s to reconcile), per answer and at the end.
     assert (first.student, first.deck_id, first.deck_hash, first.mode) == (
         "ann", "capitals", "hash-1", "exam",
     )  # fmt: skip

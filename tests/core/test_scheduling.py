@@ -324,7 +324,7 @@ def test_review_rows_become_fsrs_review_logs(tmp_path: Path) -> None:
     minsk = ZoneInfo("Europe/Minsk")
     with Store.open(tmp_path / "s.sqlite3", now=T0) as store:
         for deck in ("a", "b"):
-            store.sync_deck(
+            store.reconcile_deck(
                 deck,
                 title=deck,
                 path=None,

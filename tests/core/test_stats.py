@@ -24,7 +24,7 @@ DAY = timedelta(days=1)
 def store(tmp_path: Path) -> Iterator[Store]:
     with Store.open(tmp_path / "s.sqlite3", now=NOW) as opened:
         for deck_id, count in (("a", 6), ("b", 2)):
-            opened.sync_deck(
+            opened.reconcile_deck(
                 deck_id,
                 title=deck_id,
                 path=None,
@@ -90,7 +90,7 @@ def test_card_counts_and_due_today(store: Store) -> None:
 
 
 def test_orphaned_cards_are_not_counted(store: Store) -> None:
-    store.sync_deck(
+    store.reconcile_deck(
         "a", title="a", path=None, content_hash=None, card_keys=["a0"], question_count=1, now=NOW
     )
     assert collect(store, ["a"], now=NOW, tz=NEW_YORK).cards == CardCounts(new=1)

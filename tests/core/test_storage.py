@@ -1,4 +1,4 @@
-"""The study store: opening and refusing files, syncing decks, answers and undo, queues, doctor."""
+"""The study store: opening and refusing files, reconciling decks, answers, undo, queues, doctor."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def db(tmp_path: Path) -> Path:
 @pytest.fixture
 def store(db: Path) -> Iterator[Store]:
     with Store.open(db, now=NOW) as opened:
-        opened.sync_deck(
+        opened.reconcile_deck(
             "geo",
             title="Geography",
             path="decks/geo.toml",
@@ -133,7 +133,7 @@ def test_damaged_file_names_the_newest_backup_and_is_not_written(
     db: Path, damage: object, reason: str
 ) -> None:
     with Store.open(db, now=NOW) as store:
-        store.sync_deck(
+        store.reconcile_deck(
             "geo",
             title="G",
             path=None,
@@ -174,7 +174,7 @@ def test_migrating_an_existing_database_backs_it_up_first(
     db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with Store.open(db, now=NOW) as store:
-        store.sync_deck(
+        store.reconcile_deck(
             "geo",
             title="G",
             path=None,
@@ -212,7 +212,7 @@ def test_a_new_database_is_not_backed_up(db: Path) -> None:
 def test_removed_cards_are_orphaned_with_history_and_come_back(store: Store) -> None:
     after = reviewed(1, NOW + timedelta(days=2))
     answer(store, "river:blank-2", after)
-    result = store.sync_deck(
+    result = store.reconcile_deck(
         "geo",
         title="Geography",
         path="moved/geo.toml",
@@ -227,7 +227,7 @@ def test_removed_cards_are_orphaned_with_history_and_come_back(store: Store) -> 
     assert store.count_new(["geo"]) == 2
     assert store.due_cards(["geo"], until=NOW + timedelta(days=9), limit=10) == []
 
-    result = store.sync_deck(
+    result = store.reconcile_deck(
         "geo",
         title="Geography",
         path="moved/geo.toml",
@@ -247,8 +247,8 @@ def test_removed_cards_are_orphaned_with_history_and_come_back(store: Store) -> 
     assert deck is not None and (deck.path, deck.card_count) == ("moved/geo.toml", 4)
 
 
-def test_syncing_the_same_keys_changes_nothing(store: Store) -> None:
-    result = store.sync_deck(
+def test_reconciling_the_same_keys_changes_nothing(store: Store) -> None:
+    result = store.reconcile_deck(
         "geo",
         title="Geography",
         path="decks/geo.toml",
@@ -262,7 +262,7 @@ def test_syncing_the_same_keys_changes_nothing(store: Store) -> None:
 
 def test_duplicate_card_keys_are_a_caller_bug(store: Store) -> None:
     with pytest.raises(ValueError, match="duplicate"):
-        store.sync_deck(
+        store.reconcile_deck(
             "geo",
             title="G",
             path=None,
@@ -361,7 +361,7 @@ def test_grades_outside_1_to_4_are_refused(store: Store, grade: int) -> None:
 
 
 def test_unknown_cards_cannot_be_answered(store: Store) -> None:
-    with pytest.raises(StoreError, match="sync the deck first"):
+    with pytest.raises(StoreError, match="reconcile the deck first"):
         store.record_review("geo", "nope", after=CardState(), grade=3, reviewed_at=NOW)
 
 
@@ -394,7 +394,7 @@ def test_undoing_every_answer_walks_back_through_each_state(
 ) -> None:
     path = tmp_path_factory.mktemp("undo") / "q.sqlite3"
     with Store.open(path, now=NOW, synchronous="NORMAL") as store:
-        store.sync_deck(
+        store.reconcile_deck(
             "geo",
             title="G",
             path=None,
@@ -435,7 +435,7 @@ def test_due_cards_most_overdue_first_by_phase_with_limit(store: Store) -> None:
 
 
 def test_due_cards_merge_decks_and_phases_by_due(store: Store) -> None:
-    store.sync_deck(
+    store.reconcile_deck(
         "hist",
         title="History",
         path=None,
@@ -626,7 +626,7 @@ def break_database(db: Path) -> None:
             state_before_json, state_after_json)
             VALUES ('ghost-deck', 'q1', 1, 3, 0, '{{"bad": 1}}', 'not json');
         INSERT INTO cards (deck_id, card_key, question_key, position, state, created_at)
-            VALUES ('never-synced', 'a', 'a', 0, 0, 1);
+            VALUES ('never-reconciled', 'a', 'a', 0, 0, 1);
         INSERT INTO attempt_answers (attempt_id, position, question_key, score, points,
             answered_at) VALUES (77, 0, 'capital', 1, 1, 1);
         UPDATE cards SET state = 9 WHERE card_key = 'capital';
@@ -693,21 +693,21 @@ def test_doctors_fast_path_accepts_only_states_that_parse(text: str) -> None:
 
 def test_a_constraint_failure_is_a_store_error_and_rolls_back(store: Store) -> None:
     with pytest.raises(StoreError, match="FOREIGN KEY constraint failed"):
-        store.start_attempt("never-synced", mode="quiz", started_at=NOW)
+        store.start_attempt("never-reconciled", mode="quiz", started_at=NOW)
     assert store.attempts() == []
     answer(store, "year", reviewed(1, NOW))  # the store is still usable
 
 
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.lists(st.sampled_from(KEYS), unique=True), min_size=1, max_size=6))
-def test_syncing_any_sequence_of_decks_keeps_every_card_and_its_state(
+def test_reconciling_any_sequence_of_decks_keeps_every_card_and_its_state(
     tmp_path_factory: pytest.TempPathFactory, versions: list[list[str]]
 ) -> None:
-    path = tmp_path_factory.mktemp("sync") / "q.sqlite3"
+    path = tmp_path_factory.mktemp("reconcile") / "q.sqlite3"
     with Store.open(path, now=NOW, synchronous="NORMAL") as store:
         seen: dict[str, CardState] = {}
         for number, keys in enumerate(versions):
-            store.sync_deck(
+            store.reconcile_deck(
                 "geo",
                 title="G",
                 path=None,

@@ -152,7 +152,7 @@ def test_queue_order_learning_then_most_overdue_reviews_then_new_in_deck_order(
 ) -> None:
     deck = plain_deck(8)
     clock = Clock()
-    session(store, deck, clock)  # sync
+    session(store, deck, clock)  # reconcile
     set_state(store, "d", "q05", review_state(T0 - DAY), T0 - 11 * DAY)
     set_state(store, "d", "q06", review_state(T0 - 5 * DAY), T0 - 15 * DAY)
     set_state(store, "d", "q07", review_state(T0 + 2 * DAY), T0 - 8 * DAY)  # not due
@@ -494,16 +494,16 @@ def test_removed_questions_leave_the_queue_and_come_back_with_history(store: Sto
     assert back is not None and not back.orphaned and back.state.reps == 1
 
 
-def test_unchanged_content_hash_skips_the_sync(store: Store) -> None:
+def test_unchanged_content_hash_skips_the_reconciliation(store: Store) -> None:
     clock = Clock()
     session(store, plain_deck(2), clock, content_hash="abc")
     session(store, plain_deck(2), clock, content_hash="abc")
     record = store.deck("d")
-    assert record is not None and record.synced_at == T0
+    assert record is not None and record.reconciled_at == T0
     clock.advance(MIN)
     session(store, plain_deck(3), clock, content_hash="def")
     record = store.deck("d")
-    assert record is not None and record.synced_at == T0 + MIN and record.card_count == 3
+    assert record is not None and record.reconciled_at == T0 + MIN and record.card_count == 3
 
 
 def test_deck_retention_is_used(store: Store) -> None:

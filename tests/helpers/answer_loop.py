@@ -53,7 +53,7 @@ def main() -> int:
     options = parser.parse_args()
     rng = random.Random(options.seed)
     store = Store.open(options.db, now=BASE, synchronous=options.synchronous)
-    store.sync_deck(
+    store.reconcile_deck(
         DECK,
         title="Durability",
         path=None,

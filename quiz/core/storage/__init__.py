@@ -26,7 +26,7 @@ ones are refused.
 """
 
 from quiz.core.storage.connection import Synchronous
-from quiz.core.storage.decks import SyncResult
+from quiz.core.storage.decks import ReconcileResult
 from quiz.core.storage.doctor import DoctorReport, Finding
 from quiz.core.storage.encoding import from_us, to_us
 from quiz.core.storage.records import (
@@ -52,10 +52,10 @@ __all__ = [
     "DeckRecord",
     "DoctorReport",
     "Finding",
+    "ReconcileResult",
     "RestoreResult",
     "ReviewRecord",
     "Store",
-    "SyncResult",
     "Synchronous",
     "backups_of",
     "from_us",

@@ -40,7 +40,7 @@ class AttemptMethods(Database):
         questions: Sequence[tuple[str, float]] = (),
         pass_mark: float | None = None,
     ) -> int:
-        """Record the start of a quiz or exam on a synced deck; returns the attempt id.
+        """Record the start of a quiz or exam on a reconciled deck; returns the attempt id.
 
         `questions` are the (question key, points) asked, in order, stored with the
         attempt in one transaction: a question never answered still counts as asked.

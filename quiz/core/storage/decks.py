@@ -1,4 +1,4 @@
-"""`Store` methods for decks: syncing a deck file's cards into the store, and the file cache."""
+"""`Store` methods for decks: reconciling a deck file's cards with the store, and the file cache."""
 
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ from quiz.core.storage.records import (
 
 
 @dataclass(frozen=True, slots=True)
-class SyncResult:
-    """What `sync_deck` changed: cards added, cards orphaned, orphans brought back."""
+class ReconcileResult:
+    """What `reconcile_deck` changed: cards added, cards orphaned, orphans brought back."""
 
     added: int
     orphaned: int
@@ -29,9 +29,9 @@ class SyncResult:
 
 
 class DeckMethods(Database):
-    """Decks: `sync_deck`, `deck`, `decks`, `cached_deck_file`, `cache_deck_file`."""
+    """Decks: `reconcile_deck`, `deck`, `decks`, `cached_deck_file`, `cache_deck_file`."""
 
-    def sync_deck(
+    def reconcile_deck(
         self,
         deck_id: str,
         *,
@@ -42,7 +42,7 @@ class DeckMethods(Database):
         question_count: int,
         now: datetime,
         meta_json: str = "{}",
-    ) -> SyncResult:
+    ) -> ReconcileResult:
         """Bring the deck's cards in line with `card_keys` (in deck order), in one transaction.
 
         New keys become new cards; cards whose key is gone are marked orphaned (their
@@ -103,15 +103,15 @@ class DeckMethods(Database):
                 updates,
             )
             db.executemany("UPDATE cards SET orphaned = 1 WHERE deck_id = ? AND card_key = ?", gone)
-        return SyncResult(added=len(inserts), orphaned=len(gone), restored=restored)
+        return ReconcileResult(added=len(inserts), orphaned=len(gone), restored=restored)
 
     def deck(self, deck_id: str) -> DeckRecord | None:
-        """The last sync of a deck id, or None if it was never synced."""
+        """The last reconciliation of a deck id, or None if it was never reconciled."""
         row = self._one(f"SELECT {DECK_COLUMNS} FROM decks WHERE id = ?", (deck_id,))
         return None if row is None else deck_from_row(row)
 
     def decks(self) -> list[DeckRecord]:
-        """Every deck ever synced, by title."""
+        """Every deck ever reconciled, by title."""
         return [
             deck_from_row(row)
             for row in self._rows(f"SELECT {DECK_COLUMNS} FROM decks ORDER BY title")

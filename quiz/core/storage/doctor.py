@@ -94,7 +94,7 @@ class DoctorMethods(Database):
 
         Checks: `PRAGMA integrity_check`; reviews of unknown cards (repaired by
         recreating the card, orphaned, from its last logged state); cards or attempts
-        of decks never synced (a placeholder deck row is added and the cards are
+        of decks never reconciled (a placeholder deck row is added and the cards are
         orphaned); attempt answers without an attempt (deleted: nothing can show
         them); card states that do not parse (reset to the last logged state, else to
         new); log states that do not parse (cleared; the row stays); review-phase
@@ -139,7 +139,7 @@ class DoctorMethods(Database):
             Finding(
                 "unknown-deck",
                 len(missing),
-                f"{len(missing)} deck id(s) with cards or attempts but never synced: {names}",
+                f"{len(missing)} deck id(s) with cards or attempts but never reconciled: {names}",
                 repair,
             )
         ]

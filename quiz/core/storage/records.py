@@ -32,7 +32,7 @@ class CardRecord:
 
 @dataclass(frozen=True, slots=True)
 class DeckRecord:
-    """A row of `decks`: the last sync of one deck id."""
+    """A row of `decks`: the last reconciliation of one deck id with its file."""
 
     id: str
     title: str
@@ -41,7 +41,8 @@ class DeckRecord:
     question_count: int
     card_count: int
     meta_json: str
-    synced_at: datetime
+    reconciled_at: datetime
+    """Stored in the column `synced_at`: renaming a column would take a migration."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +157,7 @@ def deck_from_row(row: Any) -> DeckRecord:
         question_count=row[4],
         card_count=row[5],
         meta_json=row[6],
-        synced_at=from_us(row[7]),
+        reconciled_at=from_us(row[7]),
     )
 
 

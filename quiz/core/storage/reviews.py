@@ -65,7 +65,7 @@ class ReviewMethods(Database):
                     (deck_id, card_key),
                 ).fetchone()
                 if row is None:
-                    raise StoreError(f"unknown card {deck_id}/{card_key}: sync the deck first")
+                    raise StoreError(f"unknown card {deck_id}/{card_key}: reconcile the deck first")
                 before = state_from_row(deck_id, card_key, row)
                 set_state(db, deck_id, card_key, after)
             else:
@@ -76,7 +76,7 @@ class ReviewMethods(Database):
                         (deck_id, card_key),
                     ).fetchone():
                         raise StoreConflict(f"card {deck_id}/{card_key} changed since it was shown")
-                    raise StoreError(f"unknown card {deck_id}/{card_key}: sync the deck first")
+                    raise StoreError(f"unknown card {deck_id}/{card_key}: reconcile the deck first")
             cursor = db.execute(
                 "INSERT INTO reviews (deck_id, card_key, reviewed_at, grade, state_before,"
                 " response, correct, duration_ms, state_before_json, state_after_json)"

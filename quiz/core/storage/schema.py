@@ -1,8 +1,9 @@
 """The database schema and the migrations that build it (version kept in `PRAGMA user_version`).
 
 * `decks(id PK, title, path, content_hash, question_count, card_count, meta_json,
-  synced_at)`: one row per deck id ever synced. The id, not the path, is the key,
-  so a moved or renamed deck file keeps its history.
+  synced_at)`: one row per deck id ever reconciled with a deck file (`synced_at` is
+  when it last was). The id, not the path, is the key, so a moved or renamed deck
+  file keeps its history.
 * `deck_files(path PK, size, mtime_ns, content_hash, deck_id, title, question_count,
   card_count, meta_json, first_error, checked_at)`: the start-up cache the library
   reads instead of parsing every deck; a row is valid while the file's size and
@@ -69,7 +70,7 @@ _DECKS_1 = """
             checked_at INTEGER NOT NULL
         );
 """
-"""The decks ever synced, and the deck-file cache."""
+"""The decks ever reconciled, and the deck-file cache."""
 
 _CARDS_1 = """
         CREATE TABLE cards (

@@ -1,7 +1,7 @@
 """`Store`, the study database's API: its methods are grouped by concern in the mixins below.
 
 * Opening, closing and `read` (one read-only query, for reports): `connection.Database`.
-* Decks: `sync_deck(...) -> SyncResult`, `deck(deck_id)`, `decks()`,
+* Decks: `reconcile_deck(...) -> ReconcileResult`, `deck(deck_id)`, `decks()`,
   `cached_deck_file(path, size=, mtime_ns=)`, `cache_deck_file(DeckFileRecord)`
   (`decks.DeckMethods`).
 * Cards: `card(deck_id, key)`, `card_state(deck_id, key)`; queue queries (never load

@@ -97,11 +97,11 @@ class DeckScreen(QuizAppScreen):
 
     def refresh_counts(self) -> None:
         """Today's numbers and the last scores, read from the store (after each quiz or review)."""
-        from quiz.core.library import counts, sync
+        from quiz.core.library import counts, reconcile
 
         assert self.loaded is not None
         app = self.quiz_app
-        sync(app.store, self.loaded, app.now())
+        reconcile(app.store, self.loaded, app.now())
         deck_id = self.loaded.deck.deck.id
         today = counts(app.store, deck_id, settings=app.settings, now=app.now(), tz=app.tz)
         self.query_one("#deck-today", Static).update(

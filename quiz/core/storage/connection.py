@@ -7,7 +7,7 @@ up to 10 s instead of failing with "database is locked"), and a damaged file is
 reported, never overwritten.
 
 `synchronous="NORMAL"` skips the fsync per commit: an answer then survives a crash
-of `quiz` but not a power cut (see `bench/bench_store.py` for the cost).
+of `quiz` but not a power cut (see `tests/bench/bench_store.py` for the cost).
 
 A waiting writer polls the lock every millisecond or so (`_retry`) rather than
 using SQLite's own busy handler, whose back-off grows to 100 ms: under a steady
@@ -44,7 +44,7 @@ _POLL_S = 0.002
 CACHE_KIB = 16_384
 """Page cache per connection (SQLite's default is 2 MiB): with 100k cards and 1M reviews
 the pages an answer touches (card, log index) stay cached between answers, which cut
-the CPU per answer by ~10% in `bench/bench_study.py`. Memory is taken only as used."""
+the CPU per answer by ~10% in `tests/bench/bench_study.py`. Memory is taken only as used."""
 
 Synchronous = Literal["FULL", "NORMAL"]
 _T = TypeVar("_T")

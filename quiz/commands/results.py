@@ -19,7 +19,7 @@ from quiz.commands.files import database_path, open_store, write_output
 from quiz.core.text import sanitize
 
 if TYPE_CHECKING:
-    from quiz.core.results import ClassTable
+    from quiz.core.results.class_table import ClassTable
     from quiz.core.storage import Store
 
 FORMATS = ("csv", "json")
@@ -130,14 +130,8 @@ def export(
     --summary: one row per attempt with score, percent and passed. Give the file
     to your teacher for `quiz results merge`.
     """
-    from quiz.core.results import (
-        ANSWER_COLUMNS,
-        SUMMARY_COLUMNS,
-        answer_rows,
-        summary_rows,
-        to_csv,
-        to_json,
-    )
+    from quiz.core.results.export import answer_rows, summary_rows, to_csv, to_json
+    from quiz.core.results.records import ANSWER_COLUMNS, SUMMARY_COLUMNS
 
     fmt = _format(fmt, output)
     with open_store(database_path(ctx), must_exist=True) as store:
@@ -200,7 +194,8 @@ def merge(
     The same attempt handed in twice counts once. With -o, a readable table is
     also printed to stderr.
     """
-    from quiz.core.results import ResultsFileError, class_table, collect_attempts, read_answers
+    from quiz.core.results.class_table import class_table, collect_attempts
+    from quiz.core.results.reading import ResultsFileError, read_answers
 
     fmt = _format(fmt, output)
     parsed = []

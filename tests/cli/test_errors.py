@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from quiz import cli
 from quiz.core.deckfile.diagnostics import DeckError, Diagnostic
 from quiz.core.interchange.csv_tsv import TableError
-from quiz.core.results import ResultsFileError
+from quiz.core.results.reading import ResultsFileError
 from quiz.core.scheduling import OptimizerMissing
 from quiz.errors import ConfigError, QuizError, StoreConflict, StoreError
 from quiz.presentation.students import StudentNameError

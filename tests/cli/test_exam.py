@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from quiz.core.library import load
-from quiz.core.results import answer_rows
+from quiz.core.results.export import answer_rows
 from quiz.core.storage import Store
 from quiz.core.study import exam_seed
 from quiz.plain import run_quiz

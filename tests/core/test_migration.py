@@ -9,7 +9,7 @@ from pathlib import Path
 
 from quiz.core.backup import list_backups, verify_backup
 from quiz.core.models import Deck
-from quiz.core.results import answer_rows, summary_rows
+from quiz.core.results.export import answer_rows, summary_rows
 from quiz.core.storage import SCHEMA_VERSION, Store, to_us
 from quiz.core.storage.schema import MIGRATIONS
 from quiz.core.study import QuizSession

@@ -14,23 +14,17 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from quiz.core.models import Deck
-from quiz.core.results import (
-    ANSWER_COLUMNS,
-    SUMMARY_COLUMNS,
-    AnswerRow,
+from quiz.core.results.class_table import (
     AttemptScores,
     ItemScore,
-    ResultsFileError,
-    answer_rows,
     class_table,
     collect_attempts,
     discrimination_index,
     item_statistics,
-    read_answers,
-    summary_rows,
-    to_csv,
-    to_json,
 )
+from quiz.core.results.export import answer_rows, summary_rows, to_csv, to_json
+from quiz.core.results.reading import ResultsFileError, read_answers
+from quiz.core.results.records import ANSWER_COLUMNS, SUMMARY_COLUMNS, AnswerRow
 from quiz.core.storage import Store
 from quiz.core.study import QuizSession
 

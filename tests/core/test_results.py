@@ -455,6 +455,43 @@ def test_malformed_files_name_the_file_and_line(data: bytes, name: str, message:
     assert str(caught.value) == message
 
 
+def json_row(**changes: object) -> bytes:
+    row = dict(zip(ANSWER_COLUMNS, GOOD.split(","), strict=True))
+    row.update(attempt_id=1, attempt_max_score=2, correct=True, points=1, max_points=1)
+    document = {"format": "quiz-results", "version": 1, "kind": "answers", "rows": [row | changes]}
+    return json.dumps(document).encode()
+
+
+LOOSE_VALUES = [
+    # pydantic alone would take these (seconds since 1970, yes/1 as true, "1" in JSON).
+    (lines(GOOD.replace("2026-03-02T09:00:00.000Z", "1772442000")), "a.csv",
+     "a.csv:2: error: started '1772442000' is not an ISO-8601 time"),
+    (lines(GOOD.replace(",true,", ",1,")), "a.csv",
+     "a.csv:2: error: correct must be true, false or empty, not '1'"),
+    (json_row(started=1772442000), "a.json",
+     "a.json:1: error: started must be an ISO-8601 time, not 1772442000"),
+    (json_row(correct="true"), "a.json",
+     "a.json:1: error: correct must be true, false or empty, not 'true'"),
+    (json_row(attempt_id="1"), "a.json", "a.json:1: error: attempt_id '1' is not a number"),
+    # Whole numbers, empty values, and which of a row's problems is told first.
+    (lines(GOOD.replace(",900", ",1.5")), "a.csv",
+     "a.csv:2: error: time_ms must be a whole number of 0 or more, not '1.5'"),
+    (json_row(started=None, points="", max_points=-1), "a.json",
+     "a.json:1: error: started, points must not be empty"),
+    (json_row(max_points=-1, deck_id=None), "a.json",
+     "a.json:1: error: max_points must not be negative, not -1.0"),
+    (json_row(deck_id=None, mode="test"), "a.json",
+     "a.json:1: error: mode must be quiz or exam, not 'test'"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("data", "name", "message"), LOOSE_VALUES)
+def test_rows_are_as_strict_as_the_reader_always_was(data: bytes, name: str, message: str) -> None:
+    with pytest.raises(ResultsFileError) as caught:
+        read_answers(data, name)
+    assert str(caught.value) == message
+
+
 def test_a_bad_json_row_names_its_line(store: Store) -> None:
     sit(store, "ann", (1, 1, 1, 1), Clock())
     records = [row.record() for row in answer_rows(store)]

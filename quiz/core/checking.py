@@ -10,15 +10,14 @@ mapping left -> right.
 
 Scoring rules (score is always within 0..points):
 
-- short: after `normalize` (NFKC, case, punctuation, spaces, accents per
-  `fold_accents`), an exact match with `answer` or any `accept` is right. Unless
-  `exact = true`, a typo is forgiven when `rapidfuzz.fuzz.ratio` reaches the
-  question's or deck's `typo_threshold`, with two guards: an answer of 1-3 letters
-  or digits needs an exact match (a typo of "UK" is "US"), and the numbers in the
-  response must be exactly those of the answer ("121" is not a typo of "123").
-  Spacing never matters: punctuation becomes space, so "U.K." matches "UK".
+- short: `quiz.core.judging.typed.judge_text` compares the response with `answer` and
+  every `accept` entry: the same answer however it is written is right; a forgiven typo
+  is right with a spelling remark; right but for its accents (where accents matter) is
+  close and scores 0; anything else is wrong. The deck guide's "How answers are checked"
+  gives the rules.
 - numeric: see `parse_number` for what is read as a number; right when
-  |x - answer| <= tolerance (plus a hair of float rounding slack).
+  |x - answer| <= tolerance (plus a hair of float rounding slack); a unit other than the
+  question's is wrong.
 - multi: score = points * max(0, (right picks - wrong picks) / number of correct
   answers), so ticking every box scores nothing unless most boxes are right;
   correct only when the picked set is exactly the answer set.
@@ -35,17 +34,16 @@ Scoring rules (score is always within 0..points):
 
 from __future__ import annotations
 
-import math
 import re
-import unicodedata
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import Literal, overload
-
-from rapidfuzz import fuzz
+from typing import overload
 
 from quiz.core.cards import Card
+from quiz.core.judging.quantity import read_quantity
+from quiz.core.judging.rules import TextRules, typos_for
+from quiz.core.judging.typed import judge_text
 from quiz.core.models import (
     Cloze,
     DeckMeta,
@@ -59,8 +57,9 @@ from quiz.core.models import (
     SingleChoice,
     TrueFalse,
     TypedAnswerOptions,
+    folds_accents,
 )
-from quiz.core.text import normalize, sanitize
+from quiz.core.text import sanitize
 
 Response = bool | str | Sequence[str] | Collection[str] | Mapping[str, str]
 """Any learner response; which one a kind expects is listed in the module docstring."""
@@ -70,8 +69,8 @@ INCORRECT = "Incorrect"
 NO_ANSWER = "No answer given"
 NOT_A_NUMBER = "Not a number"
 
-SHORT_ANSWER_LENGTH = 3
-"""Answers with at most this many letters/digits get no typo tolerance."""
+SPELLING_HINT = "Almost: check your spelling — "
+ACCENTS_HINT = "Close: mind the accents — "
 
 
 class Verdict(Enum):
@@ -96,6 +95,11 @@ class CheckResult:
     points: float
     feedback: str
     expected: str
+    close_to: str = ""
+    """The accepted text a typed answer came close to (a typo, or accents) when a letter by
+    letter comparison helps the learner see the difference; empty otherwise."""
+    typed: str = ""
+    """What the learner typed, when `close_to` is set: the other side of that comparison."""
 
     @property
     def remark(self) -> str:
@@ -114,7 +118,14 @@ class CheckResult:
 
 
 def _result(
-    points: float, share: float, correct: bool, feedback: str, expected: str
+    points: float,
+    share: float,
+    correct: bool,
+    feedback: str,
+    expected: str,
+    *,
+    close_to: str = "",
+    typed: str = "",
 ) -> CheckResult:
     return CheckResult(
         correct=correct,
@@ -122,68 +133,43 @@ def _result(
         points=points,
         feedback=feedback,
         expected=expected,
+        close_to=close_to,
+        typed=typed if close_to else "",
     )
 
 
 # --- typed text -------------------------------------------------------------------------------
 
-_DIGITS = re.compile(r"\d+")
 
+def text_rules(options: TypedAnswerOptions, deck: DeckMeta, context: str = "") -> TextRules:
+    """The deck's and question's typed-answer options as the judge's rules.
 
-def _key(text: str, accents: bool) -> str:
-    """The comparison form of a typed text.
-
-    Falls back to a lighter normalisation when `normalize` leaves nothing (an answer
-    made only of punctuation, like "?"), so such answers are still compared by content.
+    `fold_accents` unset means "as the language writes": accents are ignored in an English
+    deck and matter in any other. `typo_threshold` keeps its direction: 100 forgives no
+    typo, 90-99 only one slip in a word of 8 letters or more, below 80 one more slip in
+    long words than the default (`quiz.core.judging.rules.TYPO_LEVELS`).
     """
-    if normalized := normalize(text, accents=accents):
-        return normalized
-    return " ".join(unicodedata.normalize("NFKC", sanitize(text)).casefold().split())
-
-
-@dataclass(frozen=True, slots=True)
-class _TextVerdict:
-    """How a typed text compares with the accepted ones."""
-
-    outcome: Literal["exact", "typo", "wrong", "empty"]
-    target: str = ""
-    """The answer or accepted text that matched, as written in the deck."""
-
-
-def _typo_allowed(got: str, want: str) -> bool:
-    """Whether fuzzy matching may apply: not to tiny answers, never across different numbers."""
-    if sum(ch.isalnum() for ch in want) <= SHORT_ANSWER_LENGTH:
-        return False
-    return _DIGITS.findall(got) == _DIGITS.findall(want)
-
-
-def _judge_text(
-    response: str, targets: Sequence[str], options: TypedAnswerOptions, deck: DeckMeta
-) -> _TextVerdict:
-    """Compare a typed response with the accepted texts: exact, forgiven typo, wrong or empty."""
-    if not sanitize(response).strip():
-        return _TextVerdict("empty")
-    accents = deck.fold_accents if options.fold_accents is None else options.fold_accents
-    got = _key(response, accents)
-    keys = [_key(target, accents) for target in targets]
-    for target, want in zip(targets, keys, strict=True):
-        if got.replace(" ", "") == want.replace(" ", ""):
-            return _TextVerdict("exact", target)
-    if options.exact:
-        return _TextVerdict("wrong")
     threshold = deck.typo_threshold if options.typo_threshold is None else options.typo_threshold
-    best: tuple[float, str] | None = None
-    for target, want in zip(targets, keys, strict=True):
-        if not _typo_allowed(got, want):
-            continue
-        similarity = fuzz.ratio(got, want)
-        if similarity >= threshold and (best is None or similarity > best[0]):
-            best = (similarity, target)
-    return _TextVerdict("wrong") if best is None else _TextVerdict("typo", best[1])
+    return TextRules(
+        language=deck.language,
+        fold_accents=folds_accents(options, deck),
+        typos=typos_for(threshold, exact=options.exact),
+        context=context,
+    )
 
 
-def _spelling_hint(targets: Sequence[str]) -> str:
-    return "Almost: check your spelling — " + ", ".join(f"'{t}'" for t in targets)
+_BLANK = re.compile(r"\{\{.*?\}\}")
+
+
+def _context(question: TypedAnswerOptions) -> str:
+    """The question's own words, which a learner may repeat in an answer without adding to it."""
+    if isinstance(question, Cloze):
+        return f"{question.prompt} {_BLANK.sub(' ', question.text)}"
+    return question.prompt if isinstance(question, ShortAnswer) else ""
+
+
+def _quoted(targets: Sequence[str]) -> str:
+    return ", ".join(f"'{t}'" for t in targets)
 
 
 def _check_typed(
@@ -193,64 +179,39 @@ def _check_typed(
     deck: DeckMeta,
     points: float,
 ) -> CheckResult:
-    verdict = _judge_text(response, targets, options, deck)
+    judgement = judge_text(response, targets, text_rules(options, deck, _context(options)))
     expected = targets[0]
-    if verdict.outcome == "exact":
-        return _result(points, 1, True, CORRECT, expected)
-    if verdict.outcome == "typo":
-        return _result(points, 1, True, _spelling_hint([verdict.target]), expected)
-    feedback = NO_ANSWER if verdict.outcome == "empty" else INCORRECT
-    return _result(points, 0, False, feedback, expected)
+    match judgement.outcome:
+        case "exact":
+            return _result(points, 1, True, CORRECT, expected)
+        case "typo":
+            hint = SPELLING_HINT + _quoted([judgement.target])
+            return _result(
+                points, 1, True, hint, expected, close_to=judgement.target, typed=response
+            )
+        case "accents":
+            hint = ACCENTS_HINT + _quoted([judgement.target])
+            return _result(
+                points, 0, False, hint, expected, close_to=judgement.target, typed=response
+            )
+        case "empty":
+            return _result(points, 0, False, NO_ANSWER, expected)
+    return _result(points, 0, False, INCORRECT, expected)
 
 
 # --- numbers ----------------------------------------------------------------------------------
 
-_NUMBER_FORMS: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
-    (re.compile(pattern), thousands, decimal)
-    for pattern, thousands, decimal in (
-        (r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?", "", "."),  # 123  -5  1.5e3  .5
-        (r"[+-]?[1-9]\d{0,2}(?:,\d{3})+(?:\.\d+)?", ",", "."),  # 1,234  1,234.5
-        (r"[+-]?[1-9]\d{0,2}(?: \d{3})+(?:\.\d+)?", " ", "."),  # 1 234  1 234.5
-        (r"[+-]?[1-9]\d{0,2}(?: \d{3})+,\d+", " ", ","),  # 1 234,5
-        (r"[+-]?[1-9]\d{0,2}(?:\.\d{3})+,\d+", ".", ","),  # 1.234,5
-        (r"[+-]?[1-9]\d{0,2}(?:\.\d{3}){2,}", ".", "."),  # 1.234.567
-        (r"[+-]?\d*,\d+", "", ","),  # 3,5  0,125  1234,5 (not 1,234: tried above)
-    )
-)
-"""Accepted spellings of a number, tried in order, with their thousands and decimal marks."""
 
-_MINUS_SIGNS = str.maketrans({"\u2212": "-", "\u2012": "-", "\u2013": "-"})
+def parse_number(text: str, unit: str | None = None, *, language: str = "en") -> float | None:
+    """Read a typed number, or None when it is not one (or names another unit than `unit`).
 
-
-def parse_number(text: str, unit: str | None = None) -> float | None:
-    """Read a typed number, or None when it is not one.
-
-    Accepts "123", "123.0", "-5", "1.5e3", thousands grouped by commas ("1,234"),
-    spaces ("1 234", also no-break and thin spaces) or dots followed by a decimal
-    comma ("1.234,5"), and the unit before or after the number, in any case, with or
-    without a space ("5km", "5 KM", "$5"). Full-width digits are read via NFKC.
-
-    A decimal comma is read only where it cannot be a thousands separator: "3,5",
-    "3,14", "0,125" and "1234,5" are decimals, but "1,234" is one thousand two hundred
-    and thirty-four, as in English, because a comma followed by exactly three digits
-    after a non-zero group of 1-3 digits is a thousands separator. Likewise "1.234"
-    is a decimal; dots group thousands only with a decimal comma ("1.234,5") or in two
-    or more groups ("1.234.567"). Infinities and NaN are not answers.
+    See `quiz.core.judging.quantity.read_quantity` for the forms read: hedges ("about"),
+    units spelled any way, thousands separators, decimal commas (always in a deck whose
+    language writes them), fractions, percentages, powers of ten and number words.
+    Infinities and NaN are not answers.
     """
-    value = " ".join(unicodedata.normalize("NFKC", sanitize(text)).casefold().split())
-    value = value.translate(_MINUS_SIGNS)
-    if unit and (unit_key := " ".join(unicodedata.normalize("NFKC", unit).casefold().split())):
-        if value.endswith(unit_key):
-            value = value[: -len(unit_key)].rstrip()
-        elif value.startswith(unit_key):
-            value = value[len(unit_key) :].lstrip()
-    for pattern, thousands, decimal in _NUMBER_FORMS:
-        if pattern.fullmatch(value):
-            if thousands:
-                value = value.replace(thousands, "")
-            number = float(value.replace(decimal, ".") if decimal == "," else value)
-            return number if math.isfinite(number) else None
-    return None
+    reading = read_quantity(text, unit, language=language)
+    return None if reading.wrong_unit is not None else reading.value
 
 
 def format_number(number: float) -> str:
@@ -267,11 +228,14 @@ def _within(got: float, question: Numeric) -> bool:
     return abs(got - question.answer) <= question.tolerance + slack
 
 
-def _check_numeric(question: Numeric, response: str) -> CheckResult:
+def _check_numeric(question: Numeric, response: str, deck: DeckMeta) -> CheckResult:
     points, expected = float(question.points), expected_text(question)
     if not sanitize(response).strip():
         return _result(points, 0, False, NO_ANSWER, expected)
-    got = parse_number(response, question.unit)
+    reading = read_quantity(response, question.unit, language=deck.language)
+    if reading.wrong_unit is not None:
+        return _result(points, 0, False, f"Wrong unit: the answer is in {question.unit}", expected)
+    got = reading.value
     if got is None:
         return _result(points, 0, False, NOT_A_NUMBER, expected)
     if _within(got, question):
@@ -325,14 +289,17 @@ def _check_cloze(question: Cloze, response: Sequence[str], deck: DeckMeta) -> Ch
     if len(response) > len(blanks):
         raise ValueError(f"{len(response)} responses for a cloze with {len(blanks)} blanks")
     typed = [*response, *[""] * (len(blanks) - len(response))]
+    rules = text_rules(question, deck, _context(question))
     verdicts = [
-        _judge_text(text, [blank.answer], question, deck)
-        for text, blank in zip(typed, blanks, strict=True)
+        judge_text(text, [blank.answer], rules) for text, blank in zip(typed, blanks, strict=True)
     ]
     right = sum(v.outcome in ("exact", "typo") for v in verdicts)
     typos = [v.target for v in verdicts if v.outcome == "typo"]
+    accents = [v.target for v in verdicts if v.outcome == "accents"]
     if right == len(blanks):
-        feedback = _spelling_hint(typos) if typos else CORRECT
+        feedback = SPELLING_HINT + _quoted(typos) if typos else CORRECT
+    elif accents and right + len(accents) == len(blanks):
+        feedback = ACCENTS_HINT + _quoted(accents)
     elif all(v.outcome == "empty" for v in verdicts):
         feedback = NO_ANSWER
     else:
@@ -446,7 +413,7 @@ def check(question: Question, response: Response, deck: DeckMeta) -> CheckResult
         case TrueFalse():
             return _check_truefalse(question, _as_bool(question, response))
         case Numeric():
-            return _check_numeric(question, _as_str(question, response))
+            return _check_numeric(question, _as_str(question, response), deck)
         case Cloze():
             return _check_cloze(question, _as_texts(question, response), deck)
         case Order():

@@ -82,9 +82,11 @@ class DeckMeta(StrictModel):
     pass_mark: Annotated[float, Field(ge=0, le=100)] = 60
     """Percentage of the points needed to pass a quiz."""
     typo_threshold: Annotated[float, Field(ge=0, le=100)] = 85
-    """Minimum similarity (0-100) for a typed answer to count as a typo of the right one."""
-    fold_accents: bool = True
-    """Treat `é` and `e` as equal when checking typed answers."""
+    """How forgiving typo checking is: 100 forgives no typo, 90-99 only one slip in a long
+    word, below 90 the usual (see the deck guide, "How answers are checked")."""
+    fold_accents: bool | None = None
+    """Treat `é` and `e` as equal when checking typed answers; unset, they are equal in an
+    English deck and differ ("close: mind the accents") in any other language."""
     time_limit: Annotated[int, Field(gt=0)] | None = None
     """Seconds allowed for a whole quiz; none by default."""
     desired_retention: Annotated[float, Field(gt=0.7, lt=1.0)] | None = None
@@ -123,6 +125,13 @@ class Flashcard(PromptedQuestion):
     answer: Text
     reverse: bool = False
     """Also make the back-to-front card (a second card with its own identity)."""
+
+
+def folds_accents(options: TypedAnswerOptions, deck: DeckMeta) -> bool:
+    """Whether `é` and `e` are the same letter in this question's typed answers: as the
+    question or the deck says, else only in an English deck."""
+    fold = options.fold_accents if options.fold_accents is not None else deck.fold_accents
+    return deck.language.split("-")[0].lower() == "en" if fold is None else fold
 
 
 class ShortAnswer(PromptedQuestion, TypedAnswerOptions):

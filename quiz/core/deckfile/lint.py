@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from quiz.core.deckfile.diagnostics import DeckError, Diagnostic, quoted
 from quiz.core.deckfile.loading import StrPath, parse_deck, read_deck_text
 from quiz.core.deckfile.toml_positions import TomlPath, index_toml
+from quiz.core.judging.rules import typo_level_words
 from quiz.core.models import (
     Cloze,
     Deck,
@@ -22,6 +23,7 @@ from quiz.core.models import (
     ShortAnswer,
     SingleChoice,
     TypedAnswerOptions,
+    folds_accents,
 )
 from quiz.core.text import normalize
 
@@ -61,6 +63,7 @@ def _warnings_on_valid_deck(deck: Deck, text: str, name: str) -> list[Diagnostic
     found: list[tuple[TomlPath, bool, str]] = []  # (path, at_key, message)
     if deck.deck.pass_mark == 0:
         found.append((("deck", "pass_mark"), False, "pass_mark = 0 means every quiz passes"))
+    found.extend(_typed_answer_settings(deck))
     for index, question in enumerate(deck.questions):
         here: TomlPath = ("questions", index)
         if question.id is None:
@@ -82,6 +85,45 @@ def _warnings_on_valid_deck(deck: Deck, text: str, name: str) -> list[Diagnostic
     return sorted(diagnostics, key=lambda d: (d.line, d.col, d.message))
 
 
+DEFAULT_THRESHOLD = DeckMeta.model_fields["typo_threshold"].default
+"""The usual typo rule: setting it says nothing new, so no word about it."""
+
+
+def _typed_answer_settings(deck: Deck) -> list[tuple[TomlPath, bool, str]]:
+    """How the deck's typo and accent settings are read since answers are judged by rules
+    (the deck guide's "How answers are checked"): said once, where they are set."""
+    found: list[tuple[TomlPath, bool, str]] = []
+    typed = [q for q in deck.questions if isinstance(q, TypedAnswerOptions)]
+    if not typed:
+        return found
+    meta = deck.deck
+    if "typo_threshold" in meta.model_fields_set and meta.typo_threshold != DEFAULT_THRESHOLD:
+        found.append(
+            (("deck", "typo_threshold"), True, f"typo_threshold = {meta.typo_threshold:g} now "
+             f"counts slips, not similarity: {typo_level_words(meta.typo_threshold)}")
+        )  # fmt: skip
+    for index, question in enumerate(deck.questions):
+        if (
+            isinstance(question, TypedAnswerOptions)
+            and question.typo_threshold not in (None, DEFAULT_THRESHOLD)
+            and not question.exact  # "has no effect with exact = true" says enough
+        ):
+            threshold = question.typo_threshold
+            found.append(
+                (("questions", index, "typo_threshold"), True, f"typo_threshold = {threshold:g} "
+                 f"now counts slips, not similarity: {typo_level_words(threshold)}")
+            )  # fmt: skip
+    english = meta.language.split("-")[0].lower() == "en"
+    unset = meta.fold_accents is None and all(q.fold_accents is None for q in typed)
+    if not english and unset:
+        found.append(
+            (("deck", "language"), True, f"accents now matter in typed answers of a deck in "
+             f"{quoted(meta.language)} (\"eleve\" for \"élève\" is close, not right); set "
+             "fold_accents = true to ignore them")
+        )  # fmt: skip
+    return found
+
+
 def _question_warnings(
     question: Question, here: TomlPath, meta: DeckMeta
 ) -> list[tuple[TomlPath, bool, str]]:
@@ -92,7 +134,7 @@ def _question_warnings(
             found.append(
                 ((*here, "typo_threshold"), True, "typo_threshold has no effect with exact = true")
             )
-        accents = question.fold_accents if question.fold_accents is not None else meta.fold_accents
+        accents = folds_accents(question, meta)
         if isinstance(question, ShortAnswer):
             seen = {normalize(question.answer, accents=accents)}
             for position, accepted in enumerate(question.accept):

@@ -25,7 +25,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 from functools import singledispatch
-from typing import TYPE_CHECKING, TextIO, TypeVar
+from typing import TYPE_CHECKING, Literal, TextIO, TypeVar
 
 from quiz.core.cards import Card, cards_of_question
 from quiz.core.checking import CheckResult, Response, check_card, expected_text
@@ -43,7 +43,7 @@ from quiz.core.models import (
 )
 from quiz.core.scheduling import Grade, format_interval, grade_for
 from quiz.core.text import counted, sanitize
-from quiz.presentation.formatting import duration_text, forecast_text, response_text
+from quiz.presentation.formatting import compared_text, duration_text, forecast_text, response_text
 from quiz.presentation.options import start_quiz_session
 from quiz.presentation.questions import KIND_LABELS, presented_order, prompt_of
 
@@ -292,6 +292,8 @@ def say_result(console: Console, result: CheckResult, question: Question) -> Non
     )
     if result.remark:
         console.say(result.remark)
+    if result.close_to:
+        console.say(f"Compared: {compared_text(result.typed, result.close_to)}")
     if not result.correct:
         console.say(f"Answer: {result.expected}")
     if question.explanation:
@@ -500,6 +502,32 @@ def run_review(
     return 0 if finished else 1
 
 
+def _ask_grade(
+    console: Console, allowed: tuple[Grade, ...], labels: dict[Grade, str]
+) -> Grade | None:
+    """The learner's grade among `allowed` (Enter: Good, or Again when it is the only one);
+    None when they overrule a wrong verdict with `:o` ("I was right")."""
+    default = Grade.Good if Grade.Good in allowed else Grade.Again
+    options = ", ".join(f"{int(g)} {g.name} ({labels[g]})" for g in allowed)
+    overrule = allowed == (Grade.Again,)
+    hint = " (:o if you were right)" if overrule else ""
+
+    def graded(line: str) -> Grade | Literal["overruled"] | None:
+        text = line.strip()
+        if overrule and text == ":o":
+            return "overruled"
+        if not text:
+            return default
+        return next((g for g in allowed if text == str(int(g))), None)
+
+    answer = console.ask_until(
+        f"Grade: {options}{hint} [{int(default)}]: ",
+        graded,
+        "Please type one of the grade numbers.",
+    )
+    return answer if isinstance(answer, Grade) else None
+
+
 def _review_card(
     console: Console,
     session: ReviewSession,
@@ -523,24 +551,14 @@ def _review_card(
         result = check_card(card, response, meta)
         say_result(console, result, question)
         correct = result.correct
-        allowed = (Grade.Hard, Grade.Good, Grade.Easy) if correct else (Grade.Again,)
-    intervals = session.intervals(card)
-    if allowed == (Grade.Again,):
-        grade = Grade.Again
-        console.say(f"Again: next in {format_interval(intervals[Grade.Again])}.")
-    else:
-        default = Grade.Good
-        options = ", ".join(f"{int(g)} {g.name} ({format_interval(intervals[g])})" for g in allowed)
-
-        def graded(line: str) -> Grade | None:
-            text = line.strip()
-            if not text:
-                return default
-            return next((g for g in allowed if text == str(int(g))), None)
-
-        grade = console.ask_until(
-            f"Grade: {options} [3]: ", graded, "Please type one of the grade numbers."
+        allowed = tuple(Grade) if correct else (Grade.Again,)
+    grade = _ask_grade(console, allowed, session.interval_labels(card))
+    if grade is None:  # `:o` after a wrong verdict: the learner was right after all
+        console.say("Counted as right.")
+        grade = _ask_grade(
+            console, (Grade.Hard, Grade.Good, Grade.Easy), session.interval_labels(card)
         )
+        assert grade is not None
     if correct is not None:
         grade = grade_for(correct, grade)
     duration = max(0, int((now() - shown).total_seconds() * 1000))

@@ -5,14 +5,20 @@ module only adapts it to the rest of quiz:
 
 - `Grade` is the learner's answer (Again/Hard/Good/Easy), `grade_for` turns an
   auto-checked answer into one (wrong -> Again, right -> Good unless the learner
-  picked Hard or Easy).
+  picked another grade: the learner has the last word).
 - `CardState` and `Phase` (`quiz.core.card_state`) are the immutable
   scheduling state of one card, field for field an `fsrs.Card` plus `reps` and
   `lapses`. A card never reviewed is `Phase.NEW`, which fsrs itself does not
   distinguish from its first learning step.
 - `Scheduler.review` returns a new state and a `Review` record (state before and
   after) and never mutates; `Scheduler.preview` gives the interval each grade
-  would give, for the answer buttons.
+  would give, and `preview_ranges` the range fuzz may spread it over, for the
+  answer buttons.
+- Time passes in study days, as in Anki: fsrs sees each review at the start of
+  its study day (`day_starts_at` local time), so a card due at 19:27 and answered
+  at 19:03 the next evening was reviewed one day after the last time, not 0 days
+  (which fsrs would take for a same-day repeat). The interval fsrs gives is then
+  added to the real time of the answer; learning steps keep their minutes.
 - `format_interval` prints an interval the way Anki labels its buttons.
 - `to_review_logs` and `fit_parameters` feed the learner's own log to the
   optional `fsrs.Optimizer` (`quiz optimize`), which needs PyTorch.
@@ -25,13 +31,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, time, timedelta, timezone, tzinfo
 from enum import IntEnum
 
 import fsrs
 
 from quiz.config import Settings
 from quiz.core.card_state import CardState, Phase
+from quiz.core.days import study_day
 from quiz.core.models import DeckMeta
 from quiz.core.storage import ReviewRecord
 from quiz.errors import QuizError
@@ -87,6 +94,29 @@ def to_fsrs(state: CardState, now: datetime) -> fsrs.Card:
     )
 
 
+def fuzz_range(interval: timedelta, maximum_interval: int) -> tuple[timedelta, timedelta]:
+    """The shortest and longest interval fsrs's fuzz may turn `interval` into.
+
+    The bounds of `fsrs.Scheduler._get_fuzzed_interval` (whole days, +-5% to 15% by
+    length, nothing below 3 days), whose draw `round(random() * (high - low + 1) + low)`
+    can also land one day past `high`; tests/core/test_scheduling_days.py checks the
+    fuzzed interval of a few hundred seeded reviews against them.
+    """
+    days = interval.days
+    if days < FUZZ_FROM_DAYS:
+        return interval, interval
+    delta = 1.0
+    for band in fsrs.scheduler.FUZZ_RANGES:
+        delta += band["factor"] * max(min(float(days), band["end"]) - band["start"], 0.0)
+    high = min(round(days + delta), maximum_interval)
+    low = min(max(2, round(days - delta)), high)
+    return timedelta(days=low), timedelta(days=min(high + 1, maximum_interval))
+
+
+FUZZ_FROM_DAYS = 3
+"""fsrs fuzzes intervals of 2.5 days or more, that is of 3 whole days or more."""
+
+
 def from_fsrs(card: fsrs.Card, before: CardState, grade: Grade) -> CardState:
     """The state after fsrs reviewed `before` with `grade`; counts reps and lapses."""
     lapsed = before.state is Phase.REVIEW and grade is Grade.Again
@@ -103,18 +133,22 @@ def from_fsrs(card: fsrs.Card, before: CardState, grade: Grade) -> CardState:
 
 
 def grade_for(correct: bool, chosen: Grade | None = None) -> Grade:
-    """The grade of an auto-checked answer: wrong is Again, right is Good, Hard or Easy.
+    """The grade of an auto-checked answer: the learner's `chosen` grade, else Good when
+    right and Again when wrong.
 
-    Raises:
-        ValueError: a right answer graded Again, which would punish a correct reply.
+    The learner has the last word on the checker's verdict: Again after a right answer
+    means "I did not really know it", Hard/Good/Easy after a wrong one "I was right"
+    (front ends offer that as an explicit overrule, see `overruled`).
     """
-    if not correct:
-        return Grade.Again
-    if chosen is None:
-        return Grade.Good
-    if chosen is Grade.Again:
-        raise ValueError("a right answer is graded Hard, Good or Easy, not Again")
-    return chosen
+    if chosen is not None:
+        return chosen
+    return Grade.Good if correct else Grade.Again
+
+
+def overruled(correct: bool | None, grade: Grade) -> bool:
+    """Whether a grade says the opposite of the checker's verdict (`correct`; None for a
+    flashcard, which has none): the learner overruled it."""
+    return correct is not None and correct != (grade is not Grade.Again)
 
 
 class Scheduler:
@@ -136,6 +170,8 @@ class Scheduler:
         maximum_interval: int = 36500,
         fuzz: bool = True,
         parameters: Sequence[float] | None = None,
+        day_starts_at: int = 4,
+        tz: tzinfo | None = None,
     ) -> None:
         def make(fuzz: bool) -> fsrs.Scheduler:
             return fsrs.Scheduler(
@@ -149,10 +185,18 @@ class Scheduler:
 
         self._fsrs = make(fuzz)
         self._steady = make(False)
+        self._fuzz = fuzz
+        self._day_starts_at = day_starts_at
+        self._tz = tz
 
     @classmethod
-    def for_deck(cls, settings: Settings, deck: DeckMeta | None = None) -> Scheduler:
-        """A scheduler from the settings, with the deck's own desired retention if it has one."""
+    def for_deck(
+        cls, settings: Settings, deck: DeckMeta | None = None, *, tz: tzinfo | None = None
+    ) -> Scheduler:
+        """A scheduler from the settings, with the deck's own desired retention if it has one.
+
+        `tz` pins the zone of the study days (tests); None is the system's local zone.
+        """
         return cls(
             desired_retention=settings.retention_for(deck),
             learning_steps=settings.learning_steps,
@@ -160,7 +204,22 @@ class Scheduler:
             maximum_interval=settings.maximum_interval,
             fuzz=settings.fuzz,
             parameters=settings.parameters,
+            day_starts_at=settings.day_starts_at,
+            tz=tz,
         )
+
+    def day_time(self, moment: datetime) -> datetime:
+        """`moment` as fsrs counts time: midnight UTC of its study day's date, so that the
+        days between two reviews are the study days between them, whatever the hour or DST."""
+        label = study_day(utc(moment), self._day_starts_at, self._tz).date
+        return datetime.combine(label, time(0), tzinfo=timezone.utc)
+
+    def _in_days(self, state: CardState, now: datetime) -> fsrs.Card:
+        """The fsrs card of `state` with its last review moved to its study day."""
+        card = to_fsrs(state, self.day_time(now))
+        if card.last_review is not None:
+            card.last_review = self.day_time(card.last_review)
+        return card
 
     @property
     def desired_retention(self) -> float:
@@ -171,23 +230,38 @@ class Scheduler:
     ) -> tuple[CardState, Review]:
         """Answer a card: the new state and the log record; `state` is left untouched."""
         now = utc(now)
-        card, _ = self._fsrs.review_card(to_fsrs(state, now), grade.rating, now, duration_ms)
+        day = self.day_time(now)
+        card, _ = self._fsrs.review_card(self._in_days(state, now), grade.rating, day, duration_ms)
+        card.due = now + (card.due - day)
+        card.last_review = now
         after = from_fsrs(card, state, grade)
         return after, Review(grade, now, duration_ms, state, after)
 
     def preview(self, state: CardState, now: datetime) -> dict[Grade, timedelta]:
         """The interval each grade would give now, without fuzz (see the class docstring)."""
-        now = utc(now)
-        card = to_fsrs(state, now)
+        day = self.day_time(now)
+        card = self._in_days(state, now)
         return {
-            grade: self._steady.review_card(card, grade.rating, now)[0].due - now for grade in Grade
+            grade: self._steady.review_card(card, grade.rating, day)[0].due - day for grade in Grade
         }
 
+    def preview_ranges(
+        self, state: CardState, now: datetime
+    ) -> dict[Grade, tuple[timedelta, timedelta]]:
+        """The shortest and longest interval each grade may give now: with fuzz on, the
+        review draws its interval from this range, so the buttons can say so ("7-9d")."""
+        previews = self.preview(state, now)
+        if not self._fuzz:
+            return {grade: (interval, interval) for grade, interval in previews.items()}
+        maximum = self._fsrs.maximum_interval
+        return {grade: fuzz_range(interval, maximum) for grade, interval in previews.items()}
+
     def retrievability(self, state: CardState, now: datetime) -> float:
-        """The predicted chance of recalling the card now; 0 for a new card."""
+        """The predicted chance of recalling the card now (in study days); 0 for a new card."""
         if state.state is Phase.NEW:
             return 0.0
-        return float(self._fsrs.get_card_retrievability(to_fsrs(state, now), utc(now)))
+        card = self._in_days(state, now)
+        return float(self._fsrs.get_card_retrievability(card, self.day_time(now)))
 
 
 def format_interval(interval: timedelta) -> str:
@@ -213,6 +287,17 @@ def format_interval(interval: timedelta) -> str:
 
 def _one_decimal(amount: float, unit: str) -> str:
     return f"{amount:.1f}".removesuffix(".0") + unit
+
+
+def format_interval_range(low: timedelta, high: timedelta) -> str:
+    """ "4d" for one interval, "7-9d" or "1.1-1.3mo" for a range, "25d-1mo" across units."""
+    first, last = format_interval(low), format_interval(high)
+    if first == last:
+        return first
+    unit = first.lstrip("0123456789.<")
+    if last.lstrip("0123456789.<") == unit:
+        return f"{first.removesuffix(unit)}-{last}"
+    return f"{first}-{last}"
 
 
 # --- fitting parameters to the learner's log -------------------------------------------------

@@ -7,7 +7,7 @@ the deck's cards with the store, then serves today's queue one card at a time::
 
     session = ReviewSession(store, deck, settings, now=clock)
     while (card := session.next_card()) is not None:
-        labels = {g: format_interval(i) for g, i in session.intervals(card).items()}
+        labels = session.interval_labels(card)  # {Grade.Good: "7-9d", ...}
         ...                                   # show the card, get a grade
         outcome = session.answer(card, Grade.Good, duration_ms=4200)
     session.next_due()                        # "nothing due; next card at ..."
@@ -64,8 +64,9 @@ from quiz.core.checking import CheckResult, Response, check, check_card
 from quiz.core.days import Clock, StudyDay, local_time, system_clock
 from quiz.core.days import day_bounds as day_bounds  # re-exported: moved to days, fsrs-free
 from quiz.core.days import study_day as study_day
+from quiz.core.judging import lexicon
 from quiz.core.models import Deck, Question
-from quiz.core.scheduling import Grade, Scheduler, grade_for
+from quiz.core.scheduling import Grade, Scheduler, format_interval_range, grade_for
 from quiz.core.storage import Store, from_us, to_us
 
 LEARN_AHEAD = timedelta(minutes=20)
@@ -202,7 +203,8 @@ class ReviewSession:
         self._now = now
         self._tz = tz
         self.deck_id = deck.deck.id
-        self.scheduler = Scheduler.for_deck(settings, deck.deck)
+        self.scheduler = Scheduler.for_deck(settings, deck.deck, tz=tz)
+        lexicon.warm_up(deck.deck.language)
         self._cards = {card.key: card for card in cards_of(deck)}
         self._reconcile(path, content_hash)
         if daily_backup:
@@ -366,8 +368,14 @@ class ReviewSession:
         return state
 
     def intervals(self, card: Card) -> dict[Grade, timedelta]:
-        """The interval each grade would give now, for the buttons (unfuzzed: see `Scheduler`)."""
+        """The interval each grade would give now, unfuzzed (see `Scheduler`)."""
         return self.scheduler.preview(self.state(card), self._now())
+
+    def interval_labels(self, card: Card) -> dict[Grade, str]:
+        """What each grade button says: the interval, or the range fuzz draws it from
+        ("10m", "7-9d"), so the label is true whatever day the card comes back."""
+        ranges = self.scheduler.preview_ranges(self.state(card), self._now())
+        return {grade: format_interval_range(*bounds) for grade, bounds in ranges.items()}
 
     # -- answers --
 
@@ -661,6 +669,7 @@ class QuizSession:
             now=now(),
         )
         self._scheduler = Scheduler.for_deck(settings or Settings(), deck.deck)
+        lexicon.warm_up(deck.deck.language)
         self.started_at = now()
         self.attempt_id = store.start_attempt(
             deck.deck.id,

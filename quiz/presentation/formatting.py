@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from quiz.core.judging.diff import letter_diff
 from quiz.core.text import counted, sanitize
 
 if TYPE_CHECKING:
@@ -43,3 +44,10 @@ def forecast_text(tomorrow: DayForecast) -> str:
         f"Tomorrow ({tomorrow.date:%a %d %b}): {counted(tomorrow.due, 'card')} due"
         f" for review and {tomorrow.new} new."
     )
+
+
+def compared_text(typed: str, answer: str) -> str:
+    """A typed answer beside the one it came close to, in plain text: letters typed wrong as
+    `[-x]`, letters missing as `[+y]` ("Canber[+r]a"), for plain mode and screen readers."""
+    marks = {"same": "{}", "wrong": "[-{}]", "missing": "[+{}]"}
+    return "".join(marks[mark].format(text) for mark, text in letter_diff(typed, answer))

@@ -26,6 +26,7 @@ from quiz.core.models import (
     SingleChoice,
     TrueFalse,
 )
+from quiz.core.scheduling import Grade, overruled
 from quiz.core.storage import Store
 from quiz.plain import run_quiz, run_review
 from quiz.presentation.options import QuizOptions
@@ -209,8 +210,42 @@ def test_review_answer_undo_and_finish(store: Store) -> None:
     assert status == 0, text
     assert "Undone." in text
     assert text.count("Who was released?") == 2
-    assert "Grade: 2 Hard (6m), 3 Good (10m), 4 Easy (8d) [3]:" in text
+    assert "Grade: 1 Again (1m), 2 Hard (6m), 3 Good (10m), 4 Easy (8d) [3]:" in text
     assert "Reviewed 2 cards (Again 0, Hard 0, Good 0, Easy 2)." in text
     assert text.rstrip().endswith("Tomorrow (Tue 03 Mar): 0 cards due for review and 2 new.")
     assert store.count_reviews_since(None, NOW - timedelta(days=1), include_new=True) == 2
     assert second.kind == "flashcard"
+
+
+def test_review_the_learner_overrules_the_check(store: Store) -> None:
+    """`:o` after a wrong verdict counts it right (then Hard/Good/Easy); 1 after a right one
+    is Again ("I did not really know it"); both are logged with the checker's verdict."""
+    loaded = load(NEWS)
+    settings = Settings(fuzz=False, new_per_day=3)
+    first = loaded.deck.questions[0]
+    assert first.kind == "short"
+    lines = [
+        "something else entirely",  # judged wrong
+        ":o",  # "I was right"
+        "3",  # Good
+    ]
+    out = io.StringIO()
+    run_review(
+        store, loaded, settings, now=clock, stdin=io.StringIO("\n".join(lines) + "\n"), stdout=out
+    )
+    text = out.getvalue()
+    assert "Grade: 1 Again (1m) (:o if you were right) [1]:" in text
+    assert "Counted as right." in text
+    (review,) = list(store.iter_reviews(["belarus-prisoner-release-2025"]))
+    assert (review.correct, review.grade) == (False, 3)
+    assert overruled(review.correct, Grade(review.grade))
+
+
+def test_review_again_after_a_right_answer(store: Store) -> None:
+    loaded = load(NEWS)
+    first = loaded.deck.questions[0]
+    out = io.StringIO()
+    stdin = io.StringIO(f"{first.answer}\n1\n")
+    run_review(store, loaded, Settings(fuzz=False), now=clock, stdin=stdin, stdout=out)
+    (review,) = list(store.iter_reviews(["belarus-prisoner-release-2025"]))
+    assert (review.correct, review.grade) == (True, 1)

@@ -14,7 +14,14 @@ from hypothesis import strategies as st
 from quiz.config import Settings, config_path
 from quiz.core.card_state import CardState, Phase
 from quiz.core.models import DeckMeta
-from quiz.core.scheduling import NEW_CARD, Grade, Scheduler, format_interval, grade_for
+from quiz.core.scheduling import (
+    NEW_CARD,
+    Grade,
+    Scheduler,
+    format_interval,
+    grade_for,
+    overruled,
+)
 from quiz.errors import ConfigError
 
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
@@ -184,7 +191,8 @@ def test_due_always_moves_forward(steps: list[tuple[Grade, int, bool]]) -> None:
     ("correct", "chosen", "expected"),
     [
         (False, None, Grade.Again),
-        (False, Grade.Easy, Grade.Again),
+        (False, Grade.Easy, Grade.Easy),  # the learner overruled the check: "I was right"
+        (True, Grade.Again, Grade.Again),  # "I did not really know it", never a crash
         (True, None, Grade.Good),
         (True, Grade.Hard, Grade.Hard),
         (True, Grade.Good, Grade.Good),
@@ -195,9 +203,18 @@ def test_grade_for(correct: bool, chosen: Grade | None, expected: Grade) -> None
     assert grade_for(correct, chosen) is expected
 
 
-def test_a_right_answer_cannot_be_graded_again() -> None:
-    with pytest.raises(ValueError, match="not Again"):
-        grade_for(True, Grade.Again)
+@pytest.mark.parametrize(
+    ("correct", "grade", "expected"),
+    [
+        (True, Grade.Again, True),
+        (False, Grade.Good, True),
+        (True, Grade.Good, False),
+        (False, Grade.Again, False),
+        (None, Grade.Again, False),  # a flashcard has no verdict to overrule
+    ],
+)
+def test_overruled(correct: bool | None, grade: Grade, expected: bool) -> None:
+    assert overruled(correct, grade) is expected
 
 
 def test_grades_are_fsrs_ratings() -> None:

@@ -9,9 +9,10 @@ from textual.widgets import DataTable, Label
 from ui_support import NEWS_DECK, UI_DATA, AppFactory, Clock, answer_keys
 
 from quiz.core.library import load
-from quiz.core.models import MultipleChoice
+from quiz.core.models import MultipleChoice, ShortAnswer
 from quiz.core.storage import Store
 from quiz.plain import run_quiz
+from quiz.presentation.formatting import compared_text
 from quiz.presentation.options import QuizOptions
 from quiz.presentation.questions import presented_order
 from quiz.ui.app import Start
@@ -151,3 +152,30 @@ async def test_partly_right_reads_the_same_in_plain_mode_and_on_screen(
     symbol, _, rest = on_screen.partition(" ")
     assert plain.group(1) == rest.split("  ")[0] == "Partly right"
     assert symbol == "◐"
+
+
+async def test_a_typo_is_shown_letter_by_letter_in_both_front_ends(
+    build_app: AppFactory, store: Store, clock: Clock
+) -> None:
+    """A forgiven typo says so and shows where it differs from the key, on screen and in
+    plain mode, so the learner can judge the verdict at a glance."""
+    loaded = load(UI_DATA / "every-kind.toml")
+    options = QuizOptions(seed=1, tags=("short",))
+    (question,) = [q for q in loaded.deck.questions if "short" in q.tags]
+    assert isinstance(question, ShortAnswer) and question.answer == "Minsk"
+    typo = "Misnk"  # two letters swapped: one slip, and no other word
+    out = io.StringIO()
+    run_quiz(store, loaded, options, now=clock, stdin=io.StringIO(typo + "\n"), stdout=out)
+    assert f"Compared: {compared_text(typo, 'Minsk')}" in out.getvalue()
+    app = build_app(Start(at="quiz", loaded=loaded, quiz=options))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*typo, "enter")
+        await pilot.pause()
+        screen = app.screen
+        assert "Almost" in str(screen.query_one("#check-feedback", Label).content)
+        compared = screen.query_one("#letter-diff", Label).content
+        plain_text = compared_text(typo, "Minsk").replace("[-", "").replace("[+", "")
+        assert str(compared) == "Compared: " + plain_text.replace("]", "")
+        styles = [str(span.style) for span in compared.spans]
+        assert any("strike" in style for style in styles)
+        assert any("underline" in style for style in styles)

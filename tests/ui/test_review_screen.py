@@ -131,3 +131,67 @@ async def test_review_shows_the_checkers_remark_on_a_forgiven_typo(
         assert "Correct" in str(screen.query_one("#verdict", Label).content)
         remark = str(screen.query_one("#check-feedback", Label).content)
         assert remark.startswith("Almost: check your spelling")
+
+
+async def test_review_the_learner_overrules_the_verdict(
+    build_app: AppFactory, settings: Settings, store: Store, clock: Clock
+) -> None:
+    """`o` after a wrong verdict: "I was right" (Hard/Good/Easy open, Good logged with the
+    checker's "wrong"); 1 after a right verdict: Again, never a crash; `o` after a right one:
+    "I was wrong" (only Again). The key bar names the overrule that applies; undo takes an
+    overruled answer back like any other."""
+    settings.new_per_day = 3
+    loaded = load(NEWS_DECK)
+    app = build_app(Start(at="review", loaded=loaded))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen) and screen.session is not None
+        card = screen.card
+        assert card is not None and card.question.kind != "flashcard"
+        order = presented_order(card.question, loaded.deck.deck, screen.seed)
+
+        # 1. Wrong, then "I was right".
+        await pilot.press(*answer_keys(card.question, order, right=False))
+        await pilot.pause()
+        assert "Wrong" in str(screen.query_one("#verdict", Label).content)
+        assert "I was right" in str(screen.query_one(KeyBar).line)
+        assert [b.disabled for b in screen.query(Button)] == [False, True, True, True]
+        await pilot.press("3")  # refused: a wrong answer is graded Again unless overruled
+        await pilot.pause()
+        assert answered(store) == 0
+        await pilot.press("o")
+        await pilot.pause()
+        assert "Counted as right" in str(screen.query_one("#verdict", Label).content)
+        assert "I was wrong" in str(screen.query_one(KeyBar).line)
+        assert [b.disabled for b in screen.query(Button)] == [False, False, False, False]
+        await pilot.press("3")
+        await pilot.pause()
+        (logged,) = list(store.iter_reviews())
+        assert (logged.correct, logged.grade) == (False, 3)
+
+        # 2. Undo, right, then 1: Again ("I did not really know it").
+        await pilot.press("u")
+        await pilot.pause()
+        assert answered(store) == 0 and screen.card is not None
+        assert screen.card.key == card.key
+        await pilot.press(*answer_keys(card.question, order))
+        await pilot.pause()
+        assert "Correct" in str(screen.query_one("#verdict", Label).content)
+        await pilot.press("1")
+        await pilot.pause()
+        (logged,) = list(store.iter_reviews())
+        assert (logged.correct, logged.grade) == (True, 1)
+
+        # 3. Undo, right, then "I was wrong": only Again is left, and Enter gives it.
+        await pilot.press("u")
+        await pilot.pause()
+        await pilot.press(*answer_keys(card.question, order))
+        await pilot.pause()
+        await pilot.press("o")
+        await pilot.pause()
+        assert "Counted as wrong" in str(screen.query_one("#verdict", Label).content)
+        assert [b.disabled for b in screen.query(Button)] == [False, True, True, True]
+        await pilot.press("enter")
+        await pilot.pause()
+        (logged,) = list(store.iter_reviews())
+        assert (logged.correct, logged.grade) == (True, 1)

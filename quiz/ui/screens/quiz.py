@@ -36,7 +36,7 @@ from quiz.presentation.options import start_quiz_session
 from quiz.presentation.questions import KIND_LABELS, presented_order, prompt_of
 from quiz.ui.screens.base import QuizAppScreen
 from quiz.ui.widgets.answers import AnswerInput
-from quiz.ui.widgets.deck_text import deck_text, plain
+from quiz.ui.widgets.deck_text import compared, deck_text, plain
 from quiz.ui.widgets.keybar import KeyBar
 from quiz.ui.widgets.question import answer_input
 from quiz.ui.widgets.stage import Pane, Stage
@@ -249,6 +249,8 @@ class QuizScreen(QuizAppScreen):
         widgets: list[Widget] = [Label(verdict, id="verdict")]
         if result.remark:
             widgets.append(Label(plain(result.remark), id="check-feedback", markup=False))
+        if result.close_to:
+            widgets.append(Label(compared(result.typed, result.close_to), id="letter-diff"))
         if not result.correct:
             widgets.append(
                 Label(Content.assemble(("Answer: ", "bold"), plain(result.expected)), id="expected")

@@ -3,9 +3,11 @@
 The screen drives `quiz.core.study.ReviewSession`. A flashcard is revealed with
 Space and graded by the learner (Space again is Good). Other kinds are answered
 with their usual input and checked by `quiz.core.checking.check_card`; a wrong
-answer can only be Again, a right one Hard, Good (Enter) or Easy, as
-`quiz.core.scheduling.grade_for` rules. Each button shows the interval that
-grade gives, from `ReviewSession.intervals`. `u` undoes the last answer.
+answer is graded Again, a right one Hard, Good (Enter) or Easy. The learner has the
+last word: `o` overrules the verdict ("I was right" opens Hard/Good/Easy, "I was
+wrong" leaves Again), and 1 after a right answer is Again ("I did not really know
+it"). Each button shows the interval that grade gives, from
+`ReviewSession.interval_labels`. `u` undoes the last answer.
 """
 
 from __future__ import annotations
@@ -24,13 +26,13 @@ from textual.widgets import Label
 from quiz.core.cards import Card
 from quiz.core.checking import CheckResult, Response, check_card
 from quiz.core.models import Flashcard
-from quiz.core.scheduling import Grade, grade_for
+from quiz.core.scheduling import Grade
 from quiz.core.text import counted, sanitize
 from quiz.presentation.formatting import duration_text, forecast_text
 from quiz.presentation.questions import KIND_LABELS, presented_order, prompt_of
 from quiz.ui.screens.base import QuizAppScreen
 from quiz.ui.widgets.answers import AnswerInput
-from quiz.ui.widgets.deck_text import deck_text, plain
+from quiz.ui.widgets.deck_text import compared, deck_text, plain
 from quiz.ui.widgets.grades import GradeBar
 from quiz.ui.widgets.keybar import KeyBar
 from quiz.ui.widgets.question import answer_input
@@ -67,14 +69,16 @@ class ReviewScreen(QuizAppScreen):
         Binding("2", "grade(2)", "Hard", id="grade-hard", show=False),
         Binding("3", "grade(3)", "Good", id="grade-good", show=False),
         Binding("4", "grade(4)", "Easy", id="grade-easy", show=False),
+        Binding("o", "overrule(True)", "I was right", id="overrule-right"),
+        Binding("o", "overrule(False)", "I was wrong", id="overrule-wrong"),
         Binding("u,ctrl+z", "undo", "Undo", id="undo-answer", key_display="u/^z"),
         Binding("escape,q", "leave", "End review", id="end-review"),
         Binding("pageup", "scroll(-1)", "Scroll up", id="review-scroll-up", show=False),
         Binding("pagedown", "scroll(1)", "Scroll down", id="review-scroll-down", show=False),
     ]
     """Space shows a flashcard's answer, then grades Good; 1-4 (labelled on the buttons) grade
-    Again/Hard/Good/Easy once the answer is shown; u (Ctrl+Z while typing) takes back the
-    last answer; q or Escape ends."""
+    Again/Hard/Good/Easy once the answer is shown; o overrules the checker's verdict; u
+    (Ctrl+Z while typing) takes back the last answer; q or Escape ends."""
 
     def __init__(self, loaded: LoadedDeck) -> None:
         super().__init__()
@@ -82,6 +86,9 @@ class ReviewScreen(QuizAppScreen):
         self.session: ReviewSession | None = None
         self.card: Card | None = None
         self.result: CheckResult | None = None
+        """The checker's verdict on the shown card (None for a flashcard or before an answer)."""
+        self.right: bool = False
+        """The verdict that grades the card: the checker's, unless the learner overruled it."""
         self.response: Response | None = None
         self.revealed = False
         self.shown_at: datetime | None = None
@@ -233,7 +240,7 @@ class ReviewScreen(QuizAppScreen):
 
     def _grade_bar(self, allowed: tuple[Grade, ...]) -> GradeBar:
         assert self.session is not None and self.card is not None
-        return GradeBar(self.session.intervals(self.card), allowed)
+        return GradeBar(self.session.interval_labels(self.card), allowed)
 
     def action_scroll(self, direction: int) -> None:
         """Scroll the card by a page."""
@@ -252,18 +259,15 @@ class ReviewScreen(QuizAppScreen):
             return
         self.response = event.response
         self.result = result = check_card(self.card, event.response, self.loaded.deck.deck)
+        self.right = result.correct
         self.revealed = True
         outcome = self.query_one("#outcome", Vertical)
-        outcome.set_class(result.correct, "correct")
-        outcome.set_class(not result.correct, "wrong")
-        widgets: list[Widget] = [
-            Label(
-                Content.assemble(("✓ Correct" if result.correct else "✗ Wrong", "bold")),
-                id="verdict",
-            )
-        ]
+        self._mark_outcome(outcome)
+        widgets: list[Widget] = [Label(self._verdict_text(), id="verdict")]
         if result.remark:
             widgets.append(Label(plain(result.remark), id="check-feedback", markup=False))
+        if result.close_to:
+            widgets.append(Label(compared(result.typed, result.close_to), id="letter-diff"))
         if not result.correct:
             widgets.append(
                 Label(Content.assemble(("Answer: ", "bold"), plain(result.expected)), id="expected")
@@ -274,10 +278,35 @@ class ReviewScreen(QuizAppScreen):
                     self.card.question.explanation, markdown=self.markdown, widget_id="explanation"
                 )
             )
-        allowed = (Grade.Hard, Grade.Good, Grade.Easy) if result.correct else (Grade.Again,)
-        widgets.append(self._grade_bar(allowed))
+        widgets.append(self._grade_bar(self._allowed()))
         await outcome.mount_all(widgets)
         self.set_focus(None)
+        self.refresh_bindings()
+
+    def _allowed(self) -> tuple[Grade, ...]:
+        return tuple(Grade) if self.right else (Grade.Again,)
+
+    def _verdict_text(self) -> Content:
+        assert self.result is not None
+        if self.right == self.result.correct:
+            return Content.assemble(("✓ Correct" if self.right else "✗ Wrong", "bold"))
+        words = "✓ Counted as right" if self.right else "✗ Counted as wrong"
+        return Content.assemble((words, "bold"), " (you overruled the check; o undoes that)")
+
+    def _mark_outcome(self, outcome: Vertical) -> None:
+        outcome.set_class(self.right, "correct")
+        outcome.set_class(not self.right, "wrong")
+
+    async def action_overrule(self, right: bool) -> None:
+        """The learner's last word on the verdict: "I was right" or "I was wrong"."""
+        if self.result is None or not self.revealed or right == self.right:
+            return
+        self.right = right
+        outcome = self.query_one("#outcome", Vertical)
+        self._mark_outcome(outcome)
+        self.query_one("#verdict", Label).update(self._verdict_text())
+        await self.query_one(GradeBar).remove()
+        await outcome.mount(self._grade_bar(self._allowed()))
         self.refresh_bindings()
 
     # --- grading ------------------------------------------------------------------------------
@@ -285,6 +314,9 @@ class ReviewScreen(QuizAppScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in ("grade", "enter"):
             return True if self.revealed else None
+        if action == "overrule":
+            applies = self.result is not None and self.revealed and self.card is not None
+            return applies and parameters[0] != self.right
         if action == "space":
             return True if self.card is not None else None
         if action == "undo":
@@ -301,16 +333,16 @@ class ReviewScreen(QuizAppScreen):
     async def action_enter(self) -> None:
         """After an answer: Good when right, Again when wrong."""
         if self.revealed:
-            correct = self.result is None or self.result.correct
-            await self.action_grade(int(Grade.Good if correct else Grade.Again))
+            right = self.result is None or self.right
+            await self.action_grade(int(Grade.Good if right else Grade.Again))
 
     async def action_grade(self, value: int) -> None:
         """Grade the card 1 Again, 2 Hard, 3 Good or 4 Easy."""
         if self.session is None or self.card is None or not self.revealed:
             return
         grade = Grade(value)
-        if self.result is not None and grade_for(self.result.correct, grade) != grade:
-            self.notify("A wrong answer is graded Again.", severity="warning")
+        if self.result is not None and not self.right and grade is not Grade.Again:
+            self.notify("A wrong answer is graded Again: press o if you were right.")
             return
         shown = self.shown_at or self.quiz_app.now()
         duration = max(0, int((self.quiz_app.now() - shown).total_seconds() * 1000))

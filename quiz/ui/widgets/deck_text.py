@@ -13,12 +13,24 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Static
 
+from quiz.core.judging.diff import letter_diff
 from quiz.core.text import sanitize
 
 
 def plain(text: str) -> Content:
     """Deck text as inert `Content`: control sequences stripped, brackets kept literally."""
     return Content(sanitize(text))
+
+
+LETTER_STYLES = {"same": "", "wrong": "strike $text-error", "missing": "underline $text-success"}
+"""How a letter-by-letter comparison marks what was typed wrong and what was missing."""
+
+
+def compared(typed: str, answer: str) -> Content:
+    """A typed answer merged with the one it came close to, letter by letter (as Anki's
+    type-the-answer comparison): wrong letters struck out, missing ones underlined."""
+    parts = [(text, LETTER_STYLES[mark]) for mark, text in letter_diff(typed, answer)]
+    return Content.assemble(("Compared: ", "bold"), *parts)
 
 
 class DeckText(Static):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Mapping
-from datetime import timedelta
 
 from textual import on
 from textual.app import ComposeResult
@@ -12,7 +11,7 @@ from textual.message import Message
 from textual.widgets import Button
 from textual.widgets.button import ButtonVariant
 
-from quiz.core.scheduling import Grade, format_interval
+from quiz.core.scheduling import Grade
 
 VARIANTS: dict[Grade, ButtonVariant] = {
     Grade.Again: "error",
@@ -45,15 +44,16 @@ class GradeBar(Horizontal):
             self.grade = grade
 
     def __init__(
-        self, intervals: Mapping[Grade, timedelta], allowed: Collection[Grade] = tuple(Grade)
+        self, intervals: Mapping[Grade, str], allowed: Collection[Grade] = tuple(Grade)
     ) -> None:
         super().__init__(id="grades")
         self.intervals = dict(intervals)
+        """Each grade's interval label ("10m", "7-9d": `ReviewSession.interval_labels`)."""
         self.allowed = set(allowed)
 
     def compose(self) -> ComposeResult:
         for grade in Grade:
-            label = f"{int(grade)} {grade.name} · {format_interval(self.intervals[grade])}"
+            label = f"{int(grade)} {grade.name} · {self.intervals[grade]}"
             yield Button(
                 label,
                 id=f"grade-{grade.name.lower()}",

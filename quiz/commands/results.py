@@ -195,7 +195,7 @@ def merge(
     also printed to stderr.
     """
     from quiz.core.results.class_table import class_table, collect_attempts
-    from quiz.core.results.reading import ResultsFileError, read_answers
+    from quiz.core.results.reading import read_answers
 
     fmt = _format(fmt, output)
     parsed = []
@@ -206,10 +206,7 @@ def merge(
             raise click.ClickException(
                 f"cannot read {sanitize(str(file))}: {error.strerror}"
             ) from None
-        try:
-            parsed.append(read_answers(data, str(file)))
-        except ResultsFileError as error:
-            raise click.ClickException(sanitize(str(error))) from None
+        parsed.append(read_answers(data, str(file)))  # a ResultsFileError ends in quiz.cli
     attempts, duplicates = collect_attempts(parsed)
     table = class_table(attempts, duplicates=duplicates, all_attempts=all_attempts)
     if fmt == "table":

@@ -7,9 +7,10 @@ script can pipe the answers in, one line per prompt, and read the last line:
     Result: 17/25 points (68%), passed (pass mark 60%), 25 of 25 answered, time 0:42
 
 Typing `:q` at any prompt ends the quiz or review (what was answered is kept);
-`:u` at a review prompt undoes the last answer. Exit status: 0 when the quiz was
-answered to the end (or the review queue emptied), 1 when it ended early (`:q`,
-end of input, or the time limit).
+`:u` at a review prompt undoes the last answer; `:o` overrules the verdict on the
+last answer (at a quiz's next prompt, or at a review's grade prompt after a wrong one).
+Exit status: 0 when the quiz was answered to the end (or the review queue emptied), 1
+when it ended early (`:q`, end of input, or the time limit).
 
 An exam (`--exam`) first asks for the student's name unless `--student` gave it,
 prints the seed of the question order, and gives no verdict until the end, where
@@ -59,6 +60,7 @@ T = TypeVar("T")
 
 QUIT = ":q"
 UNDO = ":u"
+OVERRULE = ":o"
 
 
 class Quit(Exception):
@@ -69,6 +71,10 @@ class Undo(Exception):
     """The learner typed `:u` (review only)."""
 
 
+class Overrule(Exception):
+    """The learner typed `:o`: the verdict on their last answer is wrong (quiz only)."""
+
+
 class TimeUp(Exception):
     """The attempt's time limit ran out."""
 
@@ -76,10 +82,18 @@ class TimeUp(Exception):
 class Console:
     """Reads answers and writes prompts; all deck text passes through `say`/`ask` sanitised."""
 
-    def __init__(self, stdin: TextIO, stdout: TextIO, *, allow_undo: bool = False) -> None:
+    def __init__(
+        self,
+        stdin: TextIO,
+        stdout: TextIO,
+        *,
+        allow_undo: bool = False,
+        allow_overrule: bool = False,
+    ) -> None:
         self.stdin = stdin
         self.stdout = stdout
         self.allow_undo = allow_undo
+        self.allow_overrule = allow_overrule
 
     def say(self, text: str = "") -> None:
         self.stdout.write(sanitize(text) + "\n")
@@ -98,6 +112,8 @@ class Console:
             raise Quit
         if self.allow_undo and answer.strip() == UNDO:
             raise Undo
+        if self.allow_overrule and answer.strip() == OVERRULE:
+            raise Overrule
         return answer
 
     def ask_until(self, prompt: str, parse: Callable[[str], T | None], help_: str) -> T:
@@ -316,7 +332,7 @@ def run_quiz(
     settings: Settings | None = None,
 ) -> int:
     """Take a quiz or exam on the console; returns the exit status (0: answered to the end)."""
-    console = Console(stdin, stdout)
+    console = Console(stdin, stdout, allow_overrule=not options.exam)
     if options.exam and options.student is None:
         try:
             options = replace(options, student=_ask_name(console))
@@ -365,17 +381,44 @@ def _ask_questions(
 ) -> bool:
     """Ask the session's questions in turn, with the verdict after each when `feedback`;
     False when the learner quit or the time ran out."""
+    last: tuple[Question, CheckResult] | None = None
     try:
         for number, question in enumerate(session.questions, start=1):
-            result = _ask_question(console, session, number, question, deadline, now)
+            while True:
+                try:
+                    result = _ask_question(console, session, number, question, deadline, now)
+                    break
+                except Overrule:  # about the answer before: then this question again
+                    last = _overrule(console, session, last)
             if feedback:
                 say_result(console, result, question)
+            last = (question, result)
+        if feedback and last is not None:
+            try:
+                console.ask("Enter: your results (:o overrules the last verdict) ")
+            except Overrule:
+                _overrule(console, session, last)
+            except Quit:
+                pass  # the end of the input is the end of a finished quiz
     except TimeUp:
         console.say("Time is up.")
         return False
     except Quit:
         return False
     return True
+
+
+def _overrule(
+    console: Console, session: QuizSession, last: tuple[Question, CheckResult] | None
+) -> tuple[Question, CheckResult] | None:
+    """Turn the verdict on the last answer (`:o`) and say the new one."""
+    if last is None:
+        console.say("There is no answer yet to overrule.")
+        return None
+    question, result = last
+    verdict = session.overrule(question, not result.correct)
+    say_result(console, verdict, question)
+    return question, verdict
 
 
 def _ask_question(

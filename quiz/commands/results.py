@@ -131,7 +131,7 @@ def export(
     to your teacher for `quiz results merge`.
     """
     from quiz.core.results.export import answer_rows, summary_rows, to_csv, to_json
-    from quiz.core.results.records import ANSWER_COLUMNS, SUMMARY_COLUMNS
+    from quiz.core.results.records import ANSWER_FILE_COLUMNS, SUMMARY_COLUMNS
 
     fmt = _format(fmt, output)
     with open_store(database_path(ctx), must_exist=True) as store:
@@ -152,7 +152,11 @@ def export(
         else:
             answers = answer_rows(store, deck_id=deck_id, student=student)
             records = [row.record() for row in answers]
-            text = to_json("answers", records) if fmt == "json" else to_csv(ANSWER_COLUMNS, records)
+            text = (
+                to_json("answers", records)
+                if fmt == "json"
+                else to_csv(ANSWER_FILE_COLUMNS, records)
+            )
     write_output(output, text, force)
     attempts = len({(r["student"], r["attempt_id"], r["started"]) for r in records})
     if not records:

@@ -136,6 +136,16 @@ def _print_tables(console: Console, result: Stats, name: str, prompts: dict[str,
     forecast.caption = f"and {later} more in the 16 days after"
     console.print(forecast)
 
+    if result.overrules:
+        overruled = Table(
+            "Deck", "Again after right", "Right after wrong", "Quiz", title="Verdicts overruled"
+        )
+        for row in result.overrules:
+            numbers = (row.again_after_right, row.right_after_wrong, row.quiz_answers)
+            overruled.add_row(Text(row.deck_id), *(str(n) for n in numbers))
+        overruled.caption = "many overrules on a deck: check its answer keys"
+        console.print(overruled)
+
     if result.hardest:
         hardest = Table("Card", "Lapses", "Reviews", title="Forgotten most often")
         for card in result.hardest:

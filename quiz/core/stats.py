@@ -84,6 +84,24 @@ class HardCard:
 
 
 @dataclass(frozen=True, slots=True)
+class Overrules:
+    """How often learners overruled the checker on one deck: a signal to its author that an
+    answer key misses a right answer (or accepts a wrong one)."""
+
+    deck_id: str
+    again_after_right: int
+    """Reviews judged right that the learner graded Again ("I did not really know it")."""
+    right_after_wrong: int
+    """Reviews judged wrong that the learner counted right ("I was right")."""
+    quiz_answers: int
+    """Quiz answers whose verdict the learner turned, either way."""
+
+    @property
+    def total(self) -> int:
+        return self.again_after_right + self.right_after_wrong + self.quiz_answers
+
+
+@dataclass(frozen=True, slots=True)
 class Stats:
     """Everything `collect` computes; `to_json` gives plain data for `--format json`."""
 
@@ -103,6 +121,8 @@ class Stats:
     forecast: list[DayCount] = field(default_factory=list)
     """The next `FORECAST_DAYS` study days, today first."""
     hardest: list[HardCard] = field(default_factory=list)
+    overrules: list[Overrules] = field(default_factory=list)
+    """Decks whose verdicts learners overruled, most overruled first."""
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON-able data; dates as ISO strings."""
@@ -151,6 +171,7 @@ def collect(
         current_streak=current,
         longest_streak=longest,
         forecast=_forecast(store, where, params, today.date, day_starts_at, tz),
+        overrules=_overrules(store, where, params),
         hardest=[
             HardCard(*row)
             for row in store.read(
@@ -161,6 +182,28 @@ def collect(
             )
         ],
     )
+
+
+def _overrules(store: Store, where: str, params: tuple[str, ...]) -> list[Overrules]:
+    """Per deck, the verdicts learners overruled in reviews (the log keeps the checker's
+    verdict beside the grade) and in quizzes (`attempt_answers.overruled`)."""
+    found: dict[str, list[int]] = {}
+    for deck_id, again, right in store.read(
+        "SELECT deck_id, coalesce(sum(correct = 1 AND grade = 1), 0),"
+        " coalesce(sum(correct = 0 AND grade > 1), 0) FROM reviews"
+        f" WHERE correct IS NOT NULL AND {where} GROUP BY deck_id",
+        params,
+    ):
+        found[deck_id] = [again, right, 0]
+    for deck_id, quiz in store.read(
+        "SELECT deck_id, count(*) FROM attempt_answers"
+        " JOIN attempts ON attempts.id = attempt_answers.attempt_id"
+        f" WHERE overruled = 1 AND {where} GROUP BY deck_id",
+        params,
+    ):
+        found.setdefault(deck_id, [0, 0, 0])[2] = quiz
+    rows = [Overrules(deck_id, *counts) for deck_id, counts in found.items()]
+    return sorted((r for r in rows if r.total), key=lambda r: (-r.total, r.deck_id))
 
 
 def _decks(deck_ids: Sequence[str]) -> tuple[str, tuple[str, ...]]:

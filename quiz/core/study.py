@@ -53,7 +53,7 @@ import hashlib
 import json
 import random
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Literal
 
@@ -67,7 +67,7 @@ from quiz.core.days import study_day as study_day
 from quiz.core.judging import lexicon
 from quiz.core.models import Deck, Question
 from quiz.core.scheduling import Grade, Scheduler, format_interval_range, grade_for
-from quiz.core.storage import Store, from_us, to_us
+from quiz.core.storage import ReviewAmendment, Store, from_us, to_us
 
 LEARN_AHEAD = timedelta(minutes=20)
 """When nothing else is due, a learning card due within this long is shown early."""
@@ -569,6 +569,32 @@ def _schedule_and_log(
     return after, review_id
 
 
+OVERRULED_RIGHT = "Counted as right: you overruled the check"
+OVERRULED_WRONG = "Counted as wrong: you overruled the check"
+
+
+@dataclass(frozen=True, slots=True)
+class _LoggedReview:
+    """A review a scheduled quiz answer wrote, as needed to regrade it in place."""
+
+    review_id: int
+    checked_correct: bool
+    """The checker's verdict on this card (a cloze blank's own)."""
+    before: CardState
+    after: CardState
+    reviewed_at: datetime
+    duration_ms: int
+
+    def regraded(
+        self, scheduler: Scheduler, right: bool, as_checked: bool
+    ) -> tuple[_LoggedReview, ReviewAmendment]:
+        """This review graded for the learner's verdict, or for the checker's again."""
+        grade = grade_for(self.checked_correct if as_checked else right)
+        after, _ = scheduler.review(self.before, grade, self.reviewed_at, self.duration_ms)
+        amendment = ReviewAmendment(self.review_id, int(grade), was=self.after, after=after)
+        return replace(self, after=after), amendment
+
+
 def encode_response(response: Response | None) -> str | None:
     """A learner's response as log text: typed text as is, anything else as JSON."""
     if response is None or isinstance(response, str):
@@ -682,6 +708,10 @@ class QuizSession:
             pass_mark=deck.deck.pass_mark,
         )
         self._answers: dict[int, tuple[Response, CheckResult]] = {}
+        self._checked: dict[int, CheckResult] = {}
+        """The checker's verdict on each answer, whatever the learner made of it."""
+        self._logged: dict[int, list[_LoggedReview]] = {}
+        """The reviews each answer wrote (with `schedule`), for an overrule to correct."""
 
     def answer(
         self, question: Question, response: Response, *, duration_ms: int = 0
@@ -707,6 +737,7 @@ class QuizSession:
         )
         first = position not in self._answers
         self._answers[position] = (response, result)
+        self._checked[position] = result
         if self.schedule and first:
             self._review(question, response, now, duration_ms)
         return result
@@ -721,6 +752,7 @@ class QuizSession:
         self, question: Question, response: Response, now: datetime, duration_ms: int
     ) -> None:
         """Review the question's cards: each cloze blank by its own answer, else the front."""
+        position = self._position(question)
         for card in cards_of_question(question):
             if card.side == "back":
                 continue  # a quiz asks the front; the reverse card was not tested
@@ -730,10 +762,10 @@ class QuizSession:
                 given = blanks[card.blank] if card.blank < len(blanks) else ""
                 correct = check_card(card, str(given), self.deck.deck).correct
             else:
-                correct = self._answers[self._position(question)][1].correct
+                correct = self._answers[position][1].correct
             state = self.store.card_state(self.deck.deck.id, card.key)
             assert state is not None, "the deck was reconciled when the session started"
-            _schedule_and_log(
+            after, review_id = _schedule_and_log(
                 self.store,
                 self._scheduler,
                 self.deck.deck.id,
@@ -745,6 +777,51 @@ class QuizSession:
                 correct=correct,
                 duration_ms=duration_ms,
             )
+            logged = _LoggedReview(review_id, correct, state, after, now, duration_ms)
+            self._logged.setdefault(position, []).append(logged)
+
+    def overrule(self, question: Question, right: bool) -> CheckResult:
+        """The learner's last word on an answer's verdict ("I was right" / "I was wrong"):
+        its score becomes all or nothing, the checker's is kept beside it, and with
+        `schedule` the reviews the answer wrote are regraded (Good or Again; the checker's
+        grades again when the learner turns back to its verdict), all in one transaction.
+        Exams keep the checker's verdict: the teacher regrades by hand.
+
+        Raises:
+            ValueError: in an exam, or for a question not answered yet.
+            quiz.errors.StoreConflict: a card of the answer was reviewed again since.
+        """
+        if self.mode == "exam":
+            raise ValueError("an exam keeps the checker's verdict")
+        position = self._position(question)
+        if position not in self._answers:
+            raise ValueError("that question has not been answered")
+        response, current = self._answers[position]
+        if right == current.correct:
+            return current
+        checked = self._checked[position]
+        if right == checked.correct:
+            verdict = checked
+        else:
+            feedback = OVERRULED_RIGHT if right else OVERRULED_WRONG
+            verdict = replace(
+                checked,
+                correct=right,
+                score=checked.points if right else 0.0,
+                feedback=feedback,
+            )
+        logged = self._logged.get(position, [])
+        regraded = [entry.regraded(self._scheduler, right, verdict is checked) for entry in logged]
+        self.store.overrule_attempt_answer(
+            self.attempt_id,
+            position,
+            right=right,
+            score=verdict.score,
+            reviews=[amendment for _, amendment in regraded],
+        )
+        self._logged[position] = [entry for entry, _ in regraded]
+        self._answers[position] = (response, verdict)
+        return verdict
 
     def finish(self) -> QuizSummary:
         """Close the attempt and score it; every question asked counts toward the maximum."""

@@ -249,3 +249,28 @@ def test_review_again_after_a_right_answer(store: Store) -> None:
     run_review(store, loaded, Settings(fuzz=False), now=clock, stdin=stdin, stdout=out)
     (review,) = list(store.iter_reviews(["belarus-prisoner-release-2025"]))
     assert (review.correct, review.grade) == (True, 1)
+
+
+def test_quiz_the_learner_overrules_a_verdict_with_o(store: Store) -> None:
+    """`:o` at the next prompt turns the verdict on the answer before (then asks again), and
+    at the end for the last answer; the score and the stored answer follow."""
+    loaded = load(NEWS)
+    options = QuizOptions(count=2, shuffle=False)
+    first, second = loaded.deck.questions[0], loaded.deck.questions[1]
+    assert first.kind == "short" and second.kind == "flashcard"
+    lines = ["surely not this", ":o", "", "y", ":o"]
+    out = io.StringIO()
+    status = run_quiz(
+        store, loaded, options, now=clock, stdin=io.StringIO("\n".join(lines) + "\n"), stdout=out
+    )
+    text = out.getvalue()
+    assert status == 0, text
+    assert "Counted as right: you overruled the check" in text
+    assert "Counted as wrong: you overruled the check" in text
+    assert text.rstrip().splitlines()[-1].startswith("Result: 1/2 points")
+    (attempt,) = store.attempts()
+    answers = store.attempt_answers(attempt.id)
+    assert [(a.correct, a.overruled, a.checked_score) for a in answers] == [
+        (True, True, 0.0),
+        (False, True, 1.0),
+    ]

@@ -24,7 +24,12 @@ from quiz.core.results.class_table import (
 )
 from quiz.core.results.export import answer_rows, summary_rows, to_csv, to_json
 from quiz.core.results.reading import ResultsFileError, read_answers
-from quiz.core.results.records import ANSWER_COLUMNS, SUMMARY_COLUMNS, AnswerRow
+from quiz.core.results.records import (
+    ANSWER_COLUMNS,
+    ANSWER_FILE_COLUMNS,
+    SUMMARY_COLUMNS,
+    AnswerRow,
+)
 from quiz.core.storage import Store
 from quiz.core.study import QuizSession
 
@@ -511,3 +516,26 @@ def test_format_is_told_by_content_without_a_known_suffix(store: Store) -> None:
     from_json = read_answers(to_json("answers", records).encode(), "ann.txt")
     from_csv = read_answers(("\ufeff" + to_csv(ANSWER_COLUMNS, records)).encode(), "ann")
     assert from_json == from_csv == answer_rows(store)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_an_overruled_verdict_is_exported_and_read_back(store: Store, fmt: str) -> None:
+    """The points are the learner's call, the checker's are beside them; files written
+    before these columns existed still read (as not overruled)."""
+    quiz = QuizSession(store, DECK, student="ann", shuffle=False, now=lambda: T0)
+    first = quiz.questions[0]
+    quiz.answer(first, "no idea")
+    quiz.overrule(first, right=True)
+    quiz.finish()
+    rows = answer_rows(store)
+    assert (rows[0].overruled, rows[0].checked_points, rows[0].points) == (True, 0.0, 1.0)
+    assert not rows[1].overruled and rows[1].checked_points is None
+    records = [row.record() for row in rows]
+    text = to_json("answers", records) if fmt == "json" else to_csv(ANSWER_FILE_COLUMNS, records)
+    back = read_answers(text.encode(), f"ann.{fmt}")
+    assert [(r.overruled, r.checked_points) for r in back] == [
+        (r.overruled, r.checked_points) for r in rows
+    ]
+    old = to_csv(ANSWER_COLUMNS, [{k: v for k, v in r.items() if k in ANSWER_COLUMNS}
+                                   for r in records])  # fmt: skip
+    assert not any(row.overruled for row in read_answers(old.encode(), "old.csv"))

@@ -196,3 +196,37 @@ def test_to_json_is_plain_data(store: Store) -> None:
 def test_one_deck_id_string_is_refused(store: Store) -> None:
     with pytest.raises(TypeError):
         collect(store, "a", now=NOW)
+
+
+def test_overruled_verdicts_per_deck(store: Store) -> None:
+    """Reviews whose grade says the opposite of the checker's verdict, and quiz answers the
+    learner turned, counted per deck, most overruled first; flashcards have no verdict."""
+    later = review(NOW + 5 * DAY)
+    for key, correct, grade in (
+        ("a0", True, 1),  # "I did not really know it"
+        ("a1", True, 1),
+        ("a2", False, 3),  # "I was right"
+        ("a3", True, 3),  # agreed
+        ("a4", None, 1),  # a flashcard: no verdict to overrule
+        ("b0", False, 1),  # agreed
+    ):
+        store.record_review(key[0], key, after=later, grade=grade, reviewed_at=NOW, correct=correct)
+    attempt = store.start_attempt("b", mode="quiz", started_at=NOW)
+    for position, overruled in enumerate((True, False)):
+        store.record_attempt_answer(
+            attempt,
+            position=position,
+            question_key=f"b{position}",
+            response_json='"x"',
+            correct=False,
+            score=0,
+            points=1,
+            answered_at=NOW,
+        )
+        if overruled:
+            store.overrule_attempt_answer(attempt, position, right=True, score=1)
+    stats = collect(store, None, now=NOW)
+    assert [(o.deck_id, o.again_after_right, o.right_after_wrong, o.quiz_answers)
+            for o in stats.overrules] == [("a", 2, 1, 0), ("b", 0, 0, 1)]  # fmt: skip
+    assert collect(store, ["b"], now=NOW).overrules[0].total == 1
+    assert stats.to_json()["overrules"][0]["again_after_right"] == 2

@@ -18,6 +18,7 @@ from quiz.presentation.questions import presented_order
 from quiz.ui.app import Start
 from quiz.ui.screens.quiz import QuizScreen
 from quiz.ui.screens.summary import SummaryScreen
+from quiz.ui.widgets.keybar import KeyBar
 
 WRONG_KINDS = {"choice", "truefalse", "short", "flashcard"}
 
@@ -179,3 +180,34 @@ async def test_a_typo_is_shown_letter_by_letter_in_both_front_ends(
         styles = [str(span.style) for span in compared.spans]
         assert any("strike" in style for style in styles)
         assert any("underline" in style for style in styles)
+
+
+async def test_o_overrules_the_verdict_both_ways(
+    build_app: AppFactory, store: Store, clock: Clock
+) -> None:
+    """A wrong verdict, `o`: counted right, the score follows, the stored answer says it was
+    overruled; `o` again: back to the checker's verdict. (An exam keeps its verdicts:
+    tests/core/test_quiz_overrule.py.)"""
+    loaded = load(UI_DATA / "every-kind.toml")
+    options = QuizOptions(seed=1, tags=("short",))
+    app = build_app(Start(at="quiz", loaded=loaded, quiz=options))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, QuizScreen) and screen.session is not None
+        await pilot.press(*"Pinsk", "enter")  # another city: wrong
+        await pilot.pause()
+        assert "Wrong" in str(screen.query_one("#verdict", Label).content)
+        assert "I was right" in str(screen.query_one(KeyBar).line)
+        await pilot.press("o")
+        await pilot.pause()
+        assert "Correct" in str(screen.query_one("#verdict", Label).content)
+        assert "overruled" in str(screen.query_one("#check-feedback", Label).content)
+        assert "Score 1/1" in str(screen.query_one("#score", Label).content)
+        (answer,) = store.attempt_answers(screen.session.attempt_id)
+        assert (answer.correct, answer.overruled) == (True, True)
+        await pilot.press("o")
+        await pilot.pause()
+        assert "Wrong" in str(screen.query_one("#verdict", Label).content)
+        assert "Score 0/1" in str(screen.query_one("#score", Label).content)
+        (answer,) = store.attempt_answers(screen.session.attempt_id)
+        assert (answer.correct, answer.overruled) == (False, False)

@@ -34,7 +34,9 @@ def answer_rows(
     for attempt in _attempts(store, deck_id, student):
         given = store.attempt_answers(attempt.id)
         answered = {answer.position for answer in given}
-        results: list[tuple[int, str, object, bool | None, float, float, int | None]] = [
+        results: list[
+            tuple[int, str, object, bool | None, float, float, int | None, bool, float | None]
+        ] = [
             (
                 a.position,
                 a.question_key,
@@ -43,17 +45,27 @@ def answer_rows(
                 a.score,
                 a.points,
                 a.duration_ms,
+                a.overruled,
+                a.checked_score,
             )
             for a in given
         ]
         results += [
-            (q.position, q.question_key, None, False, 0.0, q.points, None)
+            (q.position, q.question_key, None, False, 0.0, q.points, None, False, None)
             for q in store.attempt_questions(attempt.id)
             if q.position not in answered
         ]
-        for _, question_id, response, correct, points, max_points, time_ms in sorted(
-            results, key=lambda result: result[0]
-        ):
+        for (
+            _,
+            question_id,
+            response,
+            correct,
+            points,
+            max_points,
+            time_ms,
+            overruled,
+            checked_points,
+        ) in sorted(results, key=lambda result: result[0]):
             rows.append(
                 AnswerRow(
                     student=attempt.student or "",
@@ -70,6 +82,8 @@ def answer_rows(
                     points=points,
                     max_points=max_points,
                     time_ms=time_ms,
+                    overruled=overruled,
+                    checked_points=checked_points,
                 )
             )
     return rows

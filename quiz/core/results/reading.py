@@ -120,6 +120,8 @@ class _Row(BaseModel):
     points: Number
     max_points: Annotated[float, Field(ge=0, allow_inf_nan=False)]
     time_ms: Annotated[WholeNumber | None, Empty]
+    overruled: Annotated[bool | None, Empty] = None
+    checked_points: Annotated[Number | None, Empty] = None
 
     def answer_row(self) -> AnswerRow:
         """The row as the rest of the package takes it: times in UTC, whole numbers as int."""
@@ -138,6 +140,8 @@ class _Row(BaseModel):
             points=self.points,
             max_points=self.max_points,
             time_ms=None if self.time_ms is None else int(self.time_ms),
+            overruled=bool(self.overruled),
+            checked_points=self.checked_points,
         )
 
 
@@ -174,6 +178,7 @@ class _CsvRow(_Row):
     question_id: Annotated[NotBlank, Unguarded]
     response: Annotated[str, Unguarded]
     correct: Annotated[StrictBool | None, BeforeValidator(_flag), Empty]
+    overruled: Annotated[StrictBool | None, BeforeValidator(_flag), Empty] = None
 
 
 _JSON_ROWS = TypeAdapter(list[_Row])

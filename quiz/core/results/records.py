@@ -42,6 +42,11 @@ ANSWER_COLUMNS = (
     "max_points",
     "time_ms",
 )
+OVERRULE_COLUMNS = ("overruled", "checked_points")
+"""Written after `ANSWER_COLUMNS` since the learner may overrule a verdict: `overruled` is
+true when the points are the learner's call, `checked_points` then the checker's. Files
+written before have neither and read back as not overruled."""
+ANSWER_FILE_COLUMNS = (*ANSWER_COLUMNS, *OVERRULE_COLUMNS)
 SUMMARY_COLUMNS = (
     "student",
     "deck_id",
@@ -88,9 +93,13 @@ class AnswerRow:
     points: float
     max_points: float
     time_ms: int | None
+    overruled: bool = False
+    """The learner overruled the checker's verdict ("I was right" / "I was wrong")."""
+    checked_points: float | None = None
+    """The checker's points when `overruled`."""
 
     def record(self) -> dict[str, object]:
-        """The row as JSON-able values, keyed by `ANSWER_COLUMNS`."""
+        """The row as JSON-able values, keyed by `ANSWER_FILE_COLUMNS`."""
         return {
             "student": self.student,
             "deck_id": self.deck_id,
@@ -106,6 +115,8 @@ class AnswerRow:
             "points": self.points,
             "max_points": self.max_points,
             "time_ms": self.time_ms,
+            "overruled": self.overruled,
+            "checked_points": self.checked_points,
         }
 
 

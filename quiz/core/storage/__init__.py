@@ -39,6 +39,7 @@ from quiz.core.storage.records import (
     ReviewRecord,
 )
 from quiz.core.storage.restore import RestoreResult, backups_of, restore_database
+from quiz.core.storage.reviews import ReviewAmendment
 from quiz.core.storage.schema import SCHEMA_VERSION
 from quiz.core.storage.store import Store
 
@@ -54,6 +55,7 @@ __all__ = [
     "Finding",
     "ReconcileResult",
     "RestoreResult",
+    "ReviewAmendment",
     "ReviewRecord",
     "Store",
     "Synchronous",

@@ -22,6 +22,7 @@ from quiz.core.storage.records import (
     answer_from_row,
     attempt_from_row,
 )
+from quiz.core.storage.reviews import ReviewAmendment, amend_review
 from quiz.errors import StoreError
 
 
@@ -94,6 +95,49 @@ class AttemptMethods(Database):
                     duration_ms,
                 ),
             )
+
+    def overrule_attempt_answer(
+        self,
+        attempt_id: int,
+        position: int,
+        *,
+        right: bool,
+        score: float,
+        reviews: Sequence[ReviewAmendment] = (),
+    ) -> None:
+        """The learner's last word on an answer: set its verdict to `right` with `score`,
+        keeping the checker's score beside it (or dropping it when the learner turns back to
+        the checker's verdict), and correct the review rows that answer wrote (a quiz under
+        `--schedule`) with their new grade and state, all in one transaction.
+
+        Raises `StoreConflict` when a card was answered again since (its newest review is
+        not the one to correct, or its state changed): nothing is written then.
+        """
+        with self._write() as db:
+            row = db.execute(
+                "SELECT correct, score, overruled, checked_score FROM attempt_answers"
+                " WHERE attempt_id = ? AND position = ?",
+                (attempt_id, position),
+            ).fetchone()
+            if row is None:
+                raise StoreError(f"attempt {attempt_id} has no answer at position {position}")
+            checked_score = row[3] if row[2] else row[1]
+            checked_right = bool(row[0]) != bool(row[2])
+            back = right == checked_right
+            db.execute(
+                "UPDATE attempt_answers SET correct = ?, score = ?, overruled = ?,"
+                " checked_score = ? WHERE attempt_id = ? AND position = ?",
+                (
+                    int(right),
+                    score,
+                    int(not back),
+                    None if back else checked_score,
+                    attempt_id,
+                    position,
+                ),
+            )
+            for amendment in reviews:
+                amend_review(db, amendment)
 
     def finish_attempt(
         self, attempt_id: int, *, finished_at: datetime, max_score: float | None = None

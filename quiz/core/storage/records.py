@@ -121,6 +121,10 @@ class AttemptAnswer:
     points: float
     answered_at: datetime
     duration_ms: int | None
+    overruled: bool = False
+    """The learner turned the checker's verdict; `correct` and `score` are theirs."""
+    checked_score: float | None = None
+    """The checker's score when `overruled` (its verdict is the opposite of `correct`)."""
 
 
 # --- rows to records ---------------------------------------------------------------------
@@ -144,7 +148,7 @@ ATTEMPT_COLUMNS = (
 )
 ANSWER_COLUMNS = (
     "attempt_id, position, question_key, response_json, correct, score, points, answered_at,"
-    " duration_ms"
+    " duration_ms, overruled, checked_score"
 )
 
 
@@ -256,4 +260,6 @@ def answer_from_row(row: Any) -> AttemptAnswer:
         points=row[6],
         answered_at=from_us(row[7]),
         duration_ms=row[8],
+        overruled=bool(row[9]),
+        checked_score=row[10],
     )

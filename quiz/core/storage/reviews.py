@@ -7,7 +7,9 @@ learner saw confirmed is on disk. Undo restores the state logged before the answ
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from quiz.core.card_state import CardState
@@ -30,6 +32,40 @@ from quiz.core.storage.records import (
     state_from_row,
 )
 from quiz.errors import StoreConflict, StoreError
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewAmendment:
+    """A logged review to correct in place: its new grade and the state that grade gives
+    (from the same state before), replacing `was`, the state the review had set."""
+
+    review_id: int
+    grade: int
+    was: CardState
+    after: CardState
+
+
+def amend_review(db: sqlite3.Connection, amendment: ReviewAmendment) -> None:
+    """Correct a review inside the caller's transaction: its grade and new state, and the
+    card's state with it (compare-and-set on `was`). Only a card's newest review can change,
+    as only it can be undone; `StoreConflict` otherwise."""
+    row = db.execute(
+        "SELECT deck_id, card_key FROM reviews WHERE id = ?", (amendment.review_id,)
+    ).fetchone()
+    if row is None:
+        raise StoreConflict(f"review {amendment.review_id} no longer exists")
+    deck_id, card_key = row
+    newest = db.execute(
+        "SELECT max(id) FROM reviews WHERE deck_id = ? AND card_key = ?", (deck_id, card_key)
+    ).fetchone()[0]
+    if newest != amendment.review_id or not set_state(
+        db, deck_id, card_key, amendment.after, expect=amendment.was
+    ):
+        raise StoreConflict(f"card {deck_id}/{card_key} was answered again since")
+    db.execute(
+        "UPDATE reviews SET grade = ?, state_after_json = ? WHERE id = ?",
+        (amendment.grade, state_to_json(amendment.after), amendment.review_id),
+    )
 
 
 class ReviewMethods(Database):

@@ -31,7 +31,8 @@
   `attempt_questions(attempt_id, position PK, question_key, points)` (schema 2) lists
   every question an attempt asked, written with the attempt, so an unanswered one
   still counts as asked; `pass_mark` (schema 2) is the deck's when the attempt began.
-  Attempts made under schema 1 have no such rows and a NULL pass mark.
+  Attempts made under schema 1 have no such rows and a NULL pass mark. `overruled` and
+  `checked_score` (schema 4): the learner turned the checker's verdict, whose score is kept.
 
 Times are INTEGER microseconds since the Unix epoch, UTC (`encoding.to_us`).
 """
@@ -212,7 +213,25 @@ def _migration_3(connection: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2, _migration_3]
+def _migration_4(connection: sqlite3.Connection) -> None:
+    """The learner's last word on a quiz answer: `overruled` marks an answer whose verdict
+    the learner turned ("I was right" / "I was wrong"); `checked_score` keeps the score the
+    checker gave, so the teacher and `quiz stats` see both."""
+    _run_script(
+        connection,
+        """
+        ALTER TABLE attempt_answers ADD COLUMN overruled INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE attempt_answers ADD COLUMN checked_score REAL;
+        """,
+    )
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _migration_1,
+    _migration_2,
+    _migration_3,
+    _migration_4,
+]
 """Migration N+1 turns schema N into N+1; append, never edit a released one."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

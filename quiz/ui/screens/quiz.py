@@ -64,11 +64,14 @@ class QuizScreen(QuizAppScreen):
     BLANK = True  # its background is covered everywhere: no need to draw it again on each focus
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "next", "Next", id="next-question", priority=False),
+        Binding("o", "overrule(True)", "I was right", id="quiz-overrule-right"),
+        Binding("o", "overrule(False)", "I was wrong", id="quiz-overrule-wrong"),
         Binding("escape,q", "leave", "End quiz", id="end-quiz"),
         Binding("pageup", "scroll(-1)", "Scroll up", id="quiz-scroll-up", show=False),
         Binding("pagedown", "scroll(1)", "Scroll down", id="quiz-scroll-down", show=False),
     ]
-    """Enter moves on after the feedback; Escape or q ends the quiz, keeping the answers;
+    """Enter moves on after the feedback; o overrules its verdict (not in an exam); Escape
+    or q ends the quiz, keeping the answers;
     PageUp/PageDown scroll a long question (the answer input keeps the focus)."""
 
     def __init__(
@@ -90,6 +93,8 @@ class QuizScreen(QuizAppScreen):
         self.answered = 0
         self.asked_at: datetime | None = None
         self.showing_feedback = False
+        self.result: CheckResult | None = None
+        """The verdict on the current question once answered (the learner's, if overruled)."""
         self.clock: Timer | None = None
         self.prepared: int | None = None
         """The index of the question laid out in the stage's back pane, if any."""
@@ -225,6 +230,7 @@ class QuizScreen(QuizAppScreen):
             duration_ms=max(0, int(duration.total_seconds() * 1000)),
         )
         self.answered += 1
+        self.result = result
         self.earned += result.score
         self.possible += result.points
         self._update_score()
@@ -276,7 +282,31 @@ class QuizScreen(QuizAppScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next":
             return self.showing_feedback
+        if action == "overrule":
+            shown = self.showing_feedback and not self.options.exam and self.result is not None
+            return shown and self.result is not None and parameters[0] != self.result.correct
         return True
+
+    async def action_overrule(self, right: bool) -> None:
+        """The learner's last word: "I was right" or "I was wrong" about the verdict shown."""
+        if self.session is None or self.result is None or self.options.exam:
+            return
+        if not self.showing_feedback or right == self.result.correct:
+            return
+        from quiz.errors import StoreConflict
+
+        try:
+            verdict = self.session.overrule(self.question, right)
+        except StoreConflict:
+            self.notify(
+                "This card was answered elsewhere meanwhile; not changed.", severity="warning"
+            )
+            return
+        self.earned += verdict.score - self.result.score
+        self.result = verdict
+        self._update_score()
+        await self.view.query_one("#feedback", Vertical).remove_children()
+        self.show_feedback(verdict)
 
     async def action_next(self) -> None:
         """Go on to the next question, or to the results after the last one."""

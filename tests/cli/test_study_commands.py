@@ -154,3 +154,18 @@ def test_optimize_dry_run_prints_without_saving(db: Path, monkeypatch: pytest.Mo
     result = run("--db", str(db), "optimize", "--dry-run")
     assert result.exit_code == 0 and json.loads(result.stdout)[0] == round(DEFAULT_PARAMETERS[0], 4)
     assert not config.config_path().exists()
+
+
+def test_stats_counts_the_verdicts_learners_overruled(db: Path) -> None:
+    with Store.open(db, now=NOW) as store:
+        store.record_review(
+            "geo", "de", after=lapsed(NOW), grade=1, reviewed_at=NOW, correct=True
+        )  # judged right, graded Again: "I did not really know it"
+    result = run("--db", str(db), "stats")
+    assert result.exit_code == 0, result.output
+    assert "Verdicts overruled" in result.output
+    assert "check its answer keys" in result.output
+    data = json.loads(run("--db", str(db), "stats", "--format", "json").output)
+    assert data["overrules"] == [
+        {"deck_id": "geo", "again_after_right": 1, "right_after_wrong": 0, "quiz_answers": 0}
+    ]

@@ -20,6 +20,7 @@ from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.screen import Screen
 
+from quiz.core.text import sanitize
 from quiz.presentation.options import QuizOptions
 
 if TYPE_CHECKING:
@@ -196,7 +197,9 @@ class QuizApp(App[None]):
             try:
                 self.settings.save(self.settings_path)
             except (ConfigError, OSError) as error:
-                self.notify(str(error), title="Theme not saved", severity="warning")
+                self.notify(
+                    sanitize(str(error)), title="Theme not saved", severity="warning", markup=False
+                )
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """The palette offers Textual's commands plus every binding of the current screen."""

@@ -172,7 +172,9 @@ class LibraryScreen(QuizAppScreen):
         self.query_one("#library-status", Label).update(
             plain(f"Could not read the library: {message} (F5 tries again)")
         )
-        self.notify(message, title="Could not read the library", severity="error")
+        self.notify(
+            sanitize(message), title="Could not read the library", severity="error", markup=False
+        )
 
     def show_entries(self, entries: list[LibraryEntry]) -> None:
         """Fill the list, keeping the filter and the highlighted deck."""
@@ -252,7 +254,12 @@ class LibraryScreen(QuizAppScreen):
         if entry is None:
             return None
         if not entry.ok:
-            self.notify(entry.error or "", title="This deck has errors", severity="error")
+            self.notify(
+                sanitize(entry.error or ""),
+                title="This deck has errors",
+                severity="error",
+                markup=False,  # deck text and file names: "[@click=app.quit]" stays text
+            )
             return None
         return entry
 
@@ -299,5 +306,7 @@ class LibraryScreen(QuizAppScreen):
         try:
             return load(entry.path)
         except DeckError as error:
-            self.notify(str(error.diagnostics[0]), title="Cannot load deck", severity="error")
+            self.notify(
+                str(error.diagnostics[0]), title="Cannot load deck", severity="error", markup=False
+            )
             return None

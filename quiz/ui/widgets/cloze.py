@@ -6,8 +6,8 @@ wrapped text. `ClozeText` is one focusable widget that draws the whole text as
 highlighted gaps, and edits the current gap itself: type to fill it, Backspace
 to take a character back, Ctrl+U to clear it, Tab / Shift+Tab (or Enter) to
 move between gaps; Enter on the last gap submits. The response has the shape
-`quiz.core.checking` expects of a cloze: a list with one entry per asked blank,
-or a string when one blank is asked.
+`quiz.core.checking` expects of a cloze: a list with one entry per blank of a
+question (one blank or many), a string for a review card that asks one blank.
 """
 
 from __future__ import annotations
@@ -82,7 +82,7 @@ class ClozeText(Widget, can_focus=True):
 
     def _gap(self, gap: Gap) -> Content:
         """A gap: the typed text, else its hint (dim); highlighted when current, else ruled."""
-        value = self.values[gap.number]
+        value = sanitize(self.values[gap.number])
         here = gap.number == self.current and self.has_focus
         style, fill = ("reverse bold", " ") if here else ("underline", "_")
         if value:
@@ -91,7 +91,7 @@ class ClozeText(Widget, can_focus=True):
                 Content.styled(text, style),
                 Content.styled(fill * max(MIN_GAP - len(text), 0), f"{style} dim"),
             )
-        hint = gap.hint or ""
+        hint = sanitize(gap.hint or "")
         return Content.assemble(
             Content.styled(hint, f"{style} italic dim"),
             Content.styled(fill * max(MIN_GAP - len(hint), 1), f"{style} dim"),
@@ -142,9 +142,12 @@ class ClozeText(Widget, can_focus=True):
 class InlineClozeInput(AnswerInput):
     """A cloze answered in its own text (`ClozeText`), with a line on the keys."""
 
-    def __init__(self, parts: Sequence[str | Gap]) -> None:
+    def __init__(self, parts: Sequence[str | Gap], *, one_blank_card: bool = False) -> None:
+        """`one_blank_card`: a review card asking one blank, answered by a string; a whole
+        cloze question is answered by a list, even when it has one blank."""
         super().__init__()
         self.parts = list(parts)
+        self.one_blank_card = one_blank_card
 
     def compose(self) -> ComposeResult:
         text = ClozeText(self.parts)
@@ -157,4 +160,4 @@ class InlineClozeInput(AnswerInput):
     @on(ClozeText.Done)
     def _done(self, event: ClozeText.Done) -> None:
         event.stop()
-        self.submit(event.values[0] if len(event.values) == 1 else event.values)
+        self.submit(event.values[0] if self.one_blank_card else event.values)

@@ -58,7 +58,8 @@ def answer_input(
         return TypedInput()
     if isinstance(question, Cloze):
         asked = None if card.blank is None else [card.blank]
-        return InlineClozeInput(cloze_parts(question.text, asked))
+        parts = cloze_parts(question.text, asked)
+        return InlineClozeInput(parts, one_blank_card=card.blank is not None)
     if isinstance(question, Order):
         return OrderInput(order or question.items)
     if isinstance(question, Match):

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import click
 
 from quiz.commands.files import database_path, load_settings, open_store
-from quiz.core.text import sanitize
+from quiz.core.text import counted, sanitize
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -122,7 +122,7 @@ def _print_tables(console: Console, result: Stats, name: str, prompts: dict[str,
         ("all time", str(result.total_reviews)),
         ("true retention", _percent(result.true_retention, result.mature_reviews)),
         ("answer time", _seconds(result.average_answer_ms)),
-        ("streak", f"{result.current_streak} days (longest {result.longest_streak})"),
+        ("streak", f"{counted(result.current_streak, 'day')} (longest {result.longest_streak})"),
     ):
         summary.add_row(label, value)
     console.print(summary)

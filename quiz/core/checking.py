@@ -247,7 +247,7 @@ def _check_numeric(question: Numeric, response: str, deck: DeckMeta) -> CheckRes
 
 
 def _check_flashcard(points: float, knew: bool, expected: str) -> CheckResult:
-    feedback = "You knew it" if knew else "Not yet: you will see it again soon"
+    feedback = "You knew it" if knew else "Not known yet"
     return _result(points, 1 if knew else 0, knew, feedback, expected)
 
 

@@ -211,3 +211,24 @@ async def test_o_overrules_the_verdict_both_ways(
         assert "Score 0/1" in str(screen.query_one("#score", Label).content)
         (answer,) = store.attempt_answers(screen.session.attempt_id)
         assert (answer.correct, answer.overruled) == (False, False)
+
+
+async def test_the_right_answer_wraps_instead_of_being_cut(build_app: AppFactory) -> None:
+    """At 60 columns the news deck's first answer (67 characters) takes two lines, whole."""
+    loaded = load(NEWS_DECK)
+    app = build_app(Start(at="quiz", loaded=loaded, quiz=QuizOptions(shuffle=False)))
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.press(*"nobody", "enter")
+        await pilot.pause()
+        expected = app.screen.query_one("#expected", Label)
+        assert expected.size.height >= 2
+        assert expected.size.width <= 60
+
+
+def test_a_missed_flashcard_in_a_quiz_promises_nothing() -> None:
+    """ "You will see it again soon" is true only in review; a quiz does not schedule."""
+    from quiz.core.checking import check
+    from quiz.core.models import DeckMeta, Flashcard
+
+    card = Flashcard(kind="flashcard", prompt="Capital of Peru?", answer="Lima")
+    assert check(card, False, DeckMeta(id="d", title="D")).feedback == "Not known yet"

@@ -16,7 +16,7 @@ from textual.content import Content
 from textual.widgets import Label, Sparkline, Static
 from textual_plotext import PlotextPlot
 
-from quiz.core.text import sanitize
+from quiz.core.text import counted, sanitize
 from quiz.ui.screens.base import QuizAppScreen
 from quiz.ui.widgets.keybar import KeyBar
 from quiz.ui.widgets.titlebar import TitleBar
@@ -53,7 +53,7 @@ def figures(stats: Stats) -> Content:
         ("Retention ", "bold"),
         retention,
         ("   Streak ", "bold"),
-        f"{stats.current_streak} days (longest {stats.longest_streak})",
+        f"{counted(stats.current_streak, 'day')} (longest {stats.longest_streak})",
     )
 
 

@@ -91,7 +91,8 @@ class ClozeText(Widget, can_focus=True):
                 Content.styled(text, style),
                 Content.styled(fill * max(MIN_GAP - len(text), 0), f"{style} dim"),
             )
-        hint = sanitize(gap.hint or "")
+        # In brackets, so that a hint never reads as words of the sentence.
+        hint = f"({sanitize(gap.hint)})" if gap.hint else ""
         return Content.assemble(
             Content.styled(hint, f"{style} italic dim"),
             Content.styled(fill * max(MIN_GAP - len(hint), 1), f"{style} dim"),
@@ -153,8 +154,11 @@ class InlineClozeInput(AnswerInput):
         text = ClozeText(self.parts)
         yield text
         several = len(text.gaps) > 1
-        hint = "Type in the highlighted blank"
-        hint += ", Tab for the next one, Enter when done." if several else ", then Enter."
+        hint = (
+            "Type in the blanks: Tab or Enter for the next, Enter on the last to answer."
+            if several
+            else "Type in the highlighted blank, then Enter."
+        )
         yield Label(hint, classes="hint")
 
     @on(ClozeText.Done)

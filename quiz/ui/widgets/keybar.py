@@ -4,6 +4,13 @@ Textual's `Footer` recomposes a widget per key whenever the bindings change
 (focus moves, a question is answered), which cost ~90 ms of CPU per question in
 the quiz (tests/bench/bench_ui.py). This bar renders the same information as a single
 `Content` line, so moving to the next question stays within a frame.
+
+Overflow: when the keys do not fit the width, whole keys are dropped, never cut.
+The importance of a key is its place in the bar (the screen's `BINDINGS` order,
+most important first), so keys drop from the right, dimmed (unavailable) keys
+before available ones; the help key (`?/F1`, binding id `help`) is never dropped,
+and the Ctrl+P palette hint goes only when help alone leaves no room for it. The
+bar recomputes this on every resize.
 """
 
 from __future__ import annotations
@@ -15,7 +22,10 @@ from textual.widget import Widget
 
 
 class KeyBar(Widget):
-    """Keys with `show=True` that apply now; disabled ones dimmed; Ctrl+P on the right."""
+    """Keys with `show=True` that apply now; disabled ones dimmed; Ctrl+P on the right.
+
+    Keys that do not fit are dropped whole, last and dimmed first, help never (module
+    docstring)."""
 
     DEFAULT_CSS = """
     KeyBar {
@@ -46,8 +56,8 @@ class KeyBar(Widget):
             self.refresh_keys()
 
     def refresh_keys(self) -> None:
-        """Redraw the bar from the screen's active bindings."""
-        parts: list[Content] = []
+        """Redraw the bar from the screen's active bindings, dropping what does not fit."""
+        keys: list[tuple[Content, bool, bool]] = []  # (text, enabled, is help)
         seen: set[tuple[str, str]] = set()
         palette: Content | None = None
         for active in self.screen.active_bindings.values():
@@ -61,16 +71,20 @@ class KeyBar(Widget):
             seen.add((binding.action, binding.description))
             key = binding.key_display or self.app.get_key_display(binding)
             if active.enabled:
-                parts.append(
-                    Content.assemble(
-                        (f" {key} ", "bold $footer-key-foreground"), f"{binding.description} "
-                    )
+                text = Content.assemble(
+                    (f" {key} ", "bold $footer-key-foreground"), f"{binding.description} "
                 )
             else:
-                parts.append(Content(f" {key} {binding.description} ").stylize("dim"))
-        line = Content("").join(parts)
+                text = Content(f" {key} {binding.description} ").stylize("dim")
+            keys.append((text, active.enabled, binding.id == "help"))
+        width = self.size.width or self.app.size.width
+        room = width - (palette.cell_length + 1 if palette else 0)  # 1: the gap before it
+        kept = fitting(keys, room)
+        if palette is not None and sum(text.cell_length for text, _, _ in kept) > room:
+            palette = None
+            kept = fitting(keys, width)
+        line = Content("").join(text for text, _, _ in kept)
         if palette is not None:
-            width = self.size.width or self.app.size.width
             gap = max(1, width - line.cell_length - palette.cell_length)
             line = Content.assemble(line, " " * gap, palette)
         # Content's == compares the text only: a key turning dim keeps the text the same.
@@ -80,3 +94,20 @@ class KeyBar(Widget):
 
     def on_resize(self) -> None:
         self.refresh_keys()
+
+
+def fitting(keys: list[tuple[Content, bool, bool]], width: int) -> list[tuple[Content, bool, bool]]:
+    """`keys` (text, enabled, is help) without the least important ones that overflow
+    `width`: dimmed keys from the right first, then available ones from the right; help
+    stays even if it alone overflows."""
+    dropped: set[int] = set()
+    used = sum(text.cell_length for text, _, _ in keys)
+    for enabled in (False, True):
+        for index in reversed(range(len(keys))):
+            text, available, is_help = keys[index]
+            if used <= width:
+                break
+            if available is enabled and not is_help:
+                dropped.add(index)
+                used -= text.cell_length
+    return [key for index, key in enumerate(keys) if index not in dropped]

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 
+from test_app_keys import help_rows
 from textual.pilot import Pilot
 from ui_support import NEWS_DECK, UI_DATA, AppFactory, answer_keys
 
 from quiz.config import Settings
 from quiz.core.library import load
+from quiz.core.storage import Store
 from quiz.presentation.options import QuizOptions
 from quiz.presentation.questions import presented_order
 from quiz.ui.app import QuizApp, Start
@@ -71,3 +73,37 @@ async def test_review_bar_after_an_answer_fits(build_app: AppFactory, settings: 
         await pilot.press(*answer_keys(screen.card.question, order))
         await pilot.pause()
         await assert_drops_whole_keys(pilot)
+
+
+async def test_review_bar_names_the_grade_keys_once_graded_buttons_show(
+    build_app: AppFactory, settings: Settings, store: Store
+) -> None:
+    """Before an answer the grade keys are not available (dimmed, or dropped for room); after
+    it, one "1-4 Grade" entry at 80 columns; 1 still grades Again and help still lists each."""
+    settings.new_per_day = 3
+    loaded = load(NEWS_DECK)
+    app = build_app(Start(at="review", loaded=loaded))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen) and screen.card is not None
+        bar = app.screen.query_one(KeyBar).line
+        assert "1-4 Grade" not in entries(app) or "1-4 Grade" in {
+            segment.text.strip() for segment in bar.render_segments() if segment.style.dim
+        }
+        first = screen.card
+        order = presented_order(first.question, loaded.deck.deck, screen.seed)
+        await pilot.press(*answer_keys(first.question, order))
+        await pilot.pause()
+        shown = entries(app)
+        assert "1-4 Grade" in shown and "?/F1 Help" in shown, shown
+        assert not any(entry.startswith(("1 ", "2 ", "3 ", "4 ")) for entry in shown)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        rows = help_rows(app.screen)
+        assert [rows["Again"], rows["Hard"], rows["Easy"]] == ["1", "2", "4"]
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("1")
+        await pilot.pause()
+        assert store.read("SELECT grade FROM reviews") == [(1,)]
+        assert screen.card is not None and screen.card.key != first.key

@@ -77,8 +77,8 @@ async def test_review_answer_undo_finish(
         assert "3 answered (3 new)" in summary
         assert "Easy 3" in str(screen.query_one("#review-grades", Label).content)
         assert "Next card due" in str(screen.query_one("#next-due", Label).content)
-        # The key bar follows: nothing left to show, but the last answer can be undone.
-        assert dimmed_keys(screen) == {"space Show/Good"}
+        # The key bar follows: nothing left to show or grade, but the last answer can be undone.
+        assert dimmed_keys(screen) == {"space Show/Good", "1-4 Grade"}
         # Easy sent the three cards 8 days away; tomorrow brings three new ones.
         assert str(screen.query_one("#forecast", Label).content) == (
             "Tomorrow (Tue 03 Mar): 0 cards due for review and 3 new."

@@ -58,6 +58,10 @@ def when_text(moment: datetime, now: datetime) -> str:
     return "tomorrow" if days == 1 else f"in {days} days"
 
 
+GRADES = Binding.Group("Grade")
+"""The key bar shows the four grade keys as one entry, `1-4 Grade`."""
+
+
 class ReviewScreen(QuizAppScreen):
     """One card at a time until nothing is due today."""
 
@@ -65,10 +69,10 @@ class ReviewScreen(QuizAppScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "space", "Show/Good", id="reveal-or-good"),
         Binding("enter", "enter", "Good", id="grade-default", show=False),
-        Binding("1", "grade(1)", "Again", id="grade-again", show=False),
-        Binding("2", "grade(2)", "Hard", id="grade-hard", show=False),
-        Binding("3", "grade(3)", "Good", id="grade-good", show=False),
-        Binding("4", "grade(4)", "Easy", id="grade-easy", show=False),
+        Binding("1", "grade(1)", "Again", id="grade-again", group=GRADES),
+        Binding("2", "grade(2)", "Hard", id="grade-hard", group=GRADES),
+        Binding("3", "grade(3)", "Good", id="grade-good", group=GRADES),
+        Binding("4", "grade(4)", "Easy", id="grade-easy", group=GRADES),
         Binding("o", "overrule(True)", "I was right", id="overrule-right"),
         Binding("o", "overrule(False)", "I was wrong", id="overrule-wrong"),
         Binding("u,ctrl+z", "undo", "Undo", id="undo-answer", key_display="u/^z"),

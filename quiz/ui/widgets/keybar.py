@@ -15,17 +15,41 @@ bar recomputes this on every resize.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from textual.app import RenderResult
 from textual.content import Content
 from textual.screen import Screen
 from textual.widget import Widget
 
 
+@dataclass
+class _Entry:
+    """One entry of the bar: a binding, or a `Binding.Group` of them under one description."""
+
+    keys: list[str]
+    description: str
+    enabled: bool
+    is_help: bool
+
+    def text(self) -> Content:
+        """` key description `; a group of consecutive digits reads `1-4`, others `a/b`."""
+        keys = "/".join(self.keys)
+        if len(self.keys) > 2 and "".join(self.keys) in "123456789":
+            keys = f"{self.keys[0]}-{self.keys[-1]}"
+        if self.enabled:
+            return Content.assemble(
+                (f" {keys} ", "bold $footer-key-foreground"), f"{self.description} "
+            )
+        return Content(f" {keys} {self.description} ").stylize("dim")
+
+
 class KeyBar(Widget):
     """Keys with `show=True` that apply now; disabled ones dimmed; Ctrl+P on the right.
 
     Keys that do not fit are dropped whole, last and dimmed first, help never (module
-    docstring)."""
+    docstring). The keys of a `Binding.Group` make one entry under the group's description
+    (review's `1-4 Grade`)."""
 
     DEFAULT_CSS = """
     KeyBar {
@@ -57,8 +81,7 @@ class KeyBar(Widget):
 
     def refresh_keys(self) -> None:
         """Redraw the bar from the screen's active bindings, dropping what does not fit."""
-        keys: list[tuple[Content, bool, bool]] = []  # (text, enabled, is help)
-        seen: set[tuple[str, str]] = set()
+        entries: dict[object, _Entry] = {}
         palette: Content | None = None
         for active in self.screen.active_bindings.values():
             binding = active.binding
@@ -66,17 +89,20 @@ class KeyBar(Widget):
                 key = self.app.get_key_display(binding)
                 palette = Content.assemble((f" {key}", "bold $footer-key-foreground"), " palette ")
                 continue
-            if not binding.show or (binding.action, binding.description) in seen:
+            if not binding.show:
                 continue
-            seen.add((binding.action, binding.description))
             key = binding.key_display or self.app.get_key_display(binding)
-            if active.enabled:
-                text = Content.assemble(
-                    (f" {key} ", "bold $footer-key-foreground"), f"{binding.description} "
-                )
-            else:
-                text = Content(f" {key} {binding.description} ").stylize("dim")
-            keys.append((text, active.enabled, binding.id == "help"))
+            group = binding.group
+            slot = group or (binding.action, binding.description)
+            if slot in entries:  # a key of a group, or a second key of the same action
+                entry = entries[slot]
+                entry.enabled = entry.enabled or active.enabled
+                if group is not None:
+                    entry.keys.append(key)
+                continue
+            description = binding.description if group is None else group.description
+            entries[slot] = _Entry([key], description, active.enabled, binding.id == "help")
+        keys = [(entry.text(), entry.enabled, entry.is_help) for entry in entries.values()]
         width = self.size.width or self.app.size.width
         room = width - (palette.cell_length + 1 if palette else 0)  # 1: the gap before it
         kept = fitting(keys, room)

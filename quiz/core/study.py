@@ -48,11 +48,10 @@ session calls it at each step, so tests pass a fake clock.
 from __future__ import annotations
 
 import bisect
-import functools
 import hashlib
 import json
 import random
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Literal
@@ -66,8 +65,9 @@ from quiz.core.days import day_bounds as day_bounds  # re-exported: moved to day
 from quiz.core.days import study_day as study_day
 from quiz.core.judging import lexicon
 from quiz.core.models import Deck, Question
+from quiz.core.queue import QueueRow, todays_queue
 from quiz.core.scheduling import Grade, Scheduler, format_interval_range, grade_for
-from quiz.core.storage import ReviewAmendment, Store, from_us, to_us
+from quiz.core.storage import ReviewAmendment, Store, from_us
 
 LEARN_AHEAD = timedelta(minutes=20)
 """When nothing else is due, a learning card due within this long is shown early."""
@@ -141,17 +141,6 @@ class _Queued:
     phase: Phase
     due: datetime | None
     state: CardState | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class _Row:
-    """One row of a queue query."""
-
-    card_key: str
-    question_key: str
-    phase: int
-    due: int | None
-    last_review: int | None
 
 
 _Learning = tuple[datetime, int, _Queued]
@@ -239,73 +228,18 @@ class ReviewSession:
 
     # -- the queue --
 
-    def _rows(self, where: str, params: tuple[object, ...], limit: int) -> list[_Row]:
-        rows = self.store.read(
-            f"SELECT card_key, question_key, state, due, last_review FROM {where} LIMIT ?",
-            (*params, limit),
-        )
-        return [_Row(*row) for row in rows]
-
-    def _due(self, phase: Phase, until: datetime, limit: int) -> list[_Row]:
-        """Cards of one phase due by `until`, most overdue first (one index walk)."""
-        return self._rows(
-            "cards WHERE deck_id = ? AND state = ? AND orphaned = 0 AND due <= ? ORDER BY due",
-            (self.deck_id, int(phase), to_us(until)),
-            limit,
-        )
-
     def _build_queue(self) -> StudyDay:
-        """Read today's queue with a few narrow, indexed, limited queries (never every card)."""
+        """Read today's queue (`quiz.core.queue.todays_queue`, shared with the deck page)."""
         day = study_day(self._now(), self.settings.day_starts_at, self._tz)
-        start = to_us(day.start)
-        done = dict(
-            self.store.read(
-                "SELECT state_before, count(*) FROM reviews"
-                " WHERE deck_id = ? AND reviewed_at >= ? AND state_before IN (0, 2)"
-                " GROUP BY state_before",
-                (self.deck_id, start),
-            )
-        )
-        introduced, reviewed = done.get(int(Phase.NEW), 0), done.get(int(Phase.REVIEW), 0)
-        answered_today = {
-            key for _, key in self.store.question_keys_reviewed_since([self.deck_id], day.start)
-        }
-        queued: set[str] = set()
-
-        def keep(row: _Row) -> bool:
-            """Skip siblings of a card answered or queued today (the card itself may return)."""
-            if row.card_key not in self._cards:
-                return False  # the deck changed on disk after it was loaded
-            own = row.last_review is not None and row.last_review >= start
-            if row.question_key in queued or (row.question_key in answered_today and not own):
-                return False
-            queued.add(row.question_key)
-            return True
-
-        learning: list[_Row] = []
-        for phase in (Phase.LEARNING, Phase.RELEARNING):
-            learning += _take(functools.partial(self._due, phase, day.end), None, keep)
-        room = max(0, self.settings.reviews_per_day - reviewed - introduced)
-        reviews = _take(functools.partial(self._due, Phase.REVIEW, day.end), room, keep)
-        new_room = min(max(0, self.settings.new_per_day - introduced), room - len(reviews))
-        new = _take(
-            lambda n: self._rows(
-                "cards INDEXED BY cards_new WHERE state = 0 AND orphaned = 0 AND deck_id = ?"
-                " ORDER BY position",
-                (self.deck_id,),
-                n,
-            ),
-            new_room,
-            keep,
-        )
-        self._main = [self._queued(row) for row in (*reviews, *new)]
+        queue = todays_queue(self.store, self.deck_id, self.settings, day, known=self._cards)
+        self._main = [self._queued(row) for row in (*queue.reviews, *queue.new)]
         self._learning = []
-        for row in learning:
+        for row in queue.learning:
             self._push_learning(self._queued(row))
         self._current = None
         return day
 
-    def _queued(self, row: _Row) -> _Queued:
+    def _queued(self, row: QueueRow) -> _Queued:
         due = None if row.due is None else from_us(row.due)
         return _Queued(self._cards[row.card_key], Phase(row.phase), due)
 
@@ -499,32 +433,6 @@ class ReviewSession:
 
 def _due_order(entry: _Learning) -> tuple[datetime, int]:
     return entry[0], entry[1]
-
-
-def _take(
-    fetch: Callable[[int], list[_Row]],
-    want: int | None,
-    keep: Callable[[_Row], bool],
-) -> list[_Row]:
-    """Up to `want` rows `keep` accepts (all when None), fetching more while it skips."""
-    if want is not None and want <= 0:
-        return []
-    chosen: list[_Row] = []
-    seen: set[str] = set()
-    limit = 256 if want is None else want
-    while True:
-        fetched = fetch(limit)
-        for row in fetched:
-            if row.card_key in seen:
-                continue
-            seen.add(row.card_key)
-            if keep(row):
-                chosen.append(row)
-                if len(chosen) == want:
-                    return chosen
-        if len(fetched) < limit:
-            return chosen
-        limit *= 4
 
 
 def _plain(response: Response) -> object:

@@ -120,13 +120,20 @@ class QuizApp(App[None]):
     # --- navigation: screens move between each other through these ------------------------------
 
     def go_back(self) -> None:
-        """Leave the current screen; leaving the first one quits the app.
+        """Leave the current screen; leaving the first one quits the app, except a deck page
+        (`quiz DECK`), which goes up to the library as a deck page opened there would.
 
         The bottom of the stack is Textual's blank default screen (its CSS is
         never loaded, so real screens are pushed on top of it).
         """
+        from quiz.ui.screens.deck import DeckScreen
+
         if len(self.screen_stack) > 2:
             self.pop_screen()
+        elif isinstance(self.screen, DeckScreen):
+            from quiz.ui.screens.library import LibraryScreen
+
+            self.switch_screen(LibraryScreen())
         else:
             self.exit()
 

@@ -59,7 +59,7 @@ async def test_library_lists_decks_and_a_broken_one_with_its_error(
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, DeckScreen)
-        assert "Today: 20 new cards · 0 due for review" in str(
+        assert "Today: 20 new (of 30) · 0 due for review" in str(
             app.screen.query_one("#deck-today", Static).render()
         )
         await pilot.press("q")

@@ -96,18 +96,25 @@ class DeckScreen(QuizAppScreen):
             self.refresh_counts()
 
     def refresh_counts(self) -> None:
-        """Today's numbers and the last scores, read from the store (after each quiz or review)."""
-        from quiz.core.library import counts, reconcile
+        """Today's numbers and the last scores, read from the store (after each quiz or review).
+
+        Today's cards are what a review would serve now: `todays_queue` is the review's own
+        queue rule (daily limits, siblings), read without a scheduler or a session."""
+        from quiz.core.days import study_day
+        from quiz.core.library import reconcile
+        from quiz.core.queue import todays_queue
 
         assert self.loaded is not None
         app = self.quiz_app
         reconcile(app.store, self.loaded, app.now())
         deck_id = self.loaded.deck.deck.id
-        today = counts(app.store, deck_id, settings=app.settings, now=app.now(), tz=app.tz)
+        day = study_day(app.now(), app.settings.day_starts_at, app.tz)
+        today = todays_queue(app.store, deck_id, app.settings, day)
+        unseen = app.store.count_new([deck_id])
+        new = f"{len(today.new)} new" + (f" (of {unseen})" if unseen != len(today.new) else "")
+        due = len(today.learning) + len(today.reviews)
         self.query_one("#deck-today", Static).update(
-            Content.assemble(
-                ("Today: ", "bold"), f"{today.new} new cards · {today.due} due for review"
-            )
+            Content.assemble(("Today: ", "bold"), f"{new} · {due} due for review")
         )
         finished = [a for a in app.store.attempts(deck_id) if a.finished_at and a.max_score]
         scores = [f"{100 * (a.score or 0) / (a.max_score or 1):.0f}%" for a in finished[-5:]]

@@ -731,6 +731,15 @@ class QuizSession:
         self._answers[position] = (response, verdict)
         return verdict
 
+    def discard(self) -> None:
+        """Forget an attempt left before its first answer: it was never taken, so it must not
+        count as a failed one.
+
+        Raises:
+            quiz.errors.StoreError: a question was answered (finish it instead).
+        """
+        self.store.discard_attempt(self.attempt_id)
+
     def finish(self) -> QuizSummary:
         """Close the attempt and score it; every question asked counts toward the maximum."""
         maximum = float(sum(question.points for question in self.questions))

@@ -23,7 +23,7 @@ from quiz.core.models import Deck
 from quiz.core.scheduling import Grade
 from quiz.core.storage import Store
 from quiz.core.study import QuizSession, ReviewSession, study_day
-from quiz.errors import StoreConflict
+from quiz.errors import StoreConflict, StoreError
 
 NEW_YORK = ZoneInfo("America/New_York")
 """Not UTC, and with DST: 04:00 local is 09:00 UTC in winter, 08:00 UTC in summer."""
@@ -696,3 +696,22 @@ def test_review_states_round_trip_through_the_store(store: Store) -> None:
     outcome = review.answer(card, Grade.Good)
     assert store.card_state("d", card.key) == outcome.after
     assert replace(outcome.after, reps=0) != outcome.after
+
+
+def test_an_attempt_left_before_any_answer_is_discarded(store: Store) -> None:
+    """Nothing answered: the attempt is deleted, so results and last scores never see it;
+    once answered (or finished) it is kept."""
+    quiz = QuizSession(store, quiz_deck(), now=Clock(), seed=2)
+    quiz.discard()
+    assert store.attempt(quiz.attempt_id) is None and store.attempts() == []
+    assert store.attempt_questions(quiz.attempt_id) == []
+    answered = QuizSession(store, quiz_deck(), now=Clock(), seed=2)
+    answered.answer(by_id(answered, "t"), False)
+    with pytest.raises(StoreError):
+        answered.discard()
+    finished = QuizSession(store, quiz_deck(), now=Clock(), seed=2)
+    finished.finish()
+    with pytest.raises(StoreError):
+        finished.discard()
+    assert [a.id for a in store.attempts()] == [answered.attempt_id, finished.attempt_id]
+    assert store.last_finished_percents() == {"d": 0.0}

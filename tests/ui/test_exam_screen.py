@@ -1,5 +1,5 @@
 """Exams in the full-screen app, by key presses: the first screen (seed, name), no feedback
-until the end, a second Escape to hand in, the time limit, and the summary."""
+until the end, Escape asks before handing in, the time limit, and the summary."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from quiz.core.study import exam_seed
 from quiz.presentation.options import QuizOptions
 from quiz.presentation.questions import presented_order
 from quiz.ui.app import Start
+from quiz.ui.screens.confirm_end import ConfirmEndScreen
 from quiz.ui.screens.exam import ExamStartScreen
 from quiz.ui.screens.quiz import QuizScreen
 from quiz.ui.screens.summary import SummaryScreen
@@ -81,7 +82,7 @@ async def test_exam_asks_a_name_then_goes_straight_on_and_shows_all_at_the_end(
         assert app.screen is summary
 
 
-async def test_escape_twice_hands_the_exam_in_with_the_unanswered_questions(
+async def test_escape_asks_then_enter_hands_the_exam_in_with_the_unanswered_questions(
     build_app: AppFactory, store: Store
 ) -> None:
     loaded = load(NEWS_DECK)
@@ -97,8 +98,16 @@ async def test_escape_twice_hands_the_exam_in_with_the_unanswered_questions(
         assert isinstance(screen, QuizScreen)
         await pilot.press("escape")
         await pilot.pause()
-        assert app.screen is screen  # the first Escape only warns
+        box = app.screen
+        assert isinstance(box, ConfirmEndScreen)  # the quiz's own question, not a notification
+        assert label(box, "#confirm-question") == (
+            "Hand in the exam? 4 questions unanswered count as wrong."
+        )
+        assert label(box, "#confirm-keys") == "[Enter] hand in  [Esc] keep going"
         await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen and store.attempts(NEWS_ID)[0].finished_at is None
+        await pilot.press("escape", "enter")
         await pilot.pause()
         summary = app.screen
         assert isinstance(summary, SummaryScreen)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 
-from textual.widgets import DataTable, Label
+from textual.widgets import DataTable, Input, Label
 from ui_support import NEWS_DECK, UI_DATA, AppFactory, Clock, answer_keys
 
 from quiz.core.library import load
@@ -16,6 +16,7 @@ from quiz.presentation.formatting import compared_text
 from quiz.presentation.options import QuizOptions
 from quiz.presentation.questions import presented_order
 from quiz.ui.app import Start
+from quiz.ui.screens.confirm_end import ConfirmEndScreen
 from quiz.ui.screens.quiz import QuizScreen
 from quiz.ui.screens.summary import SummaryScreen
 from quiz.ui.widgets.keybar import KeyBar
@@ -83,7 +84,7 @@ async def test_retry_missed_asks_only_the_missed_questions(build_app: AppFactory
         # Leaving after one answer still saves and scores the attempt.
         question = retry.question
         order = presented_order(question, loaded.deck.deck, retry.session.seed)
-        await pilot.press(*answer_keys(question, order), "escape")
+        await pilot.press(*answer_keys(question, order), "escape", "enter")
         await pilot.pause()
         final = app.screen
         assert isinstance(final, SummaryScreen)
@@ -232,3 +233,78 @@ def test_a_missed_flashcard_in_a_quiz_promises_nothing() -> None:
 
     card = Flashcard(kind="flashcard", prompt="Capital of Peru?", answer="Lima")
     assert check(card, False, DeckMeta(id="d", title="D")).feedback == "Not known yet"
+
+
+THREE_KINDS = QuizOptions(tags=("short", "choice", "truefalse"))
+"""The every-kind deck's short answer, single choice and true/false questions, in order."""
+
+
+async def test_escape_asks_before_ending_and_keeps_a_half_typed_answer(
+    build_app: AppFactory, store: Store
+) -> None:
+    """Escape opens a box that says how the unanswered questions count; Escape in it goes
+    back to the question with what was typed; Enter ends with the answers kept."""
+    app = build_app(Start(at="quiz", loaded=load(UI_DATA / "every-kind.toml"), quiz=THREE_KINDS))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, QuizScreen) and screen.question.kind == "short"
+        await pilot.press(*"Min", "escape")
+        await pilot.pause()
+        box = app.screen
+        assert isinstance(box, ConfirmEndScreen)
+        assert str(box.query_one("#confirm-question", Label).content) == (
+            "End the quiz? Nothing is answered yet: this quiz will not be recorded."
+        )
+        assert str(box.query_one("#confirm-keys", Label).content) == (
+            "[Enter] end  [Esc] keep going"
+        )
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+        assert screen.view.query_one(Input).value == "Min"
+        await pilot.press(*"sk", "enter")  # the focus is back in the answer
+        await pilot.pause()
+        assert str(screen.query_one("#verdict", Label).content).startswith("✓ Correct")
+        await pilot.press("enter", "q")  # q on a choice question is a key, not text
+        await pilot.pause()
+        box = app.screen
+        assert isinstance(box, ConfirmEndScreen)
+        assert str(box.query_one("#confirm-question", Label).content) == (
+            "End the quiz? 2 questions unanswered count as wrong."
+        )
+        await pilot.press("enter")
+        await pilot.pause()
+        summary = app.screen
+        assert isinstance(summary, SummaryScreen)
+        assert (summary.summary.score, summary.summary.max_score) == (1, 3)
+    (attempt,) = store.attempts("every-kind")
+    assert attempt.finished_at is not None and attempt.score == 1
+
+
+async def test_a_quiz_left_before_any_answer_is_not_recorded(
+    build_app: AppFactory, store: Store
+) -> None:
+    """Neither results nor the library's last score count a quiz ended before its first
+    answer as a failed attempt: it is not in the store at all."""
+    app = build_app(Start(at="quiz", loaded=load(UI_DATA / "every-kind.toml"), quiz=THREE_KINDS))
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert store.attempts("every-kind") != []
+        await pilot.press(*"Min", "escape", "enter")  # the quiz was the first screen: quits
+        await pilot.pause()
+    assert store.attempts("every-kind") == []
+    assert store.last_finished_percents() == {}
+
+
+async def test_the_time_limit_ends_the_quiz_while_the_end_box_is_open(
+    build_app: AppFactory, clock: Clock
+) -> None:
+    app = build_app(Start(at="quiz", loaded=load(UI_DATA / "timed.toml")))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("t", "enter", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmEndScreen)
+        clock.advance(seconds=31)
+        await pilot.pause(1.2)
+        summary = app.screen
+        assert isinstance(summary, SummaryScreen)
+        assert (summary.summary.score, summary.summary.max_score) == (1, 2)

@@ -164,6 +164,21 @@ class AttemptMethods(Database):
             ).fetchone()
         return attempt_from_row(row)
 
+    def discard_attempt(self, attempt_id: int) -> None:
+        """Delete an unfinished attempt that has no answer (a quiz left before its first
+        answer), so that results, the library's last score and stats never count it.
+
+        Raises `StoreError` when the attempt is finished or has an answer: those are kept.
+        """
+        with self._write() as db:
+            cursor = db.execute(
+                "DELETE FROM attempts WHERE id = ? AND finished_at IS NULL AND NOT EXISTS"
+                " (SELECT 1 FROM attempt_answers WHERE attempt_id = attempts.id)",
+                (attempt_id,),
+            )
+            if cursor.rowcount != 1:
+                raise StoreError(f"attempt {attempt_id} is finished, answered or missing")
+
     def attempt(self, attempt_id: int) -> AttemptRecord | None:
         """One attempt."""
         row = self._one(f"SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE id = ?", (attempt_id,))

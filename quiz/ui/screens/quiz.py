@@ -2,13 +2,14 @@
 
 The screen drives a `quiz.core.study.QuizSession`: it shows the session's
 questions in the session's order, hands each response to `session.answer` (which
-checks and saves it at once) and shows the verdict. Leaving early finishes the
-attempt with what was answered, so nothing answered is lost.
+checks and saves it at once) and shows the verdict. Leaving early asks first (how
+the unanswered questions will count), then finishes the attempt with what was
+answered, so nothing answered is lost; one left before any answer is discarded.
 
 In an exam (`QuizOptions.exam`) an answer goes straight on to the next question:
-no verdict and no running score until the summary, and ending early takes a
-second Escape (it hands the exam in). The time limit (`--time-limit`, else the
-deck's) ends any attempt when it runs out.
+no verdict and no running score until the summary, and ending early hands the exam
+in. The time limit (`--time-limit`, else the deck's) ends any attempt when it runs
+out.
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ class QuizScreen(QuizAppScreen):
         Binding("pagedown", "scroll(1)", "Scroll down", id="quiz-scroll-down", show=False),
     ]
     """Enter moves on after the feedback; o overrules its verdict (not in an exam); Escape
-    or q ends the quiz, keeping the answers;
+    or q asks, then ends the quiz, keeping the answers;
     PageUp/PageDown scroll a long question (the answer input keeps the focus)."""
 
     def __init__(
@@ -101,8 +102,6 @@ class QuizScreen(QuizAppScreen):
         self.preparing = asyncio.Lock()
         """One preparation at a time (a quick Enter can ask for the next before one ends)."""
         self.ended = False
-        self.leave_pressed = False
-        """An exam ends early only on a second Escape/q (the first one warns)."""
 
     @property
     def markdown(self) -> bool:
@@ -237,7 +236,6 @@ class QuizScreen(QuizAppScreen):
         self.query_one(ProgressBar).progress = self.index + 1
         if self.options.exam:  # no verdict until the end: straight on
             self.showing_feedback = True  # blocks a second answer until the next one shows
-            self.leave_pressed = False
             self.call_after_refresh(self.action_next)
             return
         self.show_feedback(result)
@@ -356,24 +354,34 @@ class QuizScreen(QuizAppScreen):
             self.finish()
 
     def action_leave(self) -> None:
-        """End the quiz now; answered questions are kept and scored (an exam asks twice)."""
-        if self.options.exam and not self.leave_pressed:
-            self.leave_pressed = True
-            self.notify(
-                "Press Escape again to hand in the exam now; unanswered questions count as wrong.",
-                severity="warning",
-            )
+        """Ask, then end the quiz; answered questions are kept and scored. A stray Escape
+        must not throw away a half-typed answer and count the rest as wrong."""
+        if self.session is None or self.ended:
             return
-        self.finish()
+        from quiz.ui.screens.confirm_end import ConfirmEndScreen
+
+        def answer(end: bool | None) -> None:
+            if end:
+                self.finish()
+
+        unanswered = len(self.session.questions) - self.answered
+        box = ConfirmEndScreen(
+            exam=self.options.exam, answered=self.answered, unanswered=unanswered
+        )
+        self.app.push_screen(box, answer)
 
     def close_attempt(self) -> QuizSummary | None:
-        """Finish the attempt in the store (once), if anything was answered (an exam: always,
-        since its unanswered questions count)."""
-        if self.ended or self.session is None or (self.answered == 0 and not self.options.exam):
+        """Finish the attempt in the store (once); one left before any answer is discarded,
+        never counted as failed (an exam is handed in all the same: its unanswered questions
+        count)."""
+        if self.ended or self.session is None:
             return None
         self.ended = True
         if self.clock is not None:
             self.clock.stop()
+        if self.answered == 0 and not self.options.exam:
+            self.session.discard()
+            return None
         return self.session.finish()
 
     def finish(self) -> None:
@@ -381,9 +389,12 @@ class QuizScreen(QuizAppScreen):
         just leave)."""
         if self.ended:
             return
+        from quiz.ui.screens.confirm_end import ConfirmEndScreen
+
+        if isinstance(self.app.screen, ConfirmEndScreen):  # the time ran out while asking
+            self.app.pop_screen()
         summary = self.close_attempt()
         if summary is None:
-            self.ended = True
             self.quiz_app.go_back()
             return
         from quiz.ui.screens.summary import SummaryScreen

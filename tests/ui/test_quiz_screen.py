@@ -308,3 +308,65 @@ async def test_the_time_limit_ends_the_quiz_while_the_end_box_is_open(
         summary = app.screen
         assert isinstance(summary, SummaryScreen)
         assert (summary.summary.score, summary.summary.max_score) == (1, 2)
+
+
+async def test_ctrl_s_skips_a_question_until_after_the_others(
+    build_app: AppFactory, store: Store
+) -> None:
+    """Ctrl+S while typing skips (s would be text); the skipped question comes back last,
+    fresh, and the key is offered only while another question is left to ask."""
+    loaded = load(UI_DATA / "every-kind.toml")
+    app = build_app(Start(at="quiz", loaded=loaded, quiz=THREE_KINDS))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, QuizScreen) and screen.session is not None
+        short, choice, truefalse = screen.session.questions
+        assert "^s Skip" in str(screen.query_one(KeyBar).line)
+        await pilot.press(*"Mi", "ctrl+s")
+        await pilot.pause()
+        assert screen.question is choice
+        assert str(screen.query_one("#position", Label).content) == "Question 1 of 3"
+        for question in (choice, truefalse):
+            order = presented_order(question, loaded.deck.deck, screen.session.seed)
+            await pilot.press(*answer_keys(question, order), "enter")
+            await pilot.pause()
+        assert screen.question is short
+        assert str(screen.query_one("#position", Label).content) == (
+            "Question 3 of 3 · skipped before"
+        )
+        assert screen.view.query_one(Input).value == ""
+        assert "Skip" not in str(screen.query_one(KeyBar).line)  # nothing left to skip to
+        await pilot.press("f2")
+        await pilot.pause()
+        assert screen.question is short
+        await pilot.press(*"Minsk", "enter")
+        await pilot.pause()
+        assert str(screen.query_one(".hint", Label).content) == "Enter: see your results"
+        await pilot.press("enter")
+        await pilot.pause()
+        summary = app.screen
+        assert isinstance(summary, SummaryScreen)
+        assert (summary.summary.score, summary.summary.max_score) == (3, 3)
+    (attempt,) = store.attempts("every-kind")
+    answers = store.attempt_answers(attempt.id)
+    assert [(a.position, a.question_key) for a in answers] == [
+        (0, "capital"),
+        (1, "planet"),
+        (2, answers[2].question_key),
+    ]
+
+
+async def test_an_exam_offers_no_skip(build_app: AppFactory) -> None:
+    loaded = load(UI_DATA / "every-kind.toml")
+    options = QuizOptions(exam=True, student="Ana", tags=("short", "choice"))
+    app = build_app(Start(at="quiz", loaded=loaded, quiz=options))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, QuizScreen)
+        first = screen.question
+        assert "Skip" not in str(screen.query_one(KeyBar).line)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert screen.question is first

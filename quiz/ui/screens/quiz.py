@@ -6,6 +6,8 @@ checks and saves it at once) and shows the verdict. Leaving early asks first (ho
 the unanswered questions will count), then finishes the attempt with what was
 answered, so nothing answered is lost; one left before any answer is discarded.
 
+Ctrl+S (or F2) skips a question: it comes back after the others.
+
 In an exam (`QuizOptions.exam`) an answer goes straight on to the next question:
 no verdict and no running score until the summary, and ending early hands the exam
 in. The time limit (`--time-limit`, else the deck's) ends any attempt when it runs
@@ -67,11 +69,13 @@ class QuizScreen(QuizAppScreen):
         Binding("enter", "next", "Next", id="next-question", priority=False),
         Binding("o", "overrule(True)", "I was right", id="quiz-overrule-right"),
         Binding("o", "overrule(False)", "I was wrong", id="quiz-overrule-wrong"),
+        Binding("ctrl+s,f2", "skip", "Skip", id="skip-question", key_display="^s"),
         Binding("escape,q", "leave", "End quiz", id="end-quiz"),
         Binding("pageup", "scroll(-1)", "Scroll up", id="quiz-scroll-up", show=False),
         Binding("pagedown", "scroll(1)", "Scroll down", id="quiz-scroll-down", show=False),
     ]
-    """Enter moves on after the feedback; o overrules its verdict (not in an exam); Escape
+    """Enter moves on after the feedback; o overrules its verdict (not in an exam); Ctrl+S or
+    F2 skips a question (keys that are not text in an answer box; not in an exam); Escape
     or q asks, then ends the quiz, keeping the answers;
     PageUp/PageDown scroll a long question (the answer input keeps the focus)."""
 
@@ -88,7 +92,11 @@ class QuizScreen(QuizAppScreen):
         self.options = options
         self.only = list(questions) if questions is not None else None
         self.session: QuizSession | None = None
+        self.order: list[int] = []
+        """The positions (in `session.questions`) in the order they are asked: a skipped
+        question's position is added again at the end."""
         self.index = 0
+        """The turn in `order` being asked."""
         self.earned = 0.0
         self.possible = 0.0
         self.answered = 0
@@ -130,6 +138,7 @@ class QuizScreen(QuizAppScreen):
         )
         self.sub_title = f"Exam · seed {self.session.seed}" if self.options.exam else "Quiz"
         self.query_one(ProgressBar).total = len(self.session.questions)
+        self.order = list(range(len(self.session.questions)))
         if self.time_limit is not None:
             self.clock = self.set_interval(1, self._tick)
         self._tick()
@@ -141,15 +150,16 @@ class QuizScreen(QuizAppScreen):
     @property
     def question(self) -> Question:
         assert self.session is not None
-        return self.session.questions[self.index]
+        return self.session.questions[self.order[self.index]]
 
-    def view_of(self, index: int) -> Vertical:
-        """The widgets of question `index`: kind, prompt, answer input, and room for feedback.
+    def view_of(self, turn: int) -> Vertical:
+        """The widgets of the question asked at `turn`: kind, prompt, answer input, and room
+        for feedback.
 
         A quiz asks a whole question as one card (every blank of a cloze at once).
         """
         assert self.session is not None
-        question = self.session.questions[index]
+        question = self.session.questions[self.order[turn]]
         card = Card(key=cards_of_question(question)[0].question_key, question=question)
         points = points_text(question.points)
         kind = f"{KIND_LABELS[question.kind]} · {points} point{'s' if question.points != 1 else ''}"
@@ -183,7 +193,7 @@ class QuizScreen(QuizAppScreen):
             if self.session is None or self.ended:
                 return
             index = self.index + 1
-            if index >= len(self.session.questions) or self.prepared == index:
+            if index >= len(self.order) or self.prepared == index:
                 return
             self.prepared = None
             await self.query_one(Stage).prepare(self.view_of(index))
@@ -196,8 +206,11 @@ class QuizScreen(QuizAppScreen):
         stage = self.query_one(Stage)
         with self.app.batch_update():
             total = len(self.session.questions)
-            self.query_one("#position", Label).update(f"Question {self.index + 1} of {total}")
-            self.query_one(ProgressBar).progress = self.index
+            again = " · skipped before" if self.index >= total else ""
+            self.query_one("#position", Label).update(
+                f"Question {self.answered + 1} of {total}{again}"
+            )
+            self.query_one(ProgressBar).progress = self.answered
             self.showing_feedback = False
             if self.prepared == self.index:
                 stage.swap()
@@ -233,7 +246,7 @@ class QuizScreen(QuizAppScreen):
         self.earned += result.score
         self.possible += result.points
         self._update_score()
-        self.query_one(ProgressBar).progress = self.index + 1
+        self.query_one(ProgressBar).progress = self.answered
         if self.options.exam:  # no verdict until the end: straight on
             self.showing_feedback = True  # blocks a second answer until the next one shows
             self.call_after_refresh(self.action_next)
@@ -265,7 +278,7 @@ class QuizScreen(QuizAppScreen):
                     self.question.explanation, markdown=self.markdown, widget_id="explanation"
                 )
             )
-        last = self.session is not None and self.index + 1 >= len(self.session.questions)
+        last = self.index + 1 >= len(self.order)
         widgets.append(
             Label("Enter: see your results" if last else "Enter: next question", classes="hint")
         )
@@ -280,6 +293,9 @@ class QuizScreen(QuizAppScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "next":
             return self.showing_feedback
+        if action == "skip":  # pointless for the last question left: it would come straight back
+            unasked = self.index + 1 < len(self.order)
+            return not self.options.exam and not self.showing_feedback and unasked
         if action == "overrule":
             shown = self.showing_feedback and not self.options.exam and self.result is not None
             return shown and self.result is not None and parameters[0] != self.result.correct
@@ -306,11 +322,21 @@ class QuizScreen(QuizAppScreen):
         await self.view.query_one("#feedback", Vertical).remove_children()
         self.show_feedback(verdict)
 
+    async def action_skip(self) -> None:
+        """Leave this question unanswered for now: it is asked again after the others."""
+        if self.options.exam or self.showing_feedback or self.ended:
+            return
+        if self.index + 1 >= len(self.order):
+            return
+        self.order.append(self.order[self.index])
+        self.index += 1
+        await self.show_question()
+
     async def action_next(self) -> None:
         """Go on to the next question, or to the results after the last one."""
         if not self.showing_feedback or self.session is None:
             return
-        if self.index + 1 >= len(self.session.questions):
+        if self.index + 1 >= len(self.order):
             self.finish()
             return
         self.index += 1

@@ -146,3 +146,28 @@ async def test_the_time_limit_ends_the_exam_and_keeps_the_answers(
             False,
             False,
         ]
+
+
+async def test_the_exam_summary_keeps_the_result_column_at_60_columns(
+    build_app: AppFactory,
+) -> None:
+    """At 60x20 the exam summary scrolls (the detail box takes room), and its table still
+    fits inside what is left of the width: every column on screen."""
+    loaded = load(NEWS_DECK)
+    options = QuizOptions(exam=True, student="Di", count=3, seed=3)
+    app = build_app(Start(at="quiz", loaded=loaded, quiz=options))
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("escape", "enter")
+        await pilot.pause()
+        summary = app.screen
+        assert isinstance(summary, SummaryScreen)
+        await pilot.pause()
+        table = summary.query_one(DataTable)
+        used = sum(c.get_render_width(table) for c in table.columns.values())
+        assert used <= table.scrollable_content_region.width
+        assert str(list(table.columns.values())[-1].label) == "Result"
+        assert [str(cell).startswith("–") for cell in table.get_column("result")] == [True] * 3
+        assert all(str(cell).count("\n") <= 1 for cell in table.get_column("question"))
+        assert any("\n" in str(cell) for cell in table.get_column("question"))

@@ -8,6 +8,7 @@ import re
 from textual.widgets import DataTable, Input, Label
 from ui_support import NEWS_DECK, UI_DATA, AppFactory, Clock, answer_keys
 
+from quiz.core.checking import expected_text
 from quiz.core.library import load
 from quiz.core.models import MultipleChoice, ShortAnswer
 from quiz.core.storage import Store
@@ -370,3 +371,53 @@ async def test_an_exam_offers_no_skip(build_app: AppFactory) -> None:
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert screen.question is first
+
+
+async def test_the_summary_table_fits_80_and_60_columns_with_the_right_answers(
+    build_app: AppFactory,
+) -> None:
+    """Every column on screen at 80x24, at 60x20 and after a resize between them, the Result
+    column included; long text wraps (at most three lines) instead of being cut at the
+    edge; a missed question shows its right answer, a right one leaves that cell empty."""
+    loaded = load(NEWS_DECK)
+    app = build_app(Start(at="quiz", loaded=loaded, quiz=QuizOptions(seed=3, count=4)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, QuizScreen) and screen.session is not None
+        asked = list(screen.session.questions)
+        for number, question in enumerate(asked):
+            order = presented_order(question, loaded.deck.deck, screen.session.seed)
+            await pilot.press(*answer_keys(question, order, right=number % 2 == 0), "enter")
+            await pilot.pause()
+        summary = app.screen
+        assert isinstance(summary, SummaryScreen)
+        for size in ((80, 24), (60, 20), (80, 24)):
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+            table = summary.query_one(DataTable)
+            assert [str(c.label) for c in table.columns.values()] == [
+                "#",
+                "Question",
+                "Your answer",
+                "Right answer",
+                "Result",
+            ]
+            used = sum(c.get_render_width(table) for c in table.columns.values())
+            assert used <= table.scrollable_content_region.width <= size[0]
+            assert all(c.width >= len(str(c.label)) for c in table.columns.values())
+            cells = [[str(cell) for cell in table.get_row_at(i)] for i in range(4)]
+            for number, (question, row) in enumerate(zip(asked, cells, strict=True)):
+                right = number % 2 == 0
+                assert row[0] == str(number + 1)
+                assert row[4].startswith("✓" if right else "✗"), row
+                if right:
+                    assert row[3] == ""
+                else:
+                    expected = expected_text(question)
+                    assert row[3].replace("\n", " ").startswith(expected.split()[0]), row
+            wrapped = [row for row in cells if "\n" in row[1]]
+            assert wrapped, "a long question wraps"
+            assert all(row[1].count("\n") < 3 for row in cells)
+            for question, row in zip(asked, cells, strict=True):
+                shown = " ".join(row[1].removesuffix("…").split())
+                assert " ".join(question.prompt.split()).startswith(shown)

@@ -1,8 +1,10 @@
 """The end of a quiz: score, pass or fail, time, every answer, and a retry of the missed ones.
 
-After an exam the table also gives the right answer (the learner saw no feedback
-before), the highlighted row is shown in full below it (question, answers,
-explanation), and there is no retry or new attempt: a new sitting is a new exam.
+The table fits the screen's width: its text columns share what the number and Result
+columns leave, and long text wraps (up to three lines, then cut). A missed question
+shows its right answer. After an exam every row gives the right answer (the learner
+saw no feedback before), the highlighted row is shown in full below it (question,
+answers, explanation), and there is no retry or new attempt: a new sitting is a new exam.
 """
 
 from __future__ import annotations
@@ -10,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.console import Console
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -41,10 +44,44 @@ if TYPE_CHECKING:
 VERDICT_STYLES = {Verdict.CORRECT: "green", Verdict.PARTLY_RIGHT: "yellow", Verdict.WRONG: "red"}
 
 
-def one_line(text: str, width: int = 60) -> Text:
-    """Deck or learner text for a table cell: sanitised, on one line, cut to `width`."""
-    flat = " ".join(sanitize(text).split())
-    return Text(flat if len(flat) <= width else flat[: width - 1] + "…")
+CELL_LINES = 3
+"""A table cell wraps to at most this many lines (the rest is cut with …): a long
+question must not push the other rows off the screen. After an exam, whose table
+shares the screen with the highlighted row in full, at most EXAM_CELL_LINES."""
+
+EXAM_CELL_LINES = 2
+
+TEXT_SHARES = (4, 3, 3)
+"""How the Question, Your answer and Right answer columns share the width left."""
+
+
+def cell_text(text: str, width: int, console: Console, most: int = CELL_LINES) -> Text:
+    """Deck or learner text for a table cell: sanitised, wrapped to `width` cells, at most
+    `most` lines (the last cut with … when there is more)."""
+    lines = list(Text(" ".join(sanitize(text).split())).wrap(console, max(1, width)))
+    if len(lines) > most:
+        lines = lines[:most]
+        last = lines[-1]
+        last.truncate(max(0, width - 1))
+        last.append("…")
+    return Text("\n").join(lines)
+
+
+TEXT_HEADERS = ("Question", "Your answer", "Right answer")
+
+
+def text_widths(available: int) -> list[int]:
+    """The widths of the three text columns in `available` cells, by TEXT_SHARES; the answer
+    columns take from the question's share to keep their headers whole while it can spare."""
+    total = sum(TEXT_SHARES)
+    widths = [max(4, available * share // total) for share in TEXT_SHARES]
+    widths[0] += max(0, available - sum(widths))
+    for column in (1, 2):
+        short = len(TEXT_HEADERS[column]) - widths[column]
+        if short > 0 and widths[0] - short >= len(TEXT_HEADERS[0]):
+            widths[0] -= short
+            widths[column] += short
+    return widths
 
 
 def mark(row: QuestionResult) -> Text:
@@ -55,6 +92,16 @@ def mark(row: QuestionResult) -> Text:
     symbol = VERDICT_SYMBOLS[result.verdict]
     style = VERDICT_STYLES[result.verdict]
     return Text(f"{symbol} {points_text(result.score)}/{points_text(result.points)}", style=style)
+
+
+class AnswersTable(DataTable[Text]):
+    """The table of answers; it tells its screen when its width changes (a scroll bar on the
+    screen takes from it without resizing the screen)."""
+
+    def on_resize(self, event: events.Resize) -> None:
+        screen = self.screen
+        if isinstance(screen, SummaryScreen):
+            screen.fill_table(event.size.width)
 
 
 class SummaryScreen(QuizAppScreen):
@@ -98,7 +145,7 @@ class SummaryScreen(QuizAppScreen):
                 f" of {len(summary.questions)}",
                 id="figures",
             )
-        table: DataTable[Text] = DataTable(
+        table = AnswersTable(
             id="answers",
             cursor_type="row",
             zebra_stripes=True,
@@ -124,23 +171,52 @@ class SummaryScreen(QuizAppScreen):
         self.title = sanitize(self.loaded.deck.deck.title)
         exam = self.options.exam
         self.sub_title = "Exam results" if exam else "Results"
-        table = self.query_one(DataTable)
-        table.add_column("#", key="n")
-        table.add_column("Question", key="question", width=22 if exam else 30)
-        table.add_column("Your answer", key="answer", width=15 if exam else 24)
-        if exam:
-            table.add_column("Right answer", key="expected", width=15)
-        table.add_column("Result", key="result")
-        for row in self.summary.questions:
+        self.fill_table(self.size.width - 2)  # its margins; refitted as the table resizes
+        self.query_one(DataTable).focus()
+
+    def fill_table(self, table_width: int) -> None:
+        """Lay the table out for `table_width`: the number and Result columns at their
+        natural width, the text columns sharing the rest, so that Result stays on screen
+        (it keeps its highlighted row).
+
+        A quiz gives the right answer of the missed questions only; an exam, of every one.
+        """
+        table: DataTable[Text] = self.query_one(DataTable)
+        rows = self.summary.questions
+        marks = [mark(row) for row in rows]
+        number = len(str(len(rows)))
+        result = max([len("Result"), *(m.cell_len for m in marks)])
+        # Room for a vertical scroll bar (2); each of the 5 columns has padding.
+        available = table_width - 2 - 2 * table.cell_padding * 5 - number - result
+        widths = text_widths(max(12, available))
+        if [c.width for c in table.columns.values()][1:4] == widths:
+            return
+        cursor = table.cursor_row
+        table.clear(columns=True)
+        table.add_column("#", key="n", width=number)
+        for header, key, width in zip(
+            TEXT_HEADERS, ("question", "answer", "expected"), widths, strict=True
+        ):
+            table.add_column(header, key=key, width=width)
+        table.add_column("Result", key="result", width=result)
+        console = self.app.console
+        most = EXAM_CELL_LINES if self.options.exam else CELL_LINES
+        for row, verdict in zip(rows, marks, strict=True):
             question = row.question
             first = cards_of_question(question)[0]
             card = Card(key=first.question_key, question=question)
-            answer = self._answer(row)
-            cells = [Text(str(row.position + 1)), one_line(prompt_of(card)), one_line(answer)]
-            if exam:
-                cells.append(one_line(expected_text(question)))
-            table.add_row(*cells, mark(row), key=str(row.position))
-        table.focus()
+            missed = row.result is None or not row.result.correct
+            expected = expected_text(question) if missed or self.options.exam else ""
+            table.add_row(
+                Text(str(row.position + 1)),
+                cell_text(prompt_of(card), widths[0], console, most),
+                cell_text(self._answer(row), widths[1], console, most),
+                cell_text(expected, widths[2], console, most),
+                verdict,
+                key=str(row.position),
+                height=None,
+            )
+        table.move_cursor(row=cursor, animate=False)
 
     @on(DataTable.RowHighlighted, "#answers")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:

@@ -7,7 +7,7 @@ from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
-from textual.widgets import Label, OptionList, Static
+from textual.widgets import Input, Label, OptionList, Static
 from ui_support import NEWS_DECK, UI_DATA, AppFactory
 
 from quiz.core import library
@@ -15,7 +15,10 @@ from quiz.core.library import BackgroundScan, LibraryEntry, ScanProgress
 from quiz.errors import StoreError
 from quiz.ui.app import Start
 from quiz.ui.screens.deck import DeckScreen
+from quiz.ui.screens.help import HelpScreen
 from quiz.ui.screens.library import LibraryScreen
+from quiz.ui.screens.quiz import QuizScreen
+from quiz.ui.screens.stats import StatsScreen
 
 
 def deck_folder(tmp_path: Path) -> Path:
@@ -53,8 +56,8 @@ async def test_library_lists_decks_and_a_broken_one_with_its_error(
         await pilot.press("down", "enter")
         assert isinstance(app.screen, LibraryScreen)
 
-        # Typing filters; Enter opens the highlighted deck's page; q comes back.
-        await pilot.press("b", "e", "l")
+        # / filters; Enter keeps the filter, Enter again opens the deck's page; q comes back.
+        await pilot.press("slash", "b", "e", "l", "enter")
         assert len(option_texts(screen)) == 1
         await pilot.press("enter")
         await pilot.pause()
@@ -166,3 +169,62 @@ async def test_a_scan_that_fails_on_the_database_is_reported_not_raised(
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert [entry.ok for entry in screen.entries] == [True, False]
+
+
+def status_of(screen: LibraryScreen) -> str:
+    return str(screen.query_one("#library-status", Label).content)
+
+
+async def test_keys_act_wherever_the_focus_is_and_slash_filters(
+    build_app: AppFactory, tmp_path: Path
+) -> None:
+    """Letters are the screen's keys until `/`; while the filter is typed in they are text;
+    Enter keeps the filter (said in the status line), Escape drops it."""
+    folder = deck_folder(tmp_path)
+    app = build_app(deck_dirs=[folder])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        search = screen.query_one("#filter", Input)
+        assert not search.display and not search.has_focus
+
+        # A letter that is no key does not start a filter behind the learner's back.
+        await pilot.press("b", "x")
+        assert len(option_texts(screen)) == 2 and search.value == ""
+        # s opens the statistics, even after a filter was typed and kept.
+        await pilot.press("slash")
+        assert search.display and search.has_focus
+        await pilot.press("b", "e", "l", "t", "r", "s", "?")  # letters, not keys, while typing
+        assert search.value == "beltrs?" and isinstance(app.screen, LibraryScreen)
+        assert option_texts(screen) == []
+        assert status_of(screen) == "0 of 2 decks shown: filter 'beltrs?' (Esc clears it)"
+        await pilot.press(*["backspace"] * 4, "enter")
+        assert search.display and not search.has_focus  # kept, in view, not typed in
+        assert len(option_texts(screen)) == 1
+        assert status_of(screen) == "1 of 2 decks shown: filter 'bel' (Esc clears it)"
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, StatsScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+
+        # Escape drops the filter (as in less and htop), a second Escape quits.
+        await pilot.press("escape")
+        assert search.value == "" and not search.display
+        assert len(option_texts(screen)) == 2
+        assert status_of(screen).startswith("2 decks, 1 with errors")
+        # Escape while typing drops the typed filter too.
+        await pilot.press("slash", "b", "escape")
+        assert search.value == "" and not search.display and len(option_texts(screen)) == 2
+        # Up and Down move the list while typing; t quizzes the highlighted deck.
+        await pilot.press("slash", "down", "up", "enter", "t")
+        await pilot.pause()
+        assert isinstance(app.screen, QuizScreen)

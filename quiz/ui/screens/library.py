@@ -1,4 +1,4 @@
-"""The deck library: every deck found, with today's counts; type to filter, Enter to open.
+"""The deck library: every deck found, with today's counts; `/` filters, Enter opens.
 
 The list comes from `quiz.core.library.scan`, which reads the store's deck-file
 cache, so the screen appears at once however many decks there are. `quiz` starts
@@ -6,6 +6,11 @@ that scan before Textual is even imported and hands it in (`preloaded`): when it
 is done by the time the screen mounts, the first frame already holds the list;
 otherwise a worker waits for it and fills the list then. A deck that does not load
 is listed with its first error instead of being hidden.
+
+Filtering works as in less, vim and htop: the filter box is hidden until `/`, and
+while it is typed in, letters are text; Enter keeps the filter and gives the keys
+back to the list, Escape drops it. Everywhere else `t`, `r`, `s`, `q` and `?` act,
+so a stray letter never empties the list behind the learner's back.
 """
 
 from __future__ import annotations
@@ -68,12 +73,12 @@ class LibraryScreen(QuizAppScreen):
         Binding("t", "take", "Quiz", id="take-quiz"),
         Binding("r", "review", "Review", id="review-deck"),
         Binding("s", "stats", "Stats", id="all-stats"),
-        Binding("slash", "filter", "Filter", id="filter-decks", show=False),
+        Binding("slash", "filter", "Filter", id="filter-decks", key_display="/"),
         Binding("f5,ctrl+r", "rescan", "Rescan", id="rescan-decks", show=False),
         Binding("escape,q", "back", "Quit", id="quit-library"),
     ]
     """Enter opens the highlighted deck; T quizzes and R reviews it straight away;
-    any other letter starts filtering the list."""
+    `/` types a filter (these keys act whenever the filter is not being typed in)."""
 
     def __init__(self, preloaded: BackgroundScan | None = None) -> None:
         """`preloaded`: a scan already under way (`quiz.core.library.scan_in_background`)."""
@@ -84,7 +89,7 @@ class LibraryScreen(QuizAppScreen):
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
-        yield Input(placeholder="Type to filter decks", id="filter")
+        yield Input(placeholder="Filter: words of a title or description", id="filter")
         yield OptionList(id="decks", markup=False)
         yield Label("Looking for decks…", id="library-status", classes="hint")
         yield KeyBar()
@@ -181,13 +186,25 @@ class LibraryScreen(QuizAppScreen):
         self._scan_ended()
         self.entries = entries
         self.refill()
+
+    def show_status(self, shown: int) -> None:
+        """How many decks there are, and how many of them a filter hides: a list narrowed
+        by a forgotten filter must not pass for the whole library."""
+        entries = self.entries
         broken = sum(1 for e in entries if not e.ok)
-        status = counted(len(entries), "deck")
-        if broken:
-            status += f", {broken} with errors (fix them, then F5)"
+        query = self.query_one("#filter", Input).value.strip()
         if not entries:
             folders = ", ".join(str(d) for d in self.quiz_app.deck_dirs)
             status = f"No decks found in {folders}. Put .toml decks there, then press F5."
+        elif query:
+            status = (
+                f"{shown} of {counted(len(entries), 'deck')} shown: filter '{one_line(query)}'"
+                " (Esc clears it)"
+            )
+        else:
+            status = counted(len(entries), "deck")
+            if broken:
+                status += f", {broken} with errors (fix them, then F5)"
         self.query_one("#library-status", Label).update(plain(status))
 
     def shown_entries(self) -> list[LibraryEntry]:
@@ -207,6 +224,7 @@ class LibraryScreen(QuizAppScreen):
         if shown:
             keep = next((i for i, e in enumerate(shown) if current and e.path == current.path), 0)
             decks.highlighted = keep
+        self.show_status(len(shown))
 
     def highlighted(self) -> LibraryEntry | None:
         decks = self.query_one("#decks", OptionList)
@@ -223,29 +241,28 @@ class LibraryScreen(QuizAppScreen):
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
-        self.action_open()
+        """Enter keeps the filter and hands the keys back to the list (as htop's filter)."""
+        self._leave_filter()
 
     def on_key(self, event: Key) -> None:
-        """Up/Down move the list while typing; a letter typed on the list starts filtering."""
-        decks = self.query_one("#decks", OptionList)
+        """Up/Down move the list while the filter is typed in."""
         search = self.query_one("#filter", Input)
         if search.has_focus and event.key in ("up", "down"):
+            decks = self.query_one("#decks", OptionList)
             decks.action_cursor_up() if event.key == "up" else decks.action_cursor_down()
             event.prevent_default()
-        elif (
-            decks.has_focus
-            and event.character
-            and event.character.isalnum()
-            and event.key not in self.active_bindings  # t, r, s and q keep their meaning
-        ):
-            search.focus()
-            search.insert_text_at_cursor(event.character)
-            event.prevent_default()
-            event.stop()
 
     def action_filter(self) -> None:
-        """Type to narrow the list by title or description."""
-        self.query_one("#filter", Input).focus()
+        """Show the filter box and type in it: narrow the list by title or description."""
+        search = self.query_one("#filter", Input)
+        search.display = True
+        search.focus()
+
+    def _leave_filter(self) -> None:
+        """Back to the list; the box stays in view only while it holds a filter."""
+        search = self.query_one("#filter", Input)
+        search.display = bool(search.value.strip())
+        self.query_one("#decks", OptionList).focus()
 
     # --- actions on the highlighted deck ----------------------------------------------------
 
@@ -291,11 +308,17 @@ class LibraryScreen(QuizAppScreen):
         self.scan()
 
     def action_back(self) -> None:
-        """Clear the filter, or quit."""
+        """Clear the filter, or quit.
+
+        Escape drops the filter rather than keeping it, as Escape abandons a search or a
+        filter being typed in less and htop: the learner gets the whole list back at once,
+        and a kept filter is one Enter away.
+        """
         search = self.query_one("#filter", Input)
         if search.value or search.has_focus:
             search.value = ""
-            self.query_one("#decks", OptionList).focus()
+            self.refill()  # now, not when Input.Changed arrives: the status says "N decks"
+            self._leave_filter()
             return
         self.quiz_app.go_back()
 

@@ -39,7 +39,7 @@ class LibraryEntry:
     does not load; such an entry has no id and zero counts. `new` is how many new
     cards today's review would introduce (the daily limit applied), `due` how many
     learning and review cards are due today, `last_percent` the score of the most
-    recent finished quiz.
+    recent finished full quiz (one that asked every question of the deck).
     """
 
     path: Path
@@ -263,7 +263,7 @@ def _broken(path: Path, error: str) -> LibraryEntry:
 
 @dataclass(frozen=True, slots=True)
 class DeckCounts:
-    """Today's numbers for one deck: new cards to introduce, cards due, the last quiz score."""
+    """Today's numbers for one deck: new cards to introduce, cards due, the last full quiz."""
 
     new: int
     due: int

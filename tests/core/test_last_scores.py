@@ -1,9 +1,9 @@
-"""The library's "last quiz" figure: the latest finished attempt per deck, read for all decks
-with one grouped query (50 decks must not mean 50 reads of every attempt)."""
+"""The library's "last full quiz" figure: the latest finished full attempt per deck, read for
+all decks with one grouped query (50 decks must not mean 50 reads of every attempt)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -11,7 +11,7 @@ import pytest
 
 from quiz.config import Settings
 from quiz.core import library
-from quiz.core.models import Deck, ShortAnswer
+from quiz.core.models import Deck, Question, ShortAnswer
 from quiz.core.storage import Store
 from quiz.core.study import QuizSession
 
@@ -33,8 +33,19 @@ def store(tmp_path: Path) -> Iterator[Store]:
         yield opened
 
 
-def attempt(store: Store, deck: Deck, right: int, at: datetime, *, finish: bool = True) -> None:
-    session = QuizSession(store, deck, shuffle=False, now=lambda: at)
+def attempt(
+    store: Store,
+    deck: Deck,
+    right: int,
+    at: datetime,
+    *,
+    finish: bool = True,
+    count: int | None = None,
+    questions: Sequence[Question] | None = None,
+) -> None:
+    session = QuizSession(
+        store, deck, shuffle=False, now=lambda: at, count=count, questions=questions
+    )
     for question in session.questions[:right]:
         assert isinstance(question, ShortAnswer)
         session.answer(question, question.answer)
@@ -54,6 +65,23 @@ def test_latest_finished_attempt_per_deck(store: Store, tmp_path: Path) -> None:
     attempt(store, decks[1], 2, NOW)
     assert store.last_finished_percents() == {"deck-00": 50.0, "deck-01": 100.0}
     assert store.last_finished_percents(["deck-01", "deck-02"]) == {"deck-01": 100.0}
+
+
+def test_only_a_full_attempt_is_the_last_quiz(store: Store, tmp_path: Path) -> None:
+    """A retry of the missed questions or a `--count 1` run, however recent, is not the
+    deck's last quiz: it asked only part of the deck."""
+    path = tmp_path / "d.toml"
+    path.write_text(deck_text(0))
+    deck = library.load(path).deck
+    attempt(store, deck, 1, NOW)  # the full one: 50%
+    attempt(store, deck, 1, NOW + timedelta(hours=1), count=1)  # 100%, of one question
+    retry = deck.questions[1:]
+    attempt(store, deck, 0, NOW + timedelta(hours=2), questions=retry)  # 0%, of the missed one
+    assert store.last_finished_percents() == {"deck-00": 50.0}
+    entry = library.scan(store, [path], settings=Settings(), now=NOW + timedelta(hours=3))[0]
+    assert entry.last_percent == 50.0
+    attempt(store, deck, 2, NOW + timedelta(hours=4))  # a new full one
+    assert store.last_finished_percents(["deck-00"]) == {"deck-00": 100.0}
 
 
 def test_library_scan_reads_the_scores_once_for_fifty_decks(

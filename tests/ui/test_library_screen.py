@@ -8,10 +8,13 @@ from pathlib import Path
 
 import pytest
 from textual.widgets import Input, Label, OptionList, Static
-from ui_support import NEWS_DECK, UI_DATA, AppFactory
+from ui_support import NEWS_DECK, NOW, UI_DATA, AppFactory
 
 from quiz.core import library
 from quiz.core.library import BackgroundScan, LibraryEntry, ScanProgress
+from quiz.core.models import ShortAnswer
+from quiz.core.storage import Store
+from quiz.core.study import QuizSession
 from quiz.errors import StoreError
 from quiz.ui.app import Start
 from quiz.ui.screens.deck import DeckScreen
@@ -228,3 +231,34 @@ async def test_keys_act_wherever_the_focus_is_and_slash_filters(
         await pilot.press("slash", "down", "up", "enter", "t")
         await pilot.pause()
         assert isinstance(app.screen, QuizScreen)
+
+
+async def test_last_quiz_is_the_last_full_one(
+    build_app: AppFactory, store: Store, tmp_path: Path
+) -> None:
+    """A later `--count 1` run at 100% does not stand for the deck: the library shows the
+    last quiz that asked every question, and says it is a full one."""
+    folder = tmp_path / "decks"
+    folder.mkdir()
+    path = folder / "two.toml"
+    path.write_text(
+        '[deck]\nid = "two"\ntitle = "Two questions"\n\n'
+        '[[questions]]\nkind = "short"\nid = "a"\nprompt = "One?"\nanswer = "1"\n\n'
+        '[[questions]]\nkind = "short"\nid = "b"\nprompt = "Two?"\nanswer = "2"\n'
+    )
+    deck = library.load(path).deck
+    for count, right in ((None, 1), (1, 1)):  # a full run at 50%, then one question at 100%
+        session = QuizSession(store, deck, shuffle=False, count=count, now=lambda: NOW)
+        for question in session.questions[:right]:
+            assert isinstance(question, ShortAnswer)
+            session.answer(question, question.answer)
+        session.finish()
+    app = build_app(deck_dirs=[folder])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        await pilot.press("slash", "t", "w", "o", "enter")
+        (shown,) = option_texts(screen)
+        assert "2 questions · 2 new · 0 due · last full quiz 50%" in shown

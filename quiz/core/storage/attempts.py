@@ -211,16 +211,25 @@ class AttemptMethods(Database):
         return [AttemptQuestion(*row) for row in rows]
 
     def last_finished_percents(self, deck_ids: Sequence[str] | None = None) -> dict[str, float]:
-        """Deck id -> percent of its latest finished attempt, in one grouped query.
+        """Deck id -> percent of its latest finished full attempt, in one grouped query.
 
         For the library, which shows it beside every deck: one pass over `attempts`
-        (SQLite's bare-column `max()` picks the row of the latest finish). Decks
-        without a finished attempt (or whose latest is worth 0 points) are left out.
+        (SQLite's bare-column `max()` picks the row of the latest finish). Only a full
+        attempt counts, one that asked every question of the deck as the store knows it
+        (`decks.question_count`): a retry of two missed questions or a `--count 2` run
+        says little about the deck. Counting an attempt's questions is a range of the
+        `attempt_questions` primary key. Decks without a finished full attempt (or whose
+        latest is worth 0 points) are left out; so are schema-1 attempts, which did not
+        record what they asked.
         """
-        deck_sql, deck_params = decks_filter(deck_ids)
+        deck_sql, deck_params = decks_filter(deck_ids, "a.deck_id")
         rows = self._rows(
-            "SELECT deck_id, score, max_score, max(finished_at) FROM attempts"
-            f" WHERE finished_at IS NOT NULL AND {deck_sql} GROUP BY deck_id",
+            "SELECT a.deck_id, a.score, a.max_score, max(a.finished_at)"
+            " FROM attempts AS a JOIN decks AS d ON d.id = a.deck_id"
+            f" WHERE a.finished_at IS NOT NULL AND {deck_sql}"
+            " AND (SELECT count(*) FROM attempt_questions AS q WHERE q.attempt_id = a.id)"
+            " = d.question_count"
+            " GROUP BY a.deck_id",
             deck_params,
         )
         return {

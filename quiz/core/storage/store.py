@@ -17,7 +17,7 @@
 * Attempts: `start_attempt(..., questions=, pass_mark=) -> int`,
   `record_attempt_answer(...)` (committed per answer), `finish_attempt(...) ->
   AttemptRecord`, `attempt(id)`, `attempts(deck_id)`, `attempt_answers(id)`,
-  `attempt_questions(id)`, `last_finished_percents()` (the library's "last quiz")
+  `attempt_questions(id)`, `last_finished_percents()` (the library's "last full quiz")
   (`attempts.AttemptMethods`).
 * Safety: `backup_now(reason, now=)`, `daily_backup_if_due(now)` (call when studying
   starts), here; `doctor(repair=, now=)` (`doctor.DoctorMethods`); restoring a

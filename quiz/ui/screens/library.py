@@ -55,7 +55,7 @@ def entry_prompt(entry: LibraryEntry) -> Content:
         )
     figures = [counted(entry.question_count, "question"), f"{entry.new} new", f"{entry.due} due"]
     if entry.last_percent is not None:
-        figures.append(f"last quiz {entry.last_percent:.0f}%")
+        figures.append(f"last full quiz {entry.last_percent:.0f}%")  # retries are not
     return Content.assemble(
         plain(one_line(entry.title)).stylize("bold"),
         ("\n  " + " · ".join(figures), "$text-muted"),

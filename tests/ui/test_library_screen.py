@@ -7,6 +7,7 @@ from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.widgets import Input, Label, OptionList, Static
 from ui_support import NEWS_DECK, NOW, UI_DATA, AppFactory
 
@@ -231,6 +232,28 @@ async def test_keys_act_wherever_the_focus_is_and_slash_filters(
         await pilot.press("slash", "down", "up", "enter", "t")
         await pilot.pause()
         assert isinstance(app.screen, QuizScreen)
+
+
+async def test_keys_typed_at_once_go_where_the_learner_meant(
+    build_app: AppFactory, tmp_path: Path
+) -> None:
+    """A terminal hands over keys typed fast (or pasted) in one read: `/` must have moved
+    the focus before the next letter is delivered, and Enter before the next key."""
+    folder = deck_folder(tmp_path)
+    app = build_app(deck_dirs=[folder])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        for key, character in [("slash", "/"), ("b", "b"), ("e", "e"), ("l", "l")]:
+            app.post_message(events.Key(key, character))  # as the driver does, no waiting
+        app.post_message(events.Key("enter", "\r"))
+        app.post_message(events.Key("s", "s"))
+        await pilot.pause()
+        await pilot.pause()
+        assert screen.query_one("#filter", Input).value == "bel"
+        assert isinstance(app.screen, StatsScreen)
 
 
 async def test_last_quiz_is_the_last_full_one(

@@ -69,16 +69,23 @@ class LibraryScreen(QuizAppScreen):
 
     CSS_PATH = "library.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", "Open deck", id="open-deck"),
+        Binding("enter", "open", "Open deck", id="open-deck", priority=True, show=False),
         Binding("t", "take", "Quiz", id="take-quiz"),
         Binding("r", "review", "Review", id="review-deck"),
         Binding("s", "stats", "Stats", id="all-stats"),
-        Binding("slash", "filter", "Filter", id="filter-decks", key_display="/"),
+        Binding("slash", "filter", "Filter", id="filter-decks", key_display="/", priority=True),
         Binding("f5,ctrl+r", "rescan", "Rescan", id="rescan-decks", show=False),
-        Binding("escape,q", "back", "Quit", id="quit-library"),
+        Binding("escape", "back", "Quit", id="quit-library", priority=True),
+        Binding("q", "back", "Quit", id="quit-library-q", show=False),
     ]
     """Enter opens the highlighted deck; T quizzes and R reviews it straight away;
-    `/` types a filter (these keys act whenever the filter is not being typed in)."""
+    `/` types a filter (these keys act whenever the filter is not being typed in).
+
+    `/`, Enter and Escape move the focus between the filter and the list, so they are
+    priority bindings: the app runs them before it hands the next key on, and letters
+    typed (or pasted) right after them go where the learner meant, not where the focus
+    was a moment before.
+    """
 
     def __init__(self, preloaded: BackgroundScan | None = None) -> None:
         """`preloaded`: a scan already under way (`quiz.core.library.scan_in_background`)."""
@@ -239,11 +246,6 @@ class LibraryScreen(QuizAppScreen):
     def _filtered(self) -> None:
         self.refill()
 
-    @on(Input.Submitted, "#filter")
-    def _filter_done(self) -> None:
-        """Enter keeps the filter and hands the keys back to the list (as htop's filter)."""
-        self._leave_filter()
-
     def on_key(self, event: Key) -> None:
         """Up/Down move the list while the filter is typed in."""
         search = self.query_one("#filter", Input)
@@ -255,14 +257,17 @@ class LibraryScreen(QuizAppScreen):
     def action_filter(self) -> None:
         """Show the filter box and type in it: narrow the list by title or description."""
         search = self.query_one("#filter", Input)
+        if search.has_focus:  # a `/` in the filter is text
+            search.insert_text_at_cursor("/")
+            return
         search.display = True
-        search.focus()
+        self.set_focus(search)  # now, not later (`focus()`): the next key is typed in it
 
     def _leave_filter(self) -> None:
         """Back to the list; the box stays in view only while it holds a filter."""
         search = self.query_one("#filter", Input)
         search.display = bool(search.value.strip())
-        self.query_one("#decks", OptionList).focus()
+        self.set_focus(self.query_one("#decks", OptionList))
 
     # --- actions on the highlighted deck ----------------------------------------------------
 
@@ -285,8 +290,11 @@ class LibraryScreen(QuizAppScreen):
         self.action_open()
 
     def action_open(self) -> None:
-        """Open the highlighted deck's page."""
-        if entry := self._chosen():
+        """Open the highlighted deck's page; in the filter, Enter keeps the filter and gives
+        the keys back to the list (as htop's filter does)."""
+        if self.query_one("#filter", Input).has_focus:
+            self._leave_filter()
+        elif entry := self._chosen():
             self.quiz_app.open_deck(entry.path)
 
     def action_take(self) -> None:

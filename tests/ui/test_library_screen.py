@@ -225,6 +225,10 @@ async def test_keys_act_wherever_the_focus_is_and_slash_filters(
         assert search.value == "" and not search.display
         assert len(option_texts(screen)) == 2
         assert status_of(screen).startswith("2 decks, 1 with errors")
+        # A `/` in the filter is text.
+        await pilot.press("slash", "a", "slash")
+        assert search.value == "a/" and search.has_focus
+        await pilot.press("escape")
         # Escape while typing drops the typed filter too.
         await pilot.press("slash", "b", "escape")
         assert search.value == "" and not search.display and len(option_texts(screen)) == 2
@@ -254,6 +258,17 @@ async def test_keys_typed_at_once_go_where_the_learner_meant(
         await pilot.pause()
         assert screen.query_one("#filter", Input).value == "bel"
         assert isinstance(app.screen, StatsScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        # Down typed before Enter moves the list first: Enter opens the second deck.
+        await pilot.press("escape")
+        assert len(option_texts(screen)) == 2
+        for key in ("down", "enter"):
+            app.post_message(events.Key(key, None if key == "down" else "\r"))
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)  # the broken deck: explained, not opened
+        assert screen.query_one("#decks", OptionList).highlighted == 1
 
 
 async def test_last_quiz_is_the_last_full_one(

@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
@@ -69,7 +70,8 @@ class LibraryScreen(QuizAppScreen):
 
     CSS_PATH = "library.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", "Open deck", id="open-deck", priority=True, show=False),
+        Binding("enter", "open", "Open deck", id="open-deck"),
+        Binding("enter", "keep_filter", "Keep filter", id="keep-filter", priority=True, show=False),
         Binding("t", "take", "Quiz", id="take-quiz"),
         Binding("r", "review", "Review", id="review-deck"),
         Binding("s", "stats", "Stats", id="all-stats"),
@@ -81,10 +83,11 @@ class LibraryScreen(QuizAppScreen):
     """Enter opens the highlighted deck; T quizzes and R reviews it straight away;
     `/` types a filter (these keys act whenever the filter is not being typed in).
 
-    `/`, Enter and Escape move the focus between the filter and the list, so they are
-    priority bindings: the app runs them before it hands the next key on, and letters
-    typed (or pasted) right after them go where the learner meant, not where the focus
-    was a moment before.
+    `/`, Enter in the filter and Escape move the focus between the filter and the list,
+    so they are priority bindings: the app runs them before it hands the next key on,
+    and letters typed (or pasted) right after them go where the learner meant, not where
+    the focus was a moment before. Enter on the list is not: it must come after the
+    Up and Down typed before it.
     """
 
     def __init__(self, preloaded: BackgroundScan | None = None) -> None:
@@ -249,7 +252,7 @@ class LibraryScreen(QuizAppScreen):
     def on_key(self, event: Key) -> None:
         """Up/Down move the list while the filter is typed in."""
         search = self.query_one("#filter", Input)
-        if search.has_focus and event.key in ("up", "down"):
+        if self.focused is search and event.key in ("up", "down"):
             decks = self.query_one("#decks", OptionList)
             decks.action_cursor_up() if event.key == "up" else decks.action_cursor_down()
             event.prevent_default()
@@ -257,7 +260,7 @@ class LibraryScreen(QuizAppScreen):
     def action_filter(self) -> None:
         """Show the filter box and type in it: narrow the list by title or description."""
         search = self.query_one("#filter", Input)
-        if search.has_focus:  # a `/` in the filter is text
+        if self.focused is search:  # a `/` in the filter is text
             search.insert_text_at_cursor("/")
             return
         search.display = True
@@ -289,12 +292,17 @@ class LibraryScreen(QuizAppScreen):
     def _selected(self) -> None:
         self.action_open()
 
+    def action_keep_filter(self) -> None:
+        """Enter in the filter keeps it and gives the keys back to the list (as htop's
+        filter does); on the list, Enter is left to it (`SkipAction`)."""
+        if self.focused is not self.query_one("#filter", Input):  # not `has_focus`: that
+            # changes only when the Focus event arrives, after keys already on their way
+            raise SkipAction
+        self._leave_filter()
+
     def action_open(self) -> None:
-        """Open the highlighted deck's page; in the filter, Enter keeps the filter and gives
-        the keys back to the list (as htop's filter does)."""
-        if self.query_one("#filter", Input).has_focus:
-            self._leave_filter()
-        elif entry := self._chosen():
+        """Open the highlighted deck's page."""
+        if entry := self._chosen():
             self.quiz_app.open_deck(entry.path)
 
     def action_take(self) -> None:
@@ -323,7 +331,7 @@ class LibraryScreen(QuizAppScreen):
         and a kept filter is one Enter away.
         """
         search = self.query_one("#filter", Input)
-        if search.value or search.has_focus:
+        if search.value or self.focused is search:
             search.value = ""
             self.refill()  # now, not when Input.Changed arrives: the status says "N decks"
             self._leave_filter()

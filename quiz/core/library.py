@@ -40,6 +40,8 @@ class LibraryEntry:
     cards today's review would introduce (the daily limit applied), `due` how many
     learning and review cards are due today, `last_percent` the score of the most
     recent finished full quiz (one that asked every question of the deck).
+    `missing` marks a deck the store knows (studied from elsewhere) whose file is
+    gone from the path it was last studied at: its history stays in the store.
     """
 
     path: Path
@@ -52,10 +54,12 @@ class LibraryEntry:
     new: int = 0
     due: int = 0
     last_percent: float | None = None
+    missing: bool = False
 
     @property
     def ok(self) -> bool:
-        return self.error is None
+        """Whether the deck can be opened: it loads, and its file is there."""
+        return self.error is None and not self.missing
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,10 +182,14 @@ def scan(
     tz: tzinfo | None = None,
     progress: ScanProgress | None = None,
 ) -> list[LibraryEntry]:
-    """Every deck file under `folders` (or named directly), with today's counts, by title.
+    """Every deck file under `folders` (or named directly), and every other deck the store
+    knows, with today's counts, by title.
 
-    Folders that do not exist (a user decks folder never created) are skipped.
-    Broken decks come last, each with its first error.
+    A deck studied from elsewhere (`quiz take ~/x.toml`) is listed from the path the
+    store last saw it at; if that file is gone it is listed as `missing` (the caller
+    decides whether to show it). Folders that do not exist (a user decks folder never
+    created) are skipped. Broken decks come after the good ones, each with its first
+    error, and missing ones last.
     """
     progress = progress or ScanProgress()
     entries = []
@@ -203,7 +211,64 @@ def scan(
         )
         entries.append(_entry(path, record, today))
     progress.done = len(paths)
-    return sorted(entries, key=lambda e: (not e.ok, e.title.casefold(), str(e.path)))
+    entries.extend(
+        _elsewhere(store, entries, settings=settings, now=now, tz=tz, last=last_percents)
+    )
+    return sorted(
+        entries, key=lambda e: (e.missing, e.error is not None, e.title.casefold(), str(e.path))
+    )
+
+
+def _elsewhere(
+    store: Store,
+    found: list[LibraryEntry],
+    *,
+    settings: Settings,
+    now: datetime,
+    tz: tzinfo | None,
+    last: Mapping[str, float],
+) -> list[LibraryEntry]:
+    """The decks the store knows that the folders do not hold, at their last path.
+
+    One query for the known decks and a `stat` each; a file still there is read through
+    the cache like a folder's. A stored path may be relative to where `quiz` was run
+    then: it is tried from here, and a deck not found is `missing`.
+    """
+    ids = {e.deck_id for e in found if e.deck_id is not None}
+    paths = {e.path.resolve() for e in found}
+    entries = []
+    for known in store.decks():
+        if known.id in ids or not known.path:
+            continue
+        path = Path(known.path)
+        if path.resolve() in paths:
+            continue
+        try:
+            record = _cache_record(store, path, now)
+        except OSError:  # gone, or unreadable: listed from the store, marked missing
+            entries.append(
+                LibraryEntry(
+                    path=path,
+                    deck_id=known.id,
+                    title=sanitize(known.title),
+                    description="",
+                    question_count=known.question_count,
+                    card_count=known.card_count,
+                    last_percent=last.get(known.id),
+                    missing=True,
+                )
+            )
+            continue
+        if record.deck_id is None:
+            entries.append(_broken(path, record.first_error or f"{path}:1:1: error: cannot load"))
+        elif record.deck_id not in ids:
+            today = counts(
+                store, record.deck_id, settings=settings, now=now, tz=tz, last_percents=last
+            )
+            entries.append(_entry(path, record, today))
+        ids.add(record.deck_id or known.id)
+        paths.add(path.resolve())
+    return entries
 
 
 @dataclass(frozen=True, slots=True)

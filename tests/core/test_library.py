@@ -106,3 +106,38 @@ def test_a_background_scan_hands_its_error_to_the_waiter(store: Store, folder: P
     started = library.scan_in_background(store, [folder], settings=Settings(), now=NOW)
     with pytest.raises(sqlite3.ProgrammingError, match="closed database"):
         started.entries.result(timeout=30)
+
+
+def test_decks_studied_from_elsewhere_are_listed_and_a_gone_one_is_missing(
+    store: Store, folder: Path, tmp_path: Path
+) -> None:
+    """`quiz take ~/x.toml` puts a deck in the store but not in the folders: the library
+    lists it from its last path, and marks it missing (history kept) once the file is gone."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    outside = elsewhere / "outside.toml"
+    outside.write_text(
+        '[deck]\nid = "outside"\ntitle = "From elsewhere"\n\n'
+        '[[questions]]\nkind = "short"\nid = "a"\nprompt = "One?"\nanswer = "1"\n'
+    )
+    library.reconcile(store, library.load(outside), NOW)  # as `quiz take` does
+    entries = library.scan(store, [folder], settings=Settings(), now=NOW)
+    listed = {e.title: e for e in entries}
+    assert set(listed) == {
+        "Chemical elements: symbols, numbers and groups",
+        "From elsewhere",
+        "broken.toml",
+    }
+    assert listed["From elsewhere"].path == outside and not listed["From elsewhere"].missing
+    assert listed["From elsewhere"].new == 1
+    outside.unlink()
+    gone = next(
+        e
+        for e in library.scan(store, [folder], settings=Settings(), now=NOW)
+        if e.deck_id == "outside"
+    )
+    assert gone.missing and not gone.ok and gone.path == outside and gone.title == "From elsewhere"
+    assert store.deck("outside") is not None  # the history stays
+    # A deck of the folders is listed once, from the folder.
+    again = library.scan(store, [folder], settings=Settings(), now=NOW)
+    assert len(again) == 3

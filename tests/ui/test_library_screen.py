@@ -300,3 +300,49 @@ async def test_last_quiz_is_the_last_full_one(
         await pilot.press("slash", "t", "w", "o", "enter")
         (shown,) = option_texts(screen)
         assert "2 questions · 2 new · 0 due · last full quiz 50%" in shown
+
+
+async def test_decks_from_elsewhere_are_listed_and_gone_ones_only_when_asked(
+    build_app: AppFactory, store: Store, tmp_path: Path
+) -> None:
+    """A deck taken from elsewhere is listed beside the folder's; once its file is gone it
+    is not listed, the status line says so, and `m` lists it as missing (not openable)."""
+    folder = deck_folder(tmp_path)
+    outside = tmp_path / "outside.toml"
+    outside.write_text(
+        '[deck]\nid = "outside"\ntitle = "From elsewhere"\n\n'
+        '[[questions]]\nkind = "short"\nid = "a"\nprompt = "One?"\nanswer = "1"\n'
+    )
+    library.reconcile(store, library.load(outside), NOW)
+    app = build_app(deck_dirs=[folder])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        assert [text.split("\n")[0] for text in option_texts(screen)] == [
+            "Belarus frees Bialiatski and other prisoners",
+            "From elsewhere",
+            "⚠ broken.toml",
+        ]
+        outside.unlink()
+        await pilot.press("f5")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert len(option_texts(screen)) == 2
+        assert status_of(screen) == (
+            "2 decks, 1 with errors (fix them, then F5);"
+            " 1 whose file is gone not listed (m lists them)"
+        )
+        await pilot.press("m")
+        gone = option_texts(screen)[2]
+        assert gone.startswith(f"? From elsewhere\n  file gone: {outside}\n")
+        assert status_of(screen).endswith(", 1 whose file is gone (m hides them)")
+        await pilot.press("down", "down")
+        chosen = screen.highlighted()
+        assert chosen is not None and chosen.missing
+        await pilot.press("enter", "t")  # says the file is gone, opens nothing
+        await pilot.pause()
+        assert app.screen is screen
+        await pilot.press("m")
+        assert len(option_texts(screen)) == 2

@@ -47,6 +47,14 @@ def one_line(text: str) -> str:
 
 def entry_prompt(entry: LibraryEntry) -> Content:
     """Three lines per deck: title, today's counts, one line of description (or the error)."""
+    if entry.missing:
+        return Content.assemble(
+            ("? ", "bold $text-warning"),
+            plain(one_line(entry.title)).stylize("bold"),
+            ("\n  file gone: ", "$text-warning"),
+            plain(one_line(str(entry.path))),
+            ("\n  its history is kept; put the file back to study it", "$text-muted"),
+        )
     if not entry.ok:
         return Content.assemble(
             ("⚠ ", "bold $text-error"),
@@ -77,6 +85,7 @@ class LibraryScreen(QuizAppScreen):
         Binding("s", "stats", "Stats", id="all-stats"),
         Binding("slash", "filter", "Filter", id="filter-decks", key_display="/", priority=True),
         Binding("f5,ctrl+r", "rescan", "Rescan", id="rescan-decks", show=False),
+        Binding("m", "missing", "Missing decks", id="missing-decks", show=False),
         Binding("escape", "back", "Quit", id="quit-library", priority=True),
         Binding("q", "back", "Quit", id="quit-library-q", show=False),
     ]
@@ -96,6 +105,8 @@ class LibraryScreen(QuizAppScreen):
         self.entries: list[LibraryEntry] = []
         self._preloaded = preloaded
         self._progress: ScanProgress | None = None
+        self.show_missing = False
+        """Whether decks whose file is gone are listed (`m`)."""
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -201,7 +212,8 @@ class LibraryScreen(QuizAppScreen):
         """How many decks there are, and how many of them a filter hides: a list narrowed
         by a forgotten filter must not pass for the whole library."""
         entries = self.entries
-        broken = sum(1 for e in entries if not e.ok)
+        broken = sum(1 for e in entries if e.error is not None)
+        missing = sum(1 for e in entries if e.missing)
         query = self.query_one("#filter", Input).value.strip()
         if not entries:
             folders = ", ".join(str(d) for d in self.quiz_app.deck_dirs)
@@ -212,9 +224,13 @@ class LibraryScreen(QuizAppScreen):
                 " (Esc clears it)"
             )
         else:
-            status = counted(len(entries), "deck")
+            status = counted(len(entries) - (0 if self.show_missing else missing), "deck")
             if broken:
                 status += f", {broken} with errors (fix them, then F5)"
+            if missing and not self.show_missing:
+                status += f"; {missing} whose file is gone not listed (m lists them)"
+            elif missing:
+                status += f", {missing} whose file is gone (m hides them)"
         self.query_one("#library-status", Label).update(plain(status))
 
     def shown_entries(self) -> list[LibraryEntry]:
@@ -222,7 +238,8 @@ class LibraryScreen(QuizAppScreen):
         return [
             e
             for e in self.entries
-            if all(w in f"{e.title} {e.description} {e.deck_id or ''}".casefold() for w in words)
+            if (self.show_missing or not e.missing)
+            and all(w in f"{e.title} {e.description} {e.deck_id or ''}".casefold() for w in words)
         ]
 
     def refill(self) -> None:
@@ -278,6 +295,14 @@ class LibraryScreen(QuizAppScreen):
         entry = self.highlighted()
         if entry is None:
             return None
+        if entry.missing:
+            self.notify(
+                sanitize(f"{entry.path} is gone; put it back (its history is kept) to study it."),
+                title="No deck file",
+                severity="warning",
+                markup=False,
+            )
+            return None
         if not entry.ok:
             self.notify(
                 sanitize(entry.error or ""),
@@ -318,6 +343,12 @@ class LibraryScreen(QuizAppScreen):
     def action_stats(self) -> None:
         """Statistics of all decks."""
         self.quiz_app.open_stats(None)
+
+    def action_missing(self) -> None:
+        """List (or stop listing) the decks whose file is gone: studied from a file since
+        moved or deleted, they are not listed unless asked for, and their history stays."""
+        self.show_missing = not self.show_missing
+        self.refill()
 
     def action_rescan(self) -> None:
         """Look for new, changed or fixed decks."""

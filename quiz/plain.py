@@ -311,6 +311,10 @@ def say_result(console: Console, result: CheckResult, question: Question) -> Non
     if result.close_to:
         console.say(f"Compared: {compared_text(result.typed, result.close_to)}")
     if not result.correct:
+        for row in result.rows:
+            mark = "✓" if row.right else "✗"
+            correction = f" — {row.correction}" if row.correction else ""
+            console.say(f"  {mark} {row.given}{correction}")
         console.say(f"Answer: {result.expected}")
     if question.explanation:
         console.say(" ".join(question.explanation.split()))

@@ -82,6 +82,19 @@ class Verdict(Enum):
 
 
 @dataclass(frozen=True, slots=True)
+class MarkedRow:
+    """One part of a multi, cloze, order or match answer, marked right or wrong, so the
+    learner sees which part was wrong and what belongs there (deck text: sanitize)."""
+
+    given: str
+    """The part as the learner gave it: a choice, a blank's text, an item, `left → right`."""
+    right: bool
+    correction: str = ""
+    """What belongs there when wrong: `missed`, `not a right choice`, the blank's answer,
+    `belongs 3rd`, the right partner."""
+
+
+@dataclass(frozen=True, slots=True)
 class CheckResult:
     """The verdict on one response.
 
@@ -100,6 +113,8 @@ class CheckResult:
     letter comparison helps the learner see the difference; empty otherwise."""
     typed: str = ""
     """What the learner typed, when `close_to` is set: the other side of that comparison."""
+    rows: tuple[MarkedRow, ...] = ()
+    """Each part of a multi, cloze, order or match answer marked (empty for other kinds)."""
 
     @property
     def remark(self) -> str:
@@ -126,6 +141,7 @@ def _result(
     *,
     close_to: str = "",
     typed: str = "",
+    rows: Sequence[MarkedRow] = (),
 ) -> CheckResult:
     return CheckResult(
         correct=correct,
@@ -135,6 +151,7 @@ def _result(
         expected=expected,
         close_to=close_to,
         typed=typed if close_to else "",
+        rows=tuple(rows),
     )
 
 
@@ -279,8 +296,22 @@ def _check_multi(question: MultipleChoice, response: Collection[str]) -> CheckRe
         if wrong:
             feedback += f", {wrong} wrong"
     share = (right - wrong) / len(answers)
+    rows = [
+        MarkedRow(choice, right=True)
+        if choice in picked and choice in answers
+        else MarkedRow(choice, right=False, correction="not a right choice")
+        if choice in picked
+        else MarkedRow(choice, right=False, correction="missed")
+        for choice in question.choices
+        if choice in picked or choice in answers
+    ]
     return _result(
-        float(question.points), share, picked == answers, feedback, expected_text(question)
+        float(question.points),
+        share,
+        picked == answers,
+        feedback,
+        expected_text(question),
+        rows=rows,
     )
 
 
@@ -304,12 +335,19 @@ def _check_cloze(question: Cloze, response: Sequence[str], deck: DeckMeta) -> Ch
         feedback = NO_ANSWER
     else:
         feedback = f"{right} of {len(blanks)} blanks right"
+    rows = [
+        MarkedRow(text, right=True)
+        if verdict.outcome in ("exact", "typo")
+        else MarkedRow(text, right=False, correction=blank.answer)
+        for text, blank, verdict in zip(typed, blanks, verdicts, strict=True)
+    ]
     return _result(
         float(question.points),
         right / len(blanks),
         right == len(blanks),
         feedback,
         expected_text(question),
+        rows=rows,
     )
 
 
@@ -320,9 +358,29 @@ def _check_order(question: Order, response: Sequence[str]) -> CheckResult:
     placed = sum(got == want for got, want in zip(response, items, strict=False))
     right = placed == len(items)
     feedback = CORRECT if right else f"{placed} of {len(items)} in the right place"
+    rows = [
+        MarkedRow(got, right=True)
+        if got == want
+        else MarkedRow(got, right=False, correction=_belongs(items, got))
+        for got, want in zip(response, items, strict=False)
+    ]
     return _result(
-        float(question.points), placed / len(items), right, feedback, expected_text(question)
+        float(question.points),
+        placed / len(items),
+        right,
+        feedback,
+        expected_text(question),
+        rows=rows,
     )
+
+
+def _belongs(items: Sequence[str], item: str) -> str:
+    """`belongs 3rd`: where an item misplaced by the learner goes."""
+    if item not in items:
+        return "not in the list"
+    place = items.index(item) + 1
+    suffix = "th" if 10 <= place % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(place % 10, "th")
+    return f"belongs {place}{suffix}"
 
 
 def _check_match(question: Match, response: Mapping[str, str]) -> CheckResult:
@@ -330,8 +388,21 @@ def _check_match(question: Match, response: Mapping[str, str]) -> CheckResult:
     matched = sum(response.get(left) == right for left, right in pairs)
     right = matched == len(pairs)
     feedback = CORRECT if right else f"{matched} of {len(pairs)} pairs right"
+    rows = [
+        MarkedRow(
+            f"{left} → {response.get(left) or '?'}",
+            right=response.get(left) == partner,
+            correction="" if response.get(left) == partner else partner,
+        )
+        for left, partner in pairs
+    ]
     return _result(
-        float(question.points), matched / len(pairs), right, feedback, expected_text(question)
+        float(question.points),
+        matched / len(pairs),
+        right,
+        feedback,
+        expected_text(question),
+        rows=rows,
     )
 
 

@@ -52,3 +52,14 @@ def build_app(store: Store, settings: Settings, clock: Clock) -> AppFactory:
         )
 
     return build
+
+
+SNAPSHOT_SIZES = [(80, 24), (60, 20)]
+"""Every screen is snapshotted at the size we design for and the smallest we support."""
+
+
+@pytest.fixture(params=SNAPSHOT_SIZES, ids=[f"{w}x{h}" for w, h in SNAPSHOT_SIZES])
+def size(request: pytest.FixtureRequest) -> tuple[int, int]:
+    """The terminal size of a snapshot: each screen is taken at both."""
+    size: tuple[int, int] = request.param
+    return size

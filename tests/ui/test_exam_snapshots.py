@@ -1,11 +1,11 @@
-"""Snapshots of the exam screens at 80x24: the first screen (seed, rules, name) and the
+"""Snapshots of the exam screens at 80x24 and 60x20: the first screen (seed, rules, name) and the
 summary with the right answers. Review the report before `--snapshot-update`."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from test_snapshots import SIZE, SnapCompare, settle
+from test_snapshots import SnapCompare, settle
 from textual.pilot import Pilot
 from ui_support import NEWS_DECK, AppFactory, answer_keys
 
@@ -16,12 +16,16 @@ from quiz.ui.app import Start
 from quiz.ui.screens.quiz import QuizScreen
 
 
-def test_exam_start(snap_compare: SnapCompare, build_app: AppFactory) -> None:
+def test_exam_start(
+    size: tuple[int, int], snap_compare: SnapCompare, build_app: AppFactory
+) -> None:
     app = build_app(Start(at="quiz", loaded=load(NEWS_DECK), quiz=QuizOptions(exam=True)))
-    assert snap_compare(app, terminal_size=SIZE, run_before=settle)
+    assert snap_compare(app, terminal_size=size, run_before=settle)
 
 
-def test_exam_summary(snap_compare: SnapCompare, build_app: AppFactory) -> None:
+def test_exam_summary(
+    size: tuple[int, int], snap_compare: SnapCompare, build_app: AppFactory
+) -> None:
     loaded = load(NEWS_DECK)
     options = QuizOptions(exam=True, student="Ann Lee", count=3)
     app = build_app(Start(at="quiz", loaded=loaded, quiz=options))
@@ -37,4 +41,4 @@ def test_exam_summary(snap_compare: SnapCompare, build_app: AppFactory) -> None:
             await pilot.pause()
         await settle(pilot)
 
-    assert snap_compare(app, terminal_size=SIZE, run_before=take)
+    assert snap_compare(app, terminal_size=size, run_before=take)

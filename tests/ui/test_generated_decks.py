@@ -3,7 +3,8 @@
 The bundled decks never had the shapes that broke the app (a cloze with one blank, thirty
 choices, a 2,000-character prompt, right-to-left text). Hypothesis builds decks of every kind
 with such edges and drives a quiz, a review or an exam by arbitrary keys, at 80x24, 60x20
-and 160x45, resizing midway; any exception inside the app fails the test.
+and 160x45 (and 40x12, below what we support), resizing midway; any exception inside the app
+fails the test, and so does feedback that is not in view right after an answer.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from ui_support import NOW, Clock
+from ui_support import NOW, Clock, assert_feedback_in_view
 
 from quiz.commands.ui import make_app
 from quiz.config import Settings
@@ -26,6 +27,8 @@ from quiz.core.models import Deck
 from quiz.core.storage import Store
 from quiz.presentation.options import QuizOptions
 from quiz.ui.app import Start
+from quiz.ui.screens.quiz import QuizScreen
+from quiz.ui.screens.review import ReviewScreen
 
 SCRIPTS = st.sampled_from(
     [
@@ -115,6 +118,13 @@ def decks(draw: st.DrawFn) -> Deck:
     return Deck.model_validate(data)
 
 
+def feedback_shown(screen: object) -> bool:
+    """A quiz's feedback or a review's answer is on show (an exam shows none)."""
+    if isinstance(screen, QuizScreen):
+        return screen.showing_feedback and not screen.options.exam
+    return isinstance(screen, ReviewScreen) and screen.revealed
+
+
 async def drive(deck: Deck, mode: str, size: tuple[int, int], keys: list[str]) -> None:
     with TemporaryDirectory() as folder:
         path = Path(folder) / "generated.toml"
@@ -135,7 +145,13 @@ async def drive(deck: Deck, mode: str, size: tuple[int, int], keys: list[str]) -
         try:
             async with app.run_test(size=size) as pilot:
                 for number, key in enumerate(keys):
+                    before = feedback_shown(app.screen)
                     await pilot.press(key)
+                    if feedback_shown(app.screen) and not before:
+                        await pilot.pause()
+                        screen = app.screen
+                        assert isinstance(screen, QuizScreen | ReviewScreen)
+                        assert_feedback_in_view(screen, f"after {keys[: number + 1]}")
                     if number == len(keys) // 2:
                         await pilot.resize_terminal(*SIZES[(SIZES.index(size) + 1) % 4])
                 await pilot.pause()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from pathlib import Path
 
 from textual.widgets import DataTable, Input, Label
 from ui_support import NEWS_DECK, UI_DATA, AppFactory, Clock, answer_keys
@@ -152,9 +153,14 @@ async def test_partly_right_reads_the_same_in_plain_mode_and_on_screen(
         await pilot.press(*picks, "enter")
         await pilot.pause()
         on_screen = str(app.screen.query_one("#verdict", Label).content)
+        marks = str(app.screen.query_one("#marks", Label).content).splitlines()
     symbol, _, rest = on_screen.partition(" ")
     assert plain.group(1) == rest.split("  ")[0] == "Partly right"
     assert symbol == "◐"
+    # The same parts marked in both: 2 and 7 right, 9 not a right choice, 11 missed.
+    expected = ["✓ 2", "✓ 7", "✗ 9 — not a right choice", "✗ 11 — missed"]
+    assert marks == expected
+    assert all(f"  {line}\n" in out.getvalue() for line in expected), out.getvalue()
 
 
 async def test_a_typo_is_shown_letter_by_letter_in_both_front_ends(
@@ -342,7 +348,7 @@ async def test_ctrl_s_skips_a_question_until_after_the_others(
         assert screen.question is short
         await pilot.press(*"Minsk", "enter")
         await pilot.pause()
-        assert str(screen.query_one(".hint", Label).content) == "Enter: see your results"
+        assert str(screen.query_one("#way-on", Label).content) == "Enter: see your results"
         await pilot.press("enter")
         await pilot.pause()
         summary = app.screen
@@ -421,3 +427,34 @@ async def test_the_summary_table_fits_80_and_60_columns_with_the_right_answers(
             for question, row in zip(asked, cells, strict=True):
                 shown = " ".join(row[1].removesuffix("…").split())
                 assert " ".join(question.prompt.split()).startswith(shown)
+
+
+async def test_match_partners_past_the_ninth_are_reached_with_the_arrows(
+    build_app: AppFactory, tmp_path: Path
+) -> None:
+    """Number keys reach nine partners; Right/Left step through all of them. A wrong pairing
+    is marked with the right partner."""
+    pairs = ", ".join(f'["L{n}", "R{n}"]' for n in range(1, 12))
+    deck = tmp_path / "pairs.toml"
+    deck.write_text(
+        f'[deck]\nid = "pairs"\ntitle = "Pairs"\n\n[[questions]]\nid = "m"\nkind = "match"\n'
+        f'prompt = "Match"\npairs = [{pairs}]\n',
+        encoding="utf-8",
+    )
+    loaded = load(deck)
+    app = build_app(Start(at="quiz", loaded=loaded, quiz=QuizOptions(seed=1)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, QuizScreen) and screen.session is not None
+        question = screen.session.questions[0]
+        order = presented_order(question, loaded.deck.deck, screen.session.seed)
+        assert order is not None
+        keys = answer_keys(question, order, right=True)
+        assert "right" in keys  # some partner is past the ninth
+        await pilot.press(*keys[:-1], "left", "enter")  # the last pair stepped one back
+        await pilot.pause()
+        assert str(screen.query_one("#verdict", Label).content).startswith("◐ Partly right")
+        marks = str(screen.view.query_one("#marks", Label).content).splitlines()
+        assert len(marks) == 11 and sum(line.startswith("✗") for line in marks) == 1
+        wrong = next(line for line in marks if line.startswith("✗"))
+        assert wrong.startswith("✗ L") and wrong.endswith(f"— R{wrong.split()[1][1:]}")

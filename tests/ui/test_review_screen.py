@@ -44,7 +44,7 @@ async def test_review_answer_undo_finish(
         await pilot.press(*answer_keys(first.question, order))
         await pilot.pause()
         labels = [str(b.label) for b in screen.query(Button)]
-        assert labels == ["1 Again · 1m", "2 Hard · 6m", "3 Good · 10m", "4 Easy · 8d"]
+        assert labels == ["1 Again 1m", "2 Hard 6m", "3 Good 10m", "4 Easy 8d"]
         clock.advance(seconds=5)
         await pilot.press("4")
         await pilot.pause()

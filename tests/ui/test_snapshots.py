@@ -1,4 +1,5 @@
-"""Snapshots of every screen at 80x24, from the app `make_app` builds, with a pinned clock.
+"""Snapshots of every screen at 80x24 and 60x20 (the `size` fixture), from the app `make_app`
+builds, with a pinned clock.
 
 Review changes with `pytest tests/ui/test_snapshots.py` (a report opens on failure) and
 accept them with `--snapshot-update` only after looking at the report.
@@ -24,7 +25,6 @@ from quiz.screenshots import simulate_reviews
 from quiz.ui.app import Start
 from quiz.ui.screens.quiz import QuizScreen
 
-SIZE = (80, 24)
 EVERY_KIND = UI_DATA / "every-kind.toml"
 KINDS = ["flashcard", "short", "choice", "multi", "truefalse", "numeric", "cloze", "order", "match"]
 
@@ -54,6 +54,7 @@ def quiz_start(*tags: str) -> Start:
 
 
 def test_library(
+    size: tuple[int, int],
     snap_compare: SnapCompare,
     build_app: AppFactory,
     tmp_path: Path,
@@ -64,30 +65,36 @@ def test_library(
     shutil.copy(UI_DATA / "broken.toml", folder)
     monkeypatch.chdir(tmp_path)  # relative paths: the broken deck's error reads decks/broken.toml
     app = build_app(deck_dirs=[Path("decks")])
-    assert snap_compare(app, terminal_size=SIZE, run_before=settle)
+    assert snap_compare(app, terminal_size=size, run_before=settle)
 
 
-def test_deck_page(snap_compare: SnapCompare, build_app: AppFactory) -> None:
+def test_deck_page(size: tuple[int, int], snap_compare: SnapCompare, build_app: AppFactory) -> None:
     app = build_app(Start(at="deck", deck=DECKS / "belarus-prisoner-release-2025.toml"))
-    assert snap_compare(app, terminal_size=SIZE, run_before=settle)
+    assert snap_compare(app, terminal_size=size, run_before=settle)
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_question(snap_compare: SnapCompare, build_app: AppFactory, kind: str) -> None:
+def test_question(
+    size: tuple[int, int], snap_compare: SnapCompare, build_app: AppFactory, kind: str
+) -> None:
     app = build_app(quiz_start(kind))
-    assert snap_compare(app, terminal_size=SIZE, run_before=settle)
+    assert snap_compare(app, terminal_size=size, run_before=settle)
 
 
-def test_feedback_wrong(snap_compare: SnapCompare, build_app: AppFactory) -> None:
+def test_feedback_wrong(
+    size: tuple[int, int], snap_compare: SnapCompare, build_app: AppFactory
+) -> None:
     app = build_app(quiz_start("short"))
-    assert snap_compare(app, terminal_size=SIZE, run_before=then_settle(*"Pinsk", "enter"))
+    assert snap_compare(app, terminal_size=size, run_before=then_settle(*"Pinsk", "enter"))
 
 
-def test_feedback_partly_right(snap_compare: SnapCompare, build_app: AppFactory) -> None:
+def test_feedback_partly_right(
+    size: tuple[int, int], snap_compare: SnapCompare, build_app: AppFactory
+) -> None:
     app = build_app(quiz_start("multi"))
     order = ["2", "4", "7", "9", "11"]  # shuffle = false: as written
     keys = [str(order.index(pick) + 1) for pick in ("2", "7", "9")]
-    assert snap_compare(app, terminal_size=SIZE, run_before=then_settle(*keys, "enter"))
+    assert snap_compare(app, terminal_size=size, run_before=then_settle(*keys, "enter"))
 
 
 async def _take_every_kind(pilot: Pilot[Any]) -> None:
@@ -102,22 +109,42 @@ async def _take_every_kind(pilot: Pilot[Any]) -> None:
     await settle(pilot)
 
 
-def test_summary(snap_compare: SnapCompare, build_app: AppFactory) -> None:
+def test_summary(size: tuple[int, int], snap_compare: SnapCompare, build_app: AppFactory) -> None:
     app = build_app(quiz_start())
-    assert snap_compare(app, terminal_size=SIZE, run_before=_take_every_kind)
+    assert snap_compare(app, terminal_size=size, run_before=_take_every_kind)
 
 
-def test_review_with_interval_buttons(snap_compare: SnapCompare, build_app: AppFactory) -> None:
+def test_review_with_interval_buttons(
+    size: tuple[int, int], snap_compare: SnapCompare, build_app: AppFactory
+) -> None:
     app = build_app(Start(at="review", loaded=load(EVERY_KIND)))
-    assert snap_compare(app, terminal_size=SIZE, run_before=then_settle("space"))
+    assert snap_compare(app, terminal_size=size, run_before=then_settle("space"))
 
 
-def test_help(snap_compare: SnapCompare, build_app: AppFactory) -> None:
+def test_order_marked_in_a_quiz(
+    size: tuple[int, int], snap_compare: SnapCompare, build_app: AppFactory
+) -> None:
+    """Each row of a wrong order marked with where it belongs, the feedback in view."""
+    app = build_app(quiz_start("order"))
+    assert snap_compare(app, terminal_size=size, run_before=then_settle("shift+down", "enter"))
+
+
+def test_review_wrong_multi(
+    size: tuple[int, int], snap_compare: SnapCompare, build_app: AppFactory
+) -> None:
+    """A wrong multi in a review: marks, and the grade buttons in view below the card."""
+    app = build_app(Start(at="review", loaded=load(UI_DATA / "tall-shapes.toml")))
+    assert snap_compare(app, terminal_size=size, run_before=then_settle("2", "enter"))
+
+
+def test_help(size: tuple[int, int], snap_compare: SnapCompare, build_app: AppFactory) -> None:
     app = build_app(quiz_start("choice"))
-    assert snap_compare(app, terminal_size=SIZE, run_before=then_settle("question_mark"))
+    assert snap_compare(app, terminal_size=size, run_before=then_settle("question_mark"))
 
 
-def test_stats(snap_compare: SnapCompare, build_app: AppFactory, store: Store) -> None:
+def test_stats(
+    size: tuple[int, int], snap_compare: SnapCompare, build_app: AppFactory, store: Store
+) -> None:
     simulate_reviews(store, load(DECKS / "chemistry-elements.toml"), days=35, until=NOW)
     app = build_app(Start(at="stats"))
-    assert snap_compare(app, terminal_size=SIZE, run_before=settle)
+    assert snap_compare(app, terminal_size=size, run_before=settle)

@@ -27,7 +27,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.timer import Timer
-from textual.widget import Widget
 from textual.widgets import Label, ProgressBar
 
 from quiz.core.cards import Card, cards_of_question
@@ -39,9 +38,11 @@ from quiz.presentation.options import start_quiz_session
 from quiz.presentation.questions import KIND_LABELS, presented_order, prompt_of
 from quiz.ui.screens.base import QuizAppScreen
 from quiz.ui.widgets.answers import AnswerInput
-from quiz.ui.widgets.deck_text import compared, deck_text, plain
+from quiz.ui.widgets.deck_text import deck_text
+from quiz.ui.widgets.feedback import feedback_widgets
 from quiz.ui.widgets.keybar import KeyBar
 from quiz.ui.widgets.question import answer_input
+from quiz.ui.widgets.scrolling import bring_into_view
 from quiz.ui.widgets.stage import Pane, Stage
 from quiz.ui.widgets.titlebar import TitleBar
 
@@ -232,7 +233,7 @@ class QuizScreen(QuizAppScreen):
             self.view.query_one(AnswerInput).focus_input()
 
     @on(AnswerInput.Submitted)
-    def _answered(self, event: AnswerInput.Submitted) -> None:
+    async def _answered(self, event: AnswerInput.Submitted) -> None:
         if self.session is None or self.showing_feedback or self.ended:
             return
         duration = self.quiz_app.now() - (self.asked_at or self.quiz_app.now())
@@ -251,10 +252,12 @@ class QuizScreen(QuizAppScreen):
             self.showing_feedback = True  # blocks a second answer until the next one shows
             self.call_after_refresh(self.action_next)
             return
-        self.show_feedback(result)
+        await self.show_feedback(result)
 
-    def show_feedback(self, result: CheckResult) -> None:
-        """Right or wrong, the right answer, the explanation and the points earned."""
+    async def show_feedback(self, result: CheckResult) -> None:
+        """Right or wrong, what was wrong and the right answer, the explanation and the points
+        earned; scrolled into view with the way on ("Enter: next question") beside the
+        verdict."""
         self.showing_feedback = True
         feedback = self.view.query_one("#feedback", Vertical)
         feedback.set_class(result.correct, "correct")
@@ -263,31 +266,21 @@ class QuizScreen(QuizAppScreen):
             (f"{VERDICT_SYMBOLS[result.verdict]} {result.verdict.value}", "bold"),
             f"  +{points_text(result.score)} of {points_text(result.points)}",
         )
-        widgets: list[Widget] = [Label(verdict, id="verdict")]
-        if result.remark:
-            widgets.append(Label(plain(result.remark), id="check-feedback", markup=False))
-        if result.close_to:
-            widgets.append(Label(compared(result.typed, result.close_to), id="letter-diff"))
-        if not result.correct:
-            widgets.append(
-                Label(Content.assemble(("Answer: ", "bold"), plain(result.expected)), id="expected")
-            )
-        if self.question.explanation:
-            widgets.append(
-                deck_text(
-                    self.question.explanation, markdown=self.markdown, widget_id="explanation"
-                )
-            )
         last = self.index + 1 >= len(self.order)
-        widgets.append(
-            Label("Enter: see your results" if last else "Enter: next question", classes="hint")
+        widgets = feedback_widgets(
+            result,
+            self.question,
+            verdict=verdict,
+            way_on="Enter: see your results" if last else "Enter: next question",
+            markdown=self.markdown,
         )
         with self.app.batch_update():
-            feedback.mount_all(widgets)
+            await feedback.remove_children()
+            await feedback.mount_all(widgets)
             feedback.display = True
             self.set_focus(None)
-        self.call_after_refresh(self.body.scroll_to_widget, feedback, animate=False)
         self.refresh_bindings()
+        self.call_after_refresh(bring_into_view, self.body, feedback)
         self.call_after_refresh(self.query_one(Stage).warm)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -319,8 +312,7 @@ class QuizScreen(QuizAppScreen):
         self.earned += verdict.score - self.result.score
         self.result = verdict
         self._update_score()
-        await self.view.query_one("#feedback", Vertical).remove_children()
-        self.show_feedback(verdict)
+        await self.show_feedback(verdict)
 
     async def action_skip(self) -> None:
         """Leave this question unanswered for now: it is asked again after the others."""

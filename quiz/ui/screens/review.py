@@ -32,10 +32,12 @@ from quiz.presentation.formatting import duration_text, forecast_text
 from quiz.presentation.questions import KIND_LABELS, presented_order, prompt_of
 from quiz.ui.screens.base import QuizAppScreen
 from quiz.ui.widgets.answers import AnswerInput
-from quiz.ui.widgets.deck_text import compared, deck_text, plain
+from quiz.ui.widgets.deck_text import deck_text
+from quiz.ui.widgets.feedback import feedback_widgets
 from quiz.ui.widgets.grades import GradeBar
 from quiz.ui.widgets.keybar import KeyBar
 from quiz.ui.widgets.question import answer_input
+from quiz.ui.widgets.scrolling import bring_into_view
 from quiz.ui.widgets.titlebar import TitleBar
 
 if TYPE_CHECKING:
@@ -111,6 +113,7 @@ class ReviewScreen(QuizAppScreen):
             yield Label("", id="kind")
             yield Vertical(id="card")
             yield Vertical(id="outcome")
+        yield Vertical(id="grade-slot")
         yield KeyBar()
 
     async def on_mount(self) -> None:
@@ -141,6 +144,7 @@ class ReviewScreen(QuizAppScreen):
         outcome = self.query_one("#outcome", Vertical)
         await box.remove_children()
         await outcome.remove_children()
+        await self.query_one("#grade-slot", Vertical).remove_children()
         self.card, self.result, self.response, self.revealed = card, None, None, False
         self._update_counts()
         if card is None:
@@ -238,17 +242,26 @@ class ReviewScreen(QuizAppScreen):
                     card.question.explanation, markdown=self.markdown, widget_id="explanation"
                 )
             )
-        widgets.append(self._grade_bar(tuple(Grade)))
         await outcome.mount_all(widgets)
+        await self._show_grades(tuple(Grade))
+        self.call_after_refresh(bring_into_view, self.body, outcome)
         self.refresh_bindings()
 
-    def _grade_bar(self, allowed: tuple[Grade, ...]) -> GradeBar:
+    async def _show_grades(self, allowed: tuple[Grade, ...]) -> None:
+        """The grade buttons, below the card and above the key bar: always in view, however
+        long the card."""
         assert self.session is not None and self.card is not None
-        return GradeBar(self.session.interval_labels(self.card), allowed)
+        slot = self.query_one("#grade-slot", Vertical)
+        await slot.remove_children()
+        await slot.mount(GradeBar(self.session.interval_labels(self.card), allowed))
+
+    @property
+    def body(self) -> VerticalScroll:
+        return self.query_one("#review-body", VerticalScroll)
 
     def action_scroll(self, direction: int) -> None:
         """Scroll the card by a page."""
-        body = self.query_one("#review-body", VerticalScroll)
+        body = self.body
         body.scroll_page_down() if direction > 0 else body.scroll_page_up()
 
     def on_click(self) -> None:
@@ -267,24 +280,18 @@ class ReviewScreen(QuizAppScreen):
         self.revealed = True
         outcome = self.query_one("#outcome", Vertical)
         self._mark_outcome(outcome)
-        widgets: list[Widget] = [Label(self._verdict_text(), id="verdict")]
-        if result.remark:
-            widgets.append(Label(plain(result.remark), id="check-feedback", markup=False))
-        if result.close_to:
-            widgets.append(Label(compared(result.typed, result.close_to), id="letter-diff"))
-        if not result.correct:
-            widgets.append(
-                Label(Content.assemble(("Answer: ", "bold"), plain(result.expected)), id="expected")
+        await outcome.mount_all(
+            feedback_widgets(
+                result,
+                self.card.question,
+                verdict=self._verdict_text(),
+                way_on=self._way_on(),
+                markdown=self.markdown,
             )
-        if self.card.question.explanation:
-            widgets.append(
-                deck_text(
-                    self.card.question.explanation, markdown=self.markdown, widget_id="explanation"
-                )
-            )
-        widgets.append(self._grade_bar(self._allowed()))
-        await outcome.mount_all(widgets)
+        )
+        await self._show_grades(self._allowed())
         self.set_focus(None)
+        self.call_after_refresh(bring_into_view, self.body, outcome)
         self.refresh_bindings()
 
     def _allowed(self) -> tuple[Grade, ...]:
@@ -296,6 +303,10 @@ class ReviewScreen(QuizAppScreen):
             return Content.assemble(("✓ Correct" if self.right else "✗ Wrong", "bold"))
         words = "✓ Counted as right" if self.right else "✗ Counted as wrong"
         return Content.assemble((words, "bold"), " (you overruled the check; o undoes that)")
+
+    def _way_on(self) -> str:
+        """What Enter does now: Good after a right answer, Again after a wrong one."""
+        return "Enter: Good" if self.right else "Enter: Again"
 
     def _mark_outcome(self, outcome: Vertical) -> None:
         outcome.set_class(self.right, "correct")
@@ -309,8 +320,8 @@ class ReviewScreen(QuizAppScreen):
         outcome = self.query_one("#outcome", Vertical)
         self._mark_outcome(outcome)
         self.query_one("#verdict", Label).update(self._verdict_text())
-        await self.query_one(GradeBar).remove()
-        await outcome.mount(self._grade_bar(self._allowed()))
+        self.query_one("#way-on", Label).update(self._way_on())
+        await self._show_grades(self._allowed())
         self.refresh_bindings()
 
     # --- grading ------------------------------------------------------------------------------

@@ -41,6 +41,7 @@ def _number_bindings(action: str, description: str) -> list[BindingType]:
 
 
 def _numbered(index: int, text: str) -> Content:
+    """`3. Paris`; past the ninth no number, as no key picks it (a `10.` would invite a 1)."""
     label = f"{index + 1}. " if index < len(NUMBER_KEYS) else "   "
     return Content.assemble((label, "bold"), plain(text))
 
@@ -58,7 +59,11 @@ class AnswerInput(Vertical):
         max-height: 12;
     }
     AnswerInput .hint {
+        width: 1fr;
         color: $text-muted;
+    }
+    AnswerInput:disabled .hint {
+        display: none;  /* how to answer, once answered: room for the feedback */
     }
     AnswerInput .typed-row {
         height: auto;
@@ -342,10 +347,13 @@ class MatchList(ChoiceList):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         *_number_bindings("pick", "Partner"),
-        Binding("backspace,delete", "unpick", "Clear", id="clear-partner"),
         Binding("enter", "select", "Submit", id="submit-match"),
+        Binding("backspace,delete", "unpick", "Clear", id="clear-partner"),
+        Binding("right", "cycle(1)", "Step", id="next-partner", key_display="←→"),
+        Binding("left", "cycle(-1)", "Step back", id="previous-partner", show=False),
     ]
-    """1-9 pair the highlighted item with that partner; Backspace clears; Enter submits."""
+    """1-9 pair the highlighted item with that partner; Right/Left step through every partner
+    (past the ninth too); Backspace clears; Enter submits."""
 
     class Paired(Message):
         """Left item `left` now goes with right option `right` (None: cleared)."""
@@ -355,13 +363,36 @@ class MatchList(ChoiceList):
             self.left = left
             self.right = right
 
+    class Stepped(Message):
+        """Left item `left` steps `step` partners on from the one it has."""
+
+        def __init__(self, left: int, step: int) -> None:
+            super().__init__()
+            self.left = left
+            self.step = step
+
     class Done(Message):
         """The learner submitted the pairs."""
 
+    def __init__(self, *options: Option, partners: int, id: str | None = None) -> None:  # noqa: A002 (Textual's name)
+        super().__init__(*options, id=id)
+        self.partners = partners
+        """How many partners there are to pick from: a higher number key does nothing."""
+
     def action_pick(self, index: int) -> None:
-        """Pair the highlighted item with partner `index`."""
+        """Pair the highlighted item with partner `index` and highlight the next item (here,
+        not when the pairing is shown, so keys typed fast each go to their own item)."""
+        left = self.highlighted
+        if left is None or index >= self.partners:
+            return
+        self.post_message(self.Paired(left, index))
+        if left + 1 < self.option_count:
+            self.highlighted = left + 1
+
+    def action_cycle(self, step: int) -> None:
+        """Give the highlighted item the next (or previous) partner, keeping the highlight."""
         if self.highlighted is not None:
-            self.post_message(self.Paired(self.highlighted, index))
+            self.post_message(self.Stepped(self.highlighted, step))
 
     def action_unpick(self) -> None:
         """Clear the highlighted item's partner."""
@@ -384,33 +415,43 @@ class MatchInput(AnswerInput):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="match"):
-            yield MatchList(*[Option(self._prompt(i)) for i in range(len(self.lefts))], id="lefts")
+            yield MatchList(
+                *[Option(self._prompt(i)) for i in range(len(self.lefts))],
+                partners=len(self.rights),
+                id="lefts",
+            )
             yield Static(
                 Content("\n").join(_numbered(i, r) for i, r in enumerate(self.rights)),
                 id="rights",
                 markup=False,
             )
         yield Label(
-            "Highlight an item, press the number of its partner; Enter submits.", classes="hint"
+            "Highlight an item, press its partner's number (←/→ step through them all);"
+            " Enter submits.",
+            classes="hint",
         )
 
     def _prompt(self, index: int) -> Content:
+        """`France → 3. Paris`: the partner (its number while keys reach it), or `?`."""
         right = self.partners.get(index)
-        partner = str(right + 1) if right is not None else "?"
-        return Content.assemble(plain(self.lefts[index]), (" → ", "bold"), plain(partner))
+        partner = _numbered(right, self.rights[right]) if right is not None else Content("?")
+        return Content.assemble(plain(self.lefts[index]), (" → ", "bold"), partner)
 
     @on(MatchList.Paired)
     def _paired(self, event: MatchList.Paired) -> None:
-        if event.right is not None and event.right >= len(self.rights):
-            return
         if event.right is None:
             self.partners.pop(event.left, None)
         else:
             self.partners[event.left] = event.right
         lefts = self.query_one(MatchList)
         lefts.replace_option_prompt_at_index(event.left, self._prompt(event.left))
-        if event.right is not None and event.left + 1 < len(self.lefts):
-            lefts.highlighted = event.left + 1
+
+    @on(MatchList.Stepped)
+    def _stepped(self, event: MatchList.Stepped) -> None:
+        current = self.partners.get(event.left)
+        start = -1 if current is None and event.step > 0 else current or 0
+        right = (start + event.step) % len(self.rights)
+        self._paired(MatchList.Paired(event.left, right))
 
     @on(MatchList.Done)
     def _done(self) -> None:

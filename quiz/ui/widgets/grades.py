@@ -28,11 +28,13 @@ class GradeBar(Horizontal):
     GradeBar {
         height: auto;
         align-horizontal: center;
-        margin-top: 1;
+        padding: 0 1;
     }
     GradeBar Button {
-        margin: 0 1;
-        min-width: 14;
+        width: 1fr;
+        max-width: 18;
+        min-width: 0;
+        margin: 0 0 0 1;
     }
     """
 
@@ -53,7 +55,7 @@ class GradeBar(Horizontal):
 
     def compose(self) -> ComposeResult:
         for grade in Grade:
-            label = f"{int(grade)} {grade.name} · {self.intervals[grade]}"
+            label = f"{int(grade)} {grade.name} {self.intervals[grade]}"
             yield Button(
                 label,
                 id=f"grade-{grade.name.lower()}",

@@ -14,9 +14,7 @@ MULTI = MultipleChoice(
     answers=["Paris", "Rome"],
 )  # fmt: skip
 ORDER = Order(id="o", kind="order", prompt="Order", items=["a", "b", "c", "d"])
-MATCH = Match(
-    id="x", kind="match", prompt="Match", pairs=[["France", "Paris"], ["Italy", "Rome"]]
-)
+MATCH = Match(id="x", kind="match", prompt="Match", pairs=[["France", "Paris"], ["Italy", "Rome"]])
 CLOZE = Cloze(id="c", kind="cloze", text="{{Paris}} is in {{France}}.")
 
 CASES: list[tuple[Question, Response, list[MarkedRow]]] = [

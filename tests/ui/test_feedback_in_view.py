@@ -79,3 +79,26 @@ async def test_review_feedback_and_grades_are_in_view(
             await pilot.pause()
             answered += 1
         assert answered >= 8
+
+
+async def test_resizing_during_feedback_keeps_the_choices_whole(build_app: AppFactory) -> None:
+    """160x45 -> 60x20 -> 80x24 with the feedback shown: the choices list is not left a row
+    short with a scroll bar of its own, and the feedback is still whole."""
+    from textual.widgets import OptionList
+
+    loaded = load(EVERY_KIND)
+    app = build_app(Start(at="quiz", loaded=loaded, quiz=QuizOptions(seed=1, tags=("multi",))))
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("1", "3", "enter")
+        await pilot.pause()
+        for size in [(60, 20), (80, 24)]:
+            await pilot.resize_terminal(*size)
+            await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, QuizScreen)
+        choices = screen.view.query_one(OptionList)
+        assert not choices.show_vertical_scrollbar
+        assert choices.size.height >= choices.option_count
+        screen.body.scroll_end(animate=False, immediate=True)
+        await pilot.pause()
+        assert_feedback_in_view(screen, "after resizing")

@@ -44,7 +44,13 @@ from quiz.core.models import (
 )
 from quiz.core.scheduling import Grade, format_interval, grade_for
 from quiz.core.text import counted, sanitize
-from quiz.presentation.formatting import compared_text, duration_text, forecast_text, response_text
+from quiz.presentation.formatting import (
+    compared_text,
+    duration_text,
+    forecast_text,
+    marked_row_text,
+    response_text,
+)
 from quiz.presentation.options import start_quiz_session
 from quiz.presentation.questions import KIND_LABELS, presented_order, prompt_of
 
@@ -312,9 +318,7 @@ def say_result(console: Console, result: CheckResult, question: Question) -> Non
         console.say(f"Compared: {compared_text(result.typed, result.close_to)}")
     if not result.correct:
         for row in result.rows:
-            mark = "✓" if row.right else "✗"
-            correction = f" — {row.correction}" if row.correction else ""
-            console.say(f"  {mark} {row.given}{correction}")
+            console.say(f"  {marked_row_text(row)}")
         console.say(f"Answer: {result.expected}")
     if question.explanation:
         console.say(" ".join(question.explanation.split()))

@@ -132,6 +132,11 @@ class CheckResult:
         return Verdict.WRONG
 
 
+def _marked(given: str, right: bool, correction: str) -> MarkedRow:
+    """A part of an answer, with `correction` kept only when the part is wrong."""
+    return MarkedRow(given, right, "" if right else correction)
+
+
 def _result(
     points: float,
     share: float,
@@ -297,11 +302,11 @@ def _check_multi(question: MultipleChoice, response: Collection[str]) -> CheckRe
             feedback += f", {wrong} wrong"
     share = (right - wrong) / len(answers)
     rows = [
-        MarkedRow(choice, right=True)
-        if choice in picked and choice in answers
-        else MarkedRow(choice, right=False, correction="not a right choice")
-        if choice in picked
-        else MarkedRow(choice, right=False, correction="missed")
+        _marked(
+            choice,
+            choice in picked and choice in answers,
+            "not a right choice" if choice in picked else "missed",
+        )
         for choice in question.choices
         if choice in picked or choice in answers
     ]
@@ -336,9 +341,7 @@ def _check_cloze(question: Cloze, response: Sequence[str], deck: DeckMeta) -> Ch
     else:
         feedback = f"{right} of {len(blanks)} blanks right"
     rows = [
-        MarkedRow(text, right=True)
-        if verdict.outcome in ("exact", "typo")
-        else MarkedRow(text, right=False, correction=blank.answer)
+        _marked(text, verdict.outcome in ("exact", "typo"), blank.answer)
         for text, blank, verdict in zip(typed, blanks, verdicts, strict=True)
     ]
     return _result(
@@ -359,9 +362,7 @@ def _check_order(question: Order, response: Sequence[str]) -> CheckResult:
     right = placed == len(items)
     feedback = CORRECT if right else f"{placed} of {len(items)} in the right place"
     rows = [
-        MarkedRow(got, right=True)
-        if got == want
-        else MarkedRow(got, right=False, correction=_belongs(items, got))
+        _marked(got, got == want, _belongs(items, got))
         for got, want in zip(response, items, strict=False)
     ]
     return _result(
@@ -389,11 +390,7 @@ def _check_match(question: Match, response: Mapping[str, str]) -> CheckResult:
     right = matched == len(pairs)
     feedback = CORRECT if right else f"{matched} of {len(pairs)} pairs right"
     rows = [
-        MarkedRow(
-            f"{left} → {response.get(left) or '?'}",
-            right=response.get(left) == partner,
-            correction="" if response.get(left) == partner else partner,
-        )
+        _marked(f"{left} → {response.get(left) or '?'}", response.get(left) == partner, partner)
         for left, partner in pairs
     ]
     return _result(

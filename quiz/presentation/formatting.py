@@ -10,6 +10,7 @@ from quiz.core.judging.diff import letter_diff
 from quiz.core.text import counted, sanitize
 
 if TYPE_CHECKING:
+    from quiz.core.checking import MarkedRow
     from quiz.core.study import DayForecast
 
 
@@ -51,3 +52,9 @@ def compared_text(typed: str, answer: str) -> str:
     `[-x]`, letters missing as `[+y]` ("Canber[+r]a"), for plain mode and screen readers."""
     marks = {"same": "{}", "wrong": "[-{}]", "missing": "[+{}]"}
     return "".join(marks[mark].format(text) for mark, text in letter_diff(typed, answer))
+
+
+def marked_row_text(row: MarkedRow) -> str:
+    """`✗ Lyon — not a right choice`: one marked part of an answer, in plain text."""
+    correction = f" — {row.correction}" if row.correction else ""
+    return f"{'✓' if row.right else '✗'} {row.given}{correction}"

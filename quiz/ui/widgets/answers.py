@@ -374,16 +374,16 @@ class MatchList(ChoiceList):
     class Done(Message):
         """The learner submitted the pairs."""
 
-    def __init__(self, *options: Option, partners: int, id: str | None = None) -> None:  # noqa: A002 (Textual's name)
+    def __init__(self, *options: Option, partner_count: int, id: str | None = None) -> None:  # noqa: A002 (Textual's name)
         super().__init__(*options, id=id)
-        self.partners = partners
+        self.partner_count = partner_count
         """How many partners there are to pick from: a higher number key does nothing."""
 
     def action_pick(self, index: int) -> None:
         """Pair the highlighted item with partner `index` and highlight the next item (here,
         not when the pairing is shown, so keys typed fast each go to their own item)."""
         left = self.highlighted
-        if left is None or index >= self.partners:
+        if left is None or index >= self.partner_count:
             return
         self.post_message(self.Paired(left, index))
         if left + 1 < self.option_count:
@@ -417,7 +417,7 @@ class MatchInput(AnswerInput):
         with Horizontal(id="match"):
             yield MatchList(
                 *[Option(self._prompt(i)) for i in range(len(self.lefts))],
-                partners=len(self.rights),
+                partner_count=len(self.rights),
                 id="lefts",
             )
             yield Static(
@@ -437,21 +437,27 @@ class MatchInput(AnswerInput):
         partner = _numbered(right, self.rights[right]) if right is not None else Content("?")
         return Content.assemble(plain(self.lefts[index]), (" → ", "bold"), partner)
 
+    def _pair(self, left: int, right: int | None) -> None:
+        """Give item `left` partner `right` (None: no partner) and show it."""
+        if right is None:
+            self.partners.pop(left, None)
+        else:
+            self.partners[left] = right
+        self.query_one(MatchList).replace_option_prompt_at_index(left, self._prompt(left))
+
     @on(MatchList.Paired)
     def _paired(self, event: MatchList.Paired) -> None:
-        if event.right is None:
-            self.partners.pop(event.left, None)
-        else:
-            self.partners[event.left] = event.right
-        lefts = self.query_one(MatchList)
-        lefts.replace_option_prompt_at_index(event.left, self._prompt(event.left))
+        self._pair(event.left, event.right)
 
     @on(MatchList.Stepped)
     def _stepped(self, event: MatchList.Stepped) -> None:
+        """From no partner, Right starts at the first and Left at the last."""
         current = self.partners.get(event.left)
-        start = -1 if current is None and event.step > 0 else current or 0
-        right = (start + event.step) % len(self.rights)
-        self._paired(MatchList.Paired(event.left, right))
+        if current is None:
+            right = 0 if event.step > 0 else len(self.rights) - 1
+        else:
+            right = (current + event.step) % len(self.rights)
+        self._pair(event.left, right)
 
     @on(MatchList.Done)
     def _done(self) -> None:

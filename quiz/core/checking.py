@@ -341,7 +341,11 @@ def _check_cloze(question: Cloze, response: Sequence[str], deck: DeckMeta) -> Ch
     else:
         feedback = f"{right} of {len(blanks)} blanks right"
     rows = [
-        _marked(text, verdict.outcome in ("exact", "typo"), blank.answer)
+        _marked(
+            "(empty)" if verdict.outcome == "empty" else text,
+            verdict.outcome in ("exact", "typo"),
+            blank.answer,
+        )
         for text, blank, verdict in zip(typed, blanks, verdicts, strict=True)
     ]
     return _result(

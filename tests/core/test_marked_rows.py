@@ -60,7 +60,8 @@ CASES: list[tuple[Question, Response, list[MarkedRow]]] = [
         [MarkedRow("France → ?", False, "Paris"), MarkedRow("Italy → Rome", True)],
     ),
     (CLOZE, ["paris", "Spain"], [MarkedRow("paris", True), MarkedRow("Spain", False, "France")]),
-    (CLOZE, ["Paris"], [MarkedRow("Paris", True), MarkedRow("", False, "France")]),
+    (CLOZE, ["Paris"], [MarkedRow("Paris", True), MarkedRow("(empty)", False, "France")]),
+    (CLOZE, ["  ", "France"], [MarkedRow("(empty)", False, "Paris"), MarkedRow("France", True)]),
 ]
 
 

@@ -3,6 +3,7 @@ screen keys (q) go into the blank, and the answer reaches the session as a list.
 
 from __future__ import annotations
 
+from textual import events
 from textual.widgets import Label
 from ui_support import UI_DATA, AppFactory
 
@@ -51,3 +52,24 @@ async def test_blanks_are_typed_in_the_text_with_tab_between_them(build_app: App
         await pilot.pause()
         assert screen.answered == 1
         assert str(screen.query_one("#verdict", Label).content).startswith("✓ Correct")
+
+
+async def test_keys_typed_at_once_fill_the_blank_they_were_typed_for(
+    build_app: AppFactory,
+) -> None:
+    """A terminal hands over fast typing in one read: Tab and Enter must have moved to
+    the next blank before the next letter is delivered."""
+    loaded = load(EVERY_KIND)
+    app = build_app(Start(at="quiz", loaded=loaded, quiz=QuizOptions(seed=1, tags=("cloze",))))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, QuizScreen)
+        text = screen.query_one(ClozeText)
+        keys = [("x", "x"), ("tab", "\t"), ("y", "y"), ("shift+tab", None), ("z", "z")]
+        keys += [("enter", "\r"), ("w", "w")]
+        for key, character in keys:
+            app.post_message(events.Key(key, character))  # as the driver does, no waiting
+        await pilot.pause()
+        await pilot.pause()
+        assert text.values == ["xz", "yw"]
+        assert screen.answered == 0

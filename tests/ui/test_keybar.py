@@ -107,3 +107,19 @@ async def test_review_bar_names_the_grade_keys_once_graded_buttons_show(
         await pilot.pause()
         assert store.read("SELECT grade FROM reviews") == [(1,)]
         assert screen.card is not None and screen.card.key != first.key
+
+
+async def test_match_bar_leads_with_the_keys_the_match_declares_first(
+    build_app: AppFactory,
+) -> None:
+    """A match rebinds keys its base list already has (Enter, Right): the bar still shows
+    them in the order the match declares, so at 60 columns pairing (1-9) and Submit stay
+    and stepping (←→) is what goes."""
+    loaded = load(UI_DATA / "every-kind.toml")
+    app = build_app(Start(at="quiz", loaded=loaded, quiz=QuizOptions(seed=1, tags=("match",))))
+    async with app.run_test(size=(80, 24)) as pilot:
+        every = await bar_at(pilot, 160)
+        assert every[:4] == ["1-9 Partner", "⏎ Submit", "⌫ Clear", "←→ Step"], every
+        await assert_drops_whole_keys(pilot)
+        narrow = await bar_at(pilot, 60)
+        assert narrow[:2] == ["1-9 Partner", "⏎ Submit"], narrow

@@ -33,6 +33,13 @@ MIN_GAP = 6
 """Cells an empty gap takes, so it reads as a gap (a hint longer than that widens it)."""
 
 
+_EDIT_KEYS = [
+    Binding("tab", "move(1)", "Next blank", id="cloze-next"),
+    Binding("shift+tab", "move(-1)", "Previous blank", id="cloze-previous", show=False),
+    Binding("ctrl+u", "clear", "Clear blank", id="cloze-clear", show=False),
+]
+
+
 class ClozeText(Widget, can_focus=True):
     """The cloze text with editable gaps; see the module docstring for the keys."""
 
@@ -47,12 +54,11 @@ class ClozeText(Widget, can_focus=True):
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("tab", "move(1)", "Next blank", id="cloze-next"),
-        Binding("shift+tab", "move(-1)", "Previous blank", id="cloze-previous", show=False),
-        Binding("ctrl+u", "clear", "Clear blank", id="cloze-clear", show=False),
-    ]
-    """Tab and Shift+Tab move between blanks (they stay in the text); Ctrl+U clears one."""
+    BINDINGS: ClassVar[list[BindingType]] = list(_EDIT_KEYS)
+    """Tab and Shift+Tab move between blanks (they stay in the text); Ctrl+U clears one.
+    Listed for the key bar and help; `on_key` runs them as the key arrives (see there)."""
+
+    KEY_ACTIONS: ClassVar[dict[str, str]] = {binding.key: binding.action for binding in _EDIT_KEYS}
 
     current: reactive[int] = reactive(0)
 
@@ -113,9 +119,15 @@ class ClozeText(Widget, can_focus=True):
         self.values[self.current] = ""
         self.refresh()
 
-    def on_key(self, event: events.Key) -> None:
-        """Typing fills the current blank; Enter moves on, and submits from the last."""
-        if event.key == "backspace":
+    async def on_key(self, event: events.Key) -> None:
+        """Typing fills the current blank; Enter moves on, and submits from the last.
+
+        Every key is handled here, in arrival order: a binding would only run after the
+        key had bubbled up to the app, so with fast typing ("x Tab y" in one read) the
+        next letter would land in the blank before Tab had moved on."""
+        if event.key in self.KEY_ACTIONS:
+            await self.run_action(self.KEY_ACTIONS[event.key])
+        elif event.key == "backspace":
             self.values[self.current] = self.values[self.current][:-1]
         elif event.key == "enter":
             if self.current + 1 < len(self.gaps):

@@ -6,7 +6,8 @@ the quiz (tests/bench/bench_ui.py). This bar renders the same information as a s
 `Content` line, so moving to the next question stays within a frame.
 
 Overflow: when the keys do not fit the width, whole keys are dropped, never cut.
-The importance of a key is its place in the bar (the screen's `BINDINGS` order,
+The importance of a key is its place in the bar (the focused widget's keys, then
+its parents' up to the app's, each in the order its class declares them in `BINDINGS`,
 most important first), so keys drop from the right, dimmed (unavailable) keys
 before available ones; the help key (`?/F1`, binding id `help`) is never dropped,
 and the Ctrl+P palette hint goes only when help alone leaves no room for it. The
@@ -15,10 +16,13 @@ bar recomputes this on every resize.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from textual.app import RenderResult
+from textual.binding import ActiveBinding, Binding
 from textual.content import Content
+from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widget import Widget
 
@@ -83,7 +87,7 @@ class KeyBar(Widget):
         """Redraw the bar from the screen's active bindings, dropping what does not fit."""
         entries: dict[object, _Entry] = {}
         palette: Content | None = None
-        for active in self.screen.active_bindings.values():
+        for active in in_declared_order(self.screen.active_bindings.values()):
             binding = active.binding
             if binding.action == "app.command_palette" or binding.action == "command_palette":
                 key = self.app.get_key_display(binding)
@@ -137,3 +141,31 @@ def fitting(keys: list[tuple[Content, bool, bool]], width: int) -> list[tuple[Co
                 dropped.add(index)
                 used -= text.cell_length
     return [key for index, key in enumerate(keys) if index not in dropped]
+
+
+def in_declared_order(bindings: Iterable[ActiveBinding]) -> list[ActiveBinding]:
+    """`bindings` grouped by node as Textual gives them (focused widget first), each node's
+    in the order its class declares them: Textual keeps a base class's place for a key a
+    subclass rebinds, which would put `OptionList`'s arrows before `MatchList`'s digits."""
+    listed = list(bindings)
+    ranks: dict[DOMNode, dict[str, int]] = {}
+    for active in listed:
+        if active.node not in ranks:
+            ranks[active.node] = _declared_rank(active.node)
+    places = {node: place for place, node in enumerate(ranks)}
+
+    def importance(active: ActiveBinding) -> tuple[int, int]:
+        rank = ranks[active.node]
+        return places[active.node], rank.get(active.binding.action, len(rank))
+
+    return sorted(listed, key=importance)
+
+
+def _declared_rank(node: DOMNode) -> dict[str, int]:
+    """Each action's place in the node class's `BINDINGS`, a subclass's declarations first."""
+    rank: dict[str, int] = {}
+    for klass in type(node).__mro__:
+        for binding in klass.__dict__.get("BINDINGS", []):
+            action = binding.action if isinstance(binding, Binding) else binding[1]
+            rank.setdefault(action, len(rank))
+    return rank

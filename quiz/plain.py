@@ -22,6 +22,7 @@ Textual is never imported here.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -67,6 +68,7 @@ T = TypeVar("T")
 QUIT = ":q"
 UNDO = ":u"
 OVERRULE = ":o"
+SKIP = ":s"
 
 
 class Quit(Exception):
@@ -79,6 +81,10 @@ class Undo(Exception):
 
 class Overrule(Exception):
     """The learner typed `:o`: the verdict on their last answer is wrong (quiz only)."""
+
+
+class Skip(Exception):
+    """The learner typed `:s`: ask this question again after the others (quiz only)."""
 
 
 class TimeUp(Exception):
@@ -95,18 +101,21 @@ class Console:
         *,
         allow_undo: bool = False,
         allow_overrule: bool = False,
+        allow_skip: bool = False,
     ) -> None:
         self.stdin = stdin
         self.stdout = stdout
         self.allow_undo = allow_undo
         self.allow_overrule = allow_overrule
+        self.allow_skip = allow_skip
 
     def say(self, text: str = "") -> None:
         self.stdout.write(sanitize(text) + "\n")
         self.stdout.flush()
 
     def ask(self, prompt: str) -> str:
-        """One line of input; `:q` or the end of input raises `Quit`, `:u` raises `Undo`."""
+        """One line of input; `:q` or the end of input raises `Quit`; `:u`, `:o` and `:s`
+        raise `Undo`, `Overrule` and `Skip` where allowed."""
         self.stdout.write(sanitize(prompt))
         self.stdout.flush()
         line = self.stdin.readline()
@@ -120,6 +129,8 @@ class Console:
             raise Undo
         if self.allow_overrule and answer.strip() == OVERRULE:
             raise Overrule
+        if self.allow_skip and answer.strip() == SKIP:
+            raise Skip
         return answer
 
     def ask_until(self, prompt: str, parse: Callable[[str], T | None], help_: str) -> T:
@@ -340,7 +351,7 @@ def run_quiz(
     settings: Settings | None = None,
 ) -> int:
     """Take a quiz or exam on the console; returns the exit status (0: answered to the end)."""
-    console = Console(stdin, stdout, allow_overrule=not options.exam)
+    console = Console(stdin, stdout, allow_overrule=not options.exam, allow_skip=not options.exam)
     if options.exam and options.student is None:
         try:
             options = replace(options, student=_ask_name(console))
@@ -374,7 +385,7 @@ def _say_quiz_start(
         console.say("No feedback until the end; each answer is saved when you give it.")
         console.say(f"Type {QUIT} to hand in early.")
     else:
-        console.say(f"Quiz: {title} ({questions}). Type {QUIT} to stop.")
+        console.say(f"Quiz: {title} ({questions}). Type {SKIP} to skip a question, {QUIT} to stop.")
     if limit is not None:
         console.say(f"Time limit: {duration_text(timedelta(seconds=limit))}.")
 
@@ -390,14 +401,29 @@ def _ask_questions(
     """Ask the session's questions in turn, with the verdict after each when `feedback`;
     False when the learner quit or the time ran out."""
     last: tuple[Question, CheckResult] | None = None
+    turns = deque(session.questions)
+    """Questions still to answer, in the order asked: a skipped one goes to the back."""
+    skipped: set[int] = set()  # id() of each question skipped: deck ids are optional
     try:
-        for number, question in enumerate(session.questions, start=1):
-            while True:
-                try:
-                    result = _ask_question(console, session, number, question, deadline, now)
-                    break
-                except Overrule:  # about the answer before: then this question again
-                    last = _overrule(console, session, last)
+        while turns:
+            question = turns.popleft()
+            number = len(session.questions) - len(turns)  # answered so far, plus this one
+            again = id(question) in skipped
+            try:
+                result = _ask_question(console, session, number, question, deadline, now, again)
+            except Overrule:  # about the answer before: then this question again
+                last = _overrule(console, session, last)
+                turns.appendleft(question)
+                continue
+            except Skip:
+                if turns:
+                    skipped.add(id(question))
+                    turns.append(question)
+                    console.say("Skipped: it comes back after the others.")
+                else:
+                    console.say(f"This is the last question left: answer it, or {QUIT} to stop.")
+                    turns.appendleft(question)
+                continue
             if feedback:
                 say_result(console, result, question)
             last = (question, result)
@@ -436,15 +462,18 @@ def _ask_question(
     question: Question,
     deadline: datetime | None,
     now: Callable[[], datetime],
+    again: bool = False,
 ) -> CheckResult:
-    """Put the session's question `number` (from 1) and save the answer; raises `TimeUp` when
-    the time ran out before it was asked or while it was answered (that answer not counted)."""
+    """Put the session's question `number` (from 1; `again` when skipped before) and save
+    the answer; raises `TimeUp` when the time ran out before it was asked or while it was
+    answered (that answer not counted)."""
     if deadline is not None and now() >= deadline:
         raise TimeUp
     console.say()
     left = "" if deadline is None else f" {duration_text(deadline - now())} left."
     total = len(session.questions)
-    console.say(f"Question {number} of {total}. {KIND_LABELS[question.kind]}.{left}")
+    before = " (skipped before)" if again else ""
+    console.say(f"Question {number} of {total}{before}. {KIND_LABELS[question.kind]}.{left}")
     card = whole(question)
     console.say(" ".join(prompt_of(card).split()))
     asked = now()

@@ -274,3 +274,75 @@ def test_quiz_the_learner_overrules_a_verdict_with_o(store: Store) -> None:
         (True, True, 0.0),
         (False, True, 1.0),
     ]
+
+
+THREE = """
+[deck]
+id = "three"
+title = "Three"
+
+[[questions]]
+id = "one"
+kind = "short"
+prompt = "One?"
+answer = "one"
+
+[[questions]]
+id = "two"
+kind = "short"
+prompt = "Two?"
+answer = "two"
+
+[[questions]]
+id = "three"
+kind = "short"
+prompt = "Three?"
+answer = "three"
+"""
+
+
+def test_quiz_skip_with_s_asks_the_question_again_after_the_others(
+    store: Store, tmp_path: Path
+) -> None:
+    """`:s` puts a question at the back (it is asked again, marked skipped before); the
+    last question left cannot be skipped; the answers are stored in the order given."""
+    deck = tmp_path / "three.toml"
+    deck.write_text(THREE, encoding="utf-8")
+    lines = [":s", "two", ":s", "one", ":s", "three", ""]
+    out = io.StringIO()
+    status = run_quiz(
+        store,
+        load(deck),
+        QuizOptions(shuffle=False),
+        now=clock,
+        stdin=io.StringIO("\n".join(lines) + "\n"),
+        stdout=out,
+    )
+    text = out.getvalue()
+    assert status == 0, text
+    headers = [line.split(". ")[0] for line in text.splitlines() if line.startswith("Question ")]
+    assert headers == [
+        "Question 1 of 3",  # one: skipped
+        "Question 1 of 3",  # two
+        "Question 2 of 3",  # three: skipped
+        "Question 2 of 3 (skipped before)",  # one
+        "Question 3 of 3 (skipped before)",  # three: the last one left, not skipped
+        "Question 3 of 3 (skipped before)",
+    ]
+    assert text.count("Skipped: it comes back after the others.") == 2
+    assert text.count("This is the last question left: answer it, or :q to stop.") == 1
+    assert text.rstrip().splitlines()[-1].startswith("Result: 3/3 points")
+    (attempt,) = store.attempts()
+    stored = {a.question_key: a.correct for a in store.attempt_answers(attempt.id)}
+    assert stored == {"one": True, "two": True, "three": True}
+
+
+def test_exam_has_no_skip(store: Store) -> None:
+    """In an exam `:s` is an answer like any other (and wrong), not a skip."""
+    loaded = load(NEWS)
+    options = QuizOptions(count=1, shuffle=False, exam=True, student="Ann")
+    out = io.StringIO()
+    run_quiz(store, loaded, options, now=clock, stdin=io.StringIO(":s\n"), stdout=out)
+    assert "Skipped" not in out.getvalue()
+    (answer,) = store.attempt_answers(store.attempts()[0].id)
+    assert answer.response_json == '":s"' and answer.correct is False

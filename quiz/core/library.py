@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from quiz.config import Settings
 from quiz.core.days import study_day
 from quiz.core.deckfile.finding import find_deck_files
+from quiz.core.queue import todays_queue
 from quiz.core.storage import DeckFileRecord, Store
 from quiz.core.text import sanitize
 
@@ -346,25 +347,19 @@ def counts(
 ) -> DeckCounts:
     """`DeckCounts` from indexed store queries (no deck parsing, no card loading).
 
-    `new` applies the daily limit (`new_per_day` minus those introduced today), so
-    it is what a review would show today, not every unseen card. `last_percents`
-    is `Store.last_finished_percents()` read once for many decks (the library);
-    without it this deck's is read.
+    `new` and `due` are what a review would serve today: the review's own queue rule
+    (`quiz.core.queue.todays_queue`: daily limits, one card per question a day), so the
+    library, the deck page and the review agree. `last_percents` is
+    `Store.last_finished_percents()` read once for many decks (the library); without it
+    this deck's is read.
     """
-    day = study_day(now, settings.day_starts_at, tz)
-    ids: Sequence[str] = [deck_id]
-    room = max(0, settings.new_per_day - store.count_first_reviews_since(ids, day.start))
-    new = 0
-    if room:  # count new cards only up to the daily limit: a 100k-card deck costs no more
-        new = store.read(
-            "SELECT count(*) FROM (SELECT 1 FROM cards INDEXED BY cards_new"
-            " WHERE deck_id = ? AND state = 0 AND orphaned = 0 LIMIT ?)",
-            (deck_id, room),
-        )[0][0]
+    today = todays_queue(store, deck_id, settings, study_day(now, settings.day_starts_at, tz))
     if last_percents is None:
-        last_percents = store.last_finished_percents(ids)
+        last_percents = store.last_finished_percents([deck_id])
     return DeckCounts(
-        new=new, due=store.count_due(ids, until=day.end), last_percent=last_percents.get(deck_id)
+        new=len(today.new),
+        due=len(today.learning) + len(today.reviews),
+        last_percent=last_percents.get(deck_id),
     )
 
 

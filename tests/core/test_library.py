@@ -16,6 +16,7 @@ from quiz.core import library
 from quiz.core.deckfile import loading
 from quiz.core.deckfile.diagnostics import DeckError
 from quiz.core.storage import Store
+from quiz.core.study import ReviewSession
 
 ROOT = Path(__file__).resolve().parents[2]
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=timezone.utc)
@@ -88,6 +89,18 @@ def test_questions_that_would_be_one_card_are_listed_with_their_error(
     assert entry.error.startswith(f"{folder / 'twice.toml'}:10:1: error: same prompt as")
     with pytest.raises(DeckError):
         library.load(folder / "twice.toml")
+
+
+def test_library_counts_what_the_review_would_serve(store: Store, folder: Path) -> None:
+    """The chemistry deck has 15 cards from 13 questions (a cloze of three blanks): a review
+    serves one card of a question a day, and the library says so, not 15."""
+    settings = Settings(new_per_day=100)
+    good, _ = library.scan(store, [folder], settings=settings, now=NOW)
+    review = ReviewSession(
+        store, loading.load_deck(folder / "chemistry-elements.toml"), settings, now=lambda: NOW
+    )
+    assert good.new == review.counts().new == 13
+    assert good.due == 0
 
 
 def test_a_background_scan_gives_what_scan_gives_and_counts_its_files(

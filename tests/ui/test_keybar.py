@@ -123,3 +123,30 @@ async def test_match_bar_leads_with_the_keys_the_match_declares_first(
         await assert_drops_whole_keys(pilot)
         narrow = await bar_at(pilot, 60)
         assert narrow[:2] == ["1-9 Partner", "⏎ Submit"], narrow
+
+
+async def test_review_bar_offers_space_for_good_only_where_good_is_allowed(
+    build_app: AppFactory, settings: Settings, store: Store
+) -> None:
+    """Space shows a flashcard's answer and then means Good; after a wrong typed answer Good
+    is refused (1 Again, or o to overrule), so the bar does not offer Space and Space does
+    not grade."""
+    settings.new_per_day = 3
+    loaded = load(NEWS_DECK)
+    app = build_app(Start(at="review", loaded=loaded))
+    async with app.run_test(size=(160, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen) and screen.card is not None
+        assert screen.card.question.kind == "short"
+        await pilot.press(*"surely not this", "enter")
+        await pilot.pause()
+        shown = entries(app)
+        assert "o I was right" in shown and not any(e.startswith("space") for e in shown), shown
+        await pilot.press("space")
+        await pilot.pause()
+        assert store.read("SELECT count(*) FROM reviews") == [(0,)]
+        await pilot.press("enter")  # Again
+        await pilot.pause()
+        assert store.read("SELECT grade FROM reviews") == [(1,)]
+        assert screen.card.question.kind == "flashcard"
+        assert "space Show/Good" in entries(app)

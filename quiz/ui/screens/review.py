@@ -332,8 +332,9 @@ class ReviewScreen(QuizAppScreen):
         if action == "overrule":
             applies = self.result is not None and self.revealed and self.card is not None
             return applies and parameters[0] != self.right
-        if action == "space":
-            return True if self.card is not None else None
+        if action == "space":  # "Good" would be refused after a wrong answer: not offered then
+            wrong = self.revealed and self.result is not None and not self.right
+            return None if self.card is None else not wrong
         if action == "undo":
             return True if self.session is not None and self.session.summary().answered else None
         return True

@@ -142,9 +142,9 @@ def test_help(size: tuple[int, int], snap_compare: SnapCompare, build_app: AppFa
     assert snap_compare(app, terminal_size=size, run_before=then_settle("question_mark"))
 
 
-def test_stats(snap_compare: SnapCompare, build_app: AppFactory, store: Store) -> None:
-    """At 80x24 only: under load the 60x20 picture differed once between runs (not yet
-    understood), and a flaky snapshot would hide real changes."""
+def test_stats(
+    size: tuple[int, int], snap_compare: SnapCompare, build_app: AppFactory, store: Store
+) -> None:
     simulate_reviews(store, load(DECKS / "chemistry-elements.toml"), days=35, until=NOW)
     app = build_app(Start(at="stats"))
-    assert snap_compare(app, terminal_size=(80, 24), run_before=settle)
+    assert snap_compare(app, terminal_size=size, run_before=settle)

@@ -29,7 +29,7 @@ RECENT_DAYS = 30
 
 
 def figures(stats: Stats) -> Content:
-    """Two lines of headline numbers."""
+    """Four lines of headline numbers, each short enough not to wrap at 60 columns."""
     cards = stats.cards
     retention = (
         f"{100 * stats.true_retention:.0f}% of {stats.mature_reviews} mature reviews"
@@ -52,25 +52,46 @@ def figures(stats: Stats) -> Content:
         "\n",
         ("Retention ", "bold"),
         retention,
-        ("   Streak ", "bold"),
+        "\n",
+        ("Streak ", "bold"),
         f"{counted(stats.current_streak, 'day')} (longest {stats.longest_streak})",
     )
 
 
-def draw_bars(plot: PlotextPlot, days: list[DayCount], title: str) -> None:
-    """A bar per day, with the first, middle and last dates on the x axis."""
-    plt = plot.plt
-    plt.clear_data()
-    plt.clear_figure()
-    xs = list(range(len(days)))
-    plt.bar(xs, [d.count for d in days], width=0.6)
-    ticks = sorted({0, len(days) // 2, len(days) - 1}) if days else []
-    plt.xticks([float(i) for i in ticks], [days[i].day.strftime("%d %b") for i in ticks])
-    top = max((d.count for d in days), default=0)
-    step = max(1, -(-top // 4))  # about four whole-number ticks: counts have no fractions
-    plt.yticks([float(y) for y in range(0, top + step, step)])
-    plt.title(title)
-    plot.refresh()
+class DayBars(PlotextPlot):
+    """A bar per day, with the first, middle and last dates on the x axis and whole-number
+    y ticks, no more than it has rows for: given more, plotext drops one label, and which
+    one varies between runs. Redrawn when resized, as the rows it has change."""
+
+    FRAME_ROWS = 4
+    """Rows that are not bars: the title, the frame's top and bottom, the date labels."""
+
+    def __init__(self, title: str, *, id: str) -> None:  # noqa: A002 (Textual's name)
+        super().__init__(id=id)
+        self.chart_title = title
+        self.days: list[DayCount] = []
+
+    def show(self, days: list[DayCount]) -> None:
+        self.days = days
+        self.draw()
+
+    def on_resize(self) -> None:
+        self.draw()
+
+    def draw(self) -> None:
+        plt = self.plt
+        plt.clear_data()
+        plt.clear_figure()
+        days = self.days
+        plt.bar(list(range(len(days))), [d.count for d in days], width=0.6)
+        ticks = sorted({0, len(days) // 2, len(days) - 1}) if days else []
+        plt.xticks([float(i) for i in ticks], [days[i].day.strftime("%d %b") for i in ticks])
+        top = max((d.count for d in days), default=0)
+        intervals = max(1, min(4, self.size.height - self.FRAME_ROWS - 1))  # about four
+        step = max(1, -(-top // intervals))  # whole numbers: counts have no fractions
+        plt.yticks([float(y) for y in range(0, top + step, step)])
+        plt.title(self.chart_title)
+        self.refresh()
 
 
 class StatsScreen(QuizAppScreen):
@@ -95,8 +116,8 @@ class StatsScreen(QuizAppScreen):
             yield Label("Reviews per day over the last 12 months", classes="caption")
             yield Sparkline([], id="year")
         with Horizontal(id="charts"):
-            yield PlotextPlot(id="recent")
-            yield PlotextPlot(id="forecast")
+            yield DayBars("Reviews, last 30 days", id="recent")
+            yield DayBars("Due, next 30 days", id="forecast")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -119,12 +140,8 @@ class StatsScreen(QuizAppScreen):
         )
         self.query_one("#figures", Static).update(figures(stats))
         self.query_one("#year", Sparkline).data = [d.count for d in stats.reviews_per_day]
-        draw_bars(
-            self.query_one("#recent", PlotextPlot),
-            stats.reviews_per_day[-RECENT_DAYS:],
-            "Reviews, last 30 days",
-        )
-        draw_bars(self.query_one("#forecast", PlotextPlot), stats.forecast, "Due, next 30 days")
+        self.query_one("#recent", DayBars).show(stats.reviews_per_day[-RECENT_DAYS:])
+        self.query_one("#forecast", DayBars).show(stats.forecast)
 
     def action_back(self) -> None:
         """Back to where the statistics were opened from."""

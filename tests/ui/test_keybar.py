@@ -150,3 +150,14 @@ async def test_review_bar_offers_space_for_good_only_where_good_is_allowed(
         assert store.read("SELECT grade FROM reviews") == [(1,)]
         assert screen.card.question.kind == "flashcard"
         assert "space Show/Good" in entries(app)
+
+
+async def test_order_moves_are_one_entry_whatever_keys_they_have(build_app: AppFactory) -> None:
+    """Shift+Up, Ctrl+Up and K all move up: the bar says `⇧↑/⇧↓ Move` once, which leaves
+    room for Escape at 60 columns."""
+    loaded = load(UI_DATA / "every-kind.toml")
+    app = build_app(Start(at="quiz", loaded=loaded, quiz=QuizOptions(seed=1, tags=("order",))))
+    async with app.run_test(size=(80, 24)) as pilot:
+        every = await bar_at(pilot, 160)
+        assert every[:2] == ["⇧↑/⇧↓ Move", "⏎ Submit"], every
+        assert "esc End quiz" in await bar_at(pilot, 60)

@@ -282,15 +282,21 @@ class TypedInput(AnswerInput):
         self.submit(event.value)
 
 
+MOVE = Binding.Group("Move")
+
+
 class OrderList(OptionList):
     """A list whose highlighted item moves with Shift+Up/Down; Enter submits."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("shift+up,ctrl+up,K", "move(-1)", "Move up", id="move-up"),
-        Binding("shift+down,ctrl+down,J", "move(1)", "Move down", id="move-down"),
+        Binding("shift+up,ctrl+up,K", "move(-1)", "Move up", id="move-up", key_display="⇧↑",
+                group=MOVE),
+        Binding("shift+down,ctrl+down,J", "move(1)", "Move down", id="move-down",
+                key_display="⇧↓", group=MOVE),
         Binding("enter", "select", "Submit", id="submit-order"),
-    ]
-    """Shift+Up/Down (or K/J) move the highlighted item; Enter submits the order."""
+    ]  # fmt: skip
+    """Shift+Up/Down (or K/J) move the highlighted item; Enter submits the order. The bar
+    shows the two moves as one entry, `⇧↑/⇧↓ Move`."""
 
     class Moved(Message):
         """The highlighted item moved by `delta` places."""
@@ -304,10 +310,12 @@ class OrderList(OptionList):
         """The learner submitted the order."""
 
     def action_move(self, delta: int) -> None:
-        """Move the highlighted item up (-1) or down (+1)."""
+        """Move the highlighted item up (-1) or down (+1); the highlight follows it here, not
+        when the move is shown, so keys typed fast each move the item one place further."""
         index = self.highlighted
         if index is not None and 0 <= index + delta < self.option_count:
             self.post_message(self.Moved(index, delta))
+            self.highlighted = index + delta
 
     def action_select(self) -> None:
         """Submit the current order."""
@@ -333,9 +341,8 @@ class OrderInput(AnswerInput):
         a, b = event.index, event.index + event.delta
         self.items[a], self.items[b] = self.items[b], self.items[a]
         order = self.query_one(OrderList)
-        order.clear_options()
-        order.add_options(self._options())
-        order.highlighted = b
+        for index in (a, b):  # in place: the highlight keeps up with keys already handled
+            order.replace_option_prompt_at_index(index, _numbered(index, self.items[index]))
 
     @on(OrderList.Done)
     def _done(self) -> None:

@@ -101,7 +101,7 @@ class KeyBar(Widget):
             if slot in entries:  # a key of a group, or a second key of the same action
                 entry = entries[slot]
                 entry.enabled = entry.enabled or active.enabled
-                if group is not None:
+                if group is not None and key not in entry.keys:  # K and Shift+Up: one ⇧↑
                     entry.keys.append(key)
                 continue
             description = binding.description if group is None else group.description

@@ -19,7 +19,7 @@ def response_text(response: object) -> str:
     if response is None:
         return "—"
     if isinstance(response, bool):
-        return "true" if response else "false"
+        return "True" if response else "False"  # as the right answer is written
     if isinstance(response, str):
         text = response
     elif isinstance(response, Mapping):

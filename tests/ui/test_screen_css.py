@@ -23,9 +23,9 @@ def screens_with_css() -> list[type[Screen[object]]]:
     for info in pkgutil.iter_modules(quiz.ui.screens.__path__):
         module = importlib.import_module(f"quiz.ui.screens.{info.name}")
         for value in vars(module).values():
-            if isinstance(value, type) and issubclass(value, Screen) and "CSS_PATH" in vars(value):
-                if value.__module__ == module.__name__:
-                    found.append(value)
+            own = isinstance(value, type) and value.__module__ == module.__name__
+            if own and issubclass(value, Screen) and "CSS_PATH" in vars(value):
+                found.append(value)
     return found
 
 
@@ -54,7 +54,8 @@ def test_every_screen_with_a_stylesheet_is_found() -> None:
 def test_each_rule_is_under_its_screen(screen: type[Screen[object]]) -> None:
     path = screen.CSS_PATH
     assert isinstance(path, str)
-    css = (Path(importlib.import_module(screen.__module__).__file__ or "").parent / path).read_text()
+    folder = Path(importlib.import_module(screen.__module__).__file__ or "").parent
+    css = (folder / path).read_text()
     assert top_level_selectors(css) == [screen.__name__]
 
 

@@ -42,13 +42,16 @@ def attempt(
     finish: bool = True,
     count: int | None = None,
     questions: Sequence[Question] | None = None,
+    answered: int | None = None,
 ) -> None:
+    """An attempt answering the first `right` questions right and the rest (up to
+    `answered` in all, default every one) wrong."""
     session = QuizSession(
         store, deck, shuffle=False, now=lambda: at, count=count, questions=questions
     )
-    for question in session.questions[:right]:
+    for number, question in enumerate(session.questions[:answered]):
         assert isinstance(question, ShortAnswer)
-        session.answer(question, question.answer)
+        session.answer(question, question.answer if number < right else "wrong")
     if finish:
         session.finish()
 
@@ -68,8 +71,9 @@ def test_latest_finished_attempt_per_deck(store: Store, tmp_path: Path) -> None:
 
 
 def test_only_a_full_attempt_is_the_last_quiz(store: Store, tmp_path: Path) -> None:
-    """A retry of the missed questions or a `--count 1` run, however recent, is not the
-    deck's last quiz: it asked only part of the deck."""
+    """A retry of the missed questions, a `--count 1` run or a quiz ended before the last
+    question, however recent, is not the deck's last quiz: it answered only part of the
+    deck. The deck page lists them, labelled with how much they answered."""
     path = tmp_path / "d.toml"
     path.write_text(deck_text(0))
     deck = library.load(path).deck
@@ -77,11 +81,14 @@ def test_only_a_full_attempt_is_the_last_quiz(store: Store, tmp_path: Path) -> N
     attempt(store, deck, 1, NOW + timedelta(hours=1), count=1)  # 100%, of one question
     retry = deck.questions[1:]
     attempt(store, deck, 0, NOW + timedelta(hours=2), questions=retry)  # 0%, of the missed one
+    attempt(store, deck, 1, NOW + timedelta(hours=2, minutes=30), answered=1)  # ended early
     assert store.last_finished_percents() == {"deck-00": 50.0}
     entry = library.scan(store, [path], settings=Settings(), now=NOW + timedelta(hours=3))[0]
     assert entry.last_percent == 50.0
     attempt(store, deck, 2, NOW + timedelta(hours=4))  # a new full one
     assert store.last_finished_percents(["deck-00"]) == {"deck-00": 100.0}
+    recent = [(a.percent, a.full, a.answered) for a in store.recent_scores("deck-00", limit=4)]
+    assert recent == [(100.0, False, 1), (0.0, False, 1), (50.0, False, 1), (100.0, True, 2)]
 
 
 def test_library_scan_reads_the_scores_once_for_fifty_decks(

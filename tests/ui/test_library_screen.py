@@ -287,9 +287,9 @@ async def test_last_quiz_is_the_last_full_one(
     deck = library.load(path).deck
     for count, right in ((None, 1), (1, 1)):  # a full run at 50%, then one question at 100%
         session = QuizSession(store, deck, shuffle=False, count=count, now=lambda: NOW)
-        for question in session.questions[:right]:
+        for number, question in enumerate(session.questions):
             assert isinstance(question, ShortAnswer)
-            session.answer(question, question.answer)
+            session.answer(question, question.answer if number < right else "wrong")
         session.finish()
     app = build_app(deck_dirs=[folder])
     async with app.run_test(size=(80, 24)) as pilot:
@@ -300,6 +300,10 @@ async def test_last_quiz_is_the_last_full_one(
         await pilot.press("slash", "t", "w", "o", "enter")
         (shown,) = option_texts(screen)
         assert "2 questions · 2 new · 0 due · last full quiz 50%" in shown
+        await pilot.press("enter")  # the deck page lists both, the partial one labelled
+        await pilot.pause()
+        scores = str(app.screen.query_one("#deck-scores", Static).render())
+        assert scores == "Recent quizzes: 50%, 100% (1 of 2)"
 
 
 async def test_decks_from_elsewhere_are_listed_and_gone_ones_only_when_asked(

@@ -239,7 +239,8 @@ def _pairs(
 
 def _source(lines: list[str]) -> dict[str, Any]:
     nonblank = [(i, line.strip()) for i, line in enumerate(lines) if line.strip()]
-    title = _heading_text(nonblank[0][1])[1] if nonblank else "Article"
+    headings = (_heading_text(line)[1] for _, line in nonblank)
+    title = next((text for text in headings if text), "Article")  # `#` alone says nothing
     source: dict[str, Any] = {"title": title}
     for position, (_, line) in enumerate(nonblank[:12]):
         if line.lower().startswith("by ") and len(_words(line)) <= 6:

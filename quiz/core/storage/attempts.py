@@ -19,11 +19,15 @@ from quiz.core.storage.records import (
     AttemptAnswer,
     AttemptQuestion,
     AttemptRecord,
+    AttemptScore,
     answer_from_row,
     attempt_from_row,
 )
 from quiz.core.storage.reviews import ReviewAmendment, amend_review
 from quiz.errors import StoreError
+
+_ANSWERED = "(SELECT count(*) FROM attempt_answers AS r WHERE r.attempt_id = a.id)"
+"""How many questions attempt `a` answered (SQL)."""
 
 
 class AttemptMethods(Database):
@@ -215,20 +219,17 @@ class AttemptMethods(Database):
 
         For the library, which shows it beside every deck: one pass over `attempts`
         (SQLite's bare-column `max()` picks the row of the latest finish). Only a full
-        attempt counts, one that asked every question of the deck as the store knows it
-        (`decks.question_count`): a retry of two missed questions or a `--count 2` run
-        says little about the deck. Counting an attempt's questions is a range of the
-        `attempt_questions` primary key. Decks without a finished full attempt (or whose
-        latest is worth 0 points) are left out; so are schema-1 attempts, which did not
-        record what they asked.
+        attempt counts, one that answered every question of the deck as the store knows
+        it (`decks.question_count`, `AttemptScore.full`); counting an attempt's answers is
+        a range of the `attempt_answers` primary key. Decks without a finished full
+        attempt (or whose latest is worth 0 points) are left out.
         """
         deck_sql, deck_params = decks_filter(deck_ids, "a.deck_id")
         rows = self._rows(
             "SELECT a.deck_id, a.score, a.max_score, max(a.finished_at)"
             " FROM attempts AS a JOIN decks AS d ON d.id = a.deck_id"
             f" WHERE a.finished_at IS NOT NULL AND {deck_sql}"
-            " AND (SELECT count(*) FROM attempt_questions AS q WHERE q.attempt_id = a.id)"
-            " = d.question_count"
+            f" AND {_ANSWERED} >= d.question_count"
             " GROUP BY a.deck_id",
             deck_params,
         )
@@ -237,3 +238,18 @@ class AttemptMethods(Database):
             for deck_id, score, maximum, _ in rows
             if maximum
         }
+
+    def recent_scores(self, deck_id: str, limit: int) -> list[AttemptScore]:
+        """The latest `limit` finished attempts of a deck worth points, oldest first, each
+        saying whether it was full (the deck page labels the others)."""
+        rows = self._rows(
+            f"SELECT a.score, a.max_score, {_ANSWERED}, d.question_count"
+            " FROM attempts AS a JOIN decks AS d ON d.id = a.deck_id"
+            " WHERE a.deck_id = ? AND a.finished_at IS NOT NULL AND a.max_score > 0"
+            " ORDER BY a.finished_at DESC, a.id DESC LIMIT ?",
+            (deck_id, limit),
+        )
+        return [
+            AttemptScore(100.0 * (score or 0.0) / maximum, answered, questions)
+            for score, maximum, answered, questions in reversed(rows)
+        ]

@@ -109,6 +109,22 @@ class AttemptQuestion:
 
 
 @dataclass(frozen=True, slots=True)
+class AttemptScore:
+    """A finished attempt's score, and how much of its deck it covered."""
+
+    percent: float
+    answered: int
+    deck_questions: int
+    """The deck's question count as the store knows it (`decks.question_count`)."""
+
+    @property
+    def full(self) -> bool:
+        """Every question of the deck answered: a retry of the missed ones, a `--count`
+        run or a quiz ended early says less about the deck."""
+        return self.answered >= self.deck_questions
+
+
+@dataclass(frozen=True, slots=True)
 class AttemptAnswer:
     """A row of `attempt_answers`: one answered question of an attempt."""
 

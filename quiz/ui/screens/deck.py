@@ -116,8 +116,10 @@ class DeckScreen(QuizAppScreen):
         self.query_one("#deck-today", Static).update(
             Content.assemble(("Today: ", "bold"), f"{new} · {due} due for review")
         )
-        finished = [a for a in app.store.attempts(deck_id) if a.finished_at and a.max_score]
-        scores = [f"{100 * (a.score or 0) / (a.max_score or 1):.0f}%" for a in finished[-5:]]
+        scores = [
+            f"{a.percent:.0f}%" + ("" if a.full else f" ({a.answered} of {a.deck_questions})")
+            for a in app.store.recent_scores(deck_id, limit=5)
+        ]
         self.query_one("#deck-scores", Static).update(
             Content.assemble(("Recent quizzes: ", "bold"), ", ".join(scores) or "none yet")
         )

@@ -25,7 +25,7 @@ def response_text(response: object) -> str:
     elif isinstance(response, Mapping):
         text = "; ".join(f"{k} → {v}" for k, v in response.items())
     elif isinstance(response, Sequence):
-        text = ", ".join(str(item) for item in response)
+        text = ", ".join(str(item).strip() or "—" for item in response)  # an empty blank: —
     else:
         text = str(response)
     return sanitize(text).replace("\n", " ")

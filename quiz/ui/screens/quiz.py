@@ -70,15 +70,15 @@ class QuizScreen(QuizAppScreen):
         Binding("enter", "next", "Next", id="next-question", priority=False),
         Binding("o", "overrule(True)", "I was right", id="quiz-overrule-right"),
         Binding("o", "overrule(False)", "I was wrong", id="quiz-overrule-wrong"),
-        Binding("ctrl+s,f2", "skip", "Skip", id="skip-question", key_display="^s"),
         Binding("escape,q", "leave", "End quiz", id="end-quiz"),
+        Binding("ctrl+s,f2", "skip", "Skip", id="skip-question", key_display="^s"),
         Binding("pageup", "scroll(-1)", "Scroll up", id="quiz-scroll-up", show=False),
         Binding("pagedown", "scroll(1)", "Scroll down", id="quiz-scroll-down", show=False),
     ]
-    """Enter moves on after the feedback; o overrules its verdict (not in an exam); Ctrl+S or
-    F2 skips a question (keys that are not text in an answer box; not in an exam); Escape
-    or q asks, then ends the quiz, keeping the answers;
-    PageUp/PageDown scroll a long question (the answer input keeps the focus)."""
+    """Enter moves on after the feedback; o overrules its verdict (not in an exam); Escape
+    or q asks, then ends the quiz, keeping the answers; Ctrl+S or F2 skips a question (keys
+    that are not text in an answer box; not in an exam; on a narrow bar it goes before
+    Escape); PageUp/PageDown scroll a long question (the answer input keeps the focus)."""
 
     def __init__(
         self,

@@ -6,16 +6,17 @@ from textual.containers import ScrollableContainer
 from textual.widget import Widget
 
 
-def bring_into_view(scroller: ScrollableContainer, widget: Widget, *, tries: int = 3) -> None:
+def bring_into_view(scroller: ScrollableContainer, widget: Widget, *, passes: int = 3) -> None:
     """Scroll `scroller` at once so that `widget` shows whole, or from its top when it is
     taller than the view (the verdict first, then as much as fits).
 
-    Freshly mounted widgets may not have their size until the next layout; until then
-    there is nothing to scroll to, so this waits a refresh (a few times at most).
+    The layout may not have settled yet: a freshly mounted widget has no size until the
+    next layout, and the review's grade buttons take rows from the view as they mount.
+    So this looks again after each of the next few refreshes (scrolling to where it
+    already is does nothing).
     """
-    if not widget.is_attached:
+    if not widget.is_attached or passes <= 0:
         return
-    if not widget.size.height and tries:
-        scroller.call_after_refresh(bring_into_view, scroller, widget, tries=tries - 1)
-        return
-    scroller.scroll_to_widget(widget, animate=False, immediate=True, origin_visible=True)
+    if widget.size.height:
+        scroller.scroll_to_widget(widget, animate=False, immediate=True, origin_visible=True)
+    scroller.call_after_refresh(bring_into_view, scroller, widget, passes=passes - 1)

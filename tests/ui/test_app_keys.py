@@ -47,6 +47,19 @@ async def test_help_lists_the_current_screens_keys(build_app: AppFactory) -> Non
         assert {"True", "False", "End quiz", "Help", "Light/dark"} <= commands
 
 
+async def test_library_help_says_what_enter_does(build_app: AppFactory, tmp_path: Path) -> None:
+    """Enter opens the highlighted deck, and in the filter keeps the filter: one key, both
+    meanings in one row (the filter's binding shadows the list's in Textual's map)."""
+    app = build_app(deck_dirs=[tmp_path])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        assert isinstance(app.screen, LibraryScreen)
+        await pilot.press("question_mark")
+        rows = help_rows(app.screen)
+        assert rows["Open deck (in the filter: keep it)"] == "⏎"
+        assert "Keep filter" not in rows
+
+
 async def test_theme_switch_is_remembered(build_app: AppFactory, tmp_path: Path) -> None:
     config = tmp_path / "config.toml"
     app = build_app(settings_path=config)

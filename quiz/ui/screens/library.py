@@ -79,7 +79,14 @@ class LibraryScreen(QuizAppScreen):
     CSS_PATH = "library.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open deck", id="open-deck"),
-        Binding("enter", "keep_filter", "Keep filter", id="keep-filter", priority=True, show=False),
+        Binding(
+            "enter",
+            "keep_filter",
+            "Open deck (in the filter: keep it)",  # help lists one Enter: this one shadows
+            id="keep-filter",
+            priority=True,
+            show=False,
+        ),
         Binding("t", "take", "Quiz", id="take-quiz"),
         Binding("r", "review", "Review", id="review-deck"),
         Binding("s", "stats", "Stats", id="all-stats"),

@@ -145,15 +145,28 @@ class Console:
 def _numbers(text: str, limit: int) -> list[int] | None:
     """`1 3`, `1,3` or `13` -> 0-based indexes, each within `limit`; None when not that."""
     cleaned = text.replace(",", " ").split()
-    if len(cleaned) == 1 and cleaned[0].isdigit() and limit < 10 and len(cleaned[0]) > 1:
+    if len(cleaned) == 1 and cleaned[0].isdecimal() and limit < 10 and len(cleaned[0]) > 1:
         cleaned = list(cleaned[0])
-    if not cleaned or not all(part.isdigit() for part in cleaned):
+    # isdecimal, not isdigit: `²` is a digit that int() refuses; and no part longer than
+    # any choice number can be (int() refuses over 4,300 digits).
+    width = len(str(limit))
+    if not cleaned or not all(part.isdecimal() and len(part) <= width for part in cleaned):
         return None
     picks = [int(part) - 1 for part in cleaned]
     return picks if all(0 <= p < limit for p in picks) else None
 
 
-def _listing(console: Console, items: Sequence[str], marks: str = "") -> None:
+def _letters(index: int) -> str:
+    """A, B, ..., Z, AA, AB, ...: the label of a match's left item `index` (from 0)."""
+    label = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        label = chr(ord("A") + rest) + label
+    return label
+
+
+def _listing(console: Console, items: Sequence[str], marks: Sequence[str] = ()) -> None:
     for index, item in enumerate(items):
         label = marks[index] if marks else str(index + 1)
         console.say(f"  {label}) {' '.join(item.split())}")
@@ -256,7 +269,7 @@ def _ask_match(
     """The left sides lettered, the partners numbered; one number per letter, in turn."""
     lefts = [left for left, _ in question.pairs]
     rights = list(order or [right for _, right in question.pairs])
-    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[: len(lefts)]
+    letters = [_letters(index) for index in range(len(lefts))]
     _listing(console, lefts, letters)
     console.say("with")
     _listing(console, rights)

@@ -9,11 +9,13 @@ blanks) live here too, as validators, so every way of building a deck obeys them
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from datetime import date
 from typing import Annotated, Literal, Union
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -66,6 +68,31 @@ class Source(StrictModel):
     published: date | None = None
 
 
+MAX_MAGNITUDE = 1e300
+"""Largest size of a numeric answer or tolerance: beyond it, arithmetic on it overflows
+(float's own limit is 1.8e308)."""
+
+MAX_POINTS = 1000
+"""Most points one question may be worth."""
+
+MAX_TIME_LIMIT = 7 * 24 * 60 * 60
+"""Longest time limit, in seconds: a week (a take-home exam)."""
+
+
+def _workable(value: float) -> float:
+    """`value` if arithmetic can work with it: with `inf` as an answer every number would be
+    right, with `nan` none, and an integer past float's range overflows."""
+    if isinstance(value, int) and abs(value) <= MAX_MAGNITUDE:
+        return value
+    if isinstance(value, float) and math.isfinite(value) and abs(value) <= MAX_MAGNITUDE:
+        return value
+    raise ValueError("must be a finite number between -1e300 and 1e300")
+
+
+WorkableNumber = Annotated[float | int, AfterValidator(_workable)]
+"""A numeric answer or tolerance (an integer stays an integer, so `12` prints as `12`)."""
+
+
 class DeckMeta(StrictModel):
     """The `[deck]` table: identity, description and defaults that questions may override."""
 
@@ -87,7 +114,7 @@ class DeckMeta(StrictModel):
     fold_accents: bool | None = None
     """Treat `é` and `e` as equal when checking typed answers; unset, they are equal in an
     English deck and differ ("close: mind the accents") in any other language."""
-    time_limit: Annotated[int, Field(gt=0)] | None = None
+    time_limit: Annotated[int, Field(gt=0, le=MAX_TIME_LIMIT)] | None = None
     """Seconds allowed for a whole quiz; none by default."""
     desired_retention: Annotated[float, Field(gt=0.7, lt=1.0)] | None = None
     """Overrides the global FSRS desired retention for this deck's reviews."""
@@ -100,7 +127,7 @@ class QuestionBase(StrictModel):
     """Stable identity; keeps review history when the text is edited or moved."""
     explanation: str = ""
     tags: list[Text] = Field(default_factory=list)
-    points: Annotated[float, Field(gt=0)] = 1
+    points: Annotated[float, Field(gt=0, le=MAX_POINTS, allow_inf_nan=False)] = 1
 
 
 class PromptedQuestion(QuestionBase):
@@ -223,8 +250,8 @@ class Numeric(PromptedQuestion):
     """A number, right within an absolute tolerance, with an optional unit."""
 
     kind: Literal["numeric"]
-    answer: float | int
-    tolerance: Annotated[float, Field(ge=0)] | Annotated[int, Field(ge=0)] = 0
+    answer: WorkableNumber
+    tolerance: Annotated[WorkableNumber, Field(ge=0)] = 0
     unit: str | None = None
 
 

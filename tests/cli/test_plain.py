@@ -346,3 +346,34 @@ def test_exam_has_no_skip(store: Store) -> None:
     assert "Skipped" not in out.getvalue()
     (answer,) = store.attempt_answers(store.attempts()[0].id)
     assert answer.response_json == '":s"' and answer.correct is False
+
+
+def test_match_past_26_pairs_and_digits_int_refuses(store: Store, tmp_path: Path) -> None:
+    """Letters run on past Z (AA, AB, ...); `²` and a 5,000-digit number are input to ask
+    again about, not a crash."""
+    pairs = ",\n".join(f'["L{i}", "R{i}"]' for i in range(30))
+    deck_file = tmp_path / "m.toml"
+    deck_file.write_text(
+        f'[deck]\nid = "m"\ntitle = "M"\n\n[[questions]]\nid = "m"\nkind = "match"\n'
+        f'prompt = "Match"\npairs = [\n{pairs}\n]\n',
+        encoding="utf-8",
+    )
+    loaded = load(deck_file)
+    (question,) = loaded.deck.questions
+    order = presented_order(question, loaded.deck.deck, SEED)
+    assert order is not None
+    right = " ".join(str(order.index(f"R{i}") + 1) for i in range(30))
+    out = io.StringIO()
+    status = run_quiz(
+        store,
+        loaded,
+        QuizOptions(seed=SEED),
+        now=clock,
+        stdin=io.StringIO(f"²\n{'9' * 5000}\n{right}\n\n"),
+        stdout=out,
+    )
+    text = out.getvalue()
+    assert status == 0, text
+    assert "  AD) L29" in text and "For A, B, C," in text
+    assert text.count("Please type 30 numbers from 1 to 30.") == 2
+    assert text.rstrip().splitlines()[-1].startswith("Result: 1/1 points")

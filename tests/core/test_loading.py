@@ -539,3 +539,44 @@ def test_list_checks_point_at_the_offending_item(body: str, expected: str) -> No
     with pytest.raises(DeckError) as caught:
         parse_deck(text, "d.toml")
     assert [str(d).removeprefix("d.toml:") for d in caught.value.diagnostics] == [expected]
+
+
+NUMERIC = '\n[[questions]]\nid = "n"\nkind = "numeric"\nprompt = "N?"\n'
+
+
+@pytest.mark.parametrize(
+    ("deck_line", "question_lines", "expected"),
+    [
+        ("", "answer = inf", "10:10: error: 'answer' must be a finite number between"),
+        ("", "answer = -inf", "10:10: error: 'answer' must be a finite number between"),
+        ("", "answer = nan", "10:10: error: 'answer' must be a finite number between"),
+        ("", "answer = 1e999", "10:10: error: 'answer' must be a finite number between"),
+        ("", "answer = 1" + "0" * 400, "10:10: error: 'answer' must be a finite number between"),
+        ("", "answer = 1\ntolerance = inf", "11:13: error: 'tolerance' must be a finite"),
+        ("", "answer = 1\ntolerance = 1" + "0" * 400, "11:13: error: 'tolerance' must be a fin"),
+        ("", "answer = 1\npoints = inf", "11:10: error: 'points' must be a finite number"),
+        ("", "answer = 1\npoints = nan", "11:10: error: 'points' must be a finite number"),
+        ("", "answer = 1\npoints = 1e9", "11:10: error: 'points' must be at most 1000"),
+        ("pass_mark = nan\n", "answer = 1", "4:13: error: 'pass_mark' must be at most 100"),
+        ("time_limit = 9223372036854775807\n", "answer = 1", "4:14: error: 'time_limit' must"),
+        ("time_limit = 604801\n", "answer = 1", "4:14: error: 'time_limit' must be at most 604800"),
+    ],
+)
+def test_numbers_that_cannot_work_are_located_errors(
+    deck_line: str, question_lines: str, expected: str
+) -> None:
+    """`inf` as an answer would mark every number right and `nan` none; an integer past
+    float's range overflowed in take, review and export; an absurd time limit overflowed
+    when the quiz started. Each is refused where it is written, in one message."""
+    text = HEADER.replace("\n\n", "\n" + deck_line + "\n", 1) + NUMERIC + question_lines + "\n"
+    with pytest.raises(DeckError) as caught:
+        parse_deck(text, "n.toml")
+    (diagnostic,) = caught.value.diagnostics
+    assert f"n.toml:{expected}" in str(diagnostic)
+    assert len(str(diagnostic)) < 200, "a 400-digit number is not quoted back"
+
+
+@pytest.mark.parametrize("answer", ["6.022e23", "12345678901234567890", "-1e300", "0", "1e-300"])
+def test_large_and_small_numbers_that_work_load(answer: str) -> None:
+    deck = parse_deck(HEADER + NUMERIC + f"answer = {answer}\n", "n.toml")
+    assert deck.questions[0].kind == "numeric"

@@ -96,12 +96,13 @@ def check(paths: tuple[Path, ...], strict: bool, fix: bool, output_format: str) 
 
 def _fix_ids(file: Path) -> None:
     """`check --fix`: add missing question ids (logic in `quiz.core.interchange.fix_ids`)."""
+    from quiz.core.deckfile.diagnostics import DeckError
     from quiz.core.interchange.fix_ids import fix_file
 
     try:
         added = fix_file(file)
-    except ValueError:
-        return  # not UTF-8 TOML: the check below reports what is wrong, with its line
+    except (ValueError, DeckError):
+        return  # not a UTF-8 TOML file: the check below reports what is wrong, and where
     except OSError as error:
         click.echo(f"{sanitize(str(file))}: cannot add ids: {error.strerror}", err=True)
         return

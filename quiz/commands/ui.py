@@ -80,7 +80,7 @@ def make_app(
 def resolve_deck(store: Store, settings: Settings, deck: str) -> Path:
     """A deck argument as a file: a path as given, else the id of a deck in the library."""
     path = Path(deck)
-    if path.is_file():
+    if path.exists():  # a folder or a pipe too: loading says what is wrong with it
         return path
     if path.suffix == ".toml" or "/" in deck:
         raise click.ClickException(f"no deck file {sanitize(deck)}")

@@ -273,12 +273,25 @@ def test_size_cap_is_checked_before_reading(tmp_path: Path) -> None:
     path = tmp_path / "huge.toml"
     with path.open("wb") as file:
         file.truncate(MAX_DECK_BYTES + 1)  # sparse: costs no disk and no read
-    assert _only_error(path).endswith("error: the file is larger than the 10 MiB limit")
+    assert _only_error(path).endswith(
+        "error: the deck (10.0 MiB) is larger than the 10 MiB limit;"
+        " split it into several deck files"
+    )
 
 
 def test_size_cap_applies_to_text_too() -> None:
-    with pytest.raises(DeckError, match="larger than the 10 MiB limit"):
+    with pytest.raises(DeckError, match="larger than the 10 MiB limit; split it"):
         parse_deck("#" * (MAX_DECK_BYTES + 1), "big.toml")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_pipe_or_device_is_refused_not_waited_on(tmp_path: Path) -> None:
+    """`cat > deck.toml` into a FIFO never ends: reading one would block forever."""
+    fifo = tmp_path / "deck.toml"
+    os.mkfifo(fifo)
+    assert _only_error(fifo) == f"{fifo}:1:1: error: is a pipe (FIFO), not a deck file"
+    if Path("/dev/null").exists():
+        assert _only_error("/dev/null") == "/dev/null:1:1: error: is a device, not a deck file"
 
 
 def test_unreadable_file(tmp_path: Path) -> None:

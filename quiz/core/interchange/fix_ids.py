@@ -120,9 +120,13 @@ def fix_file(path: Path) -> list[AddedId]:
 
     The new text replaces the file atomically (written beside it, then moved), so an
     interrupted fix never leaves half a deck. Raises `ValueError` for a file that is
-    not UTF-8 TOML (tomlkit's `ParseError` is one), `OSError` when it cannot be written.
+    not UTF-8 TOML (tomlkit's `ParseError` is one), `DeckError` for what is not a deck
+    file at all (a folder, a pipe, over the size limit), `OSError` when it cannot be
+    written.
     """
-    data = path.read_bytes()
+    from quiz.core.deckfile.loading import read_deck_bytes
+
+    data = read_deck_bytes(path)
     bom = "\ufeff" if data.startswith(b"\xef\xbb\xbf") else ""
     new_text, added = add_missing_ids(data.decode("utf-8-sig"))
     if added:

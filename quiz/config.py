@@ -39,6 +39,12 @@ if TYPE_CHECKING:
 
 CONFIG_NAME = "config.toml"
 
+MINUTES_A_YEAR = 365 * 24 * 60
+"""The longest learning step: past it a step is no longer a step (and overflows a date)."""
+
+MOST_CARDS_A_DAY = 1_000_000
+"""The highest daily limit: more than anyone studies, small enough for any arithmetic."""
+
 
 class SettingError(ValueError):
     """A setting given a value it does not accept; `where` is its key (`learning_steps.1`)."""
@@ -107,8 +113,9 @@ class _Rule:
             ("less than or equal to", self.le, self.le is not None and not value <= self.le),
         )
         for words, bound, failed in broken:
-            if failed:
-                raise SettingError(where, f"Input should be {words} {bound:g}")
+            if failed and bound is not None:
+                shown = f"{bound:.0f}" if float(bound).is_integer() else f"{bound:g}"
+                raise SettingError(where, f"Input should be {words} {shown}")
 
 
 def _rule(
@@ -125,18 +132,18 @@ class Settings:
     desired_retention: float = field(default=0.9, metadata=_rule(float, gt=0.7, lt=1.0))
     """Chance of remembering a card when it comes due; higher means more frequent reviews."""
     learning_steps: list[int] = field(
-        default_factory=lambda: [1, 10], metadata=_rule(int, gt=0, many=True)
+        default_factory=lambda: [1, 10], metadata=_rule(int, gt=0, le=MINUTES_A_YEAR, many=True)
     )
     """Minutes between the first reviews of a new card before it graduates to days."""
     relearning_steps: list[int] = field(
-        default_factory=lambda: [10], metadata=_rule(int, gt=0, many=True)
+        default_factory=lambda: [10], metadata=_rule(int, gt=0, le=MINUTES_A_YEAR, many=True)
     )
     """Minutes between reviews of a forgotten card before it returns to days."""
-    maximum_interval: int = field(default=36500, metadata=_rule(int, ge=1))
+    maximum_interval: int = field(default=36500, metadata=_rule(int, ge=1, le=36500))
     """Longest gap in days between two reviews of a card."""
-    new_per_day: int = field(default=20, metadata=_rule(int, ge=0))
+    new_per_day: int = field(default=20, metadata=_rule(int, ge=0, le=MOST_CARDS_A_DAY))
     """New cards introduced per deck per study day."""
-    reviews_per_day: int = field(default=200, metadata=_rule(int, ge=0))
+    reviews_per_day: int = field(default=200, metadata=_rule(int, ge=0, le=MOST_CARDS_A_DAY))
     """Most cards shown per deck per study day (learning steps of today's cards not counted)."""
     day_starts_at: int = field(default=4, metadata=_rule(int, ge=0, le=23))
     """Local hour at which a study day ends, so a late-night session counts as the same day."""
@@ -198,11 +205,18 @@ class Settings:
             data = tomli.loads(raw)
         except tomli.TOMLDecodeError as error:
             raise ConfigError(f"{path}: not valid TOML: {error}") from None
+        except RecursionError:
+            raise ConfigError(f"{path}: not valid TOML: nested too deeply") from None
+        except ValueError:  # Python's own limit: an integer of over 4,300 digits
+            raise ConfigError(f"{path}: not valid TOML: a number over 4,300 digits long") from None
         try:
             unknown = next((key for key in data if key not in _RULES), None)
             if unknown is not None:
                 raise SettingError(unknown, "unknown setting")
-            return cls(**data)
+            settings = cls(**data)
+            if settings.parameters is not None:
+                _check_parameters(settings.parameters)
+            return settings
         except SettingError as error:
             raise ConfigError(f"{path}: {error}") from None
 
@@ -237,3 +251,17 @@ class Settings:
 
 
 _RULES: dict[str, _Rule] = {f.name: f.metadata["rule"] for f in fields(Settings)}
+
+
+def _check_parameters(parameters: list[float]) -> None:
+    """FSRS's own check of fitted weights (their count and each one's bounds), run when a
+    file sets them: the library only reads them when a review starts, too late to say
+    which file is wrong. Imports fsrs (~35 ms) only for a file that has `parameters`."""
+    import fsrs
+
+    try:
+        fsrs.Scheduler(parameters=parameters)
+    except ValueError as error:
+        lines = str(error).splitlines()
+        more = f" (and {len(lines) - 2} more)" if len(lines) > 2 else ""
+        raise SettingError("parameters", " ".join(lines[:2]) + more) from None

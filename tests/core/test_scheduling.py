@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import fsrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -275,9 +276,37 @@ def test_missing_config_gives_defaults() -> None:
         ('new_per_day = "5"', "new_per_day: Input should be a valid integer"),
         ("learning_steps = [1, 0]", "learning_steps.1: Input should be greater than 0"),
         ("day_starts_at = 24", "day_starts_at: Input should be less than or equal to 23"),
+        (
+            "new_per_day = 99999999999999999999999",
+            "new_per_day: Input should be less than or equal to 1000000",
+        ),
+        ("reviews_per_day = 1e3", "reviews_per_day: Input should be a valid integer"),
+        (
+            "learning_steps = [1, 99999999999999]",
+            "learning_steps.1: Input should be less than or equal to 525600",
+        ),
+        ("relearning_steps = [0]", "relearning_steps.0: Input should be greater than 0"),
+        (
+            "maximum_interval = 10000000000",
+            "maximum_interval: Input should be less than or equal to 36500",
+        ),
+        ("parameters = [1.0, 2.0]", "parameters: Expected 21 parameters, got 2."),
+        (
+            "parameters = [" + ", ".join(["1e300"] * 21) + "]",
+            "parameters[0] = 1e+300 is out of bounds: (0.001, 100.0) (and 20 more)",
+        ),
+        (
+            "parameters = [" + ", ".join(["nan"] * 21) + "]",
+            "parameters.0: Input should be a finite number",
+        ),
+        ("x = " + "[" * 5000 + "]" * 5000, "not valid TOML: nested too deeply"),
+        ("new_per_day = " + "9" * 5000, "not valid TOML: a number over 4,300 digits long"),
+        ("[learning_steps]\na = 1", "learning_steps: Input should be a valid list"),
     ],
 )
 def test_broken_config_is_a_clear_one_line_error(text: str, message: str) -> None:
+    """The file, the key and what is allowed, on one line: never a traceback (huge numbers,
+    deep nesting and FSRS weights of the wrong count or size used to end in one)."""
     path = config_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text + "\n", encoding="utf-8")
@@ -308,8 +337,9 @@ def test_save_keeps_comments_and_writes_only_chosen_settings(tmp_path: Path) -> 
 
 def test_save_creates_the_file_and_clears_parameters(tmp_path: Path) -> None:
     path = tmp_path / "sub" / "config.toml"
-    Settings(parameters=[0.5] * 21).save(path)
-    assert Settings.load(path).parameters == [0.5] * 21
+    fitted = [round(w * 1.1, 4) for w in fsrs.scheduler.DEFAULT_PARAMETERS]
+    Settings(parameters=fitted).save(path)
+    assert Settings.load(path).parameters == fitted
     Settings().save(path)
     assert "parameters" not in path.read_text(encoding="utf-8")
 

@@ -66,6 +66,11 @@ def is_loopback(host: str) -> bool:
 @click.option(
     "--exam", is_flag=True, help="Run exams (`quiz take --exam`) instead of practice quizzes."
 )
+@click.option(
+    "--public",
+    is_flag=True,
+    help="Allow a --host other computers can reach (plain HTTP: see the README for TLS).",
+)
 @click.pass_context
 def serve(
     ctx: click.Context,
@@ -75,6 +80,7 @@ def serve(
     token: str | None,
     max_sessions: int,
     exam: bool,
+    public: bool,
 ) -> None:
     """Serve quizzes on DECKs (default: every deck in the library) to web browsers.
 
@@ -82,6 +88,12 @@ def serve(
     student; attempts go to the study database, for `quiz results`. Every
     request needs the access token in the printed URL. Ctrl+C stops the server.
     """
+    if not is_loopback(host) and not public:
+        raise click.UsageError(
+            f"--host {host} lets other computers in over plain HTTP, where anyone on the"
+            " network can read the access token: add --public if that is what you want"
+            " (the README says how to put HTTPS in front)"
+        )
     try:
         from quiz.web import server
     except ImportError as error:

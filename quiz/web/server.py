@@ -255,7 +255,7 @@ async def _token_gate(
         if not token_matches(classroom.token, request.query["token"]):
             raise web.HTTPForbidden(text="Wrong access token: use the URL quiz serve printed.\n")
         rest = [(key, value) for key, value in request.query.items() if key != "token"]
-        response = web.HTTPSeeOther(str(request.rel_url.with_query(rest)))
+        response = web.HTTPSeeOther(_same_origin(request, rest))
         response.set_cookie(
             classroom.cookie_name, classroom.token, httponly=True, samesite="Strict", path="/"
         )
@@ -310,7 +310,7 @@ async def _play(request: web.Request) -> web.Response:
     if len(state.sessions) >= state.classroom.max_sessions:
         return _html(pages.message_page("The class is full; ask your teacher."), 503)
     ticket = state.issue(student, deck)
-    scheme = "wss" if request.secure else "ws"
+    scheme = "wss" if _page_scheme(request) == "https" else "ws"
     font_size = _clamp(request.query.get("fontsize", "16"), 16, (8, 48))
     return _html(
         pages.terminal_page(
@@ -322,13 +322,37 @@ async def _play(request: web.Request) -> web.Response:
     )
 
 
+def _same_origin(request: web.Request, query: list[tuple[str, str]]) -> str:
+    """The request's path with `query`, as a redirect target on this server: `//evil.example/`
+    as a path would be read by browsers as another host, so leading slashes collapse."""
+    path = "/" + request.path.lstrip("/\\")
+    return str(request.rel_url.with_path(path).with_query(query))
+
+
+def _page_scheme(request: web.Request) -> str:
+    """The scheme the browser used: `https` also when a TLS proxy on this computer (Caddy,
+    nginx) says so in `X-Forwarded-Proto`; the header is believed from loopback only."""
+    if request.secure:
+        return "https"
+    forwarded = request.headers.get("X-Forwarded-Proto", "").lower()
+    from_here = request.remote in ("127.0.0.1", "::1")
+    return "https" if from_here and forwarded == "https" else request.scheme
+
+
+def _small_number(text: str) -> int | None:
+    """`text` as a non-negative integer of at most 4 ASCII digits, else None: `²` passes
+    `isdigit` and int() refuses it; int() refuses 5,000 digits too."""
+    return int(text) if text.isascii() and text.isdecimal() and len(text) <= 4 else None
+
+
 def _deck_index(text: str, count: int) -> int | None:
-    return int(text) if text.isdigit() and int(text) < count else None
+    index = _small_number(text)
+    return index if index is not None and index < count else None
 
 
 def _clamp(text: str, default: int, limits: tuple[int, int]) -> int:
-    value = int(text) if text.isdigit() else default
-    return max(limits[0], min(limits[1], value))
+    value = _small_number(text)
+    return max(limits[0], min(limits[1], default if value is None else value))
 
 
 # --- the app sessions -------------------------------------------------------------------------
@@ -338,7 +362,7 @@ async def _websocket(request: web.Request) -> web.StreamResponse:
     """Start the app for the ticket's student and relay it until either side closes."""
     state = request.app[STATE]
     origin = request.headers.get("Origin")
-    if origin is not None and origin != f"{request.scheme}://{request.host}":
+    if origin is not None and origin != f"{_page_scheme(request)}://{request.host}":
         raise web.HTTPForbidden(text="Cross-site connection refused.\n")
     ticket = state.redeem(request.match_info["ticket"])
     if ticket is None:

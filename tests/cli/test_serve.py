@@ -245,6 +245,8 @@ def test_port_in_use_is_a_one_line_error() -> None:
         (["--token", "a" * 20 + ";id"], 2, "16 to 128 characters"),
         (["--port", "70000"], 2, "70000"),
         (["--max-sessions", "0"], 2, "0 is not in the range"),
+        (["--host", "0.0.0.0"], 2, "add --public if that is what you want"),
+        (["--host", "192.0.2.1"], 2, "add --public if that is what you want"),
     ],
 )
 def test_bad_arguments_stop_before_listening(args: list[str], status: int, message: str) -> None:

@@ -78,6 +78,51 @@ async def test_token_becomes_a_cookie_and_leaves_the_address(
     assert page.status == 200
 
 
+@pytest.mark.parametrize(
+    ("target", "location"),
+    [
+        ("//evil.example/", "/evil.example/"),
+        ("///evil.example/x", "/evil.example/x"),
+        ("/\\evil.example/", "/evil.example/"),
+        ("/play", "/play"),
+    ],
+)
+async def test_the_token_redirect_stays_on_this_server(target: str, location: str) -> None:
+    """`//evil.example/` as a Location is another host to a browser: an open redirect.
+    Sent as a raw request line: HTTP clients would read `//evil.example` as a host."""
+    async with TestServer(make_web_app(classroom())) as test_server:
+        reader, writer = await asyncio.open_connection(test_server.host, test_server.port)
+        request = f"GET {target}?token={TOKEN}&a=1 HTTP/1.1\r\nHost: quiz\r\n\r\n"
+        writer.write(request.encode())
+        await writer.drain()
+        head = (await reader.readuntil(b"\r\n\r\n")).decode()
+        writer.close()
+    assert head.startswith("HTTP/1.1 303")
+    assert f"\r\nLocation: {location}?a=1\r\n" in head
+
+
+def test_sizes_from_the_browser_are_small_numbers_or_the_default() -> None:
+    limits = server.SIZE_LIMITS[0]
+    assert server._clamp("²", 80, limits) == 80
+    assert server._clamp("9" * 5000, 80, limits) == 80
+    assert server._clamp("100", 80, limits) == 100
+    assert server._clamp("99999", 80, limits) == 80  # not a size: the default
+
+
+async def test_behind_a_tls_proxy_on_this_computer_the_page_uses_wss(
+    client: TestClient[object, object],
+) -> None:
+    """Caddy or nginx in front (HTTPS) says so in X-Forwarded-Proto: the terminal page then
+    connects with wss:// (ws:// from an https page is blocked) and the origin check expects
+    https. The test client connects from loopback, as a proxy on this computer would."""
+    await signed_in(client)
+    forwarded = {"X-Forwarded-Proto": "https"}
+    page = await client.get("/play", params={"student": "Ann"}, headers=forwarded)
+    assert 'data-session-websocket-url="wss://' in await page.text()
+    plain = await client.get("/play", params={"student": "Ann"})
+    assert 'data-session-websocket-url="ws://' in await plain.text()
+
+
 async def test_two_servers_use_different_cookies() -> None:
     assert classroom().cookie_name != classroom(token="another-token-0123456789").cookie_name
 
@@ -124,6 +169,11 @@ async def test_play_sends_the_terminal_page_with_a_ticket(
         ({"student": "Ann", "deck": "2"}, "Choose a deck"),
         ({"student": "Ann", "deck": "-1"}, "Choose a deck"),
         ({"student": "Ann", "deck": "x"}, "Choose a deck"),
+        ({"student": "Ann", "deck": "²"}, "Choose a deck"),  # isdigit, but int() refuses it
+        ({"student": "Ann", "deck": "٣"}, "Choose a deck"),
+        ({"student": "Ann", "deck": "9" * 5000}, "Choose a deck"),  # int() refuses it too
+        ({"student": "Ann", "fontsize": "²"}, None),
+        ({"student": "Ann", "fontsize": "9" * 5000}, None),
         ({"student": "Ann"}, None),  # deck defaults to the first
     ],
 )

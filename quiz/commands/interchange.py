@@ -57,10 +57,15 @@ def _title_from_name(stem: str) -> str:
 
 
 def _read(path: Path) -> bytes:
+    """The file to import, refused up front when it is not a regular file or is larger than
+    a deck may be (what it would become could not be loaded anyway)."""
+    from quiz.core.deckfile.diagnostics import DeckError
+    from quiz.core.deckfile.loading import read_deck_bytes
+
     try:
-        return path.read_bytes()
-    except OSError as error:
-        raise click.ClickException(f"cannot read {_shown(path)}: {error.strerror}") from None
+        return read_deck_bytes(path)
+    except DeckError as error:
+        raise click.ClickException(str(error.diagnostics[0])) from None
 
 
 def _text(data: bytes, source: Path) -> str:

@@ -92,6 +92,13 @@ def test_unknown_column_name_is_an_error() -> None:
         import_table(read("no-header.csv"), columns=["prompt", "anwser"])
 
 
+def test_a_field_past_the_csv_modules_limit_is_a_located_error() -> None:
+    """Python's csv stops at 131,072 characters a field: that was a `_csv.Error` traceback."""
+    text = 'prompt,answer\nOne?,1\n"' + "x" * 200_000 + '",y\n'
+    with pytest.raises(TableError, match=r"line 3: not CSV: field larger than field limit"):
+        import_table(text)
+
+
 def test_anki_notes_in_plain_text_export() -> None:
     # Anki's header says tab, whatever delimiter the caller guessed from the extension.
     result = import_table(read("anki-notes.txt"), delimiter=",")

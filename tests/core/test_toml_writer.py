@@ -32,7 +32,7 @@ tricky_text = st.one_of(
 slugs = st.from_regex(r"\A[a-z0-9][a-z0-9_-]{0,20}\Z")
 tags = st.lists(tricky_text, max_size=3)
 explanation = st.one_of(st.just(""), tricky_text)
-finite = st.floats(allow_nan=False, allow_infinity=False)
+finite = st.floats(allow_nan=False, allow_infinity=False, min_value=-1e300, max_value=1e300)
 
 
 def question_common() -> dict[str, Any]:

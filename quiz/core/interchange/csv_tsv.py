@@ -159,9 +159,12 @@ def _read_table(text: str, delimiter: str) -> _Table:
     reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
     rows: list[Row] = []
     last = 0
-    for cells in reader:
-        rows.append((header_lines + last + 1, cells))
-        last = reader.line_num
+    try:
+        for cells in reader:
+            rows.append((header_lines + last + 1, cells))
+            last = reader.line_num
+    except csv.Error as error:  # e.g. a field over the csv module's 131,072 characters
+        raise TableError(f"line {header_lines + last + 1}: not CSV: {error}") from None
     return _Table(
         headers=headers,
         delimiter=delimiter,

@@ -26,7 +26,6 @@ What GIFT cannot say is reported as a warning naming the question:
 from __future__ import annotations
 
 import html
-import math
 import re
 
 from quiz.core.interchange.base import ExportResult, ImportWarning  # noqa: A004
@@ -211,10 +210,7 @@ class _Writer:
         lines = [self.typed(a) for a in answers]
         return "{\n" + "".join(lines) + self.general(explanation) + "}"
 
-    def numeric(self, question: Numeric, label: str) -> str | None:
-        if not (math.isfinite(question.answer) and math.isfinite(question.tolerance)):
-            self.warn(label, "an infinite or NaN number cannot be written: question skipped")
-            return None
+    def numeric(self, question: Numeric, label: str) -> str:
         if question.unit:
             self.warn(label, f"unit {question.unit!r} cannot be written (GIFT numbers have none)")
         spec = _number(question.answer)

@@ -632,22 +632,28 @@ class QuizSession:
         position = self._position(question)
         result = check(question, response, self.deck.deck)
         now = self._now()
-        self.store.record_attempt_answer(
-            self.attempt_id,
-            position=position,
-            question_key=question_identity(question),
-            response_json=json.dumps(_plain(response), ensure_ascii=False),
-            correct=result.correct,
-            score=result.score,
-            points=result.points,
-            answered_at=now,
-            duration_ms=duration_ms,
-        )
         first = position not in self._answers
+        # One transaction: a kill between the answer and its reviews left an answer
+        # without them (5 of 40 kills), or a cloze with some blanks reviewed.
+        logged: list[_LoggedReview] = []
+        with self.store.transaction():
+            self.store.record_attempt_answer(
+                self.attempt_id,
+                position=position,
+                question_key=question_identity(question),
+                response_json=json.dumps(_plain(response), ensure_ascii=False),
+                correct=result.correct,
+                score=result.score,
+                points=result.points,
+                answered_at=now,
+                duration_ms=duration_ms,
+            )
+            if self.schedule and first:
+                logged = self._review(question, response, result.correct, now, duration_ms)
         self._answers[position] = (response, result)
         self._checked[position] = result
-        if self.schedule and first:
-            self._review(question, response, now, duration_ms)
+        if logged:
+            self._logged[position] = logged
         return result
 
     def _position(self, question: Question) -> int:
@@ -657,10 +663,16 @@ class QuizSession:
         raise ValueError("that question is not part of this attempt")
 
     def _review(
-        self, question: Question, response: Response, now: datetime, duration_ms: int
-    ) -> None:
-        """Review the question's cards: each cloze blank by its own answer, else the front."""
-        position = self._position(question)
+        self,
+        question: Question,
+        response: Response,
+        correct_whole: bool,
+        now: datetime,
+        duration_ms: int,
+    ) -> list[_LoggedReview]:
+        """Review the question's cards: each cloze blank by its own answer, else the front
+        (`correct_whole`: the verdict on the whole answer). Returns what it logged."""
+        logged: list[_LoggedReview] = []
         for card in cards_of_question(question):
             if card.side == "back":
                 continue  # a quiz asks the front; the reverse card was not tested
@@ -670,7 +682,7 @@ class QuizSession:
                 given = blanks[card.blank] if card.blank < len(blanks) else ""
                 correct = check_card(card, str(given), self.deck.deck).correct
             else:
-                correct = self._answers[position][1].correct
+                correct = correct_whole
             state = self.store.card_state(self.deck.deck.id, card.key)
             assert state is not None, "the deck was reconciled when the session started"
             after, review_id = _schedule_and_log(
@@ -685,8 +697,8 @@ class QuizSession:
                 correct=correct,
                 duration_ms=duration_ms,
             )
-            logged = _LoggedReview(review_id, correct, state, after, now, duration_ms)
-            self._logged.setdefault(position, []).append(logged)
+            logged.append(_LoggedReview(review_id, correct, state, after, now, duration_ms))
+        return logged
 
     def overrule(self, question: Question, right: bool) -> CheckResult:
         """The learner's last word on an answer's verdict ("I was right" / "I was wrong"):

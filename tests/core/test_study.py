@@ -715,3 +715,30 @@ def test_an_attempt_left_before_any_answer_is_discarded(store: Store) -> None:
         finished.discard()
     assert [a.id for a in store.attempts()] == [answered.attempt_id, finished.attempt_id]
     assert store.last_finished_percents() == {}  # neither answered every question
+
+
+def test_a_scheduled_answer_and_its_reviews_are_one_transaction(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failure (or a kill) while the second blank of a cloze is reviewed leaves neither the
+    answer nor the first blank's review: all of it is committed together or not at all."""
+    quiz = QuizSession(store, quiz_deck(), now=Clock(), seed=2, schedule=True)
+    real = store.record_review
+    calls: list[str] = []
+
+    def second_fails(*args: Any, **kwargs: Any) -> int:
+        calls.append(args[1])
+        if len(calls) == 2:
+            raise OSError("disk gone")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(store, "record_review", second_fails)
+    with pytest.raises(OSError):
+        quiz.answer(by_id(quiz, "c"), ["red", "green"])
+    assert len(calls) == 2
+    assert store.attempt_answers(quiz.attempt_id) == []
+    assert store.read("SELECT count(*) FROM reviews") == [(0,)]
+    monkeypatch.setattr(store, "record_review", real)
+    quiz.answer(by_id(quiz, "c"), ["red", "green"])  # asked again, it reviews both blanks
+    assert store.read("SELECT correct FROM reviews ORDER BY id") == [(1,), (0,)]
+    assert len(store.attempt_answers(quiz.attempt_id)) == 1

@@ -242,9 +242,20 @@ class Database:
     # -- transactions --
 
     @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Several writes as one: committed together when the block ends, or none of them
+        (a scheduled quiz answer and the reviews of its cards). Writes inside join it."""
+        with self._write():
+            yield
+
+    @contextlib.contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taking the write lock up front (no lock upgrade deadlock)."""
+        """One write transaction, taking the write lock up front (no lock upgrade deadlock);
+        inside `transaction()`, part of that one."""
         with self._lock:
+            if self._db.in_transaction:
+                yield self._db
+                return
             try:
                 self._retry(lambda: self._db.execute("BEGIN IMMEDIATE"))
             except sqlite3.DatabaseError as error:
@@ -273,8 +284,12 @@ class Database:
 
     @contextlib.contextmanager
     def _snapshot(self) -> Iterator[sqlite3.Connection]:
-        """A read transaction: every query inside sees the same state of the database."""
+        """A read transaction: every query inside sees the same state of the database (inside
+        `transaction()`, that one's)."""
         with self._lock:
+            if self._db.in_transaction:
+                yield self._db
+                return
             self._retry(lambda: self._db.execute("BEGIN"))
             try:
                 yield self._db

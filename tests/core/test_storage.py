@@ -163,6 +163,53 @@ def test_damaged_file_without_backups_says_so(db: Path) -> None:
         Store.open(db, now=NOW)
 
 
+def test_a_device_or_folder_in_the_databases_place_is_named_not_called_damaged(
+    tmp_path: Path,
+) -> None:
+    with pytest.raises(StoreError, match=r"is not a regular file .*give --db a file path"):
+        Store.open("/dev/null", now=NOW)
+    folder = tmp_path / "quiz.sqlite3"
+    folder.mkdir()
+    with pytest.raises(StoreError, match="is a folder, not a database file"):
+        Store.open(folder, now=NOW)
+
+
+@pytest.mark.parametrize(
+    ("writable", "free", "message"),
+    [
+        ({"file": False}, 10**9, "is read-only: quiz writes every answer to it"),
+        ({"folder": False}, 10**9, "is read-only: quiz needs to create files beside"),
+        ({}, 4096, "is full (4 KiB free): make room"),
+    ],
+)
+def test_a_healthy_database_that_cannot_be_written_is_not_called_damaged(
+    db: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    writable: dict[str, bool],
+    free: int,
+    message: str,
+) -> None:
+    """A read-only file or folder, or a full disk, makes SQLite fail as if the file were
+    damaged ("disk I/O error"): the message says what is wrong and never advises moving a
+    healthy database aside. (Permissions are simulated: tests may run as root.)"""
+    from quiz.core.storage import connection
+
+    with Store.open(db, now=NOW):
+        pass
+
+    def access(path: object, mode: int) -> bool:
+        key = "file" if Path(str(path)) == db else "folder"
+        return writable.get(key, True)
+
+    monkeypatch.setattr(connection.os, "access", access)
+    monkeypatch.setattr(
+        connection.shutil, "disk_usage", lambda _: type("Usage", (), {"free": free})()
+    )
+    error = connection._damaged(db, "disk I/O error")
+    assert message in str(error) and "damaged" not in str(error)
+    assert "move the file aside" not in str(error)
+
+
 def test_an_impossible_location_is_a_store_error(tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder")

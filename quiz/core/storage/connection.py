@@ -22,8 +22,11 @@ which is a bug in this package.
 from __future__ import annotations
 
 import contextlib
+import os
 import random
+import shutil
 import sqlite3
+import stat
 import struct
 import threading
 import time
@@ -51,7 +54,40 @@ _T = TypeVar("_T")
 _Database = TypeVar("_Database", bound="Database")
 
 
+def _not_the_files_fault(path: Path) -> str | None:
+    """What around a healthy database can make SQLite fail as if it were damaged (a folder
+    or device in its place, no write permission, a full or read-only disk), said plainly:
+    moving a healthy database aside would be the wrong advice."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file (a device or pipe)"
+        return f"{path} is {kind}, not a database file; give --db a file path"
+    folder = path.parent
+    if mode is not None and not os.access(path, os.W_OK):
+        return f"{path} is read-only: quiz writes every answer to it; check its permissions"
+    if not os.access(folder, os.W_OK):
+        return (
+            f"the folder {folder} is read-only: quiz needs to create files beside the database"
+            " (its -wal and -shm journal files, backups); check its permissions"
+        )
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return None
+    if free < 1024 * 1024:
+        return f"the disk holding {folder} is full ({free // 1024} KiB free): make room"
+    return None
+
+
 def _damaged(path: Path, reason: str) -> StoreError:
+    """The error for a file SQLite cannot use: what is really wrong, if it is not the file
+    (`_not_the_files_fault`), else damage, naming the backup to restore."""
+    plain_cause = _not_the_files_fault(path)
+    if plain_cause is not None:
+        return StoreError(f"{plain_cause} ({reason}); nothing was changed")
     backup = newest_backup(path)
     if backup is None:
         advice = "No backup exists; move the file aside to start a new database."
@@ -172,6 +208,8 @@ class Database:
         path = Path(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            if path.exists() and not path.is_file():
+                raise StoreError(_not_the_files_fault(path) or f"{path} is not a database file")
             if path.exists() and path.stat().st_size > 0:
                 _preflight(path)
         except OSError as error:
@@ -198,6 +236,9 @@ class Database:
             connection.close()
             if _is_damage(error):
                 raise _damaged(path, str(error)) from error
+            plain_cause = _not_the_files_fault(path)
+            if plain_cause is not None:
+                raise StoreError(f"{plain_cause} ({error}); nothing was changed") from error
             raise StoreError(f"cannot open {path}: {error}") from error
         except BaseException:
             connection.close()

@@ -112,15 +112,20 @@ def write_backup(
     target = _target(database, reason, now)
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
-    destination = sqlite3.connect(partial)
     try:
-        source.backup(destination)
-        # A self-contained single file: no -wal sidecar to lose when it is copied around.
-        destination.execute("PRAGMA journal_mode=DELETE")
-    finally:
-        destination.close()
-    _fsync(partial)
-    os.replace(partial, target)
+        destination = sqlite3.connect(partial)
+        try:
+            source.backup(destination)
+            # A self-contained single file: no -wal sidecar to lose when it is copied around.
+            destination.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            destination.close()
+        _fsync(partial)
+        os.replace(partial, target)
+    except BaseException:  # a full disk, a kill: no half backup left to be mistaken for one
+        with contextlib.suppress(OSError):
+            partial.unlink(missing_ok=True)
+        raise
     with contextlib.suppress(OSError):  # directory fsync is not possible on every platform
         _fsync(target.parent)
     if prune:

@@ -212,3 +212,25 @@ def test_restoring_the_oldest_kept_backup_does_not_prune_it_first(db: Path, stor
     assert result.restored_from == oldest
     assert store.card_state("geo", "a") == review_state(1)
     assert [info.reason for info in list_backups(db)].count("pre-restore") == KEEP_OTHER
+
+
+def test_a_backup_that_cannot_be_written_is_a_store_error_and_leaves_nothing(
+    db: Path, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk while the copy is written used to end `quiz backup` and the review's
+    daily backup in a traceback; now it is a StoreError and no `.partial` file is left."""
+    import errno
+
+    from quiz.core import backup
+
+    def disk_full(path: Path) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(backup, "_fsync", disk_full)
+    with pytest.raises(StoreError, match=r"could not write a backup .*No space left on device"):
+        store.backup_now("manual", now=NOW)
+    with pytest.raises(StoreError, match="the database itself is unchanged"):
+        store.daily_backup_if_due(NOW)
+    assert list((db.parent / "backups").iterdir()) == []
+    monkeypatch.undo()
+    assert store.backup_now("manual", now=NOW).exists()  # room again: it works

@@ -26,6 +26,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime
 from pathlib import Path
 
@@ -35,15 +36,28 @@ from quiz.core.storage.decks import DeckMethods
 from quiz.core.storage.doctor import DoctorMethods
 from quiz.core.storage.queues import CardMethods
 from quiz.core.storage.reviews import ReviewMethods
+from quiz.errors import StoreError
+from quiz.paths import backups_dir
 
 
 class Store(DeckMethods, CardMethods, ReviewMethods, AttemptMethods, DoctorMethods):
     """An open study database. Create with `Store.open`; one thread at a time may use it."""
 
     def backup_now(self, reason: str = "manual", *, now: datetime) -> Path:
-        """Write a backup with SQLite's online backup API; returns its path."""
+        """Write a backup with SQLite's online backup API; returns its path.
+
+        Raises `StoreError` when it cannot be written (a full disk, a read-only folder):
+        the database itself is untouched.
+        """
         with self._lock:
-            return write_backup(self._db, self.path, reason, now)
+            try:
+                return write_backup(self._db, self.path, reason, now)
+            except (sqlite3.DatabaseError, OSError) as error:
+                reason_text = getattr(error, "strerror", None) or str(error)
+                raise StoreError(
+                    f"could not write a backup of {self.path} in {backups_dir(self.path)}:"
+                    f" {reason_text}; the database itself is unchanged"
+                ) from error
 
     def daily_backup_if_due(self, now: datetime) -> Path | None:
         """Take the day's `daily` backup unless one exists for `now`'s local day.

@@ -15,6 +15,7 @@ from datetime import datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
+from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
@@ -118,6 +119,17 @@ class QuizApp(App[None]):
         return LibraryScreen(start.library_scan)
 
     # --- navigation: screens move between each other through these ------------------------------
+
+    def leave_with_error(self, error: Exception, *, title: str) -> None:
+        """Leave the current screen because of `error`: said in a notification on the screen
+        below, or, when this was the first screen, printed as `Error: ...` on exit (status 1)
+        as the command line says any error."""
+        text = sanitize(str(error))
+        if len(self.screen_stack) > 2:
+            self.pop_screen()
+            self.notify(text, title=title, severity="error")
+        else:
+            self.exit(return_code=1, message=Text(f"Error: {text}"))
 
     def go_back(self) -> None:
         """Leave the current screen; leaving the first one quits the app, except a deck page

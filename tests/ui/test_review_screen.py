@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
+import pytest
 from textual.widgets import Button, Label
 from ui_support import NEWS_DECK, NOW, AppFactory, Clock, answer_keys
 
 from quiz.config import Settings
 from quiz.core.library import load
 from quiz.core.storage import Store
+from quiz.errors import StoreError
 from quiz.presentation.questions import presented_order
 from quiz.ui.app import Start
 from quiz.ui.screens.review import ReviewScreen
@@ -195,3 +198,40 @@ async def test_review_the_learner_overrules_the_verdict(
         await pilot.pause()
         (logged,) = list(store.iter_reviews())
         assert (logged.correct, logged.grade) == (True, 1)
+
+
+async def test_a_review_that_cannot_start_says_why(
+    build_app: AppFactory, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The day's backup on a full disk raised out of the screen (a traceback); now a review
+    opened from the deck page goes back to it with a notification, and one opened first
+    (`quiz review DECK`) ends the app with `Error: ...` and status 1, like any command."""
+
+    def disk_full(now: object) -> None:
+        raise StoreError("could not write a backup of x: No space left on device [bold]")
+
+    monkeypatch.setattr(store, "daily_backup_if_due", disk_full)
+    app = build_app(Start(at="review", loaded=load(NEWS_DECK)))
+    exits: list[object] = []
+    real_exit = app.exit
+
+    def exit_(*args: Any, **kwargs: Any) -> None:
+        exits.append(kwargs.get("message"))
+        real_exit(*args, **kwargs)
+
+    monkeypatch.setattr(app, "exit", exit_)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+    assert app.return_code == 1
+    assert [str(m) for m in exits] == [
+        "Error: could not write a backup of x: No space left on device [bold]"
+    ]  # a Rich Text, printed as it is: its [bold] is not markup
+
+    app = build_app(Start(at="deck", deck=NEWS_DECK))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        assert not isinstance(app.screen, ReviewScreen)
+        messages = [str(n.message) for n in app._notifications]
+        assert any("No space left on device" in m for m in messages), messages

@@ -28,6 +28,7 @@ from quiz.core.checking import CheckResult, Response, check_card
 from quiz.core.models import Flashcard
 from quiz.core.scheduling import Grade
 from quiz.core.text import counted, sanitize
+from quiz.errors import StoreError
 from quiz.presentation.formatting import duration_text, forecast_text
 from quiz.presentation.questions import KIND_LABELS, presented_order, prompt_of
 from quiz.ui.screens.base import QuizAppScreen
@@ -123,15 +124,19 @@ class ReviewScreen(QuizAppScreen):
         self.title = sanitize(self.loaded.deck.deck.title)
         self.sub_title = "Review"
         self.seed = int(app.now().timestamp())
-        self.session = ReviewSession(
-            app.store,
-            self.loaded.deck,
-            app.settings,
-            app.now,
-            tz=app.tz,
-            path=str(self.loaded.path),
-            content_hash=self.loaded.content_hash,
-        )
+        try:
+            self.session = ReviewSession(
+                app.store,
+                self.loaded.deck,
+                app.settings,
+                app.now,
+                tz=app.tz,
+                path=str(self.loaded.path),
+                content_hash=self.loaded.content_hash,
+            )
+        except StoreError as error:  # e.g. the day's backup found the disk full
+            app.leave_with_error(error, title="Cannot start the review")
+            return
         await self.show_next()
 
     # --- showing a card ---------------------------------------------------------------------

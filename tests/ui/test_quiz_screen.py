@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
+from typing import Any
 
+import pytest
 from textual.widgets import DataTable, Input, Label
 from ui_support import NEWS_DECK, UI_DATA, AppFactory, Clock, answer_keys
 
@@ -13,6 +15,7 @@ from quiz.core.checking import expected_text
 from quiz.core.library import load
 from quiz.core.models import MultipleChoice, ShortAnswer
 from quiz.core.storage import Store
+from quiz.errors import StoreError
 from quiz.plain import run_quiz
 from quiz.presentation.formatting import compared_text
 from quiz.presentation.options import QuizOptions
@@ -458,3 +461,34 @@ async def test_match_partners_past_the_ninth_are_reached_with_the_arrows(
         assert len(marks) == 11 and sum(line.startswith("✗") for line in marks) == 1
         wrong = next(line for line in marks if line.startswith("✗"))
         assert wrong.startswith("✗ L") and wrong.endswith(f"— R{wrong.split()[1][1:]}")
+
+
+async def test_an_answer_the_store_could_not_save_stays_to_submit_again(
+    build_app: AppFactory, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk when the answer is written: the learner is told, the typed answer stays
+    in its box, unlocked, and Enter saves it once there is room."""
+    real = store.record_attempt_answer
+    failures = [StoreError("database or disk is full")]
+
+    def first_fails(*args: Any, **kwargs: Any) -> None:
+        if failures:
+            raise failures.pop()
+        real(*args, **kwargs)
+
+    monkeypatch.setattr(store, "record_attempt_answer", first_fails)
+    loaded = load(UI_DATA / "every-kind.toml")
+    app = build_app(Start(at="quiz", loaded=loaded, quiz=QuizOptions(seed=1, tags=("short",))))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, QuizScreen)
+        await pilot.press(*"Minsk", "enter")
+        await pilot.pause()
+        assert screen.answered == 0 and not screen.showing_feedback
+        assert screen.query_one("#typed", Input).value == "Minsk"
+        messages = [str(n.message) for n in app._notifications]
+        assert any("database or disk is full" in m and "submit it again" in m for m in messages)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.answered == 1 and screen.showing_feedback
+        assert len(store.attempt_answers(screen.session.attempt_id)) == 1  # type: ignore[union-attr]

@@ -235,3 +235,35 @@ async def test_a_review_that_cannot_start_says_why(
         assert not isinstance(app.screen, ReviewScreen)
         messages = [str(n.message) for n in app._notifications]
         assert any("No space left on device" in m for m in messages), messages
+
+
+async def test_a_grade_the_store_could_not_save_can_be_given_again(
+    build_app: AppFactory, store: Store, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = store.record_review
+    failures = [StoreError("database or disk is full")]
+
+    def first_fails(*args: Any, **kwargs: Any) -> int:
+        if failures:
+            raise failures.pop()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(store, "record_review", first_fails)
+    settings.new_per_day = 3
+    loaded = load(NEWS_DECK)
+    app = build_app(Start(at="review", loaded=loaded))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen) and screen.card is not None
+        first = screen.card
+        order = presented_order(first.question, loaded.deck.deck, screen.seed)
+        await pilot.press(*answer_keys(first.question, order))
+        await pilot.pause()
+        await pilot.press("1")
+        await pilot.pause()
+        assert screen.card is first and answered(store) == 0
+        messages = [str(n.message) for n in app._notifications]
+        assert any("Grade the card again" in m for m in messages), messages
+        await pilot.press("1")
+        await pilot.pause()
+        assert answered(store) == 1 and screen.card is not first

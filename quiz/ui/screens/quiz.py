@@ -236,12 +236,26 @@ class QuizScreen(QuizAppScreen):
     async def _answered(self, event: AnswerInput.Submitted) -> None:
         if self.session is None or self.showing_feedback or self.ended:
             return
+        from quiz.errors import StoreError
+
         duration = self.quiz_app.now() - (self.asked_at or self.quiz_app.now())
-        result = self.session.answer(
-            self.question,
-            event.response,
-            duration_ms=max(0, int(duration.total_seconds() * 1000)),
-        )
+        try:
+            result = self.session.answer(
+                self.question,
+                event.response,
+                duration_ms=max(0, int(duration.total_seconds() * 1000)),
+            )
+        except StoreError as error:  # a full disk, a database locked too long: try again
+            answer = self.view.query_one(AnswerInput)
+            answer.disabled = False
+            answer.focus_input()
+            self.notify(
+                f"{sanitize(str(error))}. Your answer is still here: submit it again.",
+                title="Not saved",
+                severity="error",
+                timeout=15,
+            )
+            return
         self.answered += 1
         self.result = result
         self.earned += result.score

@@ -379,6 +379,14 @@ class ReviewScreen(QuizAppScreen):
             )
         except StoreConflict:
             self.notify("This card was answered elsewhere meanwhile; skipped.", severity="warning")
+        except StoreError as error:  # a full disk, a database locked too long: grade again
+            self.notify(
+                f"{sanitize(str(error))}. Grade the card again to save it.",
+                title="Not saved",
+                severity="error",
+                timeout=15,
+            )
+            return
         await self.show_next()
 
     @on(GradeBar.Chosen)

@@ -319,6 +319,10 @@ def _read_json(text: str, path: str) -> list[AnswerRow]:
         document = json.loads(text)
     except json.JSONDecodeError as error:
         raise ResultsFileError(path, error.lineno, f"not JSON: {error.msg}") from None
+    except RecursionError:
+        raise ResultsFileError(path, 1, "not a quiz results file: nested too deeply") from None
+    except ValueError:  # Python's own limit: an integer of over 4,300 digits
+        raise ResultsFileError(path, 1, "not a quiz results file: a number too long") from None
     if not isinstance(document, dict) or document.get("format") != FILE_FORMAT:
         raise ResultsFileError(path, 1, f'not a quiz results file (no "format": "{FILE_FORMAT}")')
     version = document.get("version")

@@ -42,16 +42,31 @@ def argv(command: str, file: Path, tmp: Path) -> list[str]:
         return ["export", str(file), "--to", command.split()[-1]]
     if command == "take --plain":
         return ["take", str(file), "--plain"]
+    if command == "take --plain --schedule":
+        return ["take", str(file), "--plain", "--schedule"]
+    if command == "review --plain":
+        return ["review", str(file), "--plain"]
     if command == "check":
         return ["check", str(file)]
+    if command == "check --format json":
+        return ["check", "--format", "json", str(file)]
     raise AssertionError(f"the manifest names a command this driver does not know: {command}")
+
+
+DECK_COMMANDS_TOO = ["review --plain", "take --plain --schedule", "check --format json"]
+"""Run on every deck the manifest meant for `take --plain`: the other ways a deck is read."""
+
+
+def commands(entry: dict[str, Any]) -> list[str]:
+    extra = DECK_COMMANDS_TOO if "take --plain" in entry["for"] else []
+    return [*entry["for"], *extra]
 
 
 RUNS = [
     pytest.param(entry, command, id=f"{entry['path']}|{command}")
     for entry in MANIFEST
     if not entry.get("generated")
-    for command in entry["for"]
+    for command in commands(entry)
 ]
 
 

@@ -33,7 +33,7 @@ def isolated_data_dir(
 TtyRun = Callable[..., tuple[int, bytes]]
 
 
-def _run_on_tty(*args: str | Path) -> tuple[int, bytes]:
+def _run_on_tty(*args: str | Path, stderr_too: bool = False) -> tuple[int, bytes]:
     """Run `python -m quiz ARGS` with stdout on a pseudo-terminal; its exit code and output.
 
     Commands sanitize deck and student text only when stdout is a terminal, so the
@@ -43,8 +43,9 @@ def _run_on_tty(*args: str | Path) -> tuple[int, bytes]:
     try:
         code = subprocess.run(
             [sys.executable, "-m", "quiz", *map(str, args)],
+            stdin=subprocess.DEVNULL,  # a prompt gets end of input, never pytest's stdin
             stdout=secondary,
-            stderr=subprocess.PIPE,
+            stderr=secondary if stderr_too else subprocess.PIPE,
             timeout=60,
             check=False,
         ).returncode
@@ -65,5 +66,6 @@ def _run_on_tty(*args: str | Path) -> tuple[int, bytes]:
 
 @pytest.fixture
 def run_on_tty() -> TtyRun:
-    """`run_on_tty(*args)`: `quiz ARGS` on a pseudo-terminal, as (exit code, output bytes)."""
+    """`run_on_tty(*args, stderr_too=False)`: `quiz ARGS` on a pseudo-terminal (stderr too
+    when asked), as (exit code, output bytes)."""
     return _run_on_tty

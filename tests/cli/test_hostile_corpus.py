@@ -20,6 +20,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from conftest import TtyRun
 
 from quiz.cli import main
 
@@ -119,40 +120,14 @@ def escape_before(output: bytes, sentinel: bytes) -> list[bytes]:
 
 @pytest.mark.parametrize(("entry", "command"), TERMINAL_RUNS)
 def test_escapes_never_reach_a_terminal(
-    entry: dict[str, Any], command: str, tmp_path: Path
+    entry: dict[str, Any], command: str, tmp_path: Path, run_on_tty: TtyRun
 ) -> None:
     """On a real terminal (a pty), the deck's escape payloads arrive defused: no ESC or C1
     byte right before any sentinel the file planted in them."""
-    import os
-    import pty
-    import subprocess
-    import sys
-
     copy = tmp_path / Path(entry["path"]).name
     shutil.copyfile(CORPUS / entry["path"], copy)
-    primary, secondary = pty.openpty()
-    try:
-        done = subprocess.run(
-            [sys.executable, "-m", "quiz", *argv(command, copy, tmp_path)],
-            stdin=subprocess.DEVNULL,
-            stdout=secondary,
-            stderr=secondary,
-            timeout=30,
-            check=False,
-        )
-        os.close(secondary)
-        output = b""
-        while True:
-            try:
-                chunk = os.read(primary, 65536)
-            except OSError:  # EIO once the writer is gone
-                break
-            if not chunk:
-                break
-            output += chunk
-    finally:
-        os.close(primary)
-    assert done.returncode in (0, 1, 2)
+    code, output = run_on_tty(*argv(command, copy, tmp_path), stderr_too=True)
+    assert code in (0, 1, 2)
     assert b"Traceback" not in output
     assert escape_before(output, entry["sentinel"].encode()) == []
 

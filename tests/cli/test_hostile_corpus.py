@@ -49,12 +49,14 @@ def argv(command: str, file: Path, tmp: Path) -> list[str]:
         return ["review", str(file), "--plain"]
     if command == "check":
         return ["check", str(file)]
+    if command == "stats":
+        return ["stats", str(file)]
     if command == "check --format json":
         return ["check", "--format", "json", str(file)]
     raise AssertionError(f"the manifest names a command this driver does not know: {command}")
 
 
-DECK_COMMANDS_TOO = ["review --plain", "take --plain --schedule", "check --format json"]
+DECK_COMMANDS_TOO = ["review --plain", "take --plain --schedule", "check --format json", "stats"]
 """Run on every deck the manifest meant for `take --plain`: the other ways a deck is read."""
 
 

@@ -14,30 +14,18 @@ import click
 
 from quiz.commands.files import database_path, load_settings, open_store
 from quiz.core.text import sanitize
+from quiz.web import is_loopback
 
 if TYPE_CHECKING:
     from quiz.web.server import ServedDeck
 
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{16,128}")
-_LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
 
 
 def _check_token(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     if value is not None and not _TOKEN.fullmatch(value):
         raise click.BadParameter("use 16 to 128 characters from A-Z a-z 0-9 _ -")
     return value
-
-
-def is_loopback(host: str) -> bool:
-    """True when only this machine can connect (`127.0.0.0/8`, `::1`, `localhost`)."""
-    import ipaddress
-
-    if host.lower() in _LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 @click.command("serve")

@@ -79,14 +79,19 @@ MAX_TIME_LIMIT = 7 * 24 * 60 * 60
 """Longest time limit, in seconds: a week (a take-home exam)."""
 
 
+def is_workable(value: float) -> bool:
+    """Whether arithmetic can work with `value` as a numeric answer or tolerance: with `inf`
+    as an answer every number would be right, with `nan` none, and an integer past float's
+    range overflows. (Importers ask too, to warn instead of failing validation.)"""
+    if isinstance(value, int):
+        return abs(value) <= MAX_MAGNITUDE
+    return math.isfinite(value) and abs(value) <= MAX_MAGNITUDE
+
+
 def _workable(value: float) -> float:
-    """`value` if arithmetic can work with it: with `inf` as an answer every number would be
-    right, with `nan` none, and an integer past float's range overflows."""
-    if isinstance(value, int) and abs(value) <= MAX_MAGNITUDE:
-        return value
-    if isinstance(value, float) and math.isfinite(value) and abs(value) <= MAX_MAGNITUDE:
-        return value
-    raise ValueError("must be a finite number between -1e300 and 1e300")
+    if not is_workable(value):
+        raise ValueError("must be a finite number between -1e300 and 1e300")
+    return value
 
 
 WorkableNumber = Annotated[float | int, AfterValidator(_workable)]

@@ -43,7 +43,7 @@ from textual_serve.app_service import AppService
 from textual_serve.download_manager import DownloadManager
 
 from quiz.presentation.students import StudentNameError, clean_student_name
-from quiz.web import pages
+from quiz.web import is_loopback, pages
 
 log = logging.getLogger("quiz.serve")
 
@@ -335,7 +335,7 @@ def _page_scheme(request: web.Request) -> str:
     if request.secure:
         return "https"
     forwarded = request.headers.get("X-Forwarded-Proto", "").lower()
-    from_here = request.remote in ("127.0.0.1", "::1")
+    from_here = is_loopback(request.remote or "")
     return "https" if from_here and forwarded == "https" else request.scheme
 
 

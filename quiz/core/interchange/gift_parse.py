@@ -44,7 +44,6 @@ because that is what produced or will consume a teacher's file:
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -55,7 +54,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from quiz.core.interchange.base import ImportResult, ImportWarning, html_to_text  # noqa: A004
 from quiz.core.interchange.fix_ids import slugify, unique_slug
-from quiz.core.models import MAX_MAGNITUDE, SLUG_PATTERN, Deck, DeckMeta, Question
+from quiz.core.models import SLUG_PATTERN, Deck, DeckMeta, Question, is_workable
 from quiz.errors import ImportFormatError
 
 
@@ -762,7 +761,8 @@ class _QuestionBuilder:
         if number is None:
             self.warn(f"{text!r} is not a number, a number:tolerance or a low..high range", line)
             return None
-        if not all(_fits(part) for part in (number.value, number.tolerance)):
+        # float() of a Decimal past float's range is inf, which is not workable either
+        if not all(is_workable(float(part)) for part in (number.value, number.tolerance)):
             self.warn(f"{text[:40]!r} is beyond what a deck holds (-1e300 to 1e300)", line)
             return None
         return number
@@ -825,9 +825,3 @@ def import_gift(text: str, *, deck_id: str, title: str) -> ImportResult:
     for chunk in importer.chunks(text):
         importer.chunk(chunk)
     return importer.result()
-
-
-def _fits(value: Decimal | float) -> bool:
-    """Whether a deck can hold `value` as a numeric answer or tolerance (`models.MAX_MAGNITUDE`)."""
-    as_float = float(value)  # a Decimal past float's range becomes inf
-    return math.isfinite(as_float) and abs(as_float) <= MAX_MAGNITUDE

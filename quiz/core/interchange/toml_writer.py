@@ -15,7 +15,6 @@ lists of them), so writing them is a few lines.
 
 from __future__ import annotations
 
-import math
 import re
 from datetime import date
 from typing import Any
@@ -114,8 +113,6 @@ def _value(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
-        if not math.isfinite(value):
-            raise ValueError(f"not a finite number: {value}")  # the models refuse these
         return repr(value)
     if isinstance(value, date):
         return value.isoformat()

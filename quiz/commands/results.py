@@ -198,18 +198,19 @@ def merge(
     The same attempt handed in twice counts once. With -o, a readable table is
     also printed to stderr.
     """
+    from quiz.core.files import read_regular_file
     from quiz.core.results.class_table import class_table, collect_attempts
-    from quiz.core.results.reading import read_answers
+    from quiz.core.results.reading import MAX_RESULTS_BYTES, read_answers
 
     fmt = _format(fmt, output)
     parsed = []
     for file in files:
-        try:
-            data = file.read_bytes()
-        except OSError as error:
-            raise click.ClickException(
-                f"cannot read {sanitize(str(file))}: {error.strerror}"
-            ) from None
+        data = read_regular_file(  # an UnreadableFileError ends in quiz.cli
+            file,
+            what="results file",
+            limit=MAX_RESULTS_BYTES,
+            too_big="is it a student's results file?",
+        )
         parsed.append(read_answers(data, str(file)))  # a ResultsFileError ends in quiz.cli
     attempts, duplicates = collect_attempts(parsed)
     table = class_table(attempts, duplicates=duplicates, all_attempts=all_attempts)

@@ -183,7 +183,7 @@ def test_a_malformed_file_stops_the_merge_with_its_line(
     ("args", "message"),
     [
         (["results", "nowhere"], "nowhere is neither a deck file nor a deck id"),
-        (["results", "merge", "missing.csv"], "cannot read missing.csv: No such file"),
+        (["results", "merge", "missing.csv"], "missing.csv: no such file"),
         (["results", "merge", "--format", "table", "-o", "x.txt", "y.csv"], None),
     ],
 )

@@ -274,7 +274,7 @@ def test_size_cap_is_checked_before_reading(tmp_path: Path) -> None:
     with path.open("wb") as file:
         file.truncate(MAX_DECK_BYTES + 1)  # sparse: costs no disk and no read
     assert _only_error(path).endswith(
-        "error: the deck (10.0 MiB) is larger than the 10 MiB limit;"
+        "error: the deck file (10.0 MiB) is larger than the 10 MiB limit;"
         " split it into several deck files"
     )
 

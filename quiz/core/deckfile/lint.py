@@ -11,8 +11,9 @@ import os
 from dataclasses import dataclass, field
 
 from quiz.core.deckfile.diagnostics import DeckError, Diagnostic, quoted
-from quiz.core.deckfile.loading import StrPath, parse_deck, read_deck_text
+from quiz.core.deckfile.loading import parse_deck, read_deck_text
 from quiz.core.deckfile.toml_positions import TomlPath, index_toml
+from quiz.core.files import StrPath
 from quiz.core.judging.rules import typo_level_words
 from quiz.core.models import (
     Cloze,

@@ -40,6 +40,10 @@ from quiz.core.results.records import (
 )
 from quiz.errors import QuizError
 
+MAX_RESULTS_BYTES = 10 * 1024 * 1024
+"""A results file a student hands in is a few KiB: anything over 10 MiB is the wrong file,
+refused before it is read."""
+
 
 class ResultsFileError(QuizError):
     """A result file that cannot be read; `str()` is `FILE:LINE: error: MESSAGE`."""

@@ -127,3 +127,65 @@ def test_processes_creating_one_database_at_once_all_succeed(tmp_path: Path) -> 
         connection = sqlite3.connect(db)
         assert connection.execute("SELECT count(*) FROM cards").fetchone() == (2,)
         connection.close()
+
+
+def kill_deck(path: Path, questions: int) -> Path:
+    """Cloze questions of three blanks each: a scheduled answer writes four rows at once."""
+    lines = ['[deck]\nid = "killed"\ntitle = "Killed"\n']
+    for n in range(questions):
+        text = f"Alpha {{{{a{n}}}}} beta {{{{b{n}}}}} gamma {{{{c{n}}}}}."
+        lines.append(f'[[questions]]\nid = "c{n}"\nkind = "cloze"\ntext = "{text}"\n')
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def test_sigkill_during_a_scheduled_quiz_never_splits_an_answer_from_its_reviews(
+    tmp_path: Path,
+) -> None:
+    """`quiz take --schedule` wrote the answer and its reviews in two transactions: 5 of 40
+    kills left an answer without its review. Now every answer has all of its blanks'
+    reviews, stamped with its own time, and no review lacks its answer."""
+    deck = kill_deck(tmp_path / "killed.toml", 200)
+    db = tmp_path / "quiz.sqlite3"
+    rng = random.Random(20261206)
+    for _ in range(40):
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "quiz",
+                "--db",
+                str(db),
+                "take",
+                str(deck),
+                "--plain",
+                "--schedule",
+            ],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert process.stdin is not None and process.stdout is not None
+        process.stdin.write("x\n" * 600)
+        process.stdin.flush()
+        first = process.stdout.readline()  # the quiz has started: answers are being written
+        assert first.startswith("Quiz: Killed"), process.communicate(timeout=30)
+        time.sleep(rng.uniform(0.0, 0.3))
+        os.kill(process.pid, signal.SIGKILL)
+        process.communicate(timeout=10)
+    connection = sqlite3.connect(db)
+    try:
+        assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        answers = connection.execute(
+            "SELECT question_key, answered_at FROM attempt_answers"
+        ).fetchall()
+        reviews = connection.execute("SELECT card_key, reviewed_at FROM reviews").fetchall()
+    finally:
+        connection.close()
+    assert len(answers) > 80, "the kills should land while answers are being written"
+    by_answer: dict[tuple[str, int], int] = {}
+    for card_key, reviewed_at in reviews:
+        question_key = card_key.split(":", 1)[0]
+        by_answer[(question_key, reviewed_at)] = by_answer.get((question_key, reviewed_at), 0) + 1
+    assert by_answer == {(key, at): 3 for key, at in answers}

@@ -11,7 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from quiz.config import Settings
 from quiz.core.card_state import CardState, Phase
+from quiz.core.days import study_day
+from quiz.core.queue import todays_queue
 from quiz.core.storage import SCHEMA_VERSION, DeckFileRecord, Store, from_us, schema, to_us
 from quiz.core.storage.doctor import _CANONICAL_STATE
 from quiz.core.storage.encoding import state_from_json, state_to_json
@@ -152,14 +155,16 @@ def test_damaged_file_names_the_newest_backup_and_is_not_written(
     message = str(caught.value)
     assert message.startswith(f"{db} is damaged (")
     assert reason in message
-    assert message.endswith(f"Newest backup: {newest}. Restore it with: quiz restore {newest}")
+    assert message.endswith(
+        f"Newest sound backup: {newest}. Restore it with: quiz restore {newest}"
+    )
     assert db.read_bytes() == before
 
 
 def test_damaged_file_without_backups_says_so(db: Path) -> None:
     db.parent.mkdir(parents=True)
     db.write_bytes(b"garbage" * 100)
-    with pytest.raises(StoreError, match="No backup exists; move the file aside"):
+    with pytest.raises(StoreError, match="No sound backup exists; move the file aside"):
         Store.open(db, now=NOW)
 
 
@@ -525,9 +530,10 @@ def test_new_cards_in_deck_order_and_counts_of_today(store: Store) -> None:
     ]
     assert store.count_new(["geo"]) == 3
     day_start = NOW - timedelta(hours=4)
-    assert store.count_first_reviews_since(["geo"], day_start) == 1
-    assert store.count_reviews_since(["geo"], day_start) == 1
-    assert store.count_reviews_since(["geo"], day_start, include_new=True) == 2
+    assert store.read(
+        "SELECT state_before, count(*) FROM reviews WHERE reviewed_at >= ? GROUP BY 1",
+        (to_us(day_start),),
+    ) == [(0, 1), (2, 1)]
     assert store.question_keys_reviewed_since(None, day_start) == {
         ("geo", "capital"),
         ("geo", "year"),
@@ -563,8 +569,9 @@ def test_one_deck_id_string_is_refused_as_a_sequence(store: Store) -> None:
         ("due_cards", "cards_deck_due"),
         ("due_cards_all", "cards_due"),
         ("new_cards", "cards_new"),
-        ("first_reviews", "reviews_deck_time"),
-        ("first_reviews_all", "reviews_time"),
+        ("todays_queue", "cards_deck_due"),
+        ("todays_queue", "cards_new"),
+        ("todays_queue", "reviews_deck_time"),
     ],
 )
 def test_queue_queries_use_an_index_not_a_full_scan(
@@ -587,10 +594,8 @@ def test_queue_queries_use_an_index_not_a_full_scan(
         store.due_cards(None, until=NOW, limit=5)
     elif query == "new_cards":
         store.new_cards(["geo"], limit=5)
-    elif query == "first_reviews":
-        store.count_first_reviews_since(["geo"], NOW)
     else:
-        store.count_first_reviews_since(None, NOW)
+        todays_queue(store, "geo", Settings(), study_day(NOW, 4, timezone.utc))
     assert any(index in plan for plan in plans), plans
     assert not any(plan.startswith("SCAN") and "INDEX" not in plan for plan in plans), plans
 

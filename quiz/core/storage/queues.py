@@ -138,28 +138,6 @@ class CardMethods(Database):
         )
         return int(row[0])
 
-    def count_first_reviews_since(self, deck_ids: Sequence[str] | None, since: datetime) -> int:
-        """New cards introduced since `since` (reviews whose card was new before): the new limit."""
-        deck_sql, deck_params = decks_filter(deck_ids)
-        row = self._one(
-            f"SELECT count(*) FROM reviews WHERE reviewed_at >= ? AND state_before = 0"
-            f" AND {deck_sql}",
-            (to_us(since), *deck_params),
-        )
-        return int(row[0])
-
-    def count_reviews_since(
-        self, deck_ids: Sequence[str] | None, since: datetime, *, include_new: bool = False
-    ) -> int:
-        """Reviews logged since `since`; first reviews of new cards only with `include_new`."""
-        deck_sql, deck_params = decks_filter(deck_ids)
-        new_sql = "" if include_new else " AND state_before <> 0"
-        row = self._one(
-            f"SELECT count(*) FROM reviews WHERE reviewed_at >= ?{new_sql} AND {deck_sql}",
-            (to_us(since), *deck_params),
-        )
-        return int(row[0])
-
     def question_keys_reviewed_since(
         self, deck_ids: Sequence[str] | None, since: datetime
     ) -> set[tuple[str, str]]:

@@ -7,10 +7,9 @@
 * Cards: `card(deck_id, key)`, `card_state(deck_id, key)`; queue queries (never load
   every card): `due_cards(deck_ids, until=, limit=, phases=)` ordered by due;
   `new_cards(deck_ids, limit=)` in deck order; `next_due(deck_ids)` (when the next
-  studied card is ready); `count_due`, `count_new`, `count_first_reviews_since` (new
-  cards introduced since the day rolled over), `count_reviews_since`,
-  `question_keys_reviewed_since` (for burying siblings). `deck_ids=None` means every
-  deck (`queues.CardMethods`).
+  studied card is ready); `count_due`, `count_new`, `question_keys_reviewed_since` (for
+  burying siblings). `deck_ids=None` means every deck (`queues.CardMethods`). Today's
+  queue under the daily limits is `quiz.core.queue.todays_queue`.
 * Answers: `record_review(...) -> int` (card update and log row in one transaction;
   the id is returned only after the commit), `undo_review(review_id) -> CardRecord`,
   `review(review_id)`, `iter_reviews(deck_ids)` (`reviews.ReviewMethods`).
@@ -19,9 +18,10 @@
   AttemptRecord`, `attempt(id)`, `attempts(deck_id)`, `attempt_answers(id)`,
   `attempt_questions(id)`, `last_finished_percents()` (the library's "last full quiz")
   (`attempts.AttemptMethods`).
-* Safety: `backup_now(reason, now=)`, `daily_backup_if_due(now)` (call when studying
-  starts), here; `doctor(repair=, now=)` (`doctor.DoctorMethods`); restoring a
-  backup is `restore.restore_database(db, source, now=)`.
+* Safety: `backup_now(reason, now=)`, `start_daily_backup(now) -> BackupJob | None`
+  (call when studying starts; it runs on a thread of its own), here; `doctor(repair=,
+  now=)` (`doctor.DoctorMethods`); restoring a backup is
+  `restore.restore_database(db, source, now=)`.
 """
 
 from __future__ import annotations
@@ -30,14 +30,12 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
-from quiz.core.backup import has_daily_backup, write_backup
+from quiz.core.backup import BackupJob, backup_failed, start_daily_backup, write_backup
 from quiz.core.storage.attempts import AttemptMethods
 from quiz.core.storage.decks import DeckMethods
 from quiz.core.storage.doctor import DoctorMethods
 from quiz.core.storage.queues import CardMethods
 from quiz.core.storage.reviews import ReviewMethods
-from quiz.errors import StoreError
-from quiz.paths import backups_dir
 
 
 class Store(DeckMethods, CardMethods, ReviewMethods, AttemptMethods, DoctorMethods):
@@ -46,24 +44,21 @@ class Store(DeckMethods, CardMethods, ReviewMethods, AttemptMethods, DoctorMetho
     def backup_now(self, reason: str = "manual", *, now: datetime) -> Path:
         """Write a backup with SQLite's online backup API; returns its path.
 
-        Raises `StoreError` when it cannot be written (a full disk, a read-only folder):
-        the database itself is untouched.
+        Raises `StoreError` when it cannot be written (a full disk, a read-only folder) and
+        `DamagedDatabaseError` when the database fails the check a backup runs first: the
+        database itself is untouched either way.
         """
         with self._lock:
             try:
                 return write_backup(self._db, self.path, reason, now)
             except (sqlite3.DatabaseError, OSError) as error:
-                reason_text = getattr(error, "strerror", None) or str(error)
-                raise StoreError(
-                    f"could not write a backup of {self.path} in {backups_dir(self.path)}:"
-                    f" {reason_text}; the database itself is unchanged"
-                ) from error
+                raise backup_failed(self.path, error) from error
 
-    def daily_backup_if_due(self, now: datetime) -> Path | None:
-        """Take the day's `daily` backup unless one exists for `now`'s local day.
+    def start_daily_backup(self, now: datetime) -> BackupJob | None:
+        """Start the day's `daily` backup unless one exists for `now`'s local day.
 
-        Call it when studying starts, with local time (`datetime.now().astimezone()`).
+        Call it when studying starts, with local time (`datetime.now().astimezone()`); the
+        copy and its check run on a thread of their own (`BackupJob.wait()` for the outcome).
+        None when there is nothing to start (`backup.start_daily_backup`).
         """
-        if has_daily_backup(self.path, now):
-            return None
-        return self.backup_now("daily", now=now)
+        return start_daily_backup(self.path, now)

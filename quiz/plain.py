@@ -579,8 +579,10 @@ def run_review(
                     console.say("Nothing to undo.")
                 else:
                     console.say("Undone.")
+            _say_backup_problem(console, session.backup_problem())
     except Quit:
         finished = False
+    _say_backup_problem(console, session.backup_problem(wait=True))
     summary = session.summary()
     grades = ", ".join(f"{grade.name} {count}" for grade, count in summary.grades.items())
     console.say()
@@ -593,6 +595,12 @@ def run_review(
         console.say(f"Next card due in {format_interval(wait)}.")
     console.say(forecast_text(session.tomorrow()))
     return 0 if finished else 1
+
+
+def _say_backup_problem(console: Console, problem: str | None) -> None:
+    """The day's backup runs beside the review; if it failed, the learner hears why."""
+    if problem is not None:
+        console.say(f"The day's backup failed: {problem}")
 
 
 def _ask_grade(

@@ -69,7 +69,7 @@ def doctor(ctx: click.Context, repair: bool) -> None:
     Exit status 0 when nothing is left to fix, 1 otherwise. `--repair` is safe to
     run twice: the second run finds nothing.
     """
-    from quiz.core.backup import newest_backup
+    from quiz.core.backup import damage_advice
 
     path = database_path(ctx)
     with open_store(path, must_exist=True) as store:
@@ -77,13 +77,7 @@ def doctor(ctx: click.Context, repair: bool) -> None:
     if report.integrity != ["ok"]:
         for line in report.integrity[:20]:
             click.echo(f"integrity: {sanitize(line)}")
-        newest = newest_backup(path)
-        advice = (
-            f"Restore the newest backup with: quiz restore {sanitize(str(newest))}"
-            if newest is not None
-            else "No backup exists to restore."
-        )
-        raise click.ClickException(f"{sanitize(str(path))} is damaged. {advice}")
+        raise click.ClickException(sanitize(f"{path} is damaged. {damage_advice(path)}"))
     click.echo("integrity: ok")
     for finding in report.findings:
         state = "repaired" if finding.repaired else "found"

@@ -13,6 +13,17 @@ day when studying starts), and the 10 newest of every other reason (`manual`,
 `pre-import`). A backup is written under a temporary name and renamed when
 complete, so a crash never leaves a half-written file that looks like a backup.
 
+Every copy is checked (`PRAGMA quick_check`) before it is renamed into place: a
+damaged database is never kept as a backup, so studying on one for a week cannot
+rotate the last good `daily` backups out, and every message about damage names the
+newest backup that passes the same check (`newest_sound_backup`). `quick_check`
+rather than `integrity_check`: at 100k cards and 1M reviews (a 477 MB file) it takes
+0.58 s against 5.0 s, on top of a 2.0 s copy, and what it skips (index entries
+that disagree with their table) loses no history: `quiz doctor --repair` rebuilds
+indexes. The check runs on the copy, not the live file, so no other process waits;
+the day's backup runs on a thread of its own (`BackupJob`), off the path to the first
+question.
+
 This module knows nothing of the schema; `quiz.core.storage` builds on it.
 """
 
@@ -22,6 +33,7 @@ import contextlib
 import os
 import re
 import sqlite3
+import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -70,10 +82,38 @@ def list_backups(database: Path) -> list[BackupInfo]:
     return sorted(found, key=lambda info: info.taken)
 
 
-def newest_backup(database: Path) -> Path | None:
-    """The most recent backup of `database`, named in the message about a damaged file."""
-    backups = list_backups(database)
-    return backups[-1].path if backups else None
+def quick_check_problem(path: Path) -> str | None:
+    """What `PRAGMA quick_check` finds wrong with the database file at `path` (read-only),
+    or None when it passes."""
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.DatabaseError as error:
+        return str(error)
+    try:
+        return _quick_check(connection)
+    finally:
+        connection.close()
+
+
+def newest_sound_backup(database: Path) -> Path | None:
+    """The newest backup of `database` that passes `quick_check` now (copies of a damaged
+    database set aside by a restore are never candidates): the one to restore."""
+    for info in reversed(list_backups(database)):
+        if info.reason != "damaged" and quick_check_problem(info.path) is None:
+            return info.path
+    return None
+
+
+def damage_advice(database: Path) -> str:
+    """The sentence every message about a damaged database ends with: what to restore."""
+    backup = newest_sound_backup(database)
+    if backup is None:
+        return "No sound backup exists; move the file aside to start a new database."
+    return f"Newest sound backup: {backup}. Restore it with: quiz restore {backup}"
+
+
+class DamagedDatabaseError(StoreError):
+    """The database failed the check a backup runs first; nothing was written."""
 
 
 def _target(database: Path, reason: str, now: datetime) -> Path:
@@ -105,7 +145,8 @@ def write_backup(
 
     `now` must be timezone-aware; its own zone names the file, so pass local time.
     `prune=False` defers pruning (a restore must not delete the backup it is about
-    to read). Returns the path written.
+    to read). Returns the path written. Raises `DamagedDatabaseError` when the copy
+    fails `quick_check` (the copy is deleted: the database itself is still there).
     """
     if now.tzinfo is None:
         raise ValueError("backup time must be timezone-aware")
@@ -118,8 +159,14 @@ def write_backup(
             source.backup(destination)
             # A self-contained single file: no -wal sidecar to lose when it is copied around.
             destination.execute("PRAGMA journal_mode=DELETE")
+            problem = _quick_check(destination)
         finally:
             destination.close()
+        if problem is not None:
+            raise DamagedDatabaseError(
+                f"{database} is damaged ({problem}); no backup was taken of it."
+                f" {damage_advice(database)}"
+            )
         _fsync(partial)
         os.replace(partial, target)
     except BaseException:  # a full disk, a kill: no half backup left to be mistaken for one
@@ -131,6 +178,82 @@ def write_backup(
     if prune:
         prune_backups(database)
     return target
+
+
+def _quick_check(connection: sqlite3.Connection) -> str | None:
+    try:
+        rows = connection.execute("PRAGMA quick_check").fetchall()
+    except sqlite3.DatabaseError as error:
+        return str(error)
+    return None if [tuple(row) for row in rows] == [("ok",)] else str(rows[0][0])
+
+
+class BackupJob:
+    """A backup written on a thread of its own, through its own read-only connection, so
+    that studying starts at once (a 1M-review database takes seconds to copy and check).
+
+    The thread is not a daemon: a process that ends while it runs waits for it. `wait()`
+    returns the file written, or raises the `StoreError` that stopped it.
+    """
+
+    def __init__(self, database: Path, reason: str, now: datetime) -> None:
+        self._database = database
+        self._reason = reason
+        self._now = now
+        self._written: Path | None = None
+        self._error: StoreError | None = None
+        self._thread = threading.Thread(target=self._run, name=f"quiz-backup-{reason}")
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            source = sqlite3.connect(f"{self._database.resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                self._written = write_backup(source, self._database, self._reason, self._now)
+            finally:
+                source.close()
+        except StoreError as error:
+            self._error = error
+        except (sqlite3.DatabaseError, OSError) as error:
+            self._error = backup_failed(self._database, error)
+
+    def done(self) -> bool:
+        """Whether the backup has finished, well or not."""
+        return not self._thread.is_alive()
+
+    def wait(self, timeout: float | None = None) -> Path | None:
+        """Wait for the backup; the file written (None if still running after `timeout`)."""
+        self._thread.join(timeout)
+        if self._error is not None:
+            raise self._error
+        return self._written
+
+
+_daily_jobs: dict[Path, BackupJob] = {}
+_daily_jobs_lock = threading.Lock()
+
+
+def start_daily_backup(database: Path, now: datetime) -> BackupJob | None:
+    """Start the `daily` backup of `now`'s local day, unless one was taken that day or is
+    being taken by this process (two sessions starting one after the other)."""
+    with _daily_jobs_lock:
+        running = _daily_jobs.get(database)
+        if running is not None and not running.done():
+            return None
+        with contextlib.suppress(OSError):  # an unreadable folder: the job will say so
+            if has_daily_backup(database, now):
+                return None
+        job = _daily_jobs[database] = BackupJob(database, "daily", now)
+        return job
+
+
+def backup_failed(database: Path, error: sqlite3.DatabaseError | OSError) -> StoreError:
+    """The error for a backup that could not be written (a full disk, a read-only folder)."""
+    reason_text = getattr(error, "strerror", None) or str(error)
+    return StoreError(
+        f"could not write a backup of {database} in {backups_dir(database)}:"
+        f" {reason_text}; the database itself is unchanged"
+    )
 
 
 def prune_backups(database: Path) -> list[Path]:

@@ -68,6 +68,7 @@ from quiz.core.models import Deck, Question
 from quiz.core.queue import QueueRow, todays_queue
 from quiz.core.scheduling import Grade, Scheduler, format_interval_range, grade_for
 from quiz.core.storage import ReviewAmendment, Store, from_us
+from quiz.errors import StoreError
 
 LEARN_AHEAD = timedelta(minutes=20)
 """When nothing else is due, a learning card due within this long is shown early."""
@@ -170,8 +171,9 @@ class ReviewSession:
         tz: the zone of the study day; the system's when None.
         path: the deck file, remembered in the store's `decks` table.
         content_hash: a hash of the deck file's bytes, if the caller has one.
-        daily_backup: take the day's backup of the database if it has none yet
-            (studying starting is when the store wants it taken).
+        daily_backup: start the day's backup of the database if it has none yet
+            (studying starting is when the store wants it taken); it runs beside the
+            session, and `backup_problem` says if it failed.
     """
 
     def __init__(
@@ -196,8 +198,7 @@ class ReviewSession:
         lexicon.warm_up(deck.deck.language)
         self._cards = {card.key: card for card in cards_of(deck)}
         self._reconcile(path, content_hash)
-        if daily_backup:
-            store.daily_backup_if_due(local_time(now(), tz))
+        self._backup = store.start_daily_backup(local_time(now(), tz)) if daily_backup else None
         self._main: list[_Queued] = []
         self._learning: list[_Learning] = []
         self._serial = 0
@@ -305,6 +306,24 @@ class ReviewSession:
         """The interval each grade would give now, unfuzzed (see `Scheduler`)."""
         return self.scheduler.preview(self.state(card), self._now())
 
+    @property
+    def backup_pending(self) -> bool:
+        """Whether the day's backup has an outcome `backup_problem` has not yet given."""
+        return self._backup is not None
+
+    def backup_problem(self, *, wait: bool = False) -> str | None:
+        """Why the day's backup failed, once (None while it runs, after it worked, and once
+        said); `wait` waits for it to end. A failed backup never stops the review: the
+        answers still go into the database, which the next backup copies."""
+        if self._backup is None or not (wait or self._backup.done()):
+            return None
+        job, self._backup = self._backup, None
+        try:
+            job.wait()
+        except StoreError as error:
+            return str(error)
+        return None
+
     def interval_labels(self, card: Card) -> dict[Grade, str]:
         """What each grade button says: the interval, or the range fuzz draws it from
         ("10m", "7-9d"), so the label is true whatever day the card comes back."""
@@ -373,9 +392,10 @@ class ReviewSession:
         """
         if not self._undo:
             return None
-        snapshot = self._undo.pop()
+        snapshot = self._undo[-1]
         outcome = snapshot.outcome
-        restored = self.store.undo_review(outcome.review_id)
+        restored = self.store.undo_review(outcome.review_id)  # a StoreError changes nothing
+        self._undo.pop()
         self._outcomes.remove(outcome)
         if snapshot.day == self._day.date:
             self._main, self._learning = snapshot.main, snapshot.learning

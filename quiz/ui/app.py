@@ -22,6 +22,7 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 
 from quiz.core.text import sanitize
+from quiz.errors import StoreError
 from quiz.presentation.options import QuizOptions
 
 if TYPE_CHECKING:
@@ -186,7 +187,11 @@ class QuizApp(App[None]):
 
         for screen in self.screen_stack:
             if isinstance(screen, QuizScreen):
-                screen.close_attempt()
+                try:
+                    screen.close_attempt()
+                except StoreError as error:  # its answers are saved; only the close is lost
+                    self.exit(return_code=1, message=Text(f"Error: {sanitize(str(error))}"))
+                    return
         self.exit()
 
     def action_help(self) -> None:

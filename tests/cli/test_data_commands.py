@@ -123,7 +123,7 @@ def test_damaged_database_is_one_line_naming_the_newest_backup(db: Path) -> None
         result = run("--db", str(db), *command)
         assert result.exit_code == 1
         assert result.stderr == (
-            f"Error: {db} is damaged (file is not a database). Newest backup: {newest}."
+            f"Error: {db} is damaged (file is not a database). Newest sound backup: {newest}."
             f" Restore it with: quiz restore {newest}\n"
         )
     assert db.read_bytes() == before
@@ -172,5 +172,42 @@ def test_doctor_on_a_damaged_page_names_the_backup_to_restore(db: Path) -> None:
     assert result.exit_code == 1
     assert result.stdout.startswith("integrity: ")
     assert result.stderr == (
-        f"Error: {db} is damaged. Restore the newest backup with: quiz restore {newest}\n"
+        f"Error: {db} is damaged. Newest sound backup: {newest}."
+        f" Restore it with: quiz restore {newest}\n"
     )
+
+
+def test_doctor_on_a_database_missing_a_table_is_a_finding_naming_the_backup(db: Path) -> None:
+    """It was a `no such table` traceback."""
+    newest = Path(run("--db", str(db), "backup").stdout.strip())
+    connection = sqlite3.connect(db)
+    connection.execute("DROP TABLE reviews")
+    connection.close()
+    result = run("--db", str(db), "doctor")
+    assert result.exit_code == 1
+    assert result.stdout == "integrity: table reviews is missing\n"
+    assert result.stderr == (
+        f"Error: {db} is damaged. Newest sound backup: {newest}."
+        f" Restore it with: quiz restore {newest}\n"
+    )
+    stats = run("--db", str(db), "stats")
+    assert stats.exit_code == 1
+    assert stats.stderr.startswith(f"Error: {db} is damaged (no such table: reviews).")
+
+
+def test_results_with_a_time_out_of_range_says_to_run_doctor(db: Path) -> None:
+    """`quiz results` on a timestamp of 2**63 - 1 was an OverflowError traceback."""
+    with Store.open(db, now=NOW) as store:
+        store.start_attempt("geo", mode="quiz", started_at=NOW)
+    connection = sqlite3.connect(db)
+    connection.execute(f"UPDATE attempts SET started_at = {2**63 - 1}")
+    connection.commit()
+    connection.close()
+    result = run("--db", str(db), "results")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        f"Error: the study database holds a time out of range ({2**63 - 1} µs);"
+        " run: quiz doctor --repair\n"
+    )
+    assert run("--db", str(db), "doctor", "--repair").exit_code == 0
+    assert run("--db", str(db), "results").exit_code == 0

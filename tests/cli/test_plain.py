@@ -7,7 +7,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
@@ -213,8 +213,33 @@ def test_review_answer_undo_and_finish(store: Store) -> None:
     assert "Grade: 1 Again (1m), 2 Hard (6m), 3 Good (10m), 4 Easy (8d) [3]:" in text
     assert "Reviewed 2 cards (Again 0, Hard 0, Good 0, Easy 2)." in text
     assert text.rstrip().endswith("Tomorrow (Tue 03 Mar): 0 cards due for review and 2 new.")
-    assert store.count_reviews_since(None, NOW - timedelta(days=1), include_new=True) == 2
+    assert len(list(store.iter_reviews())) == 2
     assert second.kind == "flashcard"
+
+
+def test_a_failed_daily_backup_is_said_and_the_review_goes_on(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The day's backup runs beside the review (off the path to the first card); a full
+    disk there is reported and every answer is still saved."""
+    import errno
+
+    from quiz.core import backup
+
+    def disk_full(path: Path) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(backup, "_fsync", disk_full)
+    loaded = load(NEWS)
+    first = loaded.deck.questions[0]
+    out = io.StringIO()
+    stdin = io.StringIO(f"{first.answer}\n3\n:q\n")
+    run_review(store, loaded, Settings(fuzz=False), now=clock, stdin=stdin, stdout=out)
+    text = out.getvalue()
+    assert text.count("The day's backup failed: could not write a backup of") == 1, text
+    assert "No space left on device; the database itself is unchanged" in text
+    assert len(list(store.iter_reviews())) == 1
+    assert not list((store.path.parent / "backups").glob("*.sqlite3*"))
 
 
 def test_review_the_learner_overrules_the_check(store: Store) -> None:

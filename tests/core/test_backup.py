@@ -14,7 +14,7 @@ import pytest
 from quiz.core.backup import (
     KEEP_OTHER,
     list_backups,
-    newest_backup,
+    newest_sound_backup,
     prune_backups,
     verify_backup,
 )
@@ -46,6 +46,12 @@ def store(db: Path) -> Iterator[Store]:
         yield opened
 
 
+def daily(store: Store, now: datetime) -> Path | None:
+    """The day's backup, waited for (it runs on a thread of its own)."""
+    job = store.start_daily_backup(now)
+    return None if job is None else job.wait()
+
+
 def review_state(reps: int) -> CardState:
     return CardState(Phase.REVIEW, None, 2.0 * reps, 5.0, NOW + timedelta(days=reps), NOW, reps, 0)
 
@@ -71,7 +77,7 @@ def test_backup_is_a_complete_single_file_named_by_time_and_reason(db: Path, sto
     assert verify_backup(written, max_schema=SCHEMA_VERSION) == SCHEMA_VERSION
     again = store.backup_now("manual", now=NOW)
     assert again.name == "quiz-20260302-201507-2-manual.sqlite3"
-    assert newest_backup(db) == again
+    assert newest_sound_backup(db) == again
 
 
 def test_backup_reason_must_be_a_slug(store: Store) -> None:
@@ -88,16 +94,16 @@ def test_daily_backup_once_per_local_day_keeping_seven(db: Path, store: Store) -
     taken = []
     for day in range(10):
         morning = NOW + timedelta(days=day, hours=-12)
-        taken.append(store.daily_backup_if_due(morning))
-        assert store.daily_backup_if_due(morning + timedelta(hours=3)) is None
+        taken.append(daily(store, morning))
+        assert daily(store, morning + timedelta(hours=3)) is None
     assert all(path is not None for path in taken)
-    daily = [info.path for info in list_backups(db) if info.reason == "daily"]
-    assert daily == taken[-7:]
+    kept = [info.path for info in list_backups(db) if info.reason == "daily"]
+    assert kept == taken[-7:]
     assert all(not path.exists() for path in taken[:3] if path is not None)
 
 
 def test_other_reasons_keep_their_own_quota(db: Path, store: Store) -> None:
-    store.daily_backup_if_due(NOW)
+    daily(store, NOW)
     for minute in range(KEEP_OTHER + 3):
         store.backup_now("manual", now=NOW + timedelta(minutes=minute))
     reasons = [info.reason for info in list_backups(db)]
@@ -170,7 +176,7 @@ def test_restore_refuses_a_backup_from_a_newer_quiz(db: Path, store: Store, tmp_
 
 
 def test_restore_without_backups_says_so(db: Path, store: Store) -> None:
-    with pytest.raises(StoreError, match="no backups"):
+    with pytest.raises(StoreError, match="no sound backup"):
         restore_database(db, None, now=NOW)
 
 
@@ -230,7 +236,7 @@ def test_a_backup_that_cannot_be_written_is_a_store_error_and_leaves_nothing(
     with pytest.raises(StoreError, match=r"could not write a backup .*No space left on device"):
         store.backup_now("manual", now=NOW)
     with pytest.raises(StoreError, match="the database itself is unchanged"):
-        store.daily_backup_if_due(NOW)
+        daily(store, NOW)
     assert list((db.parent / "backups").iterdir()) == []
     monkeypatch.undo()
     assert store.backup_now("manual", now=NOW).exists()  # room again: it works

@@ -513,8 +513,11 @@ def test_deck_retention_is_used(store: Store) -> None:
 
 
 def test_a_daily_backup_is_taken_when_studying_starts(store: Store, tmp_path: Path) -> None:
-    session(store, plain_deck(1), Clock())
-    session(store, plain_deck(1), Clock())
+    first = session(store, plain_deck(1), Clock())
+    second = session(store, plain_deck(1), Clock())  # while the first may still be copying
+    assert first.backup_problem(wait=True) is None
+    assert second.backup_problem(wait=True) is None
+    assert not first.backup_pending
     backups = sorted((tmp_path / "backups").glob("*daily*.sqlite3"))
     assert len(backups) == 1
 
@@ -538,7 +541,7 @@ def test_undo_after_any_sequence_restores_every_previous_state(
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "p.sqlite3"
         with Store.open(path, now=T0, synchronous="NORMAL") as db:
-            review = ReviewSession(db, deck, STEADY, clock, tz=NEW_YORK)
+            review = ReviewSession(db, deck, STEADY, clock, tz=NEW_YORK, daily_backup=False)
             before: list[dict[str, tuple[Any, ...]]] = []
             for grade, gap in steps:
                 clock.advance(timedelta(minutes=gap))

@@ -492,3 +492,49 @@ async def test_an_answer_the_store_could_not_save_stays_to_submit_again(
         await pilot.pause()
         assert screen.answered == 1 and screen.showing_feedback
         assert len(store.attempt_answers(screen.session.attempt_id)) == 1  # type: ignore[union-attr]
+
+
+def fails_once(store: Store, method: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make `store.method` raise a full disk once, then work."""
+    real = getattr(store, method)
+    failures = [StoreError("database or disk is full")]
+
+    def first_fails(*args: Any, **kwargs: Any) -> Any:
+        if failures:
+            raise failures.pop()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(store, method, first_fails)
+
+
+async def test_an_overrule_or_an_end_the_store_could_not_save_can_be_tried_again(
+    build_app: AppFactory, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk as the verdict is overruled, then as the quiz is closed: each is said,
+    nothing changes on screen, and the same key does it once there is room."""
+    fails_once(store, "overrule_attempt_answer", monkeypatch)
+    fails_once(store, "finish_attempt", monkeypatch)
+    loaded = load(UI_DATA / "every-kind.toml")
+    app = build_app(Start(at="quiz", loaded=loaded, quiz=QuizOptions(seed=1, tags=("short",))))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, QuizScreen) and screen.session is not None
+        await pilot.press(*"Pinsk", "enter", "o")
+        await pilot.pause()
+        assert "Wrong" in str(screen.query_one("#verdict", Label).content)
+        assert "Score 0/1" in str(screen.query_one("#score", Label).content)
+        titles = [n.title for n in app._notifications]
+        assert titles == ["Verdict not changed"]
+        await pilot.press("o")
+        await pilot.pause()
+        assert "Score 1/1" in str(screen.query_one("#score", Label).content)
+
+        await pilot.press("enter")  # the last question: the quiz ends, but cannot be closed
+        await pilot.pause()
+        assert app.screen is screen and not screen.ended
+        assert [n.title for n in app._notifications][-1] == "Quiz not closed"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SummaryScreen)
+        record = store.attempt(screen.session.attempt_id)
+        assert record is not None and record.finished_at is not None and record.score == 1

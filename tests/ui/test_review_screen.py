@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 import pytest
 from textual.widgets import Button, Label
-from ui_support import NEWS_DECK, NOW, AppFactory, Clock, answer_keys
+from ui_support import NEWS_DECK, AppFactory, Clock, answer_keys
 
 from quiz.config import Settings
 from quiz.core.library import load
@@ -20,7 +19,7 @@ from quiz.ui.widgets.keybar import KeyBar
 
 
 def answered(store: Store) -> int:
-    return store.count_reviews_since(None, NOW - timedelta(days=1), include_new=True)
+    return len(list(store.iter_reviews()))
 
 
 def dimmed_keys(screen: ReviewScreen) -> set[str]:
@@ -203,14 +202,15 @@ async def test_review_the_learner_overrules_the_verdict(
 async def test_a_review_that_cannot_start_says_why(
     build_app: AppFactory, store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The day's backup on a full disk raised out of the screen (a traceback); now a review
-    opened from the deck page goes back to it with a notification, and one opened first
-    (`quiz review DECK`) ends the app with `Error: ...` and status 1, like any command."""
+    """A store error as the review starts raised out of the screen (a traceback); now a
+    review opened from the deck page goes back to it with a notification, and one opened
+    first (`quiz review DECK`) ends the app with `Error: ...` and status 1, like any
+    command."""
 
-    def disk_full(now: object) -> None:
-        raise StoreError("could not write a backup of x: No space left on device [bold]")
+    def disk_full(*args: object, **kwargs: object) -> None:
+        raise StoreError("could not write to x: No space left on device [bold]")
 
-    monkeypatch.setattr(store, "daily_backup_if_due", disk_full)
+    monkeypatch.setattr(store, "start_daily_backup", disk_full)
     app = build_app(Start(at="review", loaded=load(NEWS_DECK)))
     exits: list[object] = []
     real_exit = app.exit
@@ -224,7 +224,7 @@ async def test_a_review_that_cannot_start_says_why(
         await pilot.pause()
     assert app.return_code == 1
     assert [str(m) for m in exits] == [
-        "Error: could not write a backup of x: No space left on device [bold]"
+        "Error: could not write to x: No space left on device [bold]"
     ]  # a Rich Text, printed as it is: its [bold] is not markup
 
     app = build_app(Start(at="deck", deck=NEWS_DECK))
@@ -235,6 +235,36 @@ async def test_a_review_that_cannot_start_says_why(
         assert not isinstance(app.screen, ReviewScreen)
         messages = [str(n.message) for n in app._notifications]
         assert any("No space left on device" in m for m in messages), messages
+
+
+async def test_a_failed_daily_backup_is_said_and_the_review_goes_on(
+    build_app: AppFactory, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    from quiz.core import backup
+
+    def disk_full(path: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(backup, "_fsync", disk_full)
+    app = build_app(Start(at="review", loaded=load(NEWS_DECK)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(40):  # the backup runs on its own thread; the screen looks twice a second
+            await pilot.pause(0.05)
+            if app._notifications:
+                break
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen) and screen.card is not None
+        (notice,) = list(app._notifications)
+        assert notice.title == "The day's backup failed"
+        assert "No space left on device" in str(notice.message)
+        order = presented_order(screen.card.question, load(NEWS_DECK).deck.deck, screen.seed)
+        await pilot.press(*answer_keys(screen.card.question, order))
+        await pilot.pause()
+        await pilot.press("3")
+        await pilot.pause()
+        assert answered(store) == 1
 
 
 async def test_a_grade_the_store_could_not_save_can_be_given_again(
@@ -267,3 +297,39 @@ async def test_a_grade_the_store_could_not_save_can_be_given_again(
         await pilot.press("1")
         await pilot.pause()
         assert answered(store) == 1 and screen.card is not first
+
+
+async def test_an_undo_the_store_could_not_save_can_be_tried_again(
+    build_app: AppFactory, store: Store, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = store.undo_review
+    failures = [StoreError("database or disk is full")]
+
+    def first_fails(*args: Any, **kwargs: Any) -> Any:
+        if failures:
+            raise failures.pop()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(store, "undo_review", first_fails)
+    settings.new_per_day = 3
+    loaded = load(NEWS_DECK)
+    app = build_app(Start(at="review", loaded=loaded))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen) and screen.card is not None
+        first = screen.card
+        order = presented_order(first.question, loaded.deck.deck, screen.seed)
+        await pilot.press(*answer_keys(first.question, order))
+        await pilot.pause()
+        await pilot.press("3")
+        await pilot.pause()
+        second = screen.card
+        assert answered(store) == 1 and second is not first
+        await pilot.press("u")
+        await pilot.pause()
+        assert screen.card is second and answered(store) == 1
+        assert [n.title for n in app._notifications] == ["Not undone"]
+        await pilot.press("u")
+        await pilot.pause()
+        assert screen.card is not None and screen.card.key == first.key
+        assert answered(store) == 0

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import re
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from quiz.core.card_state import CardState
-from quiz.core.storage.connection import Database
+from quiz.core.storage.connection import Database, index_only
 from quiz.core.storage.encoding import set_state, state_from_json, to_us
+from quiz.core.storage.schema import MIGRATIONS
+from quiz.core.text import counted
 from quiz.errors import StoreError
 
 
@@ -86,31 +89,84 @@ _VALID_CARD_SQL = """
 """What `checked_state` accepts, in SQL, so `doctor` checks 100k cards without building them."""
 
 
+_TIME_COLUMNS = (
+    ("decks", "synced_at", False, ":stamp"),
+    ("deck_files", "checked_at", False, "0"),  # 0: checked long ago, so checked again
+    ("cards", "created_at", False, ":stamp"),
+    (
+        "reviews",
+        "reviewed_at",
+        False,
+        "coalesce((SELECT p.reviewed_at FROM reviews AS p WHERE p.id < reviews.id"
+        " AND typeof(p.reviewed_at) = 'integer' AND p.reviewed_at BETWEEN :lo AND :hi"
+        " ORDER BY p.id DESC LIMIT 1), :stamp)",
+    ),
+    ("attempts", "started_at", False, ":stamp"),
+    ("attempts", "finished_at", True, "started_at"),
+    (
+        "attempt_answers",
+        "answered_at",
+        False,
+        "coalesce((SELECT started_at FROM attempts WHERE id = attempt_id), :stamp)",
+    ),
+)
+"""Every stored time: (table, column, may be NULL, SQL for its replacement when it is out of
+range). Fixed names, never user input, so they are put into the SQL as they are."""
+
+
+@functools.cache
+def _expected_schema() -> dict[str, tuple[str, str | None]]:
+    """Name: (type, SQL) of every table and index a database of this version has."""
+    connection = sqlite3.connect(":memory:")
+    try:
+        for migration in MIGRATIONS:
+            migration(connection)
+        return {
+            name: (kind, sql)
+            for name, kind, sql in connection.execute(
+                "SELECT name, type, sql FROM sqlite_master WHERE type IN ('table', 'index')"
+            )
+        }
+    finally:
+        connection.close()
+
+
 class DoctorMethods(Database):
     """`doctor` and its checks, one method per kind of problem."""
 
     def doctor(self, *, repair: bool, now: datetime) -> DoctorReport:
         """Check the database and, with `repair`, fix what can be fixed without losing history.
 
-        Checks: `PRAGMA integrity_check`; reviews of unknown cards (repaired by
-        recreating the card, orphaned, from its last logged state); cards or attempts
-        of decks never reconciled (a placeholder deck row is added and the cards are
-        orphaned); attempt answers without an attempt (deleted: nothing can show
-        them); card states that do not parse (reset to the last logged state, else to
-        new); log states that do not parse (cleared; the row stays); review-phase
-        cards without a due time (made due at their last review). Repairs are
-        idempotent: a second run finds nothing.
+        Checks: the tables and indexes of the schema (a missing table is damage; a missing
+        index is created again); `PRAGMA integrity_check` (index entries that disagree with
+        their table are rebuilt with `REINDEX`; other damage ends the check); stored times
+        outside what a date can hold (reviews take the time of the review logged before
+        them, other rows the time of the repair); reviews of unknown cards (repaired by
+        recreating the card, orphaned, from its last logged state); cards or attempts of
+        decks never reconciled (a placeholder deck row is added and the cards are orphaned);
+        attempt answers without an attempt (deleted: nothing can show them); card states
+        that do not parse (reset to the last logged state, else to new); log states that do
+        not parse (cleared; the row stays); review-phase cards without a due time (made due
+        at their last review). Repairs are idempotent: a second run finds nothing.
         """
+        missing_tables, missing_indexes = self._missing_schema()
+        if missing_tables:
+            return DoctorReport(integrity=[f"table {name} is missing" for name in missing_tables])
         try:
             integrity = [row[0] for row in self._rows("PRAGMA integrity_check")]
         except StoreError as error:  # some damage stops the check itself: report it too
             integrity = [str(error)]
+        index_problems: list[str] = []
+        if index_only(integrity):
+            index_problems, integrity = integrity, ["ok"]
         if integrity != ["ok"]:
             return DoctorReport(integrity=integrity)
         findings: list[Finding] = []
         stamp = to_us(now)
         # Checking alone reads one consistent snapshot; repairing is one write transaction.
         with self._write() if repair else self._snapshot():
+            findings += self._check_indexes(missing_indexes, index_problems, repair)
+            findings += self._check_times(repair, stamp)
             findings += self._check_unknown_decks(repair, stamp)
             findings += self._check_unknown_cards(repair, stamp)
             findings += self._check_loose_answers(repair)
@@ -118,6 +174,68 @@ class DoctorMethods(Database):
             findings += self._check_card_states(repair)
             findings += self._check_due_missing(repair, stamp)
         return DoctorReport(integrity=integrity, findings=findings)
+
+    def _missing_schema(self) -> tuple[list[str], dict[str, str]]:
+        """The tables (names) and indexes (name: SQL to create it) of this version's schema
+        that the database lacks."""
+        present = {row[0] for row in self._rows("SELECT name FROM sqlite_master")}
+        expected = _expected_schema()
+        tables = [n for n, (kind, _) in expected.items() if kind == "table" and n not in present]
+        indexes = {
+            name: sql
+            for name, (kind, sql) in expected.items()
+            if kind == "index" and sql is not None and name not in present
+        }
+        return tables, indexes
+
+    def _check_indexes(
+        self, missing: dict[str, str], problems: list[str], repair: bool
+    ) -> list[Finding]:
+        findings = []
+        if missing:
+            if repair:
+                for sql in missing.values():
+                    self._db.execute(sql)
+            names = ", ".join(sorted(missing))
+            findings.append(
+                Finding("missing-index", len(missing), f"indexes missing: {names}", repair)
+            )
+        if problems:
+            if repair:
+                self._db.execute("REINDEX")
+            findings.append(
+                Finding(
+                    "damaged-index",
+                    len(problems),
+                    f"indexes disagree with their tables ({counted(len(problems), 'problem')},"
+                    f" first: {problems[0]}); no history is lost",
+                    repair,
+                )
+            )
+        return findings
+
+    def _check_times(self, repair: bool, stamp: int) -> list[Finding]:
+        findings = []
+        for table, column, nullable, replacement in _TIME_COLUMNS:
+            bad = f"NOT (typeof({column}) = 'integer' AND {column} BETWEEN :lo AND :hi)"
+            if nullable:
+                bad = f"{column} IS NOT NULL AND {bad}"
+            bounds = {"lo": _MIN_US, "hi": _MAX_US, "stamp": stamp}
+            count = self._db.execute(f"SELECT count(*) FROM {table} WHERE {bad}", bounds)
+            (found,) = count.fetchone()
+            if not found:
+                continue
+            if repair:
+                self._db.execute(f"UPDATE {table} SET {column} = {replacement} WHERE {bad}", bounds)
+            findings.append(
+                Finding(
+                    "bad-time",
+                    found,
+                    f"{counted(found, 'time')} out of range in {table}.{column}",
+                    repair,
+                )
+            )
+        return findings
 
     def _check_unknown_decks(self, repair: bool, stamp: int) -> list[Finding]:
         missing = [

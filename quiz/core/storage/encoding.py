@@ -16,6 +16,7 @@ import sqlite3
 from datetime import datetime, timedelta, timezone
 
 from quiz.core.card_state import CardState, Phase
+from quiz.errors import StoreError
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
@@ -28,9 +29,18 @@ def to_us(moment: datetime) -> int:
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
+class StoredTimeError(StoreError, ValueError):
+    """A stored time no date can hold: quiz never writes one; `doctor --repair` mends it."""
+
+
 def from_us(value: int) -> datetime:
     """The aware UTC datetime of a stored microsecond timestamp."""
-    return _EPOCH + timedelta(microseconds=value)
+    try:
+        return _EPOCH + timedelta(microseconds=value)
+    except OverflowError as error:
+        raise StoredTimeError(
+            f"the study database holds a time out of range ({value} µs); run: quiz doctor --repair"
+        ) from error
 
 
 def to_us_or_none(moment: datetime | None) -> int | None:

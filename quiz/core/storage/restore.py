@@ -9,7 +9,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from quiz.core.backup import list_backups, newest_backup, prune_backups, verify_backup, write_backup
+from quiz.core.backup import (
+    DamagedDatabaseError,
+    list_backups,
+    newest_sound_backup,
+    prune_backups,
+    verify_backup,
+    write_backup,
+)
 from quiz.core.storage.schema import SCHEMA_VERSION
 from quiz.core.storage.store import Store
 from quiz.errors import StoreError
@@ -24,37 +31,45 @@ class RestoreResult:
 
 
 def restore_database(database: Path, source: Path | None, *, now: datetime) -> RestoreResult:
-    """Replace `database` with the backup `source` (default: the newest backup).
+    """Replace `database` with the backup `source` (default: the newest sound backup).
 
     The backup is verified first (`integrity_check`, known schema). The current data
-    is saved before it is replaced: as a `pre-restore` backup when it opens, or, when
-    it is damaged, by copying its files byte for byte into the backups folder as
-    `...-damaged.sqlite3`. A healthy database is overwritten through the backup API
-    (safe with other connections open); a damaged one is replaced by renaming.
+    is saved before it is replaced: as a `pre-restore` backup when it opens and passes
+    a backup's check, or, when it is damaged, by copying its files byte for byte into
+    the backups folder as `...-damaged.sqlite3`. A healthy database is overwritten
+    through the backup API (safe with other connections open); a damaged one is
+    replaced by renaming.
     """
     if source is None:
-        source = newest_backup(database)
+        source = newest_sound_backup(database)
         if source is None:
-            raise StoreError(f"no backups of {database} to restore")
+            raise StoreError(f"no sound backup of {database} to restore")
     verify_backup(source, max_schema=SCHEMA_VERSION)
     if not database.exists():
         database.parent.mkdir(parents=True, exist_ok=True)
         _copy_database(source, database)
         return RestoreResult(restored_from=source, saved_current=None)
     # Pruning waits until the restore is done: it could otherwise delete `source`.
+    saved: Path | None = None
     try:
         store = Store.open(database, now=now)
     except StoreError:
-        saved = _set_aside(database, now)
-        _copy_database(source, database)
+        pass  # damaged beyond opening
     else:
         with store, store._lock:
-            saved = write_backup(store._db, database, "pre-restore", now, prune=False)
-            reader = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
             try:
-                reader.backup(store._db)
-            finally:
-                reader.close()
+                saved = write_backup(store._db, database, "pre-restore", now, prune=False)
+            except DamagedDatabaseError:
+                pass  # opens, but fails the check: set aside byte for byte below
+            else:
+                reader = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+                try:
+                    reader.backup(store._db)
+                finally:
+                    reader.close()
+    if saved is None:
+        saved = _set_aside(database, now)
+        _copy_database(source, database)
     prune_backups(database)
     return RestoreResult(restored_from=source, saved_current=saved)
 

@@ -33,6 +33,7 @@ from quiz.core.cards import Card, cards_of_question
 from quiz.core.checking import CheckResult, Verdict
 from quiz.core.models import Question
 from quiz.core.text import sanitize
+from quiz.errors import StoreConflict, StoreError
 from quiz.presentation.formatting import duration_text
 from quiz.presentation.options import start_quiz_session
 from quiz.presentation.questions import KIND_LABELS, presented_order, prompt_of
@@ -236,8 +237,6 @@ class QuizScreen(QuizAppScreen):
     async def _answered(self, event: AnswerInput.Submitted) -> None:
         if self.session is None or self.showing_feedback or self.ended:
             return
-        from quiz.errors import StoreError
-
         duration = self.quiz_app.now() - (self.asked_at or self.quiz_app.now())
         try:
             result = self.session.answer(
@@ -314,14 +313,15 @@ class QuizScreen(QuizAppScreen):
             return
         if not self.showing_feedback or right == self.result.correct:
             return
-        from quiz.errors import StoreConflict
-
         try:
             verdict = self.session.overrule(self.question, right)
         except StoreConflict:
             self.notify(
                 "This card was answered elsewhere meanwhile; not changed.", severity="warning"
             )
+            return
+        except StoreError as error:  # a full disk, a database locked too long: try again
+            self.notify(sanitize(str(error)), title="Verdict not changed", severity="error")
             return
         self.earned += verdict.score - self.result.score
         self.result = verdict
@@ -408,13 +408,15 @@ class QuizScreen(QuizAppScreen):
         count)."""
         if self.ended or self.session is None:
             return None
-        self.ended = True
         if self.clock is not None:
             self.clock.stop()
         if self.answered == 0 and not self.options.exam:
             self.session.discard()
-            return None
-        return self.session.finish()
+            summary = None
+        else:
+            summary = self.session.finish()  # a StoreError leaves it open, to try again
+        self.ended = True
+        return summary
 
     def finish(self) -> None:
         """Close the attempt and show the summary in place of this screen (nothing answered:
@@ -425,7 +427,15 @@ class QuizScreen(QuizAppScreen):
 
         if isinstance(self.app.screen, ConfirmEndScreen):  # the time ran out while asking
             self.app.pop_screen()
-        summary = self.close_attempt()
+        try:
+            summary = self.close_attempt()
+        except StoreError as error:
+            self.notify(
+                f"{sanitize(str(error))}. Every answer is saved; end the quiz again to retry.",
+                title="Quiz not closed",
+                severity="error",
+            )
+            return
         if summary is None:
             self.quiz_app.go_back()
             return

@@ -42,6 +42,8 @@ from quiz.ui.widgets.scrolling import bring_into_view
 from quiz.ui.widgets.titlebar import TitleBar
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from quiz.core.library import LoadedDeck
     from quiz.core.study import ReviewSession
 
@@ -91,6 +93,7 @@ class ReviewScreen(QuizAppScreen):
         super().__init__()
         self.loaded = loaded
         self.session: ReviewSession | None = None
+        self._backup_watch: Timer | None = None
         self.card: Card | None = None
         self.result: CheckResult | None = None
         """The checker's verdict on the shown card (None for a flashcard or before an answer)."""
@@ -134,10 +137,23 @@ class ReviewScreen(QuizAppScreen):
                 path=str(self.loaded.path),
                 content_hash=self.loaded.content_hash,
             )
-        except StoreError as error:  # e.g. the day's backup found the disk full
+        except StoreError as error:  # e.g. a damaged database
             app.leave_with_error(error, title="Cannot start the review")
             return
+        if self.session.backup_pending:
+            self._backup_watch = self.set_interval(0.5, self._report_backup)
         await self.show_next()
+
+    def _report_backup(self) -> None:
+        """Say if the day's backup (running beside the review) failed; studying goes on."""
+        assert self.session is not None
+        problem = self.session.backup_problem()
+        if problem is not None:
+            self.notify(
+                sanitize(problem), title="The day's backup failed", severity="error", timeout=30
+            )
+        if not self.session.backup_pending and self._backup_watch is not None:
+            self._backup_watch.stop()
 
     # --- showing a card ---------------------------------------------------------------------
 
@@ -397,7 +413,15 @@ class ReviewScreen(QuizAppScreen):
         """Take back the last answer and show its card again."""
         if self.session is None:
             return
-        card = self.session.undo()
+        try:
+            card = self.session.undo()
+        except StoreError as error:  # a full disk, a database locked too long: try again
+            self.notify(
+                f"{sanitize(str(error))}. Press u to try again.",
+                title="Not undone",
+                severity="error",
+            )
+            return
         if card is None:
             self.notify("Nothing to undo.")
             return

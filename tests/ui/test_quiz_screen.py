@@ -5,17 +5,15 @@ from __future__ import annotations
 import io
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 from textual.widgets import DataTable, Input, Label
-from ui_support import NEWS_DECK, UI_DATA, AppFactory, Clock, answer_keys
+from ui_support import NEWS_DECK, UI_DATA, AppFactory, Clock, answer_keys, fails_once
 
 from quiz.core.checking import expected_text
 from quiz.core.library import load
 from quiz.core.models import MultipleChoice, ShortAnswer
 from quiz.core.storage import Store
-from quiz.errors import StoreError
 from quiz.plain import run_quiz
 from quiz.presentation.formatting import compared_text
 from quiz.presentation.options import QuizOptions
@@ -468,15 +466,7 @@ async def test_an_answer_the_store_could_not_save_stays_to_submit_again(
 ) -> None:
     """A full disk when the answer is written: the learner is told, the typed answer stays
     in its box, unlocked, and Enter saves it once there is room."""
-    real = store.record_attempt_answer
-    failures = [StoreError("database or disk is full")]
-
-    def first_fails(*args: Any, **kwargs: Any) -> None:
-        if failures:
-            raise failures.pop()
-        real(*args, **kwargs)
-
-    monkeypatch.setattr(store, "record_attempt_answer", first_fails)
+    fails_once(store, "record_attempt_answer", monkeypatch)
     loaded = load(UI_DATA / "every-kind.toml")
     app = build_app(Start(at="quiz", loaded=loaded, quiz=QuizOptions(seed=1, tags=("short",))))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -492,19 +482,6 @@ async def test_an_answer_the_store_could_not_save_stays_to_submit_again(
         await pilot.pause()
         assert screen.answered == 1 and screen.showing_feedback
         assert len(store.attempt_answers(screen.session.attempt_id)) == 1  # type: ignore[union-attr]
-
-
-def fails_once(store: Store, method: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Make `store.method` raise a full disk once, then work."""
-    real = getattr(store, method)
-    failures = [StoreError("database or disk is full")]
-
-    def first_fails(*args: Any, **kwargs: Any) -> Any:
-        if failures:
-            raise failures.pop()
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(store, method, first_fails)
 
 
 async def test_an_overrule_or_an_end_the_store_could_not_save_can_be_tried_again(

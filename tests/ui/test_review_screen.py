@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from textual.widgets import Button, Label
-from ui_support import NEWS_DECK, AppFactory, Clock, answer_keys
+from ui_support import NEWS_DECK, AppFactory, Clock, answer_keys, fails_once
 
 from quiz.config import Settings
 from quiz.core.library import load
@@ -267,18 +267,11 @@ async def test_a_failed_daily_backup_is_said_and_the_review_goes_on(
         assert answered(store) == 1
 
 
-async def test_a_grade_the_store_could_not_save_can_be_given_again(
+async def test_a_grade_or_an_undo_the_store_could_not_save_can_be_given_again(
     build_app: AppFactory, store: Store, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = store.record_review
-    failures = [StoreError("database or disk is full")]
-
-    def first_fails(*args: Any, **kwargs: Any) -> int:
-        if failures:
-            raise failures.pop()
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(store, "record_review", first_fails)
+    fails_once(store, "record_review", monkeypatch)
+    fails_once(store, "undo_review", monkeypatch)
     settings.new_per_day = 3
     loaded = load(NEWS_DECK)
     app = build_app(Start(at="review", loaded=loaded))
@@ -296,39 +289,13 @@ async def test_a_grade_the_store_could_not_save_can_be_given_again(
         assert any("Grade the card again" in m for m in messages), messages
         await pilot.press("1")
         await pilot.pause()
-        assert answered(store) == 1 and screen.card is not first
-
-
-async def test_an_undo_the_store_could_not_save_can_be_tried_again(
-    build_app: AppFactory, store: Store, settings: Settings, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    real = store.undo_review
-    failures = [StoreError("database or disk is full")]
-
-    def first_fails(*args: Any, **kwargs: Any) -> Any:
-        if failures:
-            raise failures.pop()
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(store, "undo_review", first_fails)
-    settings.new_per_day = 3
-    loaded = load(NEWS_DECK)
-    app = build_app(Start(at="review", loaded=loaded))
-    async with app.run_test(size=(80, 24)) as pilot:
-        screen = app.screen
-        assert isinstance(screen, ReviewScreen) and screen.card is not None
-        first = screen.card
-        order = presented_order(first.question, loaded.deck.deck, screen.seed)
-        await pilot.press(*answer_keys(first.question, order))
-        await pilot.pause()
-        await pilot.press("3")
-        await pilot.pause()
         second = screen.card
         assert answered(store) == 1 and second is not first
+
         await pilot.press("u")
         await pilot.pause()
         assert screen.card is second and answered(store) == 1
-        assert [n.title for n in app._notifications] == ["Not undone"]
+        assert [n.title for n in app._notifications][-1] == "Not undone"
         await pilot.press("u")
         await pilot.pause()
         assert screen.card is not None and screen.card.key == first.key

@@ -10,7 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
+import pytest
 from textual.errors import NoWidget
 from textual.widget import Widget
 
@@ -26,6 +28,8 @@ from quiz.core.models import (
     SingleChoice,
     TrueFalse,
 )
+from quiz.core.storage import Store
+from quiz.errors import StoreError
 from quiz.ui.app import QuizApp
 from quiz.ui.screens.quiz import QuizScreen
 from quiz.ui.screens.review import ReviewScreen
@@ -161,3 +165,17 @@ def assert_feedback_in_view(screen: QuizScreen | ReviewScreen, label: str) -> No
     answer = shown.query("#marks, #expected")
     if answer:
         assert top_line_shown(answer.first()), f"{label}: the right answer is off screen"
+
+
+def fails_once(store: Store, method: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make `store.method` fail once as on a full disk, then work: what the screens must
+    survive (say it, keep what was typed, let the same key try again)."""
+    real = getattr(store, method)
+    failures = [StoreError("database or disk is full")]
+
+    def first_fails(*args: Any, **kwargs: Any) -> Any:
+        if failures:
+            raise failures.pop()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(store, method, first_fails)

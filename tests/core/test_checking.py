@@ -204,6 +204,12 @@ def numeric(answer: float = 123, tolerance: float = 0, unit: str | None = None) 
         (numeric(unit="km"), "123 m", False, "Wrong unit: the answer is in km"),
         (numeric(unit="km"), "123 miles", False, "Wrong unit: the answer is in km"),
         (numeric(unit="km"), "123 km km", False, "Not a number"),
+        # a learner restates the article's hedge, or what is counted, around the number
+        (numeric(300, 20), "more than 300", True, "Correct"),
+        (numeric(300, 20), "at least 310", True, "Correct"),
+        (numeric(1240, unit="pups"), "1,240 grey seal pups", True, "Correct"),
+        (numeric(1240, unit="pups"), "1,240 grey km", False, "Wrong unit: the answer is in pups"),
+        (numeric(1240, unit="pups"), "1,240 or 1,300 pups", False, "Not a number"),
         (numeric(), "123 km", True, "Correct"),  # no unit asked: the number is judged
         # tolerance, with float rounding slack
         (numeric(123, 0.5), "123.5", True, "Correct"),

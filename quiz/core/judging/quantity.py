@@ -14,7 +14,9 @@ from quiz.core.judging.forms import casefold, prepare, uses_decimal_comma
 from quiz.core.judging.numbers import finite, fraction_value, word_number
 
 _HEDGES = re.compile(
-    r"^(?:(?:about|around|approximately|approx\.?|roughly|nearly|almost|some|circa|ca\.?|c\.|"
+    r"^(?:(?:more than|less than|fewer than|at least|at most|up to|más de|menos de|mehr als|"
+    r"weniger als|bis zu|over|under|unas|unos|casi|über|mindestens|"
+    r"about|around|approximately|approx\.?|roughly|nearly|almost|some|circa|ca\.?|c\.|"
     r"close to|more or less|just over|just under|estimated|est\.?|~|≈|≃|±|etwa|ungefähr|"
     r"environ|alrededor de|aproximadamente|около|примерно|rund|knapp|etwa|cerca de|quasi|"
     r"presque|fast|in|on|at|by|since|the year|year)(?=[\s\d.,+-]|$)\s*)+"
@@ -126,7 +128,13 @@ def _split_unit(
     for own in dict.fromkeys(u for u in (as_written, expected_unit) if u):
         # the question's own unit first, as the teacher wrote it, then its usual name
         if value.endswith(own) and value[: -len(own)].strip():
-            return value[: -len(own)].strip(), expected_unit
+            rest = value[: -len(own)].strip()
+            described = re.fullmatch(r"(\S*\d\S*)((?:\s+[^\W\d_]+){1,3})", rest)
+            if described is not None and not any(
+                _is_number_part(word) or word in _UNIT_OF for word in described[2].split()
+            ):
+                return described[1], expected_unit  # "1,240 grey seal pups"
+            return rest, expected_unit
         if value.startswith(own) and value[len(own) :].strip():
             return value[len(own) :].strip(), expected_unit
     for alias in sorted(_UNIT_OF, key=len, reverse=True):

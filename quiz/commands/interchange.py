@@ -183,13 +183,26 @@ def import_(
         _warn(file, list(getattr(error, "warnings", [])))
         raise click.ClickException(f"{_shown(file)}: {sanitize(str(error))}") from None
     _warn(file, result.warnings)
-    write_output(output, deck_to_toml(result.deck), force)
+    deck = _naming_the_article(result.deck, file, output) if fmt == "article" else result.deck
+    write_output(output, deck_to_toml(deck), force)
     count = len(result.deck.questions)
     where = f"wrote {_shown(output)}" if output else "imported"
     click.echo(
         f"{where}: {counted(count, 'question')}, {counted(len(result.warnings), 'warning')}",
         err=True,
     )
+
+
+def _naming_the_article(deck: Deck, article: Path, output: Path | None) -> Deck:
+    """The deck with `[deck.source] file` naming the article relative to where the deck is
+    written, so each question's `source_line` can be found from the deck."""
+    source = deck.deck.source
+    if source is None:
+        return deck
+    base = output.parent if output is not None else Path.cwd()
+    relative = Path(os.path.relpath(article.resolve(), base.resolve())).as_posix()
+    meta = deck.deck.model_copy(update={"source": source.model_copy(update={"file": relative})})
+    return deck.model_copy(update={"deck": meta})
 
 
 def _load(path: Path) -> Deck:

@@ -66,6 +66,9 @@ class Source(StrictModel):
     url: str | None = None
     author: str | None = None
     published: date | None = None
+    file: str | None = None
+    """The source text beside the deck (a path relative to the deck file): a question's
+    `source_line` points into it."""
 
 
 MAX_MAGNITUDE = 1e300
@@ -133,6 +136,8 @@ class QuestionBase(StrictModel):
     explanation: str = ""
     tags: list[Text] = Field(default_factory=list)
     points: Annotated[float, Field(gt=0, le=MAX_POINTS, allow_inf_nan=False)] = 1
+    source_line: Annotated[int, Field(ge=1, le=10_000_000)] | None = None
+    """The line of `[deck.source] file` the question was made from (set by the importer)."""
 
 
 class PromptedQuestion(QuestionBase):

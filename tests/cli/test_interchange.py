@@ -37,6 +37,25 @@ def test_import_article_writes_a_deck_that_check_accepts(tmp_path: Path) -> None
     assert run("check", "--strict", out).exit_code == 0
 
 
+def test_an_imported_article_is_named_beside_the_deck_and_each_question_keeps_its_line(
+    tmp_path: Path,
+) -> None:
+    """`[deck.source] file` is the article relative to the deck, so the deck and the article
+    can move together (a course folder in git), and `source_line` points into it."""
+    (tmp_path / "sources").mkdir()
+    article = tmp_path / "sources" / "news.txt"
+    article.write_bytes(ARTICLE.read_bytes())
+    out = tmp_path / "decks" / "news.toml"
+    out.parent.mkdir()
+    assert run("import", article, "--from", "article", "-o", out).exit_code == 0
+    deck = load_deck(out)
+    assert deck.deck.source is not None and deck.deck.source.file == "../sources/news.txt"
+    lines = article.read_text("utf-8").splitlines()
+    for question in deck.questions:
+        assert question.source_line is not None
+        assert question.prompt in lines[question.source_line - 1]  # type: ignore[union-attr]
+
+
 def test_import_refuses_to_overwrite_without_force(tmp_path: Path) -> None:
     out = tmp_path / "deck.toml"
     out.write_text("keep me", encoding="utf-8")
@@ -67,7 +86,8 @@ def test_article_without_questions_section_fails_and_writes_nothing(tmp_path: Pa
     out = tmp_path / "deck.toml"
     result = run("import", DATA / "articles" / "no-questions.md", "-o", out)
     assert result.exit_code == 1
-    assert 'no "Key Questions", "Questions and Answers" or "FAQ" section found' in result.stderr
+    expected = 'no "Key Questions", "Questions and Answers", "Q&A" or "FAQ" section found'
+    assert expected in result.stderr
     assert not out.exists()
 
 

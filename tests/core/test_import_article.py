@@ -12,12 +12,9 @@ from hypothesis import strategies as st
 from rapidfuzz import fuzz
 
 from quiz.core.checking import check
-from quiz.core.interchange.article import (
-    NoQuestionsSectionError,
-    import_article,
-    parse_date,
-    question_from_pair,
-)
+from quiz.core.interchange.article import NoQuestionsSectionError, import_article, parse_date
+from quiz.core.interchange.article.keys import keyed_question
+from quiz.core.interchange.article.language import ENGLISH
 from quiz.core.interchange.base import ImportWarning  # noqa: A004
 from quiz.core.interchange.toml_writer import deck_to_toml
 from quiz.core.models import Deck, Flashcard, ShortAnswer
@@ -114,7 +111,7 @@ def test_numbered_items_prefixes_duplicates_and_plain_heading_end() -> None:
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        (read("no-questions.md"), 'no "Key Questions", "Questions and Answers" or "FAQ"'),
+        (read("no-questions.md"), 'no "Key Questions", "Questions and Answers", "Q&A" or "FAQ"'),
         ("Title\n\nFAQ\n\nNothing to ask here.\n", "has no question/answer pairs"),
         ("", 'no "Key Questions"'),
         ("FAQ\n- Who? ...\n- Why? -\n", "has no question/answer pairs"),
@@ -129,7 +126,7 @@ def test_article_without_questions_is_an_error_not_an_empty_deck(text: str, mess
     ("prompt", "answer", "kind", "expected", "accept"),
     [
         ("What is the capital?", "Paris.", "short", "Paris", []),
-        ("Which country?", "The United States", "short", "The United States", ["United States"]),
+        ("Which country?", "The United States", "short", "United States", ["The United States"]),
         (
             "Who won?",
             "Marie Curie and Pierre Curie shared the prize with Henri Becquerel in Stockholm.",
@@ -141,8 +138,8 @@ def test_article_without_questions_is_an_error_not_an_empty_deck(text: str, mess
             "What was destroyed?",
             "The old wooden bridge was destroyed by the flood that hit the valley in spring.",
             "short",
-            "The old wooden bridge",
-            ["old wooden bridge"],
+            "old wooden bridge",
+            ["the old wooden bridge", "bridge"],
         ),
         (
             "Why was it closed?",
@@ -151,15 +148,26 @@ def test_article_without_questions_is_an_error_not_an_empty_deck(text: str, mess
             None,
             None,
         ),
+        (
+            "What happens if a book is more than 60 days overdue?",
+            "It is counted as lost, and the borrower is charged its price.",
+            "flashcard",
+            None,
+            None,
+        ),
+        ("When does it start?", "From 1 July, for all streets.", "short", "1 July", ["July 1"]),
+        ("How many schools closed?", "Three of the district's eleven schools.", "numeric", 3, None),
     ],
 )
 def test_kind_and_alternatives_from_the_answer(
-    prompt: str, answer: str, kind: str, expected: str | None, accept: list[str] | None
+    prompt: str, answer: str, kind: str, expected: object, accept: list[str] | None
 ) -> None:
-    question = question_from_pair(prompt, answer)
+    question = keyed_question(prompt, answer, ENGLISH).fields
     assert question["kind"] == kind
-    if expected is not None:
+    if kind == "short":
         assert (question["answer"], question["accept"]) == (expected, accept)
+    elif kind == "numeric":
+        assert question["answer"] == expected
     else:
         assert question["answer"] == answer
 

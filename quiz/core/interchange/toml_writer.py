@@ -37,7 +37,7 @@ DECK_FIELD_ORDER = (
 )
 """Identity first, then what the deck is about, then the knobs; `source` becomes a subtable."""
 
-SOURCE_FIELD_ORDER = ("title", "author", "published", "url")
+SOURCE_FIELD_ORDER = ("title", "author", "published", "url", "file")
 
 QUESTION_FIELD_ORDER = (
     "id",
@@ -54,6 +54,7 @@ QUESTION_FIELD_ORDER = (
     "unit",
     "reverse",
     "explanation",
+    "source_line",
     "tags",
     "points",
     "shuffle",

@@ -27,3 +27,7 @@ class StoreConflict(StoreError):
 
 class ImportFormatError(QuizError):
     """An input file that holds nothing an importer can turn into questions."""
+
+
+class NothingToAsk(QuizError):
+    """A quiz with no question to ask: every one of the deck's questions is stale."""

@@ -51,6 +51,7 @@ from quiz.presentation.formatting import (
     forecast_text,
     marked_row_text,
     response_text,
+    stale_notice,
 )
 from quiz.presentation.options import start_quiz_session
 from quiz.presentation.questions import KIND_LABELS, presented_order, prompt_of
@@ -401,6 +402,9 @@ def _say_quiz_start(
         console.say(f"Quiz: {title} ({questions}). Type {SKIP} to skip a question, {QUIT} to stop.")
     if limit is not None:
         console.say(f"Time limit: {duration_text(timedelta(seconds=limit))}.")
+    notice = stale_notice(len(session.stale_questions), included=options.exam)
+    if notice is not None:
+        console.say(notice)
 
 
 def _ask_questions(
@@ -563,6 +567,9 @@ def run_review(
     )
     seed = int(now().timestamp())
     console.say(f"Review: {deck.deck.title}. Type {QUIT} to stop, {UNDO} to undo the last answer.")
+    notice = stale_notice(len(session.stale_questions), included=False)
+    if notice is not None:
+        console.say(notice)
     finished = True
     try:
         while (card := session.next_card()) is not None:

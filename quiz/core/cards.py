@@ -8,7 +8,9 @@ history follows a question when its text is edited or the questions reordered.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal
 
 from quiz.core.models import Cloze, Deck, Flashcard, Question
@@ -66,3 +68,13 @@ def cards_of_question(question: Question) -> list[Card]:
 def cards_of(deck: Deck) -> list[Card]:
     """Every card of a deck, in deck order."""
     return [card for question in deck.questions for card in cards_of_question(question)]
+
+
+def valid_until_of(cards: Iterable[Card]) -> dict[str, date]:
+    """Card key -> the last day its question holds, for the cards whose question has one
+    (what `Store.reconcile_deck` stores so the queues leave stale cards out)."""
+    limits = {}
+    for card in cards:
+        if card.question.valid_until is not None:
+            limits[card.key] = card.question.valid_until
+    return limits

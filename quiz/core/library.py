@@ -17,7 +17,7 @@ import threading
 from collections.abc import Iterable, Mapping
 from concurrent.futures import Future
 from dataclasses import dataclass
-from datetime import datetime, tzinfo
+from datetime import date, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -56,6 +56,8 @@ class LibraryEntry:
     due: int = 0
     last_percent: float | None = None
     missing: bool = False
+    facts_as_of: date | None = None
+    """The date the deck's facts are as of (`as_of`, else the source's publication date)."""
 
     @property
     def ok(self) -> bool:
@@ -98,10 +100,11 @@ def reconcile(store: Store, loaded: LoadedDeck, now: datetime) -> list[str]:
     Returns the deck's card keys. New questions become new cards with due counts;
     removed ones are orphaned by the store, keeping their history.
     """
-    from quiz.core.cards import cards_of
+    from quiz.core.cards import cards_of, valid_until_of
 
     deck = loaded.deck
-    cards = [card.key for card in cards_of(deck)]
+    every_card = cards_of(deck)
+    cards = [card.key for card in every_card]
     known = store.deck(deck.deck.id)
     if known is None or known.content_hash != loaded.content_hash:
         store.reconcile_deck(
@@ -112,6 +115,7 @@ def reconcile(store: Store, loaded: LoadedDeck, now: datetime) -> list[str]:
             card_keys=cards,
             question_count=len(deck.questions),
             now=now,
+            valid_until=valid_until_of(every_card),
         )
     return cards
 
@@ -376,7 +380,19 @@ def _entry(path: Path, record: DeckFileRecord, today: DeckCounts) -> LibraryEntr
         new=today.new,
         due=today.due,
         last_percent=today.last_percent,
+        facts_as_of=_facts_as_of(meta),
     )
+
+
+def _facts_as_of(meta: dict[str, object]) -> date | None:
+    """`DeckMeta.facts_as_of` read from the cached `[deck]` table, without validating it."""
+    source = meta.get("source")
+    published = source.get("published") if isinstance(source, dict) else None
+    found = meta.get("as_of") or published
+    try:
+        return date.fromisoformat(found) if isinstance(found, str) else None
+    except ValueError:
+        return None
 
 
 def find_by_id(entries: Iterable[LibraryEntry], deck_id: str) -> LibraryEntry | None:

@@ -126,6 +126,15 @@ class DeckMeta(StrictModel):
     """Seconds allowed for a whole quiz; none by default."""
     desired_retention: Annotated[float, Field(gt=0.7, lt=1.0)] | None = None
     """Overrides the global FSRS desired retention for this deck's reviews."""
+    as_of: date | None = None
+    """The date the deck's facts describe; unset, the source's publication date."""
+
+    @property
+    def facts_as_of(self) -> date | None:
+        """The date the facts are as of: `as_of`, else the source's `published`."""
+        if self.as_of is not None:
+            return self.as_of
+        return self.source.published if self.source is not None else None
 
 
 class QuestionBase(StrictModel):
@@ -138,6 +147,13 @@ class QuestionBase(StrictModel):
     points: Annotated[float, Field(gt=0, le=MAX_POINTS, allow_inf_nan=False)] = 1
     source_line: Annotated[int, Field(ge=1, le=10_000_000)] | None = None
     """The line of `[deck.source] file` the question was made from (set by the importer)."""
+    valid_until: date | None = None
+    """The last day the question's facts hold (news goes stale): after it, the question is
+    left out of reviews and quizzes, and its reviews are never scheduled past it."""
+
+    def stale_on(self, day: date) -> bool:
+        """Whether the question's facts no longer hold on study day `day`."""
+        return self.valid_until is not None and day > self.valid_until
 
 
 class PromptedQuestion(QuestionBase):

@@ -78,11 +78,14 @@ def todays_queue(
         )
         return [QueueRow(*row) for row in found]
 
+    fresh = day.date.isoformat()  # a card whose question is stale today is not served
+
     def due(phase: Phase, limit: int) -> list[QueueRow]:
         """Cards of one phase due by the day's end, most overdue first (one index walk)."""
         return rows(
-            "cards WHERE deck_id = ? AND state = ? AND orphaned = 0 AND due <= ? ORDER BY due",
-            (deck_id, int(phase), to_us(day.end)),
+            "cards WHERE deck_id = ? AND state = ? AND orphaned = 0 AND due <= ?"
+            " AND (valid_until IS NULL OR valid_until >= ?) ORDER BY due",
+            (deck_id, int(phase), to_us(day.end), fresh),
             limit,
         )
 
@@ -95,8 +98,8 @@ def todays_queue(
     new = take(
         lambda n: rows(
             "cards INDEXED BY cards_new WHERE state = 0 AND orphaned = 0 AND deck_id = ?"
-            " ORDER BY position",
-            (deck_id,),
+            " AND (valid_until IS NULL OR valid_until >= ?) ORDER BY position",
+            (deck_id, fresh),
             n,
         ),
         new_room,

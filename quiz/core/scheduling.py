@@ -31,7 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta, timezone, tzinfo
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from enum import IntEnum
 
 import fsrs
@@ -226,35 +226,69 @@ class Scheduler:
         return self._fsrs.desired_retention
 
     def review(
-        self, state: CardState, grade: Grade, now: datetime, duration_ms: int = 0
+        self,
+        state: CardState,
+        grade: Grade,
+        now: datetime,
+        duration_ms: int = 0,
+        *,
+        until: date | None = None,
     ) -> tuple[CardState, Review]:
-        """Answer a card: the new state and the log record; `state` is left untouched."""
+        """Answer a card: the new state and the log record; `state` is left untouched.
+
+        `until` is the last study day the card's question holds (`valid_until`): the card is
+        never scheduled past it (see `_capped`)."""
         now = utc(now)
         day = self.day_time(now)
         card, _ = self._fsrs.review_card(self._in_days(state, now), grade.rating, day, duration_ms)
-        card.due = now + (card.due - day)
+        card.due = now + self._capped(card.due - day, now, until)
         card.last_review = now
         after = from_fsrs(card, state, grade)
         return after, Review(grade, now, duration_ms, state, after)
 
-    def preview(self, state: CardState, now: datetime) -> dict[Grade, timedelta]:
+    def _capped(self, interval: timedelta, now: datetime, until: date | None) -> timedelta:
+        """`interval`, shortened to land on study day `until` if it would land after it.
+
+        On `until` itself nothing is shortened: the card goes stale the next day and is not
+        shown again, and a due time of "now" would only show it again at once."""
+        if until is None:
+            return interval
+        days_left = until - study_day(utc(now), self._day_starts_at, self._tz).date
+        if days_left > timedelta(0) and interval > days_left:
+            return days_left
+        return interval
+
+    def preview(
+        self, state: CardState, now: datetime, *, until: date | None = None
+    ) -> dict[Grade, timedelta]:
         """The interval each grade would give now, without fuzz (see the class docstring)."""
         day = self.day_time(now)
         card = self._in_days(state, now)
         return {
-            grade: self._steady.review_card(card, grade.rating, day)[0].due - day for grade in Grade
+            grade: self._capped(
+                self._steady.review_card(card, grade.rating, day)[0].due - day, now, until
+            )
+            for grade in Grade
         }
 
     def preview_ranges(
-        self, state: CardState, now: datetime
+        self, state: CardState, now: datetime, *, until: date | None = None
     ) -> dict[Grade, tuple[timedelta, timedelta]]:
         """The shortest and longest interval each grade may give now: with fuzz on, the
         review draws its interval from this range, so the buttons can say so ("7-9d")."""
         previews = self.preview(state, now)
         if not self._fuzz:
-            return {grade: (interval, interval) for grade, interval in previews.items()}
+            return {
+                grade: (self._capped(interval, now, until),) * 2
+                for grade, interval in previews.items()
+            }
         maximum = self._fsrs.maximum_interval
-        return {grade: fuzz_range(interval, maximum) for grade, interval in previews.items()}
+        return {
+            grade: (self._capped(low, now, until), self._capped(high, now, until))
+            for grade, (low, high) in (
+                (grade, fuzz_range(interval, maximum)) for grade, interval in previews.items()
+            )
+        }
 
     def retrievability(self, state: CardState, now: datetime) -> float:
         """The predicted chance of recalling the card now (in study days); 0 for a new card."""

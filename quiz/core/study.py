@@ -58,7 +58,7 @@ from typing import Literal
 
 from quiz.config import Settings
 from quiz.core.card_state import CardState, Phase
-from quiz.core.cards import Card, cards_of, cards_of_question, question_identity
+from quiz.core.cards import Card, cards_of, cards_of_question, question_identity, valid_until_of
 from quiz.core.checking import CheckResult, Response, check, check_card
 from quiz.core.days import Clock, StudyDay, local_time, system_clock
 from quiz.core.days import day_bounds as day_bounds  # re-exported: moved to days, fsrs-free
@@ -68,7 +68,7 @@ from quiz.core.models import Deck, Question
 from quiz.core.queue import QueueRow, todays_queue
 from quiz.core.scheduling import Grade, Scheduler, format_interval_range, grade_for
 from quiz.core.storage import ReviewAmendment, Store, from_us
-from quiz.errors import StoreError
+from quiz.errors import NothingToAsk, StoreError
 
 LEARN_AHEAD = timedelta(minutes=20)
 """When nothing else is due, a learning card due within this long is shown early."""
@@ -225,7 +225,14 @@ class ReviewSession:
             card_keys=list(self._cards),
             question_count=len(self.deck.questions),
             now=self._now(),
+            valid_until=valid_until_of(self._cards.values()),
         )
+
+    @property
+    def stale_questions(self) -> list[Question]:
+        """Questions left out today because their facts no longer hold (`valid_until`
+        passed); their cards and history stay, and return if the date is moved."""
+        return [q for q in self.deck.questions if q.stale_on(self._day.date)]
 
     # -- the queue --
 
@@ -304,7 +311,9 @@ class ReviewSession:
 
     def intervals(self, card: Card) -> dict[Grade, timedelta]:
         """The interval each grade would give now, unfuzzed (see `Scheduler`)."""
-        return self.scheduler.preview(self.state(card), self._now())
+        return self.scheduler.preview(
+            self.state(card), self._now(), until=card.question.valid_until
+        )
 
     @property
     def backup_pending(self) -> bool:
@@ -327,7 +336,9 @@ class ReviewSession:
     def interval_labels(self, card: Card) -> dict[Grade, str]:
         """What each grade button says: the interval, or the range fuzz draws it from
         ("10m", "7-9d"), so the label is true whatever day the card comes back."""
-        ranges = self.scheduler.preview_ranges(self.state(card), self._now())
+        ranges = self.scheduler.preview_ranges(
+            self.state(card), self._now(), until=card.question.valid_until
+        )
         return {grade: format_interval_range(*bounds) for grade, bounds in ranges.items()}
 
     # -- answers --
@@ -366,6 +377,7 @@ class ReviewSession:
             response=response,
             correct=correct,
             duration_ms=duration_ms,
+            until=card.question.valid_until,
         )
         outcome = AnswerOutcome(card, grade, before, after, review_id, duration_ms)
         self._undo.append(_Snapshot(outcome, self._day.date, main, learning))
@@ -417,8 +429,9 @@ class ReviewSession:
             return now
         if self._learning:
             return max(now, self._learning[0][0])
-        has_new = bool(self.store.new_cards([self.deck_id], limit=1))
-        first = self.store.next_due([self.deck_id])
+        today = self._day.date
+        has_new = bool(self.store.new_cards([self.deck_id], limit=1, on=today))
+        first = self.store.next_due([self.deck_id], on=today)
         if has_new or (first is not None and first < self._day.end):
             return self._day.end
         return first
@@ -430,10 +443,10 @@ class ReviewSession:
         over); `new`: the new cards it would introduce, under both daily limits.
         """
         tomorrow = study_day(self._day.end, self.settings.day_starts_at, self._tz)
-        due = self.store.count_due([self.deck_id], until=tomorrow.end)
+        due = self.store.count_due([self.deck_id], until=tomorrow.end, on=tomorrow.date)
         new = min(
             self.settings.new_per_day,
-            self.store.count_new([self.deck_id]),
+            self.store.count_new([self.deck_id], on=tomorrow.date),
             max(0, self.settings.reviews_per_day - due),
         )
         return DayForecast(tomorrow.date, due=due, new=new)
@@ -478,11 +491,12 @@ def _schedule_and_log(
     response: Response | None,
     correct: bool | None,
     duration_ms: int,
+    until: date | None,
 ) -> tuple[CardState, int]:
     """Grade one card with FSRS and commit its new state and log row (compare-and-set on
     `before`): a review's answer and a scheduled quiz's answer log alike. Returns the new
     state and the review row's id."""
-    after, _ = scheduler.review(before, grade, now, duration_ms)
+    after, _ = scheduler.review(before, grade, now, duration_ms, until=until)
     review_id = store.record_review(
         deck_id,
         card_key,
@@ -512,13 +526,17 @@ class _LoggedReview:
     after: CardState
     reviewed_at: datetime
     duration_ms: int
+    until: date | None
+    """The question's `valid_until`: a regraded review is not scheduled past it either."""
 
     def regraded(
         self, scheduler: Scheduler, right: bool, as_checked: bool
     ) -> tuple[_LoggedReview, ReviewAmendment]:
         """This review graded for the learner's verdict, or for the checker's again."""
         grade = grade_for(self.checked_correct if as_checked else right)
-        after, _ = scheduler.review(self.before, grade, self.reviewed_at, self.duration_ms)
+        after, _ = scheduler.review(
+            self.before, grade, self.reviewed_at, self.duration_ms, until=self.until
+        )
         amendment = ReviewAmendment(self.review_id, int(grade), was=self.after, after=after)
         return replace(self, after=after), amendment
 
@@ -604,23 +622,39 @@ class QuizSession:
         self.schedule = schedule
         self._now = now
         self.seed = seed if seed is not None else random.SystemRandom().randrange(2**31)
+        reconciled_at = now()
+        today = study_day(reconciled_at, (settings or Settings()).day_starts_at).date
+        stale = [q for q in deck.questions if q.stale_on(today)]
         if questions is not None:
             if any(not any(q is d for d in deck.questions) for q in questions):
                 raise ValueError("questions must be questions of the deck")
             self.questions = list(questions)
         else:
-            self.questions = _choose(deck.questions, tags, count, self.seed, shuffle, deck)
+            pool = [q for q in deck.questions if mode == "exam" or not q.stale_on(today)]
+            self.questions = _choose(pool, tags, count, self.seed, shuffle, deck)
+        if not self.questions and stale:
+            raise NothingToAsk(
+                f"every question of {deck.deck.id} is past its valid_until date: its facts may"
+                " no longer hold (quiz check lists them)"
+            )
         if not self.questions:
             raise ValueError(f"no question of deck {deck.deck.id!r} has the tags {sorted(tags)}")
-        cards = [card.key for card in cards_of(deck)]
+        asked = {id(q) for q in self.questions}
+        self.stale_questions = [
+            q for q in stale if (id(q) in asked) == (mode == "exam") and _tagged(q, tags)
+        ]
+        """Questions past their `valid_until`: left out of a quiz (listed so the learner is
+        told), kept in an exam (listed so the teacher is warned at its start)."""
+        every_card = cards_of(deck)
         store.reconcile_deck(
             deck.deck.id,
             title=deck.deck.title,
             path=path,
             content_hash=content_hash,
-            card_keys=cards,
+            card_keys=[card.key for card in every_card],
             question_count=len(deck.questions),
-            now=now(),
+            now=reconciled_at,
+            valid_until=valid_until_of(every_card),
         )
         self._scheduler = Scheduler.for_deck(settings or Settings(), deck.deck)
         lexicon.warm_up(deck.deck.language)
@@ -716,8 +750,13 @@ class QuizSession:
                 response=response,
                 correct=correct,
                 duration_ms=duration_ms,
+                until=question.valid_until,
             )
-            logged.append(_LoggedReview(review_id, correct, state, after, now, duration_ms))
+            logged.append(
+                _LoggedReview(
+                    review_id, correct, state, after, now, duration_ms, question.valid_until
+                )
+            )
         return logged
 
     def overrule(self, question: Question, right: bool) -> CheckResult:
@@ -808,6 +847,10 @@ def exam_seed(deck_id: str, student: str | None = None) -> int:
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "big") >> 1
 
 
+def _tagged(question: Question, tags: Collection[str]) -> bool:
+    return not tags or bool(set(tags).intersection(question.tags))
+
+
 def _choose(
     questions: Iterable[Question],
     tags: Collection[str],
@@ -817,8 +860,7 @@ def _choose(
     deck: Deck,
 ) -> list[Question]:
     """The questions of an attempt: filtered by tag, shuffled with the seed, cut to `count`."""
-    wanted = set(tags)
-    chosen = [q for q in questions if not wanted or wanted.intersection(q.tags)]
+    chosen = [q for q in questions if _tagged(q, tags)]
     if deck.deck.shuffle if shuffle is None else shuffle:
         random.Random(seed).shuffle(chosen)
     return chosen[:count] if count is not None else chosen

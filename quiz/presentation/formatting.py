@@ -58,3 +58,21 @@ def marked_row_text(row: MarkedRow) -> str:
     """`✗ Lyon — not a right choice`: one marked part of an answer, in plain text."""
     correction = f" — {row.correction}" if row.correction else ""
     return f"{'✓' if row.right else '✗'} {row.given}{correction}"
+
+
+def stale_notice(count: int, *, included: bool) -> str | None:
+    """What a learner (or, for an exam, the teacher) is told about questions past their
+    `valid_until` date: left out of a review or quiz, or kept in an exam."""
+    if count == 0:
+        return None
+    questions = counted(count, "question")
+    if included:
+        return (
+            f"This exam includes {questions} past {'its' if count == 1 else 'their'}"
+            " valid_until date: the facts may no longer hold (quiz check lists them)."
+        )
+    verb = "is" if count == 1 else "are"
+    return (
+        f"{questions.capitalize()} {verb} past {'its' if count == 1 else 'their'} valid_until"
+        " date and left out: the facts may no longer hold (quiz check lists them)."
+    )

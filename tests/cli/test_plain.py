@@ -402,3 +402,35 @@ def test_match_past_26_pairs_and_digits_int_refuses(store: Store, tmp_path: Path
     assert "  AD) L29" in text and "For A, B, C," in text
     assert text.count("Please type 30 numbers from 1 to 30.") == 2
     assert text.rstrip().splitlines()[-1].startswith("Result: 1/1 points")
+
+
+def test_plain_mode_says_which_stale_questions_it_left_out_or_kept(
+    store: Store, tmp_path: Path
+) -> None:
+    deck = tmp_path / "news.toml"
+    deck.write_text(
+        '[deck]\nid = "news"\ntitle = "News"\n\n'
+        '[[questions]]\nid = "a"\nkind = "short"\nprompt = "A?"\nanswer = "a"\n'
+        "valid_until = 2026-02-01\n\n"
+        '[[questions]]\nid = "b"\nkind = "short"\nprompt = "B?"\nanswer = "b"\n',
+        encoding="utf-8",
+    )
+    loaded = load(deck)
+    left_out = (
+        "1 question is past its valid_until date and left out: the facts may no longer hold"
+        " (quiz check lists them)."
+    )
+    out = io.StringIO()
+    run_review(store, loaded, Settings(fuzz=False), now=clock, stdin=io.StringIO(""), stdout=out)
+    assert left_out in out.getvalue().splitlines()
+    assert "A?" not in out.getvalue()
+    out = io.StringIO()
+    run_quiz(store, loaded, QuizOptions(), now=clock, stdin=io.StringIO(""), stdout=out)
+    assert left_out in out.getvalue().splitlines()
+    out = io.StringIO()
+    exam = QuizOptions(exam=True, student="Ann", shuffle=False)
+    run_quiz(store, loaded, exam, now=clock, stdin=io.StringIO(""), stdout=out)
+    assert (
+        "This exam includes 1 question past its valid_until date: the facts may no longer hold"
+        " (quiz check lists them)."
+    ) in out.getvalue().splitlines()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from datetime import date
 
 from quiz.core.deckfile.diagnostics import DeckError, Diagnostic, quoted
 from quiz.core.deckfile.loading import parse_deck, read_deck_text
@@ -26,7 +27,7 @@ from quiz.core.models import (
     TypedAnswerOptions,
     folds_accents,
 )
-from quiz.core.text import normalize
+from quiz.core.text import counted, normalize
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,8 +46,9 @@ class LintResult:
         return [d for d in self.diagnostics if d.severity == "warning"]
 
 
-def lint_deck(path: StrPath) -> LintResult:
-    """Load a deck and also report warnings (missing ids, redundant answers, ...).
+def lint_deck(path: StrPath, *, today: date | None = None) -> LintResult:
+    """Load a deck and also report warnings (missing ids, redundant answers, stale facts,
+    ...); `today` (the local date unless given) is what stale is judged against.
 
     Never raises for a bad deck: errors come back as diagnostics with `deck=None`.
     """
@@ -56,15 +58,16 @@ def lint_deck(path: StrPath) -> LintResult:
         deck = parse_deck(text, path)
     except DeckError as error:
         return LintResult(None, error.diagnostics)
-    return LintResult(deck, _warnings_on_valid_deck(deck, text, name))
+    return LintResult(deck, _warnings_on_valid_deck(deck, text, name, today or date.today()))
 
 
-def _warnings_on_valid_deck(deck: Deck, text: str, name: str) -> list[Diagnostic]:
+def _warnings_on_valid_deck(deck: Deck, text: str, name: str, today: date) -> list[Diagnostic]:
     """Things that load but are probably mistakes; the positions are found only if needed."""
     found: list[tuple[TomlPath, bool, str]] = []  # (path, at_key, message)
     if deck.deck.pass_mark == 0:
         found.append((("deck", "pass_mark"), False, "pass_mark = 0 means every quiz passes"))
     found.extend(_typed_answer_settings(deck))
+    found.extend(_stale_facts(deck, today))
     for index, question in enumerate(deck.questions):
         here: TomlPath = ("questions", index)
         if question.id is None:
@@ -84,6 +87,30 @@ def _warnings_on_valid_deck(deck: Deck, text: str, name: str) -> list[Diagnostic
         for path, at_key, message in found
     ]
     return sorted(diagnostics, key=lambda d: (d.line, d.col, d.message))
+
+
+def _stale_facts(deck: Deck, today: date) -> list[tuple[TomlPath, bool, str]]:
+    """Questions whose `valid_until` has passed (left out of reviews and quizzes), and ones
+    whose `valid_until` comes before the date the deck's facts are as of."""
+    found: list[tuple[TomlPath, bool, str]] = []
+    facts = deck.deck.facts_as_of
+    for index, question in enumerate(deck.questions):
+        until = question.valid_until
+        if until is None:
+            continue
+        where: TomlPath = ("questions", index, "valid_until")
+        if question.stale_on(today):
+            ago = counted((today - until).days, "day")
+            found.append(
+                (where, True, f"valid until {until.isoformat()} ({ago} ago): left out of reviews"
+                 " and quizzes until its facts and date are updated")
+            )  # fmt: skip
+        elif facts is not None and until < facts:
+            found.append(
+                (where, True, f"valid_until {until.isoformat()} is before the date the facts are"
+                 f" as of ({facts.isoformat()})")
+            )  # fmt: skip
+    return found
 
 
 DEFAULT_THRESHOLD = DeckMeta.model_fields["typo_threshold"].default

@@ -34,6 +34,7 @@ DECK_FIELD_ORDER = (
     "fold_accents",
     "time_limit",
     "desired_retention",
+    "as_of",
 )
 """Identity first, then what the deck is about, then the knobs; `source` becomes a subtable."""
 
@@ -54,6 +55,7 @@ QUESTION_FIELD_ORDER = (
     "unit",
     "reverse",
     "explanation",
+    "valid_until",
     "source_line",
     "tags",
     "points",

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from quiz.core.storage.connection import Database
@@ -42,12 +42,16 @@ class DeckMethods(Database):
         question_count: int,
         now: datetime,
         meta_json: str = "{}",
+        valid_until: Mapping[str, date] | None = None,
     ) -> ReconcileResult:
         """Bring the deck's cards in line with `card_keys` (in deck order), in one transaction.
 
         New keys become new cards; cards whose key is gone are marked orphaned (their
-        history stays); orphans whose key is back are restored with their state.
+        history stays); orphans whose key is back are restored with their state. Each
+        card's `valid_until` (the last day its question holds; absent: no limit) is stored
+        so the queues can leave stale cards out.
         """
+        limits = {key: day.isoformat() for key, day in (valid_until or {}).items()}
         if len(set(card_keys)) != len(card_keys):
             raise ValueError(f"deck {deck_id!r} has duplicate card keys")
         stamp = to_us(now)
@@ -70,23 +74,25 @@ class DeckMethods(Database):
                     stamp,
                 ),
             )
-            existing = {
-                key: (position, bool(orphaned))
-                for key, position, orphaned in db.execute(
-                    "SELECT card_key, position, orphaned FROM cards WHERE deck_id = ?",
-                    (deck_id,),
-                )
-            }
+            existing: dict[str, tuple[int, bool]] = {}
+            stored_limits: dict[str, str | None] = {}
+            for key, position, orphaned, limit in db.execute(
+                "SELECT card_key, position, orphaned, valid_until FROM cards WHERE deck_id = ?",
+                (deck_id,),
+            ):
+                existing[key] = (position, bool(orphaned))
+                stored_limits[key] = limit
             inserts = []
             updates = []
             restored = 0
             for position, key in enumerate(card_keys):
                 known = existing.get(key)
+                limit = limits.get(key)
                 if known is None:
-                    inserts.append((deck_id, key, key.split(":", 1)[0], position, stamp))
-                elif known != (position, False):
+                    inserts.append((deck_id, key, key.split(":", 1)[0], position, stamp, limit))
+                elif known != (position, False) or stored_limits[key] != limit:
                     restored += known[1]
-                    updates.append((position, deck_id, key))
+                    updates.append((position, limit, deck_id, key))
             current = set(card_keys)
             gone = [
                 (deck_id, key)
@@ -94,12 +100,13 @@ class DeckMethods(Database):
                 if key not in current and not orphaned
             ]
             db.executemany(
-                "INSERT INTO cards (deck_id, card_key, question_key, position, created_at)"
-                " VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO cards (deck_id, card_key, question_key, position, created_at,"
+                " valid_until) VALUES (?, ?, ?, ?, ?, ?)",
                 inserts,
             )
             db.executemany(
-                "UPDATE cards SET position = ?, orphaned = 0 WHERE deck_id = ? AND card_key = ?",
+                "UPDATE cards SET position = ?, valid_until = ?, orphaned = 0"
+                " WHERE deck_id = ? AND card_key = ?",
                 updates,
             )
             db.executemany("UPDATE cards SET orphaned = 1 WHERE deck_id = ? AND card_key = ?", gone)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import heapq
 import itertools
 from collections.abc import Collection, Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from quiz.core.card_state import CardState, Phase
 from quiz.core.storage.connection import Database, decks_filter
@@ -31,6 +31,13 @@ def _per_deck(deck_ids: Sequence[str] | None) -> list[tuple[str, tuple[str, ...]
     if isinstance(deck_ids, str):
         raise TypeError("deck_ids must be a sequence of ids, not one string")
     return [("deck_id = ?", (deck_id,)) for deck_id in dict.fromkeys(deck_ids)]
+
+
+def _fresh(on: date | None) -> tuple[str, tuple[str, ...]]:
+    """SQL leaving out cards whose question is stale on study day `on` (None: keep all)."""
+    if on is None:
+        return "", ()
+    return " AND (valid_until IS NULL OR valid_until >= ?)", (on.isoformat(),)
 
 
 class CardMethods(Database):
@@ -62,8 +69,10 @@ class CardMethods(Database):
         until: datetime,
         limit: int,
         phases: Collection[Phase] = (Phase.LEARNING, Phase.REVIEW, Phase.RELEARNING),
+        on: date | None = None,
     ) -> list[CardRecord]:
-        """Non-orphaned cards in `phases` due at or before `until`, most overdue first.
+        """Non-orphaned cards in `phases` due at or before `until`, most overdue first; with
+        `on`, not those whose question is stale that study day.
 
         One query per (deck, phase), each an ordered walk of an index stopped at
         `limit`, merged here: a single query over several decks or phases would
@@ -71,11 +80,12 @@ class CardMethods(Database):
         """
         _check_limit(limit)
         stamp = to_us(until)
+        fresh_sql, fresh_params = _fresh(on)
         streams = [
             self._rows(
                 f"SELECT {CARD_COLUMNS} FROM cards WHERE {deck_sql} AND state = ?"
-                " AND orphaned = 0 AND due <= ? ORDER BY due LIMIT ?",
-                (*deck_params, phase, stamp, limit),
+                f" AND orphaned = 0 AND due <= ?{fresh_sql} ORDER BY due LIMIT ?",
+                (*deck_params, phase, stamp, *fresh_params, limit),
             )
             for deck_sql, deck_params in _per_deck(deck_ids)
             for phase in sorted({int(p) for p in phases} - {int(Phase.NEW)})
@@ -83,29 +93,38 @@ class CardMethods(Database):
         rows = heapq.merge(*streams, key=lambda row: (row[8], row[0], row[1]))
         return [card_from_row(row) for row in itertools.islice(rows, limit)]
 
-    def next_due(self, deck_ids: Sequence[str] | None) -> datetime | None:
-        """The earliest due time of any studied, non-orphaned card: when a card is next ready."""
+    def next_due(
+        self, deck_ids: Sequence[str] | None, *, on: date | None = None
+    ) -> datetime | None:
+        """The earliest due time of any studied, non-orphaned card (not stale on `on`): when a
+        card is next ready."""
+        fresh_sql, fresh_params = _fresh(on)
         found = [
             row[0]
             for deck_sql, deck_params in _per_deck(deck_ids)
             for phase in (Phase.LEARNING, Phase.REVIEW, Phase.RELEARNING)
             for row in self._rows(
-                f"SELECT min(due) FROM cards WHERE {deck_sql} AND state = ? AND orphaned = 0",
-                (*deck_params, int(phase)),
+                f"SELECT min(due) FROM cards WHERE {deck_sql} AND state = ? AND orphaned = 0"
+                + fresh_sql,
+                (*deck_params, int(phase), *fresh_params),
             )
             if row[0] is not None
         ]
         return from_us(min(found)) if found else None
 
-    def new_cards(self, deck_ids: Sequence[str] | None, *, limit: int) -> list[CardRecord]:
-        """Never-reviewed, non-orphaned cards in deck order (deck id, then position)."""
+    def new_cards(
+        self, deck_ids: Sequence[str] | None, *, limit: int, on: date | None = None
+    ) -> list[CardRecord]:
+        """Never-reviewed, non-orphaned cards (not stale on `on`) in deck order (deck id, then
+        position)."""
         _check_limit(limit)
         deck_sql, deck_params = decks_filter(deck_ids)
+        fresh_sql, fresh_params = _fresh(on)
         rows = self._rows(
             f"SELECT {CARD_COLUMNS} FROM cards INDEXED BY cards_new"
-            f" WHERE state = 0 AND orphaned = 0 AND {deck_sql}"
+            f" WHERE state = 0 AND orphaned = 0 AND {deck_sql}{fresh_sql}"
             " ORDER BY deck_id, position LIMIT ?",
-            (*deck_params, limit),
+            (*deck_params, *fresh_params, limit),
         )
         return [card_from_row(row) for row in rows]
 
@@ -115,26 +134,30 @@ class CardMethods(Database):
         *,
         until: datetime,
         phases: Collection[Phase] = (Phase.LEARNING, Phase.REVIEW, Phase.RELEARNING),
+        on: date | None = None,
     ) -> int:
-        """How many non-orphaned cards in `phases` are due at or before `until`."""
+        """How many non-orphaned cards in `phases` (not stale on `on`) are due at or before
+        `until`."""
         deck_sql, deck_params = decks_filter(deck_ids)
         wanted = sorted(int(p) for p in phases if p != Phase.NEW)
         if not wanted:
             return 0
+        fresh_sql, fresh_params = _fresh(on)
         row = self._one(
             f"SELECT count(*) FROM cards WHERE {deck_sql} AND due <= ?"
-            f" AND state IN ({','.join('?' * len(wanted))}) AND orphaned = 0",
-            (*deck_params, to_us(until), *wanted),
+            f" AND state IN ({','.join('?' * len(wanted))}) AND orphaned = 0{fresh_sql}",
+            (*deck_params, to_us(until), *wanted, *fresh_params),
         )
         return int(row[0])
 
-    def count_new(self, deck_ids: Sequence[str] | None) -> int:
-        """How many non-orphaned cards were never reviewed."""
+    def count_new(self, deck_ids: Sequence[str] | None, *, on: date | None = None) -> int:
+        """How many non-orphaned cards (not stale on `on`) were never reviewed."""
         deck_sql, deck_params = decks_filter(deck_ids)
+        fresh_sql, fresh_params = _fresh(on)
         row = self._one(
             "SELECT count(*) FROM cards INDEXED BY cards_new"
-            f" WHERE state = 0 AND orphaned = 0 AND {deck_sql}",
-            deck_params,
+            f" WHERE state = 0 AND orphaned = 0 AND {deck_sql}{fresh_sql}",
+            (*deck_params, *fresh_params),
         )
         return int(row[0])
 

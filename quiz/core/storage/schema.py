@@ -226,11 +226,36 @@ def _migration_4(connection: sqlite3.Connection) -> None:
     )
 
 
+def _migration_5(connection: sqlite3.Connection) -> None:
+    """News goes stale: `valid_until` is the last study day (`YYYY-MM-DD`) a card's question
+    holds, copied from the deck when it is reconciled, so every queue and count (the
+    library's too, which never parses decks) leaves stale cards out with one condition; the
+    card and its history stay. The queue indexes end with it, so counts still read the
+    index alone (see migration 3). Forgetting each deck's content hash makes the next
+    session reconcile it, which fills the column in."""
+    _run_script(
+        connection,
+        """
+        ALTER TABLE cards ADD COLUMN valid_until TEXT;
+        DROP INDEX cards_new;
+        DROP INDEX cards_deck_due;
+        DROP INDEX cards_due;
+        CREATE INDEX cards_new ON cards(deck_id, position, valid_until)
+            WHERE state = 0 AND orphaned = 0;
+        CREATE INDEX cards_deck_due ON cards(deck_id, state, due, orphaned, valid_until)
+            WHERE orphaned = 0;
+        CREATE INDEX cards_due ON cards(state, due, orphaned, valid_until) WHERE orphaned = 0;
+        UPDATE decks SET content_hash = NULL;
+        """,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_1,
     _migration_2,
     _migration_3,
     _migration_4,
+    _migration_5,
 ]
 """Migration N+1 turns schema N into N+1; append, never edit a released one."""
 

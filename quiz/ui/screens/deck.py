@@ -72,6 +72,8 @@ class DeckScreen(QuizAppScreen):
         facts = [counted(len(loaded.deck.questions), "question"), f"pass mark {meta.pass_mark:g}%"]
         if meta.time_limit:
             facts.append(f"time limit {meta.time_limit // 60}:{meta.time_limit % 60:02}")
+        if meta.facts_as_of is not None:
+            facts.append(f"facts as of {meta.facts_as_of.isoformat()}")
         if meta.tags:
             facts.append("tags " + ", ".join(meta.tags))
         yield Static(plain(" · ".join(facts)), id="deck-facts", classes="hint")

@@ -46,7 +46,8 @@ def one_line(text: str) -> str:
 
 
 def entry_prompt(entry: LibraryEntry) -> Content:
-    """Three lines per deck: title, today's counts, one line of description (or the error)."""
+    """Three lines per deck: title, today's counts, the date of its facts and one line of
+    description (or the error)."""
     if entry.missing:
         return Content.assemble(
             ("? ", "bold $text-warning"),
@@ -65,10 +66,12 @@ def entry_prompt(entry: LibraryEntry) -> Content:
     figures = [counted(entry.question_count, "question"), f"{entry.new} new", f"{entry.due} due"]
     if entry.last_percent is not None:
         figures.append(f"last full quiz {entry.last_percent:.0f}%")  # retries are not
+    facts = f"facts as of {entry.facts_as_of.isoformat()} · " if entry.facts_as_of else ""
     return Content.assemble(
         plain(one_line(entry.title)).stylize("bold"),
         ("\n  " + " · ".join(figures), "$text-muted"),
         "\n  ",
+        (facts, "$text-muted"),  # first on its line: the date shows however narrow the screen
         plain(one_line(entry.description) or "(no description)").stylize("italic"),
     )
 

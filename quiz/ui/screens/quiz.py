@@ -33,8 +33,8 @@ from quiz.core.cards import Card, cards_of_question
 from quiz.core.checking import CheckResult, Verdict
 from quiz.core.models import Question
 from quiz.core.text import sanitize
-from quiz.errors import StoreConflict, StoreError
-from quiz.presentation.formatting import duration_text
+from quiz.errors import QuizError, StoreConflict, StoreError
+from quiz.presentation.formatting import duration_text, stale_notice
 from quiz.presentation.options import start_quiz_session
 from quiz.presentation.questions import KIND_LABELS, presented_order, prompt_of
 from quiz.ui.screens.base import QuizAppScreen
@@ -130,14 +130,21 @@ class QuizScreen(QuizAppScreen):
     async def on_mount(self) -> None:
         app = self.quiz_app
         self.title = sanitize(self.loaded.deck.deck.title)
-        self.session = start_quiz_session(
-            app.store,
-            self.loaded,
-            self.options,
-            settings=app.settings,
-            now=app.now,
-            questions=self.only,
-        )
+        try:
+            self.session = start_quiz_session(
+                app.store,
+                self.loaded,
+                self.options,
+                settings=app.settings,
+                now=app.now,
+                questions=self.only,
+            )
+        except QuizError as error:  # every question stale, a damaged database
+            app.leave_with_error(error, title="Cannot start the quiz")
+            return
+        notice = stale_notice(len(self.session.stale_questions), included=self.options.exam)
+        if notice is not None:
+            self.notify(notice, severity="warning", timeout=10)
         self.sub_title = f"Exam · seed {self.session.seed}" if self.options.exam else "Quiz"
         self.query_one(ProgressBar).total = len(self.session.questions)
         self.order = list(range(len(self.session.questions)))

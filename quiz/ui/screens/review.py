@@ -29,7 +29,7 @@ from quiz.core.models import Flashcard
 from quiz.core.scheduling import Grade
 from quiz.core.text import counted, sanitize
 from quiz.errors import StoreError
-from quiz.presentation.formatting import duration_text, forecast_text
+from quiz.presentation.formatting import duration_text, forecast_text, stale_notice
 from quiz.presentation.questions import KIND_LABELS, presented_order, prompt_of
 from quiz.ui.screens.base import QuizAppScreen
 from quiz.ui.widgets.answers import AnswerInput
@@ -142,6 +142,9 @@ class ReviewScreen(QuizAppScreen):
             return
         if self.session.backup_pending:
             self._backup_watch = self.set_interval(0.5, self._report_backup)
+        notice = stale_notice(len(self.session.stale_questions), included=False)
+        if notice is not None:
+            self.notify(notice, severity="warning", timeout=10)
         await self.show_next()
 
     def _report_backup(self) -> None:

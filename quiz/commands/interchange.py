@@ -84,6 +84,7 @@ def _run_import(
     title: str | None,
     columns: list[str] | None,
     kind: str | None,
+    delimiter: str | None = None,
 ) -> ImportResult:
     data = _read(file)
     default_id = _default_id(file)
@@ -105,7 +106,7 @@ def _run_import(
 
     return import_table(
         _text(data, file),
-        delimiter="\t" if fmt == "tsv" else ",",
+        delimiter="\t" if fmt == "tsv" and delimiter is None else delimiter,
         columns=columns,
         kind="short" if kind == "short" else "flashcard",
         deck_id=deck_id or default_id,
@@ -117,6 +118,20 @@ def _default_id(file: Path) -> str:
     from quiz.core.interchange.fix_ids import slugify
 
     return slugify(file.stem) or "imported"
+
+
+def _delimiter_option(
+    _ctx: click.Context, _param: click.Parameter, value: str | None
+) -> str | None:
+    from quiz.core.interchange.csv_tsv import SEPARATORS
+
+    if value is None:
+        return None
+    if value.lower() in SEPARATORS:
+        return SEPARATORS[value.lower()]
+    if len(value) == 1 and value not in '"\r\n':
+        return value
+    raise click.BadParameter("one character, or comma, semicolon, tab or pipe")
 
 
 def _split_columns(
@@ -152,6 +167,12 @@ def _split_columns(
     type=click.Choice(["flashcard", "short"]),
     help="csv/tsv: question kind of each row (default flashcard; short: the learner types).",
 )
+@click.option(
+    "--delimiter",
+    callback=_delimiter_option,
+    help="csv/tsv: the separator, one character or comma|semicolon|tab|pipe"
+    " (default: read from the header row).",
+)
 def import_(
     file: Path,
     fmt: str | None,
@@ -161,6 +182,7 @@ def import_(
     title: str | None,
     columns: list[str] | None,
     kind: str | None,
+    delimiter: str | None,
 ) -> None:
     """Turn FILE (an article, OpenTriviaQA, CSV/TSV or GIFT file) into a deck.
 
@@ -173,12 +195,12 @@ def import_(
         fmt = FORMAT_BY_SUFFIX.get(file.suffix.lower())
         if fmt is None:
             raise click.UsageError(f"say what {_shown(file)} is: --from {'|'.join(IMPORT_FORMATS)}")
-    if fmt not in ("csv", "tsv") and (columns is not None or kind is not None):
-        raise click.UsageError("--columns and --kind apply to --from csv and tsv only")
+    if fmt not in ("csv", "tsv") and (columns, kind, delimiter) != (None, None, None):
+        raise click.UsageError("--columns, --kind and --delimiter apply to --from csv and tsv only")
     if title is not None and not title.strip():
         raise click.BadParameter("must not be empty", param_hint="--title")
     try:
-        result = _run_import(fmt, file, deck_id, title, columns, kind)
+        result = _run_import(fmt, file, deck_id, title, columns, kind, delimiter)
     except ImportFormatError as error:  # every importer's "nothing to import here"
         _warn(file, list(getattr(error, "warnings", [])))
         raise click.ClickException(f"{_shown(file)}: {sanitize(str(error))}") from None
@@ -284,7 +306,7 @@ def _gift_text(deck: Deck) -> tuple[str, list[ImportWarning]]:
 
 
 def _csv_text(deck: Deck) -> tuple[str, list[ImportWarning]]:
-    from quiz.core.interchange.csv_tsv import export_csv
+    from quiz.core.interchange.deck_table import export_table
 
-    result = export_csv(deck)
+    result = export_table(deck)
     return result.text, result.warnings

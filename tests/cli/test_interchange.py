@@ -151,9 +151,16 @@ def test_import_gift(tmp_path: Path) -> None:
 def test_export_csv_to_stdout_and_gift_to_a_file(tmp_path: Path) -> None:
     result = run("export", NEWS_DECK, "--to", "csv")
     assert result.exit_code == 0
-    rows = list(csv.DictReader(io.StringIO(result.stdout, newline="")))
+    written = result.stdout_bytes.decode("utf-8")  # .stdout turns CRLF into LF
+    first_line, table = written.split("\r\n", 1)
+    assert first_line.startswith('\ufeff#deck:{"id": "belarus-prisoner-release-2025"')
+    rows = list(csv.DictReader(io.StringIO(table, newline="")))
     assert len(rows) == len(load_deck(NEWS_DECK).questions)
     assert rows[0]["id"] == "who-was-released"
+    back = tmp_path / "back.toml"
+    (tmp_path / "news.csv").write_text(written, encoding="utf-8", newline="")
+    assert run("import", tmp_path / "news.csv", "-o", back).exit_code == 0
+    assert load_deck(back) == load_deck(NEWS_DECK)
 
     out = tmp_path / "news.gift"
     result = run("export", NEWS_DECK, "--to", "gift", "-o", out)
@@ -251,5 +258,18 @@ def test_export_to_a_terminal_strips_escape_sequences(tmp_path: Path, run_on_tty
     )
     code, output = run_on_tty("export", str(deck), "--to", "csv")
     assert code == 0
-    assert b"q,flashcard,Hi   there,A" in output
+    assert b"q,flashcard,Hi   there,,A" in output
     assert b"\x1b" not in output and b"\x07" not in output
+
+
+def test_delimiter_can_be_forced_and_a_bad_one_is_refused(tmp_path: Path) -> None:
+    table = tmp_path / "odd.csv"
+    table.write_text("prompt:answer\nWho?:Ann\n", encoding="utf-8")
+    sniffed = run("import", table)
+    assert sniffed.exit_code == 1
+    assert "the first row has: 'prompt:answer'" in sniffed.stderr
+    forced = run("import", table, "--delimiter", ":")
+    assert forced.exit_code == 0, forced.output
+    assert 'answer = "Ann"' in forced.stdout
+    assert run("import", table, "--delimiter", "ab").exit_code == 2
+    assert run("import", ARTICLE, "--from", "article", "--delimiter", ";").exit_code == 2

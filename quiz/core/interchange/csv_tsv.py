@@ -24,22 +24,20 @@ from typing import Any, Literal
 
 from pydantic import TypeAdapter, ValidationError
 
-from quiz.core.cards import question_identity
-from quiz.core.checking import format_number
-from quiz.core.interchange.base import ExportResult, ImportResult, ImportWarning  # noqa: A004
+from quiz.core.interchange.base import ImportResult, ImportWarning  # noqa: A004
+from quiz.core.interchange.deck_table import (
+    RowProblem,
+    deck_meta,
+    is_deck_table,
+    row_question,
+    unknown_columns,
+    validated,
+)
 from quiz.core.interchange.fix_ids import unique_slug
 from quiz.core.models import (
     SLUG_PATTERN,
-    Cloze,
     Deck,
-    Flashcard,
-    MultipleChoice,
-    Numeric,
-    Order,
     Question,
-    ShortAnswer,
-    SingleChoice,
-    TrueFalse,
 )
 from quiz.core.text import sanitize
 from quiz.errors import ImportFormatError
@@ -149,12 +147,28 @@ class _Table:
     """Anki's `#tags column:N`-style columns: 0-based index -> role (None: skipped)."""
 
 
-def _read_table(text: str, delimiter: str) -> _Table:
-    """Anki's header lines, then the rows of cells, each numbered by its first line in `text`."""
-    lines = text.removeprefix("\ufeff").splitlines()
-    headers, header_lines = _anki_headers(lines)
+def sniff_delimiter(line: str) -> str:
+    """The separator a header line uses: the most frequent of comma, semicolon (Excel in
+    most of Europe), tab and pipe outside quotes; a comma when it has none of them."""
+    outside = re.sub(r'"[^"]*"', "", line)
+    counts = {candidate: outside.count(candidate) for candidate in (",", ";", "\t", "|")}
+    best = max(counts, key=lambda candidate: counts[candidate])
+    return best if counts[best] else ","
+
+
+def _read_table(text: str, delimiter: str | None) -> _Table:
+    """Anki's header lines, then the rows of cells, each numbered by its first line in `text`.
+
+    The separator: Anki's `#separator:` line, else `delimiter`, else sniffed from the first
+    row (`sniff_delimiter`)."""
+    # split at "\n" only: a cell may hold a lone "\r" or a U+2028, which splitlines would cut
+    lines = text.removeprefix("\ufeff").split("\n")
+    headers, header_lines = _anki_headers([line.rstrip("\r") for line in lines])
     if "separator" in headers:
         delimiter = _separator(headers["separator"])
+    if delimiter is None:
+        first = next((line for line in lines[header_lines:] if line.strip()), "")
+        delimiter = sniff_delimiter(first)
     body = "\n".join(lines[header_lines:])
     reader = csv.reader(io.StringIO(body, newline=""), delimiter=delimiter)
     rows: list[Row] = []
@@ -257,9 +271,11 @@ def _column_layout(table: _Table, columns: Sequence[str] | None) -> _ColumnLayou
         if layout is not None:
             break
     else:
+        found = ", ".join(repr(cell) for cell in table.rows[0][1]) if table.rows else "none"
         raise TableError(
             "no header row naming the prompt and answer columns (front/back, prompt/answer or "
             "question/answer); add one or pass --columns, e.g. --columns prompt,answer"
+            f" (the first row has: {found})"
         )
     roles = layout.roles
     for index, role in table.note_columns.items():
@@ -447,19 +463,22 @@ class _QuestionIds:
 def import_table(
     text: str,
     *,
-    delimiter: str = ",",
+    delimiter: str | None = None,
     columns: Sequence[str] | None = None,
     kind: RowKind = "flashcard",
     deck_id: str = "imported",
     title: str = "Imported questions",
 ) -> ImportResult:
-    """Build a deck from a CSV/TSV table; `delimiter` is used unless `#separator:` says otherwise.
+    """Build a deck from a CSV/TSV table; `delimiter` (sniffed from the first row when None)
+    is used unless `#separator:` says otherwise.
 
     Rows without a prompt or an answer are skipped with a warning naming their line.
     Raises `TableError` when no column can be identified as the prompt and the answer,
     or when no row makes a question.
     """
     table = _read_table(text, delimiter)
+    if columns is None and table.rows and is_deck_table(table.headers, table.rows[0][1]):
+        return _import_deck_table(table, deck_id, title)
     layout = _column_layout(table, columns)
     warnings = list(layout.warnings)
     questions = _questions(table, layout, kind, warnings)
@@ -469,83 +488,26 @@ def import_table(
     return ImportResult(Deck.model_validate({"deck": meta, "questions": questions}), warnings)
 
 
-# --- a deck as a table ------------------------------------------------------------------------
-
-
-EXPORT_COLUMNS = ("id", "kind", "prompt", "answer", "accept", "choices", "explanation", "tags")
-"""One row per question; `prompt`/`answer`/`explanation`/`tags`/`id` import back as flashcards."""
-
-LIST_SEPARATOR = " | "
-"""Joins several values in one cell (choices, accepted answers, multi answers, order items)."""
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_cell(value: str) -> str:
-    """Deck text made safe for a spreadsheet: a cell that would start a formula gets a `'`.
-
-    Decks are shared and untrusted, and spreadsheets run `=HYPERLINK(...)`-style
-    cells; the quote is the usual defence and shows what happened.
-    """
-    if value.startswith(_FORMULA_START) and not _is_number(value):
-        return "'" + value
-    return value
-
-
-def _is_number(value: str) -> bool:
-    try:
-        float(value)
-    except ValueError:
-        return False
-    return True
-
-
-def _answer_cells(question: Question) -> tuple[str, str, str]:
-    """(answer, accept, choices) of a question, as text for one spreadsheet row each."""
-    if isinstance(question, (Flashcard, ShortAnswer)):
-        accept = question.accept if isinstance(question, ShortAnswer) else []
-        return question.answer, LIST_SEPARATOR.join(accept), ""
-    if isinstance(question, SingleChoice):
-        return question.answer, "", LIST_SEPARATOR.join(question.choices)
-    if isinstance(question, MultipleChoice):
-        return LIST_SEPARATOR.join(question.answers), "", LIST_SEPARATOR.join(question.choices)
-    if isinstance(question, TrueFalse):
-        return ("true" if question.answer else "false"), "", ""
-    if isinstance(question, Numeric):
-        answer = format_number(question.answer)
-        if question.tolerance:
-            answer += f" ± {format_number(question.tolerance)}"
-        return answer + (f" {question.unit}" if question.unit else ""), "", ""
-    if isinstance(question, Cloze):
-        return LIST_SEPARATOR.join(b.answer for b in question.blanks), "", ""
-    if isinstance(question, Order):
-        return LIST_SEPARATOR.join(question.items), "", ""
-    return LIST_SEPARATOR.join(f"{left} = {right}" for left, right in question.pairs), "", ""
-
-
-def export_csv(deck: Deck) -> ExportResult:
-    """One CSV row per question (see `EXPORT_COLUMNS`), for spreadsheets and mark books.
-
-    Cloze questions put their text (with `{{blanks}}`) in `prompt`, order questions
-    their items in order in `answer`, match questions `left = right` pairs.
-    """
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(EXPORT_COLUMNS)
-    for question in deck.questions:
-        prompt = question.text if isinstance(question, Cloze) else question.prompt
-        if isinstance(question, Cloze) and question.prompt:
-            prompt = f"{question.prompt}\n{question.text}"
-        answer, accept, choices = _answer_cells(question)
-        row = (
-            question_identity(question),
-            question.kind,
-            prompt,
-            answer,
-            accept,
-            choices,
-            question.explanation,
-            ", ".join(question.tags),
-        )
-        writer.writerow([spreadsheet_cell(value) for value in row])
-    return ExportResult(buffer.getvalue())
+def _import_deck_table(table: _Table, deck_id: str, title: str) -> ImportResult:
+    """A table `deck_table.export_table` wrote (or laid out like one): every field of every
+    kind, and the `[deck]` table from its `#deck:` line. Ids are kept as they are (a question
+    without one keeps its history by its prompt); two rows with one id are a deck error."""
+    line, names = table.rows[0]
+    warnings = [ImportWarning(line, f"column {name!r} ignored") for name in unknown_columns(names)]
+    meta, problem = deck_meta(table.headers, deck_id, title)
+    if problem is not None:
+        warnings.append(ImportWarning(1, problem))
+    questions: list[dict[str, Any]] = []
+    for row_line, cells in table.rows[1:]:
+        if not any(cell.strip() for cell in cells):
+            continue
+        try:
+            question = row_question(names, cells)
+        except RowProblem as problem_in_row:
+            warnings.append(ImportWarning(row_line, f"{problem_in_row}; row skipped"))
+            continue
+        if validated(question, row_line, warnings):
+            questions.append(question)  # without an id, as it was: its history is by prompt
+    if not questions:
+        raise TableError("no row makes a question")
+    return ImportResult(Deck.model_validate({"deck": meta, "questions": questions}), warnings)

@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Literal
 
-from quiz.core.interchange.csv_tsv import spreadsheet_cell
+from quiz.core.interchange.deck_table import spreadsheet_cell
 from quiz.core.results.records import FILE_FORMAT, FILE_VERSION, AnswerRow, SummaryRow
 
 if TYPE_CHECKING:

@@ -43,6 +43,27 @@ def _warn(source: Path, warnings: list[ImportWarning]) -> None:
         click.echo(f"{where}: warning: {sanitize(warning.message)}", err=True)
 
 
+def _warn_at_questions(deck: Path, warnings: list[ImportWarning]) -> None:
+    """Export warnings as `DECK:LINE: warning: ...`, at the line of the question each one
+    concerns (found in the deck file's text only when there is a warning)."""
+    if any(warning.question is not None for warning in warnings):
+        from quiz.core.deckfile.loading import read_deck_text
+        from quiz.core.deckfile.toml_positions import index_toml
+        from quiz.core.interchange.base import ImportWarning  # noqa: A004
+
+        positions = index_toml(read_deck_text(deck))
+        warnings = [
+            warning
+            if warning.question is None
+            else ImportWarning(
+                positions.position(("questions", warning.question), at_key=True)[0],
+                warning.message,
+            )
+            for warning in warnings
+        ]
+    _warn(deck, warnings)
+
+
 def _slug_option(_ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
     from quiz.core.models import SLUG_PATTERN
 
@@ -101,7 +122,13 @@ def _run_import(
         from quiz.core.interchange.gift import import_gift
 
         text = _text(data, file)
-        return import_gift(text, deck_id=deck_id or default_id, title=title or default_title)
+        return import_gift(
+            text,
+            deck_id=deck_id,
+            title=title,
+            default_id=default_id,
+            default_title=default_title,
+        )
     from quiz.core.interchange.csv_tsv import import_table
 
     return import_table(
@@ -292,7 +319,7 @@ def export(deck: Path, fmt: str, output: Path | None, force: bool) -> None:
     else:
         text, warnings = exporters[fmt](loaded)
         write_output(output, text, force)
-    _warn(deck, warnings)
+    _warn_at_questions(deck, warnings)
     count = len(loaded.questions)
     if output is not None:
         click.echo(f"wrote {_shown(output)}: {counted(count, 'question')}", err=True)

@@ -273,3 +273,18 @@ def test_delimiter_can_be_forced_and_a_bad_one_is_refused(tmp_path: Path) -> Non
     assert 'answer = "Ann"' in forced.stdout
     assert run("import", table, "--delimiter", "ab").exit_code == 2
     assert run("import", ARTICLE, "--from", "article", "--delimiter", ";").exit_code == 2
+
+
+def test_export_warnings_point_at_the_question_they_concern(tmp_path: Path) -> None:
+    deck = ROOT / "decks" / "chemistry-elements.toml"
+    result = run("export", deck, "--to", "gift", "-o", tmp_path / "c.gift")
+    assert result.exit_code == 0
+    lines = deck.read_text("utf-8").splitlines()
+    warnings = [line for line in result.stderr.splitlines() if ": warning: " in line]
+    assert warnings
+    for warning in warnings:
+        where, _, message = warning.partition(": warning: ")
+        number = int(where.rsplit(":", 1)[1])
+        assert lines[number - 1] == "[[questions]]", warning
+        question_id = message.split("(", 1)[1].split(")", 1)[0]
+        assert f'id = "{question_id}"' in lines[number]

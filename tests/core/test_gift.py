@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -47,7 +48,7 @@ def _deck(*questions: dict[str, Any], fmt: str = "plain") -> Deck:
             {"kind": "choice", "prompt": "Grant is _____ in Grant's tomb.", "answer": "entombed"},
         ),
         (
-            "Pick two {~%50%a ~%50%b ~%-100%c ~d}",
+            "Pick two {~%50%a ~%50%b ~%-50%c ~%-50%d}",
             {"kind": "multi", "choices": ["a", "b", "c", "d"], "answers": ["a", "b"]},
         ),
         ("Sky is blue.{T}", {"kind": "truefalse", "answer": True}),
@@ -284,7 +285,8 @@ def test_export_escapes_and_writes_moodle_syntax() -> None:
     result = export_gift(deck)
     assert result.warnings == []
     assert result.text == (
-        "// GIFT (deck gift), exported by quiz\n\n"
+        "// GIFT (deck gift), exported by quiz\n"
+        '// [deck:{"id": "gift", "title": "GIFT"}]\n\n'
         "// [id:s]\n// [tag:t 1]\n::s::a\\~b\\=c\\#d\\{e\\}f\\:g\\\\h\\nnext{\n"
         "\t=[html]x -&gt; y\n\t=%100%%5%\n\t####why\n}\n\n"
         "// [id:c]\n::c::[plain]<b>?{\n\t=a\n\t~%0%%1%b\n}\n\n"
@@ -466,3 +468,44 @@ def test_html_to_text_keeps_words_and_lines() -> None:
         ["formatting"],
     )
     assert html_to_text("no tags &lt;here&gt;") == ("no tags <here>", [])
+
+
+def test_wrong_choice_weights_that_score_otherwise_are_said() -> None:
+    """quiz takes a right choice's share off per wrong tick; Moodle uses the file's weights."""
+    same = import_gift("Pick {~%50%a ~%50%b ~%-50%c}", deck_id="d", title="D")
+    assert same.warnings == []
+    other = import_gift("Pick {~%50%a ~%50%b ~%-100%c ~d}", deck_id="d", title="D")
+    assert [w.message for w in other.warnings] == [
+        "wrong choices weigh -100%, 0% in Moodle: quiz takes 50% off for each wrong tick"
+        " (a right choice's share), so scores will differ"
+    ]
+
+
+def test_the_deck_table_goes_out_in_the_header_and_comes_back() -> None:
+    deck = Deck.model_validate(
+        {
+            "deck": {
+                "id": "news",
+                "title": "News\nof the day",
+                "description": "Two lines,\nand a ] bracket",
+                "pass_mark": 75,
+                "source": {
+                    "title": "Article",
+                    "url": "https://x.example/a",
+                    "published": date(2026, 1, 2),
+                },
+            },
+            "questions": [{"kind": "short", "id": "q", "prompt": "Who?", "answer": "Ann"}],
+        }
+    )
+    back = import_gift(export_gift(deck).text)
+    assert back.deck.deck == deck.deck
+    named = import_gift(export_gift(deck).text, deck_id="other", title="Other")
+    assert (named.deck.deck.id, named.deck.deck.title) == ("other", "Other")
+    assert named.deck.deck.pass_mark == 75
+    broken = import_gift('// [deck:{"id": "Not a slug"}]\n\nWho? {=Ann}', default_id="fallback")
+    assert broken.deck.deck.id == "fallback"
+    assert [str(w) for w in broken.warnings] == [
+        "line 1: [deck:...] comment unusable (id: String should match pattern"
+        " '^[a-z0-9][a-z0-9_-]*$'); ignored"
+    ]

@@ -42,6 +42,9 @@ HTML = "HTML converted to plain text"
 PARTIAL = "partial credit"
 ESSAY = "essay"
 DESCRIPTION = "description"
+WEIGHS = "scores will differ"
+"""Moodle's weights on the wrong choices of a multi-answer question differ from quiz's
+(a right choice's share off per wrong tick)."""
 
 NOT_CARRIED: dict[str, tuple[str, ...]] = {
     # Questions a deck cannot hold: skipped, each with a warning.
@@ -60,7 +63,9 @@ NOT_CARRIED: dict[str, tuple[str, ...]] = {
     # Parts of questions a deck cannot hold.
     "giftFormatPhpExamples": (PARTIAL,) * 4,
     "numerical1": (PARTIAL, HTML),
-    "options1": (PARTIAL,) * 5 + ("Markdown is shown as plain text",) * 3,
+    "options1": (PARTIAL,) * 5 + ("Markdown is shown as plain text",) * 3 + (WEIGHS,),
+    "multipleAnswersFloat": (WEIGHS,),
+    "totara_moodle_multichoice_multi": (WEIGHS,),
     "totara_moodle_shortanswer": (PARTIAL,),
     "totara_moodle_shortanswer_general_feedback": (PARTIAL,),
     "totara_moodle_match": (HTML, "Markdown is shown as plain text", "extra answer 'Chat'"),

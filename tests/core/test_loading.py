@@ -593,3 +593,19 @@ def test_numbers_that_cannot_work_are_located_errors(
 def test_large_and_small_numbers_that_work_load(answer: str) -> None:
     deck = parse_deck(HEADER + NUMERIC + f"answer = {answer}\n", "n.toml")
     assert deck.questions[0].kind == "numeric"
+
+
+def test_choices_that_differ_by_a_symbol_are_not_called_the_same(tmp_path: Path) -> None:
+    """GIFT escapes (`\\=`, `\\~`) import as choices that differ by one symbol: different."""
+    path = tmp_path / "deck.toml"
+    path.write_text(
+        '[deck]\nid = "d"\ntitle = "D"\n\n[[questions]]\nid = "q"\nkind = "choice"\n'
+        'prompt = "Which sign?"\nchoices = ["the = sign", "the ~ sign", "The = sign."]\n'
+        'answer = "the = sign"\n',
+        encoding="utf-8",
+    )
+    from quiz.core.deckfile.lint import lint_deck
+
+    assert [w.message for w in lint_deck(path).warnings] == [
+        "choices 'the = sign' and 'The = sign.' look the same to a learner"
+    ]

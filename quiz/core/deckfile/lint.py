@@ -189,7 +189,7 @@ def _question_warnings(
     if isinstance(question, SingleChoice | MultipleChoice):
         seen_choices: dict[str, str] = {}
         for position, choice in enumerate(question.choices):
-            key = normalize(choice, accents=False)
+            key = _as_seen(choice)
             if key in seen_choices:
                 message = (
                     f"choices {quoted(seen_choices[key])} and {quoted(choice)} "
@@ -198,3 +198,9 @@ def _question_warnings(
                 found.append(((*here, "choices", position), False, message))
             seen_choices.setdefault(key, choice)
     return found
+
+
+def _as_seen(choice: str) -> str:
+    """A choice as a learner tells it from another: case, spacing and a full stop or comma at
+    either end aside. Symbols stay: `the = sign` and `the ~ sign` are different choices."""
+    return " ".join(choice.casefold().split()).strip(" .,;:!?")

@@ -201,7 +201,7 @@ def export_anki(deck: Deck, path: Path) -> list[ImportWarning]:
         warnings.append(
             ImportWarning(None, "Markdown is written as plain text: Anki fields are HTML")
         )
-    for question in deck.questions:
+    for index, question in enumerate(deck.questions):
         explanation = _text(question.explanation)
         if isinstance(question, Cloze):
             model = models["cloze"]
@@ -215,6 +215,7 @@ def export_anki(deck: Deck, path: Path) -> list[ImportWarning]:
                         None,
                         f"{question_identity(question)}: a blank holds '::' or "
                         "'}}', which Anki reads as cloze syntax",
+                        question=index,
                     )
                 )
         else:

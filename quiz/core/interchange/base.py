@@ -25,6 +25,9 @@ class ImportWarning:  # noqa: A001 - the agreed API name; the builtin warning cl
 
     line: int | None
     message: str
+    question: int | None = None
+    """On export: the index of the deck question it concerns (the command turns it into
+    that question's line in the deck file)."""
 
     def __str__(self) -> str:
         return self.message if self.line is None else f"line {self.line}: {self.message}"

@@ -26,10 +26,11 @@ What GIFT cannot say is reported as a warning naming the question:
 from __future__ import annotations
 
 import html
+import json
 import re
 
 from quiz.core.interchange.base import ExportResult, ImportWarning  # noqa: A004
-from quiz.core.interchange.gift_parse import GAP
+from quiz.core.interchange.gift_parse import DECK_COMMENT, GAP
 from quiz.core.models import (
     CLOZE_BLANK,
     Cloze,
@@ -74,9 +75,11 @@ class _Writer:
         self.markdown = deck.deck.format == "markdown"
         self.warnings: list[ImportWarning] = []
         self.ids = {q.id for q in deck.questions if q.id is not None}
+        self.current: int | None = None
+        """The index of the question being written, which every warning names."""
 
     def warn(self, label: str, message: str) -> None:
-        self.warnings.append(ImportWarning(None, f"{label}: {message}"))
+        self.warnings.append(ImportWarning(None, f"{label}: {message}", question=self.current))
 
     # -- text ----------------------------------------------------------------------
 
@@ -286,13 +289,17 @@ class _Writer:
 def export_gift(deck: Deck) -> ExportResult:
     """Write `deck` as GIFT text, with a warning for everything GIFT cannot carry.
 
-    Warnings have no line (they concern deck questions); each message starts
-    with the question's position and id.
+    Warnings have no line: they name the deck question (`question`, its index), and each
+    message starts with the question's position and id. The header comment carries the
+    `[deck]` table (id, title, description, pass mark, source, ...) as JSON, which
+    `import_gift` reads back.
     """
     writer = _Writer(deck)
     title = " ".join(deck.deck.title.split())
-    parts = [f"// {title} (deck {deck.deck.id}), exported by quiz"]
+    meta = json.dumps(deck.deck.model_dump(mode="json", exclude_defaults=True), ensure_ascii=False)
+    parts = [f"// {title} (deck {deck.deck.id}), exported by quiz\n// [{DECK_COMMENT}:{meta}]"]
     for number, question in enumerate(deck.questions, 1):
+        writer.current = number - 1
         label = f"question {number}" + (f" ({question.id})" if question.id else "")
         parts += writer.question(question, label)
     return ExportResult("\n\n".join(parts) + "\n", writer.warnings)

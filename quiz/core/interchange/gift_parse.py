@@ -8,6 +8,9 @@ because that is what produced or will consume a teacher's file:
   inside an answer block is tolerated (with a warning) when the block closes later.
 - `$CATEGORY: $course$/top/A/B` tags the questions after it with `A/B` (context
   tokens like `$course$` and the root `top` are dropped; `//` is a literal `/`).
+- `// [deck:{...}]` (what `export_gift` writes in its header) gives the `[deck]` table:
+  id, title, description, pass mark, source and the rest, unless the caller names the
+  deck's id or title.
 - `::Title::` becomes the question id (slugified, made unique); `[id:X]` wins
   over it. Moodle never shows question names to students, so titles are not
   put into prompts.
@@ -77,6 +80,9 @@ class GiftError(ImportFormatError):
 Format = Literal["moodle", "html", "plain", "markdown"]
 
 GAP = "_____"
+DECK_COMMENT = "deck"
+"""`// [deck:{...}]`: the comment line carrying the `[deck]` table as JSON."""
+_DECK_LINE = re.compile(rf"^\s*//\s*\[{DECK_COMMENT}:(\{{.*\}})\]\s*$", re.MULTILINE)
 """How Moodle shows a missing word in the question text; we show the same."""
 
 # Escaped characters are swapped for Unicode noncharacters (reserved for exactly
@@ -374,10 +380,27 @@ class _Importer:
             for line in sorted(set(self.markdown_lines)):
                 self.warn(line, "Markdown is shown as plain text (the deck mixes formats)")
         self.warnings.sort(key=lambda w: (w.line is None, w.line or 0))
-        meta = DeckMeta(
-            id=self.deck_id, title=self.title, format="markdown" if markdown_deck else "plain"
-        )
+        fields = {"format": "markdown" if markdown_deck else "plain", **self.header}
+        fields.update(id=self.deck_id, title=self.title)
+        meta = DeckMeta.model_validate(fields)
         return ImportResult(Deck(deck=meta, questions=self.questions), self.warnings)
+
+    def read_header(self, text: str, deck_id: str | None, title: str | None) -> None:
+        """The `[deck]` table of a `// [deck:{...}]` line; `deck_id` and `title` win over it."""
+        self.header: dict[str, object] = {}
+        match = _DECK_LINE.search(text)
+        if match is not None:
+            line = text.count("\n", 0, match.start()) + 1
+            try:
+                self.header = DeckMeta.model_validate_json(match.group(1)).model_dump(
+                    exclude_defaults=True
+                )
+            except ValidationError as error:
+                first = error.errors()[0]
+                where = ".".join(str(part) for part in first["loc"]) or "the line"
+                self.warn(line, f"[deck:...] comment unusable ({where}: {first['msg']}); ignored")
+        self.deck_id = deck_id or str(self.header.get("id", self.deck_id))
+        self.title = title or str(self.header.get("title", self.title))
 
 
 def _category_tags(path: str) -> list[str]:
@@ -615,6 +638,7 @@ class _QuestionBuilder:
         total = sum(w for _, w in positive)
         if abs(total - 100) > 0.01:
             self.warn(f"right answers add up to {total:g}%, not 100%")
+        self.wrong_tick_costs([e.credit for e in entries if e.credit <= 0], len(positive))
         return {
             "kind": "multi",
             "choices": choices,
@@ -622,6 +646,19 @@ class _QuestionBuilder:
             "explanation": explanation,
             **self.common(),
         }
+
+    def wrong_tick_costs(self, weights: list[float], rights: int) -> None:
+        """Warn when Moodle's weights of the wrong choices of a multi-answer question score
+        otherwise than quiz, which takes a right choice's share (100% / rights) off for each
+        wrong tick."""
+        share = 100 / rights
+        differing = sorted({round(w, 3) for w in weights if abs(w + share) > 0.01})
+        if differing:
+            written = ", ".join(f"{w:g}%" for w in differing)
+            self.warn(
+                f"wrong choices weigh {written} in Moodle: quiz takes {share:g}% off for each"
+                " wrong tick (a right choice's share), so scores will differ"
+            )
 
     def short_answer(self, block: str) -> dict[str, object] | None:
         entries = self.answers(block, self.offset, implicit="=")
@@ -811,17 +848,27 @@ def _as_number(value: Decimal) -> int | float:
     return float(value)
 
 
-def import_gift(text: str, *, deck_id: str, title: str) -> ImportResult:
-    """Read a GIFT question bank into a deck with id `deck_id` and title `title`.
+def import_gift(
+    text: str,
+    *,
+    deck_id: str | None = None,
+    title: str | None = None,
+    default_id: str = "imported",
+    default_title: str = "Imported questions",
+) -> ImportResult:
+    """Read a GIFT question bank into a deck.
 
-    Returns the deck and a warning (with its line) for everything that could not
-    be carried. Raises `GiftError` when no question at all could be imported, and
-    `ValueError` when `deck_id` is not a lowercase slug.
+    Its id and title: `deck_id` and `title` if given, else those of the file's
+    `// [deck:{...}]` header (which also gives the rest of the `[deck]` table), else
+    `default_id` and `default_title`. Returns the deck and a warning (with its line) for
+    everything that could not be carried. Raises `GiftError` when no question at all could
+    be imported, and `ValueError` when the id is not a lowercase slug.
     """
-    if not re.fullmatch(SLUG_PATTERN, deck_id):
+    if deck_id is not None and not re.fullmatch(SLUG_PATTERN, deck_id):
         raise ValueError(f"deck id {deck_id!r} must be a lowercase slug like 'my-deck'")
-    importer = _Importer(deck_id, title)
+    importer = _Importer(default_id, default_title)
     text = text.removeprefix("\ufeff")
+    importer.read_header(text, deck_id, title)
     for chunk in importer.chunks(text):
         importer.chunk(chunk)
     return importer.result()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import tomli
-from tomlkit.exceptions import ParseError
+from tomli import TOMLDecodeError as ParseError
 
 from quiz.core.interchange.fix_ids import AddedId, add_missing_ids, fix_file, slugify, unique_slug
 from quiz.core.models import Deck
@@ -132,3 +132,21 @@ def test_unique_slug_counts_up() -> None:
     taken: set[str] = {"a"}
     assert [unique_slug("A", taken) for _ in range(2)] == ["a-2", "a-3"]
     assert unique_slug("日本", taken, fallback="q7") == "q7"
+
+
+def test_fix_adds_ids_and_not_one_other_byte() -> None:
+    """tomlkit's round trip turned `"01" ]` into `"01"]`; ids now go into the text itself.
+    A table whose prompt key is misspelt gets no id: its error must stay the news."""
+    text = (
+        '[deck]\nid = "d"\ntitle = "D"\n\n'
+        '[[questions]]\n    kind = "match"  # indented\n    prompt = "Pair"\n'
+        '    pairs = [ ["a", "01" ], ["b","02"] ]\n\n'
+        '[[questions]]\nkind = "short"\npromt = "Typo?"\nanswer = "yes"\n\n'
+        '[[questions]] # trailing comment\nkind = "numeric"\nprompt = "Pi?"\nanswer = 3.14'
+    )
+    fixed, added = add_missing_ids(text)
+    assert added == [AddedId(1, "pair"), AddedId(3, "pi")]
+    assert changed_lines(text, fixed) == [
+        '+     id = "pair"\n',
+        '+ id = "pi"\n',
+    ]

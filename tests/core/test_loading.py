@@ -512,8 +512,33 @@ def test_shape_mistakes(text: str, expected: str) -> None:
         ),
         (
             'prompt = "C:\\quiz"',
-            "7:13: error: TOML syntax: a backslash starts an escape: write \\\\ for a backslash, "
-            "or use 'single quotes'",
+            "7:13: error: TOML syntax: \\q is not an escape TOML knows: a Windows path? Write it"
+            " in 'single quotes' (they take backslashes as they are), or double each backslash",
+        ),
+        (
+            'prompt = "a digit: \\d"',
+            "7:20: error: TOML syntax: \\d is not an escape TOML knows: write \\\\ for a"
+            " backslash, or use 'single quotes'",
+        ),
+        (
+            'answer = "C:\\Users\\ann"',
+            "7:13: error: TOML syntax: \\U is not an escape TOML knows: a Windows path? Write it"
+            " in 'single quotes' (they take backslashes as they are), or double each backslash",
+        ),
+        (
+            "prompt = “Who?”",
+            "7:10: error: TOML syntax: curly quotes (“ ” or ‘ ’), as a word processor writes"
+            ' them: TOML needs straight quotes, "..."',
+        ),
+        (
+            "points = 3,5",
+            "7:11: error: TOML syntax: a decimal comma: TOML numbers are written with a point"
+            ' (3.14), or put text in quotes ("3,14")',
+        ),
+        (
+            'choices = ["a", "b"\nanswer = "a"',
+            "7:11: error: TOML syntax: this list is never closed: is a comma or the closing ]"
+            " missing?",
         ),
         ("[deck]", "7:6: error: TOML syntax: [deck] appears twice; merge the two tables"),
     ],

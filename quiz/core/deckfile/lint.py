@@ -11,9 +11,12 @@ import os
 from dataclasses import dataclass, field
 from datetime import date
 
+from pydantic import TypeAdapter, ValidationError
+
 from quiz.core.deckfile.diagnostics import DeckError, Diagnostic, quoted
 from quiz.core.deckfile.loading import parse_deck, read_deck_text
 from quiz.core.deckfile.toml_positions import TomlPath, index_toml
+from quiz.core.deckfile.toml_syntax import parse_toml
 from quiz.core.files import StrPath
 from quiz.core.judging.rules import typo_level_words
 from quiz.core.models import (
@@ -28,6 +31,9 @@ from quiz.core.models import (
     folds_accents,
 )
 from quiz.core.text import counted, normalize
+
+_QUESTION: TypeAdapter[Question] = TypeAdapter(Question)
+"""Validates one question of a deck that has errors elsewhere, to still warn about it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,10 +61,38 @@ def lint_deck(path: StrPath, *, today: date | None = None) -> LintResult:
     name = os.fspath(path)
     try:
         text = read_deck_text(path)
-        deck = parse_deck(text, path)
     except DeckError as error:
         return LintResult(None, error.diagnostics)
+    try:
+        deck = parse_deck(text, path)
+    except DeckError as error:
+        return LintResult(None, [*error.diagnostics, *_warnings_on_broken_deck(text, name)])
     return LintResult(deck, _warnings_on_valid_deck(deck, text, name, today or date.today()))
+
+
+def _warnings_on_broken_deck(text: str, name: str) -> list[Diagnostic]:
+    """The warnings that can still be given when the deck has errors: about the `[deck]`
+    table and every question that is valid on its own (none when the TOML does not parse)."""
+    try:
+        data = parse_toml(text, name)
+    except DeckError:
+        return []
+    found: list[tuple[TomlPath, bool, str]] = []
+    table = data.get("deck")
+    if isinstance(table, dict) and table.get("pass_mark") == 0:
+        found.append((("deck", "pass_mark"), False, "pass_mark = 0 means every quiz passes"))
+    try:
+        meta = DeckMeta.model_validate(table)
+    except ValidationError:
+        meta = DeckMeta(id="deck", title="deck")  # its errors are reported; judge by defaults
+    questions = data.get("questions")
+    for index, raw in enumerate(questions if isinstance(questions, list) else []):
+        try:
+            question = _QUESTION.validate_python(raw)
+        except ValidationError:
+            continue  # its own errors are reported
+        found.extend(_question_found(question, ("questions", index), meta))
+    return _positioned(found, text, name)
 
 
 def _warnings_on_valid_deck(deck: Deck, text: str, name: str, today: date) -> list[Diagnostic]:
@@ -69,16 +103,24 @@ def _warnings_on_valid_deck(deck: Deck, text: str, name: str, today: date) -> li
     found.extend(_typed_answer_settings(deck))
     found.extend(_stale_facts(deck, today))
     for index, question in enumerate(deck.questions):
-        here: TomlPath = ("questions", index)
-        if question.id is None:
-            found.append(
-                (
-                    here,
-                    True,
-                    "question has no id; its review history is lost when the prompt changes",
-                )
-            )
-        found.extend(_question_warnings(question, here, deck.deck))
+        found.extend(_question_found(question, ("questions", index), deck.deck))
+    return _positioned(found, text, name)
+
+
+def _question_found(
+    question: Question, here: TomlPath, meta: DeckMeta
+) -> list[tuple[TomlPath, bool, str]]:
+    """A missing id, and `_question_warnings`."""
+    found: list[tuple[TomlPath, bool, str]] = []
+    if question.id is None:
+        found.append(
+            (here, True, "question has no id; its review history is lost when the prompt changes")
+        )
+    return found + _question_warnings(question, here, meta)
+
+
+def _positioned(found: list[tuple[TomlPath, bool, str]], text: str, name: str) -> list[Diagnostic]:
+    """Warnings at their places in the file (found only when there are some), in file order."""
     if not found:
         return []
     source = index_toml(text)

@@ -32,9 +32,6 @@ _TOML_HINTS = {
     'e.g. kind = "short"',
     "Expected newline or end of document after a statement": "unexpected text after the value; "
     "did a quote inside the text end the string early?",
-    "Unclosed array": "unclosed list: is a comma or the closing ] missing?",
-    "Unescaped '\\' in a string": "a backslash starts an escape: write \\\\ for a backslash, "
-    "or use 'single quotes'",
 }
 _DECLARED_TWICE = re.compile(r"Cannot declare \((.*)\) twice")
 
@@ -58,8 +55,12 @@ def parse_toml(text: str, name: str) -> dict[str, Any]:
             line, col, message = int(match["line"]), int(match["col"]), match["msg"]
         if message == "Cannot overwrite a value":
             line, col, message = _repeated_key_error(text, line)
-        elif message == "Unescaped '\\' in a string":
+        elif message in ("Unescaped '\\' in a string", "Invalid hex value"):
             col = _backslash_column(text, line, col)
+        elif message == "Unclosed array":
+            opened = _unclosed_bracket(text, line, col)
+            if opened[0] < line:  # stopped on a later line: the list never closed
+                line, col, message = *opened, "Unclosed list"
         elif message == "Unterminated string":
             source = index_toml(text)
             if source.stopped_at is not None:
@@ -83,10 +84,77 @@ def _in_teachers_words(message: str, text: str, line: int, col: int) -> str:
         table = ".".join(part.strip(" '\"") for part in twice.group(1).split(",") if part.strip())
         return f"[{table}] appears twice; merge the two tables"
     lines = text.split("\n", line)
-    here = lines[line - 1][col - 1 :] if line <= len(lines) else ""
+    whole_line = lines[line - 1] if line <= len(lines) else ""
+    here = whole_line[col - 1 :]
     if message == "Invalid value" and here.startswith(("True", "False")):
         return "true and false are written in lowercase"
+    if message == "Invalid value" and here[:1] in _CURLY_QUOTES:
+        return (
+            "curly quotes (“ ” or ‘ ’), as a word processor writes them: TOML needs straight"
+            ' quotes, "..."'
+        )
+    decimal_comma = re.match(r",\d", here) and re.search(r"=\s*-?\d+$", whole_line[: col - 1])
+    if message.startswith("Expected newline") and decimal_comma:
+        return (
+            "a decimal comma: TOML numbers are written with a point (3.14), or put text"
+            ' in quotes ("3,14")'
+        )
+    if message in ("Unescaped '\\' in a string", "Invalid hex value"):
+        return _escape_hint(here, whole_line)
+    if message == "Unclosed list":
+        return "this list is never closed: is a comma or the closing ] missing?"
+    if message == "Unclosed array":  # on the list's own line: an entry without its comma
+        return "unclosed list: is a comma or the closing ] missing?"
     return _TOML_HINTS.get(message, message)
+
+
+_CURLY_QUOTES = "“”‘’„«»"
+
+
+def _escape_hint(here: str, whole_line: str) -> str:
+    """What to say about a backslash in a "basic string" that is no escape TOML knows (`here`
+    starts at it): most often a Windows path, or a regular expression."""
+    escape = here[:2] if here.startswith("\\") else "\\"
+    if re.match(r"\\[\w .-]+\\", here) or re.search(r"[A-Za-z]:\\", whole_line):
+        return (
+            f"{escape} is not an escape TOML knows: a Windows path? Write it in 'single quotes'"
+            " (they take backslashes as they are), or double each backslash"
+        )
+    return (
+        f"{escape} is not an escape TOML knows: write \\\\ for a backslash, or use 'single quotes'"
+    )
+
+
+def _unclosed_bracket(text: str, line: int, col: int) -> tuple[int, int]:
+    """Where the list tomli found unclosed was opened (tomli reports where it gave up, often
+    the next line): the last `[` still open before that point, outside strings and headers."""
+    lines = text.split("\n")
+    end = sum(len(row) + 1 for row in lines[: line - 1]) + col - 1
+    opened: list[int] = []
+    quote = ""
+    at_line_start = True
+    for offset, char in enumerate(text[:end]):
+        if quote:
+            if char == quote and text[offset - 1] != "\\":
+                quote = ""
+            elif char == "\n":
+                quote = ""  # an unclosed quote is another error; keep looking
+        elif char in "\"'":
+            quote = char
+        elif char == "#":
+            quote = "\n"  # a comment runs to the end of the line
+        elif char == "[" and not (at_line_start and not opened):
+            opened.append(offset)
+        elif char == "]" and opened:
+            opened.pop()
+        if char == "\n":
+            at_line_start = True
+        elif not char.isspace():
+            at_line_start = False
+    if not opened:
+        return line, col
+    start = opened[-1]
+    return text.count("\n", 0, start) + 1, start - text.rfind("\n", 0, start)
 
 
 def _backslash_column(text: str, line: int, col: int) -> int:

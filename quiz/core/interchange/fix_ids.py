@@ -3,9 +3,9 @@
 A question without an `id` is keyed by a hash of its prompt, so editing the prompt
 loses its review history. Importers give every question a readable id derived
 from its prompt, and `add_missing_ids` does the same for a hand-written deck file
-without disturbing it: the edit goes through tomlkit, so comments, key order,
-spacing and string styles stay byte-for-byte as they were; only `id = "..."`
-lines are added.
+without disturbing it: the `id = "..."` lines are inserted into the text itself, at
+positions found by `index_toml`, so every other byte stays as it was (a round trip
+through a TOML library would re-space inline tables and arrays).
 """
 
 from __future__ import annotations
@@ -13,14 +13,12 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import tomlkit
-from tomlkit.container import Container
-from tomlkit.items import AoT, InlineTable, Table
+import tomli
 
+from quiz.core.deckfile.toml_positions import SourceMap, index_toml
 from quiz.core.models import CLOZE_BLANK
 from quiz.core.text import fold_accents
 
@@ -66,53 +64,75 @@ class AddedId:
     id: str
 
 
-def _question_text(question: Table | InlineTable) -> str:
+def _question_text(question: dict[str, object]) -> str | None:
+    """The text an id is made from: the prompt (a cloze's text); None when the table has
+    neither key (a misspelt `prompt`: its error says so, and an id made from nothing would
+    only hide it)."""
     for key in ("prompt", "text"):
         value = question.get(key)
-        if isinstance(value, str) and value.strip():
+        if isinstance(value, str):
             return value
-    return ""
-
-
-def _questions(doc: tomlkit.TOMLDocument) -> Iterable[Table | InlineTable]:
-    questions = doc.get("questions")
-    if isinstance(questions, AoT):
-        return questions.body
-    if isinstance(questions, list):
-        return [q for q in questions if isinstance(q, (Table, InlineTable))]
-    return []
+    return None
 
 
 def add_missing_ids(text: str) -> tuple[str, list[AddedId]]:
-    """Give every `[[questions]]` entry without an `id` one, slugged from its prompt.
+    """Give every question without an `id` one, slugged from its prompt, and change
+    nothing else in the text.
 
-    The `id = "..."` line goes first in its table, indented like the table's other
-    keys and ended like the file's other lines (LF or CRLF).
-
-    Returns the new file text and what was added; the text is unchanged when
-    every question already has an id. Raises `tomlkit.exceptions.ParseError` for
-    text that is not TOML (callers run the linter first, so that is rare).
+    The `id = "..."` line goes right under the question's `[[questions]]` header, indented
+    like the table's other keys and ended like the file's other lines (LF or CRLF); an
+    inline question table gets `id = "...", ` after its `{`. Questions with neither a
+    `prompt` nor a `text` key get none. Returns the new text and what was added (the text
+    unchanged when nothing was). Raises `tomli.TOMLDecodeError` (a `ValueError`) for text
+    that is not TOML.
     """
-    doc = tomlkit.parse(text)
+    data = tomli.loads(text)
+    questions = data.get("questions")
+    if not isinstance(questions, list):
+        return text, []
+    taken = {q["id"] for q in questions if isinstance(q, dict) and isinstance(q.get("id"), str)}
     newline = "\r\n" if "\r\n" in text else "\n"
-    questions = list(_questions(doc))
-    taken = {q["id"] for q in questions if isinstance(q.get("id"), str)}
+    source: SourceMap | None = None
+    inserts: list[tuple[int, str]] = []
     added: list[AddedId] = []
-    for position, question in enumerate(questions, start=1):
-        if "id" in question:
+    for index, question in enumerate(questions):
+        if not isinstance(question, dict) or "id" in question:
             continue
-        new_id = unique_slug(_question_text(question), taken, fallback=f"q{position}")
-        body: Container = question.value
-        item = tomlkit.item(new_id)
-        first = next((value for key, value in body.body if key is not None), None)
-        if first is not None:  # same indentation as the table's other keys
-            item.trivia.indent = first.trivia.indent
-        item.trivia.trail = newline
-        # tomlkit has no public "insert at"; `_insert_at` is how its own
-        # containers insert, and it keeps the table's comments and spacing.
-        body._insert_at(0, "id", item)
-        added.append(AddedId(position, new_id))
-    return (tomlkit.dumps(doc) if added else text), added
+        basis = _question_text(question)
+        if basis is None:
+            continue
+        source = source or index_toml(text)  # positions only once some id is wanted
+        span = source.spans.get(("questions", index))
+        if span is None:
+            continue
+        new_id = unique_slug(basis, taken, fallback=f"q{index + 1}")
+        if text.startswith("[[", span.key):
+            line_end = text.find("\n", span.key)
+            indent = _indent_of_first_key(text, source, index, question)
+            line = f'{indent}id = "{new_id}"{newline}'
+            inserts.append((line_end + 1, line) if line_end >= 0 else (len(text), newline + line))
+        elif text.startswith("{", span.value):
+            empty = re.match(r"\{\s*\}", text[span.value :]) is not None
+            inserts.append((span.value + 1, f' id = "{new_id}"' + ("" if empty else ",")))
+        else:
+            continue
+        added.append(AddedId(index + 1, new_id))
+    for offset, snippet in sorted(inserts, reverse=True):
+        text = text[:offset] + snippet + text[offset:]
+    return text, added
+
+
+def _indent_of_first_key(
+    text: str, source: SourceMap, index: int, question: dict[str, object]
+) -> str:
+    """The whitespace before the first key of question `index`'s table (none if it has none)."""
+    first = next(iter(question), None)
+    span = None if first is None else source.spans.get(("questions", index, first))
+    if span is None:
+        return ""
+    line_start = text.rfind("\n", 0, span.key) + 1
+    before = text[line_start : span.key]
+    return before if before.isspace() else ""
 
 
 def fix_file(path: Path) -> list[AddedId]:
@@ -120,7 +140,7 @@ def fix_file(path: Path) -> list[AddedId]:
 
     The new text replaces the file atomically (written beside it, then moved), so an
     interrupted fix never leaves half a deck. Raises `ValueError` for a file that is
-    not UTF-8 TOML (tomlkit's `ParseError` is one), `DeckError` for what is not a deck
+    not UTF-8 TOML (tomli's `TOMLDecodeError` is one), `DeckError` for what is not a deck
     file at all (a folder, a pipe, over the size limit), `OSError` when it cannot be
     written.
     """

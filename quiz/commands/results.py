@@ -19,7 +19,11 @@ from quiz.commands.files import database_path, open_store, write_output
 from quiz.core.text import sanitize
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from quiz.core.models import Deck
     from quiz.core.results.class_table import ClassTable
+    from quiz.core.results.regrade import Change
     from quiz.core.storage import Store
 
 FORMATS = ("csv", "json")
@@ -223,6 +227,126 @@ def merge(
     if output is not None:
         _print_table(table, err=True)
         click.echo(f"wrote {sanitize(str(output))}", err=True)
+
+
+def _mark_option(
+    _ctx: click.Context, _param: click.Parameter, values: tuple[str, ...]
+) -> dict[tuple[str, int, str], bool]:
+    """`STUDENT:ATTEMPT:QUESTION=right|wrong` (as the changes are listed) -> the mark."""
+    marks: dict[tuple[str, int, str], bool] = {}
+    for value in values:
+        answer, equals, verdict = value.rpartition("=")
+        parts = answer.rsplit(":", 2)
+        if not equals or len(parts) != 3 or verdict not in ("right", "wrong"):
+            raise click.BadParameter(
+                f"{sanitize(value)!r}: write STUDENT:ATTEMPT:QUESTION=right or =wrong"
+            )
+        student, attempt, question = parts
+        if not attempt.isdigit():
+            raise click.BadParameter(f"{sanitize(value)!r}: the attempt is a number")
+        marks[(student, int(attempt), question)] = verdict == "right"
+    return marks
+
+
+@results.command("regrade")
+@click.argument("deck", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--mark",
+    "marks",
+    multiple=True,
+    callback=_mark_option,
+    metavar="STUDENT:ATTEMPT:QUESTION=right|wrong",
+    help="Mark one answer right or wrong by hand (repeatable).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the regraded FILES to (default: only list the changes).",
+)
+@click.option("--force", is_flag=True, help="Overwrite regraded files already in the folder.")
+@click.pass_context
+def regrade(
+    ctx: click.Context,
+    deck: Path,
+    files: tuple[Path, ...],
+    marks: dict[tuple[str, int, str], bool],
+    output: Path | None,
+    force: bool,
+) -> None:
+    """Check every recorded answer to DECK again, after fixing its answer key or adding
+    `accept`s, and apply answers marked by hand.
+
+    Without FILES, the attempts in the study database are regraded. With FILES (result
+    files students handed in), each is regraded into -o FOLDER under its own name, in its
+    own format; without -o the changes are only listed. The first verdict is kept beside
+    the new one (original_points, original_correct, regraded = key or hand); every change
+    is listed as STUDENT:ATTEMPT:QUESTION, the form --mark takes.
+    """
+    from quiz.core.results.regrade import regrade_store
+
+    loaded = _load_deck_file(deck)
+    if not files:
+        with open_store(database_path(ctx), must_exist=True) as store:
+            changes = regrade_store(store, loaded, marks)
+        _say_changes(changes, "the study database")
+        return
+    for file in files:
+        _regrade_file(file, loaded, marks, output, force)
+
+
+def _load_deck_file(path: Path) -> Deck:
+    from quiz.core.deckfile.diagnostics import DeckError
+    from quiz.core.deckfile.loading import load_deck
+
+    try:
+        return load_deck(path)
+    except DeckError as error:
+        for diagnostic in error.diagnostics:
+            click.echo(sanitize(str(diagnostic)), err=True)
+        raise click.ClickException(f"{sanitize(str(path))} is not a valid deck") from None
+
+
+def _regrade_file(
+    file: Path,
+    deck: Deck,
+    marks: dict[tuple[str, int, str], bool],
+    output: Path | None,
+    force: bool,
+) -> None:
+    from quiz.core.files import read_regular_file
+    from quiz.core.results.export import to_csv, to_json
+    from quiz.core.results.reading import MAX_RESULTS_BYTES, read_answers
+    from quiz.core.results.records import ANSWER_FILE_COLUMNS
+    from quiz.core.results.regrade import regraded_rows
+
+    data = read_regular_file(
+        file, what="results file", limit=MAX_RESULTS_BYTES, too_big="is it a results file?"
+    )
+    rows, changes = regraded_rows(read_answers(data, str(file)), deck, marks)
+    _say_changes(changes, str(file))
+    if output is None:
+        return
+    records = [row.record() for row in rows]
+    json_file = file.suffix.lower() == ".json"
+    text = to_json("answers", records) if json_file else to_csv(ANSWER_FILE_COLUMNS, records)
+    output.mkdir(parents=True, exist_ok=True)
+    target = output / file.name
+    write_output(target, text, force)
+    click.echo(f"wrote {sanitize(str(target))}", err=True)
+
+
+def _say_changes(changes: Sequence[Change], where: str) -> None:
+    """Each change on its own line (stdout), then a count (stderr)."""
+    for change in changes:
+        click.echo(sanitize(str(change)))
+    by_hand = sum(change.how == "hand" for change in changes)
+    hand = f" ({by_hand} marked by hand)" if by_hand else ""
+    if changes:
+        click.echo(f"{sanitize(where)}: {_count(len(changes), 'answer')} regraded{hand}", err=True)
+    else:
+        click.echo(f"{sanitize(where)}: no answer changes", err=True)
 
 
 def _number(value: float | None, digits: int = 2) -> str:

@@ -83,12 +83,13 @@ def test_export_csv_to_stdout(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == (
         "student,deck_id,deck_hash,attempt_id,mode,started,finished,attempt_max_score,"
-        "question_id,response,correct,points,max_points,time_ms,overruled,checked_points"
+        "question_id,response,correct,points,max_points,time_ms,overruled,checked_points,"
+        "original_points,original_correct,regraded"
     )
     digest = load(DECK).content_hash
     assert lines[2] == (
         f"ann,capitals,{digest},1,exam,2026-03-02T09:00:05.000Z,2026-03-02T09:00:30.000Z,4,"
-        "q2,no idea,false,0,1,2000,false,"
+        "q2,no idea,false,0,1,2000,false,,,,"
     )
     assert len(lines) == 5
 

@@ -59,7 +59,7 @@ def version_1_database(path: Path) -> None:
 def test_a_version_1_database_is_backed_up_and_migrated(tmp_path: Path) -> None:
     db = tmp_path / "study.sqlite3"
     version_1_database(db)
-    assert SCHEMA_VERSION == 5
+    assert SCHEMA_VERSION == 6
     with Store.open(db, now=NOW) as store:
         old = store.attempt(1)
         assert old is not None
@@ -88,7 +88,7 @@ def test_a_version_1_database_is_backed_up_and_migrated(tmp_path: Path) -> None:
         ]
         assert [r.passed for r in summary_rows(store, student="bob")] == [False]
     with sqlite3.connect(db) as connection:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == 5
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == 6
         old_answer = connection.execute(
             "SELECT overruled, checked_score FROM attempt_answers WHERE attempt_id = 1"
         ).fetchone()

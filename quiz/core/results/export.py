@@ -34,38 +34,35 @@ def answer_rows(
     for attempt in _attempts(store, deck_id, student):
         given = store.attempt_answers(attempt.id)
         answered = {answer.position for answer in given}
-        results: list[
-            tuple[int, str, object, bool | None, float, float, int | None, bool, float | None]
-        ] = [
+        answers = [
             (
                 a.position,
                 a.question_key,
-                _decoded(a.response_json),
-                a.correct,
-                a.score,
-                a.points,
-                a.duration_ms,
-                a.overruled,
-                a.checked_score,
+                dict(
+                    response=_decoded(a.response_json),
+                    correct=a.correct,
+                    points=a.score,
+                    max_points=a.points,
+                    time_ms=a.duration_ms,
+                    overruled=a.overruled,
+                    checked_points=a.checked_score,
+                    original_points=a.original_score,
+                    original_correct=a.original_correct,
+                    regraded=a.regraded,
+                ),
             )
             for a in given
         ]
-        results += [
-            (q.position, q.question_key, None, False, 0.0, q.points, None, False, None)
+        answers += [
+            (
+                q.position,
+                q.question_key,
+                dict(response=None, correct=False, points=0.0, max_points=q.points, time_ms=None),
+            )
             for q in store.attempt_questions(attempt.id)
             if q.position not in answered
         ]
-        for (
-            _,
-            question_id,
-            response,
-            correct,
-            points,
-            max_points,
-            time_ms,
-            overruled,
-            checked_points,
-        ) in sorted(results, key=lambda result: result[0]):
+        for _, question_id, fields in sorted(answers, key=lambda answer: answer[0]):
             rows.append(
                 AnswerRow(
                     student=attempt.student or "",
@@ -77,13 +74,7 @@ def answer_rows(
                     finished=attempt.finished_at,
                     attempt_max_score=attempt.max_score,
                     question_id=question_id,
-                    response=response,
-                    correct=correct,
-                    points=points,
-                    max_points=max_points,
-                    time_ms=time_ms,
-                    overruled=overruled,
-                    checked_points=checked_points,
+                    **fields,  # type: ignore[arg-type]
                 )
             )
     return rows

@@ -126,6 +126,9 @@ class _Row(BaseModel):
     time_ms: Annotated[WholeNumber | None, Empty]
     overruled: Annotated[bool | None, Empty] = None
     checked_points: Annotated[Number | None, Empty] = None
+    original_points: Annotated[Number | None, Empty] = None
+    original_correct: Annotated[bool | None, Empty] = None
+    regraded: Annotated[Literal["key", "hand"] | None, Empty] = None
 
     def answer_row(self) -> AnswerRow:
         """The row as the rest of the package takes it: times in UTC, whole numbers as int."""
@@ -146,6 +149,9 @@ class _Row(BaseModel):
             time_ms=None if self.time_ms is None else int(self.time_ms),
             overruled=bool(self.overruled),
             checked_points=self.checked_points,
+            original_points=self.original_points,
+            original_correct=self.original_correct,
+            regraded=self.regraded,
         )
 
 
@@ -183,6 +189,7 @@ class _CsvRow(_Row):
     response: Annotated[str, Unguarded]
     correct: Annotated[StrictBool | None, BeforeValidator(_flag), Empty]
     overruled: Annotated[StrictBool | None, BeforeValidator(_flag), Empty] = None
+    original_correct: Annotated[StrictBool | None, BeforeValidator(_flag), Empty] = None
 
 
 _JSON_ROWS = TypeAdapter(list[_Row])
@@ -248,6 +255,8 @@ def _row_problem(errors: Sequence[ErrorDetails]) -> str:
         return f"max_points must not be negative, not {float(value)}"
     if value is None and kind == "string_type":
         return f"{name} is empty"
+    if name == "regraded" and kind == "literal_error":
+        return f"regraded must be key, hand or empty, not {value!r}"
     return _MESSAGES.get(kind, "{name}: " + first["msg"]).format(name=name, value=value)
 
 

@@ -46,7 +46,11 @@ OVERRULE_COLUMNS = ("overruled", "checked_points")
 """Written after `ANSWER_COLUMNS` since the learner may overrule a verdict: `overruled` is
 true when the points are the learner's call, `checked_points` then the checker's. Files
 written before have neither and read back as not overruled."""
-ANSWER_FILE_COLUMNS = (*ANSWER_COLUMNS, *OVERRULE_COLUMNS)
+REGRADE_COLUMNS = ("original_points", "original_correct", "regraded")
+"""Written last since a teacher may regrade (`quiz results regrade`): the first verdict's
+points and correctness beside the new ones, and how it changed (`key`: a corrected answer
+key; `hand`: marked by hand). Empty for an answer never regraded, and in older files."""
+ANSWER_FILE_COLUMNS = (*ANSWER_COLUMNS, *OVERRULE_COLUMNS, *REGRADE_COLUMNS)
 SUMMARY_COLUMNS = (
     "student",
     "deck_id",
@@ -97,6 +101,11 @@ class AnswerRow:
     """The learner overruled the checker's verdict ("I was right" / "I was wrong")."""
     checked_points: float | None = None
     """The checker's points when `overruled`."""
+    original_points: float | None = None
+    """The points first given, when a teacher regraded the answer (`regraded`)."""
+    original_correct: bool | None = None
+    regraded: str | None = None
+    """`key` (re-checked against a corrected answer key), `hand` (marked by hand) or None."""
 
     def record(self) -> dict[str, object]:
         """The row as JSON-able values, keyed by `ANSWER_FILE_COLUMNS`."""
@@ -117,6 +126,9 @@ class AnswerRow:
             "time_ms": self.time_ms,
             "overruled": self.overruled,
             "checked_points": self.checked_points,
+            "original_points": self.original_points,
+            "original_correct": self.original_correct,
+            "regraded": self.regraded,
         }
 
 

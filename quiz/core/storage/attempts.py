@@ -143,6 +143,53 @@ class AttemptMethods(Database):
             for amendment in reviews:
                 amend_review(db, amendment)
 
+    def regrade_attempt_answer(
+        self,
+        attempt_id: int,
+        position: int,
+        *,
+        correct: bool,
+        score: float,
+        how: Literal["key", "hand"],
+    ) -> None:
+        """A teacher's new verdict on an answer, after the attempt: `key` (re-checked against a
+        corrected answer key; an answer the learner overruled keeps their call, and only the
+        checker's score beside it changes) or `hand` (the teacher's mark, over everything).
+        The first verdict is kept in `original_score` / `original_correct`, and a finished
+        attempt's score is summed again, in one transaction."""
+        with self._write() as db:
+            row = db.execute(
+                "SELECT correct, score, overruled FROM attempt_answers"
+                " WHERE attempt_id = ? AND position = ?",
+                (attempt_id, position),
+            ).fetchone()
+            if row is None:
+                raise StoreError(f"attempt {attempt_id} has no answer at position {position}")
+            db.execute(
+                "UPDATE attempt_answers SET original_score = coalesce(original_score, score),"
+                " original_correct = coalesce(original_correct, correct), regraded = ?"
+                " WHERE attempt_id = ? AND position = ?",
+                (how, attempt_id, position),
+            )
+            if how == "key" and row[2]:
+                db.execute(
+                    "UPDATE attempt_answers SET checked_score = ?"
+                    " WHERE attempt_id = ? AND position = ?",
+                    (score, attempt_id, position),
+                )
+            else:
+                db.execute(
+                    "UPDATE attempt_answers SET correct = ?, score = ?, overruled = 0,"
+                    " checked_score = NULL WHERE attempt_id = ? AND position = ?",
+                    (int(correct), score, attempt_id, position),
+                )
+            db.execute(
+                "UPDATE attempts SET score = (SELECT coalesce(sum(score), 0) FROM"
+                " attempt_answers WHERE attempt_id = attempts.id)"
+                " WHERE id = ? AND finished_at IS NOT NULL",
+                (attempt_id,),
+            )
+
     def finish_attempt(
         self, attempt_id: int, *, finished_at: datetime, max_score: float | None = None
     ) -> AttemptRecord:

@@ -141,6 +141,12 @@ class AttemptAnswer:
     """The learner turned the checker's verdict; `correct` and `score` are theirs."""
     checked_score: float | None = None
     """The checker's score when `overruled` (its verdict is the opposite of `correct`)."""
+    original_score: float | None = None
+    """The score first given, when a teacher regraded the answer (`regraded`)."""
+    original_correct: bool | None = None
+    regraded: str | None = None
+    """How a teacher changed the verdict after the attempt: `key` (a corrected answer key)
+    or `hand` (marked by hand); None when never."""
 
 
 # --- rows to records ---------------------------------------------------------------------
@@ -164,7 +170,7 @@ ATTEMPT_COLUMNS = (
 )
 ANSWER_COLUMNS = (
     "attempt_id, position, question_key, response_json, correct, score, points, answered_at,"
-    " duration_ms, overruled, checked_score"
+    " duration_ms, overruled, checked_score, original_score, original_correct, regraded"
 )
 
 
@@ -278,4 +284,7 @@ def answer_from_row(row: Any) -> AttemptAnswer:
         duration_ms=row[8],
         overruled=bool(row[9]),
         checked_score=row[10],
+        original_score=row[11],
+        original_correct=None if row[12] is None else bool(row[12]),
+        regraded=row[13],
     )

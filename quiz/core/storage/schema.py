@@ -250,12 +250,27 @@ def _migration_5(connection: sqlite3.Connection) -> None:
     )
 
 
+def _migration_6(connection: sqlite3.Connection) -> None:
+    """A teacher's regrading: `regraded` says how an answer's verdict was changed after the
+    attempt (`key`: re-checked against a corrected answer key; `hand`: marked by hand), and
+    `original_score` / `original_correct` keep what it was first given."""
+    _run_script(
+        connection,
+        """
+        ALTER TABLE attempt_answers ADD COLUMN original_score REAL;
+        ALTER TABLE attempt_answers ADD COLUMN original_correct INTEGER;
+        ALTER TABLE attempt_answers ADD COLUMN regraded TEXT;
+        """,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_1,
     _migration_2,
     _migration_3,
     _migration_4,
     _migration_5,
+    _migration_6,
 ]
 """Migration N+1 turns schema N into N+1; append, never edit a released one."""
 

@@ -189,9 +189,19 @@ def _count(number: int, noun: str) -> str:
     is_flag=True,
     help="Question statistics over every attempt, not each student's first.",
 )
+@click.option(
+    "--deck",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="The deck sat: lists every choice of its choice questions, picked or not.",
+)
 @_output_options
 def merge(
-    files: tuple[Path, ...], fmt: str | None, all_attempts: bool, output: Path | None, force: bool
+    files: tuple[Path, ...],
+    fmt: str | None,
+    all_attempts: bool,
+    deck: Path | None,
+    output: Path | None,
+    force: bool,
 ) -> None:
     """Merge students' result files into one class table.
 
@@ -199,8 +209,11 @@ def merge(
     answered right, facility (share of the marks earned) and Moodle's
     discrimination index (correlation of the question with the rest of the test,
     in percent), with flags for too hard, too easy, weak and misleading questions.
-    The same attempt handed in twice counts once. With -o, a readable table is
-    also printed to stderr.
+    Per answer: how often each wrong answer was given, and with --deck how often each
+    choice was picked (distractor analysis). The same attempt handed in twice counts
+    once. With -o FILE.csv each table is its own file (FILE-students.csv,
+    FILE-questions.csv, FILE-answers.csv), and a readable table is also printed to
+    stderr.
     """
     from quiz.core.files import read_regular_file
     from quiz.core.results.class_table import class_table, collect_attempts
@@ -217,16 +230,36 @@ def merge(
         )
         parsed.append(read_answers(data, str(file)))  # a ResultsFileError ends in quiz.cli
     attempts, duplicates = collect_attempts(parsed)
-    table = class_table(attempts, duplicates=duplicates, all_attempts=all_attempts)
+    sat = _load_deck_file(deck) if deck is not None else None
+    table = class_table(attempts, duplicates=duplicates, all_attempts=all_attempts, deck=sat)
     if fmt == "table":
         if output is not None:
             raise click.UsageError("--format table prints to the terminal; drop -o")
         _print_table(table, err=False)
         return
-    write_output(output, table.to_json() if fmt == "json" else table.to_csv(), force)
+    if output is None or fmt == "json":
+        write_output(output, table.to_json() if fmt == "json" else table.to_csv(), force)
+        written = [] if output is None else [output]
+    else:
+        written = _write_tables(output, table.csv_tables(), force)
     if output is not None:
         _print_table(table, err=True)
-        click.echo(f"wrote {sanitize(str(output))}", err=True)
+        for path in written:
+            click.echo(f"wrote {sanitize(str(path))}", err=True)
+
+
+def _write_tables(output: Path, tables: dict[str, str], force: bool) -> list[Path]:
+    """One CSV file per table, named after `output` (`class.csv` -> `class-students.csv`);
+    none is written when one would replace a file without `force`."""
+    from quiz.commands.files import already_exists
+
+    paths = {name: output.with_name(f"{output.stem}-{name}{output.suffix}") for name in tables}
+    for path in paths.values():
+        if path.exists() and not force:
+            raise already_exists(path)
+    for name, path in paths.items():
+        write_output(path, tables[name], force=True)
+    return list(paths.values())
 
 
 def _mark_option(
@@ -392,8 +425,24 @@ def _print_table(table: ClassTable, *, err: bool) -> None:
             _number(item.discrimination, 0),
             ", ".join(item.flags),
         )
+    answers = Table(title="Answers given", title_justify="left")
+    for name in ("Deck", "Question", "Answer", "Times", "Share", "Right"):
+        answers.add_column(
+            name, justify="left" if name in ("Deck", "Question", "Answer") else "right"
+        )
+    for given in table.answers:
+        answers.add_row(
+            cell(given.deck_id),
+            cell(given.question_id),
+            cell(given.answer),
+            str(given.times),
+            f"{100 * given.share:.0f}%",
+            "yes" if given.right else "no",
+        )
     console.print(students)
     console.print(questions)
+    if table.answers:
+        console.print(answers)
     analysed = "" if table.analysed == table.attempts else f", {table.analysed} analysed"
     dropped = f", {_count(table.duplicates, 'duplicate')} dropped" if table.duplicates else ""
     console.print(Text(f"{_count(table.attempts, 'attempt')}{analysed}{dropped}"))

@@ -142,7 +142,7 @@ def test_merge_gives_the_hand_computed_class_table(
     assert "4 attempts, 1 duplicate dropped" in result.stderr
 
 
-def test_merge_csv_has_two_tables(handed_in: dict[str, Path]) -> None:
+def test_merge_csv_has_three_tables(handed_in: dict[str, Path]) -> None:
     result = run("results", "merge", *handed_in.values())
     assert result.exit_code == 0, result.output
     assert result.stdout.replace("\r\n", "\n") == (
@@ -157,8 +157,64 @@ def test_merge_csv_has_two_tables(handed_in: dict[str, Path]) -> None:
         "capitals,q2,4,2,0.5,57.74,\n"
         "capitals,q3,4,2,0.5,-30.15,misleading\n"
         "capitals,q4,4,4,1,,too easy\n"
+        "\n"
+        "deck_id,question_id,answer,times,share,right\n"
+        "capitals,q1,no idea,1,0.25,false\n"
+        "capitals,q2,no idea,2,0.5,false\n"
+        "capitals,q3,no idea,2,0.5,false\n"
     )
     assert result.stderr == ""
+
+
+def test_merge_writes_one_file_per_table_each_named(
+    handed_in: dict[str, Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "class.csv"
+    result = run("results", "merge", *handed_in.values(), "-o", out)
+    assert result.exit_code == 0, result.output
+    names = ("students", "questions", "answers")
+    written = [tmp_path / f"class-{name}.csv" for name in names]
+    assert [line for line in result.stderr.splitlines() if line.startswith("wrote")] == [
+        f"wrote {path}" for path in written
+    ]
+    assert written[0].read_text("utf-8").startswith("student,deck_id,attempts")
+    assert written[2].read_text("utf-8").startswith("deck_id,question_id,answer,times")
+    assert not out.exists()
+    again = run("results", "merge", *handed_in.values(), "-o", out)
+    assert again.exit_code == 1 and "already exists" in again.stderr
+
+
+def test_with_the_deck_every_choice_is_counted_even_one_nobody_picked(tmp_path: Path) -> None:
+    """Distractor analysis: how often each wrong choice was picked, and which were not."""
+    deck = tmp_path / "rivers.toml"
+    deck.write_text(
+        '[deck]\nid = "rivers"\ntitle = "Rivers"\n\n[[questions]]\nid = "long"\n'
+        'kind = "choice"\nprompt = "Longest?"\nchoices = ["Nile", "Amazon", "Rhine", "Tiber"]\n'
+        'answer = "Nile"\n',
+        encoding="utf-8",
+    )
+    files = []
+    for number, pick in enumerate(("Nile", "Amazon", "Amazon", "Rhine")):
+        row = (
+            f"s{number},rivers,h,1,exam,2026-03-02T09:00:00.000Z,2026-03-02T09:01:00.000Z,1,"
+            f"long,{pick},{'true' if pick == 'Nile' else 'false'},{int(pick == 'Nile')},1,900"
+        )
+        path = tmp_path / f"s{number}.csv"
+        header = (
+            "student,deck_id,deck_hash,attempt_id,mode,started,finished,attempt_max_score,"
+            "question_id,response,correct,points,max_points,time_ms"
+        )
+        path.write_text(f"{header}\n{row}\n", encoding="utf-8")
+        files.append(path)
+    result = run("results", "merge", *files, "--deck", deck, "--format", "json")
+    assert result.exit_code == 0, result.output
+    answers = json.loads(result.stdout)["answers"]
+    assert [(a["answer"], a["times"], a["right"]) for a in answers] == [
+        ("Amazon", 2, False),
+        ("Nile", 1, True),
+        ("Rhine", 1, False),
+        ("Tiber", 0, False),
+    ]
 
 
 def test_merge_table_format(handed_in: dict[str, Path]) -> None:

@@ -36,14 +36,18 @@ and Moodle's `question/classes/statistics/questions/calculator.php`.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from quiz.core.cards import question_identity
+from quiz.core.models import Deck, MultipleChoice, SingleChoice
 from quiz.core.results.export import to_csv
 from quiz.core.results.records import (
+    ANSWER_STATS_COLUMNS,
     FILE_FORMAT,
     FILE_VERSION,
     ITEM_COLUMNS,
@@ -64,6 +68,8 @@ class ItemScore:
     points: float
     max_points: float
     correct: bool | None
+    response: object = None
+    """What the student answered (text, or a list of the choices ticked)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +134,9 @@ def _attempts_of(rows: Sequence[AnswerRow]) -> list[AttemptScores]:
     attempts = []
     for answers in grouped.values():
         first = answers[0]
-        items = {a.question_id: ItemScore(a.points, a.max_points, a.correct) for a in answers}
+        items = {
+            a.question_id: ItemScore(a.points, a.max_points, a.correct, a.response) for a in answers
+        }
         maximum = first.attempt_max_score
         if maximum is None:
             maximum = sum(item.max_points for item in items.values())
@@ -197,6 +205,31 @@ class ItemStats:
 
 
 @dataclass(frozen=True, slots=True)
+class AnswerStats:
+    """How often one answer to a question was given across the class: with the deck, every
+    choice of a choice or multi question (a distractor nobody picks shows as 0); without
+    it, every wrong answer given."""
+
+    deck_id: str
+    question_id: str
+    answer: str
+    times: int
+    share: float
+    """Of the attempts at the question that gave it."""
+    right: bool | None
+
+    def record(self) -> dict[str, object]:
+        return {
+            "deck_id": self.deck_id,
+            "question_id": self.question_id,
+            "answer": self.answer,
+            "times": self.times,
+            "share": round(self.share, 4),
+            "right": self.right,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class ClassTable:
     """The merged results: per-student totals, per-question statistics, and what went in."""
 
@@ -207,12 +240,20 @@ class ClassTable:
     analysed: int
     """Attempts the question statistics used (first per student unless all were asked for)."""
     duplicates: int
+    answers: list[AnswerStats] = field(default_factory=list)
+
+    def csv_tables(self) -> dict[str, str]:
+        """Each table as CSV, by name: `students`, `questions` and `answers`."""
+        return {
+            "students": to_csv(STUDENT_COLUMNS, (s.record() for s in self.students)),
+            "questions": to_csv(ITEM_COLUMNS, (q.record() for q in self.questions)),
+            "answers": to_csv(ANSWER_STATS_COLUMNS, (a.record() for a in self.answers)),
+        }
 
     def to_csv(self) -> str:
-        """Two tables in one file, students then questions, separated by an empty line."""
-        students = to_csv(STUDENT_COLUMNS, (s.record() for s in self.students))
-        questions = to_csv(ITEM_COLUMNS, (q.record() for q in self.questions))
-        return f"{students}\r\n{questions}"
+        """The tables one after the other, separated by an empty line (for a terminal or a
+        pipe; a file gets one table each)."""
+        return "\r\n".join(self.csv_tables().values())
 
     def to_json(self) -> str:
         document = {
@@ -224,14 +265,21 @@ class ClassTable:
             "duplicates": self.duplicates,
             "students": [s.record() for s in self.students],
             "questions": [q.record() for q in self.questions],
+            "answers": [a.record() for a in self.answers],
         }
         return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
 
 def class_table(
-    attempts: Sequence[AttemptScores], *, duplicates: int = 0, all_attempts: bool = False
+    attempts: Sequence[AttemptScores],
+    *,
+    duplicates: int = 0,
+    all_attempts: bool = False,
+    deck: Deck | None = None,
 ) -> ClassTable:
-    """Per-student totals (best attempt) and per-question statistics of merged attempts."""
+    """Per-student totals (best attempt), per-question statistics and the answers given,
+    of merged attempts; `deck` (the one they sat) lists every choice of its choice
+    questions, picked or not."""
     analysed = list(attempts) if all_attempts else first_attempts(attempts)
     return ClassTable(
         students=student_totals(attempts),
@@ -239,7 +287,64 @@ def class_table(
         attempts=len(attempts),
         analysed=len(analysed),
         duplicates=duplicates,
+        answers=answer_statistics(analysed, deck),
     )
+
+
+def answer_statistics(attempts: Sequence[AttemptScores], deck: Deck | None) -> list[AnswerStats]:
+    """How often each answer was given (see `AnswerStats`), most frequent first."""
+    choices = _choice_keys(deck)
+    given: dict[tuple[str, str], list[ItemScore]] = {}
+    for attempt in attempts:
+        for question_id, item in attempt.items.items():
+            given.setdefault((attempt.deck_id, question_id), []).append(item)
+    stats: list[AnswerStats] = []
+    for (deck_id, question_id), items in sorted(given.items()):
+        key = choices.get((deck_id, question_id))
+        counts: dict[str, int] = dict.fromkeys(key, 0) if key is not None else {}
+        for item in items:
+            for answer in _answers_in(item):
+                if key is None and item.correct:
+                    continue  # without the deck only wrong answers are told apart
+                counts[answer] = counts.get(answer, 0) + 1
+        for answer, times in sorted(counts.items(), key=lambda pair: -pair[1]):
+            right = key[answer] if key is not None and answer in key else False
+            stats.append(
+                AnswerStats(deck_id, question_id, answer, times, times / len(items), right)
+            )
+    return stats
+
+
+def _answers_in(item: ItemScore) -> list[str]:
+    """The answers one response gives: a typed or chosen text, or each choice ticked."""
+    response = item.response
+    if isinstance(response, str) and response.startswith("["):
+        with contextlib.suppress(ValueError):  # a CSV file writes ticked choices as JSON
+            response = json.loads(response)
+    if isinstance(response, str):
+        text = " ".join(response.split())
+        return [text] if text else []
+    if isinstance(response, list):
+        return [str(choice) for choice in response]
+    return []
+
+
+def _choice_keys(deck: Deck | None) -> dict[tuple[str, str], dict[str, bool]]:
+    """(deck, question) -> {choice: right} for the deck's choice and multi questions."""
+    if deck is None:
+        return {}
+    keys = {}
+    for question in deck.questions:
+        if isinstance(question, SingleChoice):
+            right = {question.answer}
+        elif isinstance(question, MultipleChoice):
+            right = set(question.answers)
+        else:
+            continue
+        keys[(deck.deck.id, question_identity(question))] = {
+            choice: choice in right for choice in question.choices
+        }
+    return keys
 
 
 def first_attempts(attempts: Sequence[AttemptScores]) -> list[AttemptScores]:

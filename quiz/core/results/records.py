@@ -67,6 +67,7 @@ SUMMARY_COLUMNS = (
     "passed",
 )
 STUDENT_COLUMNS = ("student", "deck_id", "attempts", "score", "max_score", "percent")
+ANSWER_STATS_COLUMNS = ("deck_id", "question_id", "answer", "times", "share", "right")
 ITEM_COLUMNS = (
     "deck_id",
     "question_id",

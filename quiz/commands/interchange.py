@@ -24,6 +24,7 @@ from quiz.errors import ImportFormatError
 
 if TYPE_CHECKING:  # the converters and deck models load inside the commands: every `quiz` run
     # imports this module, and pydantic alone is ~90 ms
+    from quiz.core.interchange.article.suggest import Suggestion
     from quiz.core.interchange.base import ImportResult, ImportWarning  # noqa: A004
     from quiz.core.models import Deck
 
@@ -195,6 +196,12 @@ def _split_columns(
     help="csv/tsv: question kind of each row (default flashcard; short: the learner types).",
 )
 @click.option(
+    "--suggest",
+    is_flag=True,
+    help="article: also go through questions the article's body suggests (numbers, dates,"
+    " names), accepting, editing or rejecting each; with an existing -o deck, add to it.",
+)
+@click.option(
     "--delimiter",
     callback=_delimiter_option,
     help="csv/tsv: the separator, one character or comma|semicolon|tab|pipe"
@@ -210,6 +217,7 @@ def import_(
     columns: list[str] | None,
     kind: str | None,
     delimiter: str | None,
+    suggest: bool,
 ) -> None:
     """Turn FILE (an article, OpenTriviaQA, CSV/TSV or GIFT file) into a deck.
 
@@ -226,6 +234,12 @@ def import_(
         raise click.UsageError("--columns, --kind and --delimiter apply to --from csv and tsv only")
     if title is not None and not title.strip():
         raise click.BadParameter("must not be empty", param_hint="--title")
+    if suggest:
+        if fmt != "article" or output is None:
+            raise click.UsageError("--suggest needs --from article and -o DECK")
+        if output.exists() and not force:
+            _suggest_into(file, output)
+            return
     try:
         result = _run_import(fmt, file, deck_id, title, columns, kind, delimiter)
     except ImportFormatError as error:  # every importer's "nothing to import here"
@@ -233,13 +247,45 @@ def import_(
         raise click.ClickException(f"{_shown(file)}: {sanitize(str(error))}") from None
     _warn(file, result.warnings)
     deck = _naming_the_article(result.deck, file, output) if fmt == "article" else result.deck
+    if suggest:
+        deck = _with_suggestions(deck, file)
     write_output(output, deck_to_toml(deck), force)
-    count = len(result.deck.questions)
+    count = len(deck.questions)
     where = f"wrote {_shown(output)}" if output else "imported"
     click.echo(
         f"{where}: {counted(count, 'question')}, {counted(len(result.warnings), 'warning')}",
         err=True,
     )
+
+
+def _suggestions(article: Path) -> list[Suggestion]:
+    from quiz.core.interchange.article.suggest import suggest_questions
+
+    return suggest_questions(_text(_read(article), article))
+
+
+def _with_suggestions(deck: Deck, article: Path) -> Deck:
+    """The new deck and the suggestions the teacher accepts."""
+    from quiz.commands.suggest import review_suggestions
+    from quiz.core.models import Deck
+
+    taken = {q.id for q in deck.questions if q.id is not None}
+    accepted = review_suggestions(_suggestions(article), taken)
+    questions = [q.model_dump(exclude_defaults=True) | {"kind": q.kind} for q in deck.questions]
+    return Deck.model_validate({"deck": deck.deck, "questions": [*questions, *accepted]})
+
+
+def _suggest_into(article: Path, output: Path) -> None:
+    """`--suggest` with an existing deck: the accepted suggestions are appended to it."""
+    from quiz.commands.suggest import append_to_deck, not_yet_in, review_suggestions
+
+    existing = _load(output)
+    taken = {q.id for q in existing.questions if q.id is not None}
+    offered = not_yet_in(existing, _suggestions(article))
+    accepted = review_suggestions(offered, taken)
+    if accepted:
+        append_to_deck(output, accepted)
+    click.echo(f"added {counted(len(accepted), 'question')} to {_shown(output)}", err=True)
 
 
 def _naming_the_article(deck: Deck, article: Path, output: Path | None) -> Deck:

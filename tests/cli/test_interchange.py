@@ -288,3 +288,42 @@ def test_export_warnings_point_at_the_question_they_concern(tmp_path: Path) -> N
         assert lines[number - 1] == "[[questions]]", warning
         question_id = message.split("(", 1)[1].split(")", 1)[0]
         assert f'id = "{question_id}"' in lines[number]
+
+
+BRIDGE = DATA / "articles" / "corpus" / "bridge_closure.txt"
+
+
+def test_suggest_accepts_edits_and_rejects_then_adds_to_an_existing_deck(
+    tmp_path: Path,
+) -> None:
+    out = tmp_path / "bridge.toml"
+    assert run("import", BRIDGE, "--suggest").exit_code == 2  # needs --from article and -o
+    editor = "sed -i 's/^answer = 8$/answer = 9/'"  # the teacher's $EDITOR, scripted
+    result = CliRunner(env={"VISUAL": editor, "EDITOR": editor}).invoke(
+        main,
+        ["import", str(BRIDGE), "--from", "article", "-o", str(out), "--suggest"],
+        input="r\na\ne\na\ns\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Suggestion 1 of " in result.stdout and "(line 5):" in result.stdout
+    deck = load_deck(out)
+    assert len(deck.questions) == 6 + 2  # the six Key Questions, then the two accepted
+    cloze, numeric = deck.questions[-2:]
+    assert cloze.kind == "cloze" and "{{16 March}}" in cloze.text  # type: ignore[union-attr]
+    assert numeric.kind == "numeric" and numeric.answer == 9  # type: ignore[union-attr]
+    assert (cloze.source_line, numeric.source_line) == (5, 5)
+
+    out.write_text("# Notes for the class\n" + out.read_text("utf-8"), encoding="utf-8")
+    again = run_with_input(
+        ["import", str(BRIDGE), "--from", "article", "-o", str(out), "--suggest"], "a\n"
+    )
+    assert again.exit_code == 0, again.output
+    assert "added 1 question to" in again.stderr
+    text = out.read_text("utf-8")
+    assert text.startswith("# Notes for the class\n")  # kept, as every line was
+    assert len(load_deck(out).questions) == 9
+    assert "{{16 March}}" not in again.stdout  # what the deck has is not offered again
+
+
+def run_with_input(args: list[str], text: str) -> Result:
+    return CliRunner().invoke(main, args, input=text)

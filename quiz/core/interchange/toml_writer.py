@@ -19,7 +19,7 @@ import re
 from datetime import date
 from typing import Any
 
-from quiz.core.models import Deck
+from quiz.core.models import Deck, Question
 
 DECK_FIELD_ORDER = (
     "id",
@@ -133,6 +133,13 @@ def _table(header: str, data: dict[str, Any], order: tuple[str, ...]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def question_to_toml(question: Question) -> str:
+    """One question as a `[[questions]]` table, as `deck_to_toml` writes it (for editing)."""
+    data = question.model_dump(exclude_defaults=True)
+    data["kind"] = question.kind
+    return _table("[[questions]]", data, QUESTION_FIELD_ORDER)
+
+
 def deck_to_toml(deck: Deck) -> str:
     """Serialise a deck as readable TOML; `parse(deck_to_toml(d)) == d` for every deck."""
     meta = deck.deck.model_dump(exclude_defaults=True, exclude={"source"})
@@ -140,8 +147,5 @@ def deck_to_toml(deck: Deck) -> str:
     if deck.deck.source is not None:
         source = deck.deck.source.model_dump(exclude_defaults=True)
         parts.append(_table("[deck.source]", source, SOURCE_FIELD_ORDER))
-    for question in deck.questions:
-        data = question.model_dump(exclude_defaults=True)
-        data["kind"] = question.kind
-        parts.append(_table("[[questions]]", data, QUESTION_FIELD_ORDER))
+    parts += [question_to_toml(question) for question in deck.questions]
     return "\n".join(parts)

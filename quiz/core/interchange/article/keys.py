@@ -59,7 +59,7 @@ _PLACE_WORDS = word_set(
     "point park street road square bridge river lake hill hills bay harbour harbor island"
     " valley beach estate green lane avenue spit"
 )
-_TITLE_WORDS = word_set(
+TITLE_WORDS = word_set(
     "mayor professor prof dr doctor president minister senator councillor councilor chief"
     " inspector commissioner officer head leader chair chairman chairwoman director architect"
     " judge captain general secretary governor sergeant detective sir dame lord lady mr mrs ms"
@@ -141,13 +141,13 @@ def _numeric(prompt: str, lead: str, answer: str, language: Language) -> KeyedQu
         )
     if _is_date_like(digits, rest, language):
         return None
-    unit = _unit(rest, language)
+    unit = unit_after(rest, language)
     tolerance: float = 0
     unsure = None
     if hedge in language.hedges or hedge in language.open_hedges:
-        tolerance = _hedged_tolerance(value)
+        tolerance = hedged_tolerance(value)
     if hedge in language.open_hedges:
-        tolerance = _hedged_tolerance(value)
+        tolerance = hedged_tolerance(value)
         unsure = f"{match['hedge'].strip()!r} {digits}: the tolerance ({tolerance:g}) is a guess"
     number: float | int = int(value) if value == value.to_integral_value() else float(value)
     fields = _typed("numeric", prompt, answer, answer=number, tolerance=tolerance)
@@ -161,7 +161,7 @@ def _is_date_like(digits: str, rest: str, language: Language) -> bool:
     return language.month_after_day.match(rest) is not None and digits.rstrip(".").isdigit()
 
 
-def _unit(rest: str, language: Language) -> str | None:
+def unit_after(rest: str, language: Language) -> str | None:
     """The counted noun after a number: `vehicles` in `9,000 vehicles a day`, `pups` in `1,240
     grey seal pups`, `schools` in `Three of the district's eleven schools`; None when none
     follows (`4,000 a year`, `About 140, mostly ...`)."""
@@ -199,7 +199,7 @@ def _noun(text: str, language: Language) -> str | None:
     return nouns[-1] if nouns else None
 
 
-def _hedged_tolerance(value: Decimal) -> float:
+def hedged_tolerance(value: Decimal) -> float:
     """5% of `value`, rounded half up to one place below its last non-zero digit."""
     exponent = _last_digit_exponent(value) - 1
     step = Decimal(1).scaleb(exponent)
@@ -281,17 +281,17 @@ def _name_start(words: list[str]) -> int | None:
         start += 1
     if start == len(words):
         return None
-    while start < len(words) - 1 and words[start].lower() in _TITLE_WORDS:
+    while start < len(words) - 1 and words[start].lower() in TITLE_WORDS:
         start += 1
     prefix = words[:start]
     if any(re.search(r"\d", word) for word in prefix) or len(prefix) > 4:
         return None
     if prefix and not all(
-        word.lower() in _TITLE_WORDS or word.islower() or index == 0
+        word.lower() in TITLE_WORDS or word.islower() or index == 0
         for index, word in enumerate(prefix)
     ):
         return None
-    titled = any(word.lower() in _TITLE_WORDS for word in prefix)
+    titled = any(word.lower() in TITLE_WORDS for word in prefix)
     if prefix and not titled and not (prefix[-1].islower() and len(prefix) <= 3):
         return None  # `Because ...`-like prefixes are not titles
     return start

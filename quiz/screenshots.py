@@ -182,7 +182,7 @@ async def take_all(folder: Path) -> list[Path]:
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch)
         decks = work / "decks"
-        shutil.copytree(ROOT / "decks", decks, ignore=shutil.ignore_patterns("sources"))
+        shutil.copytree(ROOT / "decks", decks)  # sources too: the passage screenshot reads one
         news = load(decks / "belarus-prisoner-release-2025.toml")
         with Store.open(work / "quiz.sqlite3", now=NOW) as store:
             chemistry = load(decks / "chemistry-elements.toml")
@@ -209,6 +209,7 @@ async def take_all(folder: Path) -> list[Path]:
                 ("quiz-short-answer", app(quiz), None),
                 ("quiz-feedback", app(quiz), _press(*"Bialiatski", "enter")),
                 ("quiz-flashcard", app(quiz), _press(*"Bialiatski", "enter", "enter", "space")),
+                ("quiz-passage", app(quiz), _press(*"Bialiatski", "enter", "p")),
                 ("review", app(Start(at="review", loaded=news)), _press(*"121", "enter")),
                 ("stats", app(Start(at="stats", loaded=None)), None),
                 ("summary", app(summary), _answer_all),

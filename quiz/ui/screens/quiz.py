@@ -32,12 +32,14 @@ from textual.widgets import Label, ProgressBar
 from quiz.core.cards import Card, cards_of_question
 from quiz.core.checking import CheckResult, Verdict
 from quiz.core.models import Question
+from quiz.core.passage import Passage, source_passage
 from quiz.core.text import sanitize
 from quiz.errors import QuizError, StoreConflict, StoreError
 from quiz.presentation.formatting import duration_text, stale_notice
 from quiz.presentation.options import start_quiz_session
 from quiz.presentation.questions import KIND_LABELS, presented_order, prompt_of
 from quiz.ui.screens.base import QuizAppScreen
+from quiz.ui.screens.passage import PassageScreen
 from quiz.ui.widgets.answers import AnswerInput
 from quiz.ui.widgets.deck_text import deck_text
 from quiz.ui.widgets.feedback import feedback_widgets
@@ -73,6 +75,7 @@ class QuizScreen(QuizAppScreen):
         Binding("o", "overrule(False)", "I was wrong", id="quiz-overrule-wrong"),
         Binding("escape,q", "leave", "End quiz", id="end-quiz"),
         Binding("ctrl+s,f2", "skip", "Skip", id="skip-question", key_display="^s"),
+        Binding("p", "passage", "Passage", id="quiz-passage"),
         Binding("pageup", "scroll(-1)", "Scroll up", id="quiz-scroll-up", show=False),
         Binding("pagedown", "scroll(1)", "Scroll down", id="quiz-scroll-down", show=False),
     ]
@@ -93,6 +96,7 @@ class QuizScreen(QuizAppScreen):
         self.loaded = loaded
         self.options = options
         self.only = list(questions) if questions is not None else None
+        self._passage_of: tuple[Question, Passage | None] | None = None
         self.session: QuizSession | None = None
         self.order: list[int] = []
         """The positions (in `session.questions`) in the order they are asked: a skipped
@@ -312,7 +316,26 @@ class QuizScreen(QuizAppScreen):
         if action == "overrule":
             shown = self.showing_feedback and not self.options.exam and self.result is not None
             return shown and self.result is not None and parameters[0] != self.result.correct
+        if action == "passage":
+            return self.showing_feedback and self._passage() is not None
         return True
+
+    def _passage(self) -> Passage | None:
+        """The article passage the current question was made from, when the deck's source
+        text is there (read once per question)."""
+        question = self.question
+        if question.source_line is None:
+            return None
+        if self._passage_of is None or self._passage_of[0] is not question:
+            loaded = self.loaded
+            self._passage_of = (question, source_passage(loaded.path, loaded.deck.deck, question))
+        return self._passage_of[1]
+
+    def action_passage(self) -> None:
+        """Show the passage of the article the question comes from."""
+        passage = self._passage() if self.showing_feedback else None
+        if passage is not None:
+            self.app.push_screen(PassageScreen(passage))
 
     async def action_overrule(self, right: bool) -> None:
         """The learner's last word: "I was right" or "I was wrong" about the verdict shown."""

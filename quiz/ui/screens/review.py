@@ -25,13 +25,15 @@ from textual.widgets import Label
 
 from quiz.core.cards import Card
 from quiz.core.checking import CheckResult, Response, check_card
-from quiz.core.models import Flashcard
+from quiz.core.models import Flashcard, Question
+from quiz.core.passage import Passage, source_passage
 from quiz.core.scheduling import Grade
 from quiz.core.text import counted, sanitize
 from quiz.errors import StoreError
 from quiz.presentation.formatting import duration_text, forecast_text, stale_notice
 from quiz.presentation.questions import KIND_LABELS, presented_order, prompt_of
 from quiz.ui.screens.base import QuizAppScreen
+from quiz.ui.screens.passage import PassageScreen
 from quiz.ui.widgets.answers import AnswerInput
 from quiz.ui.widgets.deck_text import deck_text
 from quiz.ui.widgets.feedback import feedback_widgets
@@ -81,6 +83,7 @@ class ReviewScreen(QuizAppScreen):
         Binding("o", "overrule(True)", "I was right", id="overrule-right"),
         Binding("o", "overrule(False)", "I was wrong", id="overrule-wrong"),
         Binding("u,ctrl+z", "undo", "Undo", id="undo-answer", key_display="u/^z"),
+        Binding("p", "passage", "Passage", id="review-passage"),
         Binding("escape,q", "leave", "End review", id="end-review"),
         Binding("pageup", "scroll(-1)", "Scroll up", id="review-scroll-up", show=False),
         Binding("pagedown", "scroll(1)", "Scroll down", id="review-scroll-down", show=False),
@@ -94,6 +97,7 @@ class ReviewScreen(QuizAppScreen):
         self.loaded = loaded
         self.session: ReviewSession | None = None
         self._backup_watch: Timer | None = None
+        self._passage_of: tuple[Question, Passage | None] | None = None
         self.card: Card | None = None
         self.result: CheckResult | None = None
         """The checker's verdict on the shown card (None for a flashcard or before an answer)."""
@@ -361,7 +365,26 @@ class ReviewScreen(QuizAppScreen):
             return None if self.card is None else not wrong
         if action == "undo":
             return True if self.session is not None and self.session.summary().answered else None
+        if action == "passage":
+            return self.revealed and self._passage() is not None
         return True
+
+    def _passage(self) -> Passage | None:
+        """The article passage the shown card's question was made from, when the deck's
+        source text is there (read once per question)."""
+        if self.card is None or self.card.question.source_line is None:
+            return None
+        question = self.card.question
+        if self._passage_of is None or self._passage_of[0] is not question:
+            meta = self.loaded.deck.deck
+            self._passage_of = (question, source_passage(self.loaded.path, meta, question))
+        return self._passage_of[1]
+
+    def action_passage(self) -> None:
+        """Show the passage of the article the card comes from."""
+        passage = self._passage() if self.revealed else None
+        if passage is not None:
+            self.app.push_screen(PassageScreen(passage))
 
     async def action_space(self) -> None:
         """Show the answer; once shown, grade Good."""

@@ -161,3 +161,20 @@ async def test_order_moves_are_one_entry_whatever_keys_they_have(build_app: AppF
         every = await bar_at(pilot, 160)
         assert every[:2] == ["⇧↑/⇧↓ Move", "⏎ Submit"], every
         assert "esc End quiz" in await bar_at(pilot, 60)
+
+
+def test_a_key_dropped_early_comes_back_when_a_later_drop_makes_room() -> None:
+    """From the right: `p Passage` goes first, then `esc End quiz` to fit; after that the
+    shorter `p Passage` fits again and is kept (it was left out at 60 columns)."""
+    from textual.content import Content
+
+    from quiz.ui.widgets.keybar import fitting
+
+    keys = [
+        (Content("⏎ Next  "), True, False),
+        (Content("esc End quiz  "), True, False),
+        (Content("p Passage  "), True, False),
+        (Content("?/F1 Help"), True, True),
+    ]
+    kept = fitting(keys, 30)
+    assert [text.plain for text, _, _ in kept] == ["⏎ Next  ", "p Passage  ", "?/F1 Help"]

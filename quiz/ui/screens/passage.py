@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -37,15 +38,16 @@ class PassageScreen(ModalScreen[None]):
                 yield Static(self._text(), id="passage-text")
             yield Label("[Esc] back to the question", id="passage-keys", markup=False)
 
-    def _text(self) -> Text:
-        text = Text()
+    def _text(self) -> Table:
+        """Line numbers beside the lines, a wrapped line indented under its own text; the
+        question's line marked."""
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(justify="right", style="dim", no_wrap=True)
+        grid.add_column(ratio=1)
         for number, line in self.passage.lines:
             style = "bold reverse" if number == self.passage.focus else ""
-            text.append(f"{number:>4} ", style="dim")
-            text.append(line or " ", style=style)  # plain Text: the article's brackets stay
-            text.append("\n")
-        text.rstrip()
-        return text
+            grid.add_row(str(number), Text(line.strip() or " ", style=style))  # Text: no markup
+        return grid
 
     def action_close(self) -> None:
         self.dismiss(None)

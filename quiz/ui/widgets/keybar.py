@@ -129,7 +129,8 @@ class KeyBar(Widget):
 def fitting(keys: list[tuple[Content, bool, bool]], width: int) -> list[tuple[Content, bool, bool]]:
     """`keys` (text, enabled, is help) without the least important ones that overflow
     `width`: dimmed keys from the right first, then available ones from the right; help
-    stays even if it alone overflows."""
+    stays even if it alone overflows; an available key dropped early comes back if the
+    room made after it holds it."""
     dropped: set[int] = set()
     used = sum(text.cell_length for text, _, _ in keys)
     for enabled in (False, True):
@@ -140,6 +141,11 @@ def fitting(keys: list[tuple[Content, bool, bool]], width: int) -> list[tuple[Co
             if available is enabled and not is_help:
                 dropped.add(index)
                 used -= text.cell_length
+    for index in sorted(dropped):  # a short key dropped before a longer one may fit again
+        text, available, _ = keys[index]
+        if available and used + text.cell_length <= width:
+            dropped.discard(index)
+            used += text.cell_length
     return [key for index, key in enumerate(keys) if index not in dropped]
 
 

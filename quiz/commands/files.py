@@ -20,6 +20,7 @@ from quiz.paths import db_path
 
 if TYPE_CHECKING:
     from quiz.config import Settings
+    from quiz.core.models import Deck
     from quiz.core.storage import Store
 
 
@@ -93,3 +94,16 @@ def write_output(output: Path | None, text: str, force: bool) -> None:
         raise already_exists(output) from None
     except OSError as error:
         raise cannot_write(output, error) from None
+
+
+def load_deck_or_fail(path: Path) -> Deck:
+    """The deck at `path`; a deck with errors prints each (stderr) and ends the command."""
+    from quiz.core.deckfile.diagnostics import DeckError
+    from quiz.core.deckfile.loading import load_deck
+
+    try:
+        return load_deck(path)
+    except DeckError as error:
+        for diagnostic in error.diagnostics:
+            click.echo(sanitize(str(diagnostic)), err=True)
+        raise click.ClickException(f"{sanitize(str(path))} is not a valid deck") from None

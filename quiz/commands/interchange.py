@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from quiz.commands.files import already_exists, cannot_write, write_output
+from quiz.commands.files import already_exists, cannot_write, load_deck_or_fail, write_output
 from quiz.core.text import counted, sanitize
 from quiz.errors import ImportFormatError
 
@@ -279,7 +279,7 @@ def _suggest_into(article: Path, output: Path) -> None:
     """`--suggest` with an existing deck: the accepted suggestions are appended to it."""
     from quiz.commands.suggest import append_to_deck, not_yet_in, review_suggestions
 
-    existing = _load(output)
+    existing = load_deck_or_fail(output)
     taken = {q.id for q in existing.questions if q.id is not None}
     offered = not_yet_in(existing, _suggestions(article))
     accepted = review_suggestions(offered, taken)
@@ -298,18 +298,6 @@ def _naming_the_article(deck: Deck, article: Path, output: Path | None) -> Deck:
     relative = Path(os.path.relpath(article.resolve(), base.resolve())).as_posix()
     meta = deck.deck.model_copy(update={"source": source.model_copy(update={"file": relative})})
     return deck.model_copy(update={"deck": meta})
-
-
-def _load(path: Path) -> Deck:
-    from quiz.core.deckfile.diagnostics import DeckError
-    from quiz.core.deckfile.loading import load_deck
-
-    try:
-        return load_deck(path)
-    except DeckError as error:
-        for diagnostic in error.diagnostics:
-            click.echo(sanitize(str(diagnostic)), err=True)
-        raise click.ClickException(f"{_shown(path)} is not a valid deck") from None
 
 
 def _export_anki(deck: Deck, output: Path, force: bool) -> list[ImportWarning]:
@@ -353,7 +341,7 @@ def export(deck: Path, fmt: str, output: Path | None, force: bool) -> None:
     Re-exporting to Anki updates the notes learners already have: note GUIDs come
     from the deck and question ids. What the format cannot carry is listed on stderr.
     """
-    loaded = _load(deck)
+    loaded = load_deck_or_fail(deck)
     exporters: dict[str, Callable[[Deck], tuple[str, list[ImportWarning]]]] = {
         "gift": _gift_text,
         "csv": _csv_text,

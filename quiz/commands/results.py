@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from quiz.commands.files import database_path, open_store, write_output
+from quiz.commands.files import database_path, load_deck_or_fail, open_store, write_output
 from quiz.core.text import sanitize
 
 if TYPE_CHECKING:
@@ -58,19 +58,11 @@ def _format(chosen: str | None, output: Path | None) -> str:
 
 def _deck_filter(store: Store, deck: str | None) -> tuple[str | None, dict[str, float]]:
     """The deck id DECK names (a deck file or an id in the store) and known pass marks."""
-    from quiz.core.deckfile.diagnostics import DeckError
-    from quiz.core.deckfile.loading import load_deck
-
     if deck is None:
         return None, {}
     path = Path(deck)
     if path.is_file():
-        try:
-            loaded = load_deck(path)
-        except DeckError as error:
-            for diagnostic in error.diagnostics:
-                click.echo(sanitize(str(diagnostic)), err=True)
-            raise click.ClickException(f"{sanitize(deck)} is not a valid deck") from None
+        loaded = load_deck_or_fail(path)
         return loaded.deck.id, {loaded.deck.id: loaded.deck.pass_mark}
     if store.deck(deck) is None:
         raise click.ClickException(
@@ -230,7 +222,7 @@ def merge(
         )
         parsed.append(read_answers(data, str(file)))  # a ResultsFileError ends in quiz.cli
     attempts, duplicates = collect_attempts(parsed)
-    sat = _load_deck_file(deck) if deck is not None else None
+    sat = load_deck_or_fail(deck) if deck is not None else None
     table = class_table(attempts, duplicates=duplicates, all_attempts=all_attempts, deck=sat)
     if fmt == "table":
         if output is not None:
@@ -319,7 +311,7 @@ def regrade(
     """
     from quiz.core.results.regrade import regrade_store
 
-    loaded = _load_deck_file(deck)
+    loaded = load_deck_or_fail(deck)
     if not files:
         with open_store(database_path(ctx), must_exist=True) as store:
             changes = regrade_store(store, loaded, marks)
@@ -327,18 +319,6 @@ def regrade(
         return
     for file in files:
         _regrade_file(file, loaded, marks, output, force)
-
-
-def _load_deck_file(path: Path) -> Deck:
-    from quiz.core.deckfile.diagnostics import DeckError
-    from quiz.core.deckfile.loading import load_deck
-
-    try:
-        return load_deck(path)
-    except DeckError as error:
-        for diagnostic in error.diagnostics:
-            click.echo(sanitize(str(diagnostic)), err=True)
-        raise click.ClickException(f"{sanitize(str(path))} is not a valid deck") from None
 
 
 def _regrade_file(

@@ -8,21 +8,11 @@ import json
 from pathlib import Path
 
 import pytest
-from test_results_command import CLASS, DECK, T0, run, sit
+from test_results_command import CLASS, DECK, T0, handed_in, run, sit
 
 from quiz.core.storage import Store
 
-
-@pytest.fixture
-def handed_in(tmp_path: Path) -> dict[str, Path]:
-    """Each student's result file: ann and cy as CSV, bob and dee as JSON."""
-    files = {}
-    for minute, (student, marks) in enumerate(CLASS.items()):
-        db = tmp_path / f"{student}.sqlite3"
-        sit(db, student, marks, minute)
-        files[student] = tmp_path / f"{student}{'.csv' if student in ('ann', 'cy') else '.json'}"
-        assert run("--db", db, "results", "-o", files[student]).exit_code == 0
-    return files
+__all__ = ["handed_in"]  # the result files each student hands in: a fixture shared with merge
 
 
 @pytest.fixture

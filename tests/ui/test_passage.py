@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
-from textual.widgets import Static
+from textual.widgets import Label
 from ui_support import AppFactory
 
 from quiz.cli import main
@@ -48,9 +48,12 @@ async def test_p_shows_the_questions_passage_and_escape_goes_back(
         await pilot.press("p")
         await pilot.pause()
         assert isinstance(app.screen, PassageScreen)
-        shown = str(app.screen.query_one("#passage-text", Static).render())
-        assert "21 Q: When does the bridge close to traffic?" in shown
-        assert "A: From 16 March" in shown
+        passage = app.screen.passage
+        assert passage.focus == 21
+        shown = dict(passage.lines)
+        assert shown[21] == "Q: When does the bridge close to traffic?"
+        assert shown[22].startswith("A: From 16 March")
+        assert "line 21" in str(app.screen.query_one("#passage-title", Label).content)
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is screen and screen.showing_feedback

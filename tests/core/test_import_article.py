@@ -223,3 +223,40 @@ def test_any_text_gives_a_deck_or_the_no_section_error(lines: list[str]) -> None
     except NoQuestionsSectionError:
         return
     assert result.deck.questions
+
+
+def test_setext_headings_and_bold_questions_with_their_answers_on_the_line() -> None:
+    """Markdown's underlined headings (`===`, `---`) and the FAQ layout `**Q?** Answer`."""
+    text = (
+        "Harbour news\n============\n\nBy Ann Lee, 4 March 2026\n\n"
+        "Some body text about the harbour that is long enough to be prose here.\n\n"
+        "Frequently Asked Questions\n--------------------------\n\n"
+        "**How many boats dock each day?** About 140, most of them fishing boats.\n\n"
+        "**Who runs the harbour?** Harbour master Tom Reed, who took over in 2019.\n\n"
+        "Related\n-------\n\nNothing here? Nobody.\n"
+    )
+    result = import_article(text)
+    source = result.deck.deck.source
+    assert source is not None
+    assert (source.title, source.author, source.published) == (
+        "Harbour news", "Ann Lee", date(2026, 3, 4),
+    )  # fmt: skip
+    assert [
+        (q.prompt, q.kind, getattr(q, "answer", None), q.source_line) for q in result.deck.questions
+    ] == [
+        ("How many boats dock each day?", "numeric", 140, 11),
+        ("Who runs the harbour?", "short", "Tom Reed", 13),
+    ]
+
+
+def test_the_publication_date_wins_over_an_update_and_is_no_author() -> None:
+    text = (
+        "City news\nUpdated: 9 March 2026\nPublished: 4 March 2026\n\n"
+        "Body text that is long enough to count as the article's prose, really.\n\n"
+        "Key questions answered\n\nQ: Who leads the council?\nA: Ann Lee, the mayor.\n"
+    )
+    source = import_article(text).deck.deck.source
+    assert source is not None
+    assert (source.published, source.author) == (date(2026, 3, 4), None)
+    only_updated = import_article(text.replace("Published: 4 March 2026\n", "")).deck.deck.source
+    assert only_updated is not None and only_updated.published == date(2026, 3, 9)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from quiz.core.interchange.base import ImportWarning  # noqa: A004
 
 SECTION_TITLE = re.compile(
-    r"(?i)(?:key\s+questions(?:\s*\(?\s*(?:and|&)\s+answers\s*\)?)?"
+    r"(?i)(?:key\s+questions(?:\s*\(?\s*(?:and|&)\s+answers\s*\)?|\s+answered)?"
     r"|(?:your\s+)?questions\s+(?:and|&)\s+answers|questions\s+answered"
     r"|q\s*(?:&|and|\+)\s*a|faqs?|frequently\s+asked\s+questions"
     r"|häufige\s+fragen|häufig\s+gestellte\s+fragen|fragen\s+(?:und|&)\s+antworten"
@@ -44,6 +44,9 @@ _A_PREFIX = re.compile(r"(?i)^(?:a|answer|antwort|r|respuesta)\s*\d{0,3}\s*[:.)]
 _NUMBERED = re.compile(r"^\s*(?:\d{1,3}[.)]|\(\d{1,3}\))\s+(?=\S)")
 _BULLET = re.compile(r"^\s*[-*+•‣◦·–]\s+(?=\S)")
 _FRONT_MATTER_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
+_SETEXT = re.compile(r"^\s{0,3}(=+|-{3,})\s*$")
+_LEADING_BOLD_QUESTION = re.compile(r"^\s*(?:\*\*|__)[^*_]+\?(?:\*\*|__)\s+\S")
+"""`**How many?** About 9,000.`: a bold question with its answer on the same line."""
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,8 @@ class Line:
     bullet: bool = False
     q_prefix: bool = False
     a_prefix: bool = False
+    bold_question: bool = False
+    """Starts with a bold question and goes on with its answer."""
 
 
 @dataclass(frozen=True)
@@ -104,12 +109,24 @@ def front_matter(lines: list[str]) -> tuple[dict[str, str], int]:
 
 
 def read_lines(raw_lines: list[str], skip: int) -> list[Line]:
-    """Each line's role and plain text; the first `skip` lines (front matter) are left out."""
-    lines = []
+    """Each line's role and plain text; the first `skip` lines (front matter) are left out.
+
+    A Markdown setext heading (a line underlined with `===` or `---`) is a heading of level
+    1 or 2, and its underline a blank line."""
+    lines: list[Line] = []
     for index, raw in enumerate(raw_lines):
         if index < skip:
             continue
-        lines.append(_read_line(index + 1, raw))
+        underline = raw_lines[index + 1] if index + 1 < len(raw_lines) else ""
+        setext = _SETEXT.match(underline)
+        if lines and _SETEXT.match(raw) and lines[-1].heading and lines[-1].number == index:
+            lines.append(Line(index + 1, ""))  # the underline of the heading before
+        elif setext is not None and raw.strip() and not _MD_HEADING.match(raw):
+            text = strip_markup(raw)
+            level = 1 if setext[1].startswith("=") else 2
+            lines.append(Line(index + 1, text, full=text, heading=level))
+        else:
+            lines.append(_read_line(index + 1, raw))
     return lines
 
 
@@ -137,6 +154,8 @@ def _read_line(number: int, raw: str) -> Line:
         number,
         text,
         full=strip_markup(body) if marker else text,
+        bold_question=_LEADING_BOLD_QUESTION.match(body[marker.end() :] if marker else body)
+        is not None,
         paragraph=paragraph is not None,
         numbered=numbered is not None,
         bullet=bullet is not None,
@@ -233,7 +252,7 @@ def _starts_question(line: Line, level: int, numbered_style: bool, in_answer: bo
         return False
     if line.heading:
         return line.heading > level > 0 or _is_question_text(line)
-    if line.q_prefix or line.bold:
+    if line.q_prefix or line.bold or line.bold_question:
         return True
     if line.numbered:
         return "?" in line.text or numbered_style or not in_answer

@@ -34,6 +34,8 @@ _NAME_END = re.compile(
     r"\s*(?:[—–|,;(]|\s-\s|\bpublished\b|\bupdated\b|\bon\s+\d|\bveröffentlicht\b|\bpublicado\b).*$",
     re.IGNORECASE,
 )
+_UPDATED = re.compile(r"(?i)\b(?:updated|last\s+modified|aktualisiert|actualizado)\b")
+_PUBLISHED = re.compile(r"(?i)\b(?:published|posted|veröffentlicht|publicado)\b")
 _URL_LINE = re.compile(
     r"(?i)^(?:source|url|link|original(?:ly\s+published)?(?:\s+at)?|quelle|fuente|enlace)"
     r"\s*:?\s*<?(?P<url>https?://[^\s>]+)>?$"
@@ -94,17 +96,23 @@ def article_source(lines: list[Line], fields: dict[str, str]) -> dict[str, Any]:
         source["author"] = author.strip("[]\"' ")
     published = find_date(fields.get("date", "") or fields.get("published", ""))
     url = fields.get("url") or fields.get("link") or fields.get("canonical")
+    updated: date | None = None
     for position, line in enumerate(header[1:], start=1):
         if "author" not in source and (name := _author(line.full)) is not None:
             source["author"] = name
+        if _UPDATED.search(line.full) and not _PUBLISHED.search(line.full):
+            updated = updated or find_date(line.full)  # the publication date, if any, wins
+            continue
         if published is None and len(line.full.split()) <= 14:
             published = find_date(line.full)
             if published is not None and "author" not in source and position > 1:
                 before = header[position - 1].full
-                if len(before.split()) <= 5 and not re.search(r"[.?!:]$", before):
+                plain_name = ":" not in before and find_date(before) is None
+                if len(before.split()) <= 5 and plain_name and not re.search(r"[.?!]$", before):
                     source["author"] = before  # a name line just above the date
     if url is None:
         url = next((m["url"] for line in lines if (m := _URL_LINE.match(line.full))), None)
+    published = published or updated
     if published is not None:
         source["published"] = published
     if url:

@@ -37,6 +37,14 @@ def argv(command: str, file: Path, tmp: Path) -> list[str]:
         return ["restore", str(file)]
     if command == "results merge":
         return ["results", "merge", str(file)]
+    if command == "results merge --deck":
+        return ["results", "merge", str(file), "--deck", str(RESULTS_DECK)]
+    if command == "results regrade":
+        return ["results", "regrade", str(RESULTS_DECK), str(file), "-o", str(tmp / "regraded")]
+    if command == "import --from article --suggest":
+        return ["import", str(file), "--from", "article", "--suggest", "-o", str(tmp / "s.toml")]
+    if command == "check --fix":
+        return ["check", "--fix", str(file)]
     if command.startswith("import --from "):
         return ["import", str(file), "--from", command.split()[-1], "-o", str(tmp / "out.toml")]
     if command.startswith("export --to "):
@@ -56,12 +64,25 @@ def argv(command: str, file: Path, tmp: Path) -> list[str]:
     raise AssertionError(f"the manifest names a command this driver does not know: {command}")
 
 
-DECK_COMMANDS_TOO = ["review --plain", "take --plain --schedule", "check --format json", "stats"]
+DECK_COMMANDS_TOO = [
+    "review --plain",
+    "take --plain --schedule",
+    "check --format json",
+    "stats",
+    "check --fix",
+]
 """Run on every deck the manifest meant for `take --plain`: the other ways a deck is read."""
+ALSO = {
+    "take --plain": DECK_COMMANDS_TOO,
+    "results merge": ["results merge --deck", "results regrade"],
+    "import --from article": ["import --from article --suggest"],
+}
+"""Commands added after the corpus was written, run on the inputs meant for their kin."""
+RESULTS_DECK = Path(__file__).resolve().parents[1] / "data" / "results" / "capitals.toml"
 
 
 def commands(entry: dict[str, Any]) -> list[str]:
-    extra = DECK_COMMANDS_TOO if "take --plain" in entry["for"] else []
+    extra = [more for command in entry["for"] for more in ALSO.get(command, [])]
     return [*entry["for"], *extra]
 
 
@@ -79,7 +100,8 @@ def test_hostile_input_ends_cleanly(entry: dict[str, Any], command: str, tmp_pat
     copy = tmp_path / source.name
     shutil.copyfile(source, copy)
     started = time.monotonic()
-    result = CliRunner().invoke(main, argv(command, copy, tmp_path), input="")
+    answers = "a\n" * 200 if command.endswith("--suggest") else ""  # accept every suggestion
+    result = CliRunner().invoke(main, argv(command, copy, tmp_path), input=answers)
     elapsed = time.monotonic() - started
     crashed = result.exception is not None and not isinstance(result.exception, SystemExit)
     assert not crashed, f"{entry['what']}: {result.exception!r}\n{result.output[-2000:]}"

@@ -231,7 +231,7 @@ def _list_value(cell: str) -> list[str]:
     if cell.startswith("["):
         try:
             values = json.loads(cell)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: "[[[[...": not a list of text
             values = None
         if isinstance(values, list) and all(isinstance(value, str) for value in values):
             return values
@@ -242,7 +242,7 @@ def _pairs_value(cell: str) -> list[list[str]]:
     if cell.startswith("["):
         try:
             pairs = json.loads(cell)
-        except ValueError:
+        except (ValueError, RecursionError):
             pairs = None
         if isinstance(pairs, list) and all(
             isinstance(pair, list) and all(isinstance(side, str) for side in pair) for pair in pairs

@@ -83,10 +83,13 @@ def add_missing_ids(text: str) -> tuple[str, list[AddedId]]:
     like the table's other keys and ended like the file's other lines (LF or CRLF); an
     inline question table gets `id = "...", ` after its `{`. Questions with neither a
     `prompt` nor a `text` key get none. Returns the new text and what was added (the text
-    unchanged when nothing was). Raises `tomli.TOMLDecodeError` (a `ValueError`) for text
-    that is not TOML.
+    unchanged when nothing was). Raises `ValueError` (`tomli.TOMLDecodeError` is one) for
+    text that is not TOML or is nested too deeply to read.
     """
-    data = tomli.loads(text)
+    try:
+        data = tomli.loads(text)
+    except RecursionError:  # nested past tomli's limits: the check reports where
+        raise ValueError("TOML nested too deeply") from None
     questions = data.get("questions")
     if not isinstance(questions, list):
         return text, []

@@ -319,7 +319,7 @@ def _answers_in(item: ItemScore) -> list[str]:
     """The answers one response gives: a typed or chosen text, or each choice ticked."""
     response = item.response
     if isinstance(response, str) and response.startswith("["):
-        with contextlib.suppress(ValueError):  # a CSV file writes ticked choices as JSON
+        with contextlib.suppress(ValueError, RecursionError):  # ticked choices, as JSON
             response = json.loads(response)
     if isinstance(response, str):
         text = " ".join(response.split())

@@ -86,7 +86,7 @@ def _decoded(text: str | None) -> object:
         return None
     try:
         return json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return text
 
 

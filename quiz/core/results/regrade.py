@@ -73,7 +73,7 @@ def response_for(question: Question, raw: object) -> Response | None:
         text = raw
         try:
             raw = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):
             return text if question.kind == "cloze" else None  # a one-blank cloze as text
     if question.kind == "match":
         if isinstance(raw, dict) and all(isinstance(v, str) for v in raw.values()):
@@ -208,5 +208,5 @@ def _stored(response_json: str | None) -> object:
         return None
     try:
         return json.loads(response_json)
-    except ValueError:
+    except (ValueError, RecursionError):
         return response_json

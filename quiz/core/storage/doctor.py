@@ -62,7 +62,7 @@ def _parses(text: str) -> bool:
         return True
     try:
         state_from_json(text)
-    except (ValueError, TypeError, OverflowError):
+    except (ValueError, TypeError, OverflowError, RecursionError):
         return False
     return True
 
@@ -362,6 +362,6 @@ class DoctorMethods(Database):
             " AND state_after_json IS NOT NULL ORDER BY id DESC",
             (deck_id, card_key),
         ):
-            with contextlib.suppress(ValueError, TypeError):
+            with contextlib.suppress(ValueError, TypeError, RecursionError):
                 return state_from_json(text)
         return None

@@ -215,7 +215,7 @@ def card_from_row(row: Any) -> CardRecord:
             orphaned=bool(row[12]),
             created_at=from_us(row[13]),
         )
-    except (ValueError, TypeError, OverflowError) as error:
+    except (ValueError, TypeError, OverflowError, RecursionError) as error:
         raise invalid_state(f"card {row[0]}/{row[1]}", error) from error
 
 
@@ -223,7 +223,7 @@ def state_from_row(deck_id: str, card_key: str, row: Sequence[Any]) -> CardState
     """The state in a row of `STATE_COLUMNS`; an invalid one is a `StoreError`, like a card's."""
     try:
         return checked_state(*row)
-    except (ValueError, TypeError, OverflowError) as error:
+    except (ValueError, TypeError, OverflowError, RecursionError) as error:
         raise invalid_state(f"card {deck_id}/{card_key}", error) from error
 
 
@@ -251,7 +251,7 @@ def review_from_row(row: Any) -> ReviewRecord:
             before=_optional_state(row[9]),
             after=_optional_state(row[10]),
         )
-    except (ValueError, TypeError, OverflowError) as error:
+    except (ValueError, TypeError, OverflowError, RecursionError) as error:
         raise invalid_state(f"review {row[0]}", error) from error
 
 

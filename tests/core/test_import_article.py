@@ -260,3 +260,26 @@ def test_the_publication_date_wins_over_an_update_and_is_no_author() -> None:
     assert (source.published, source.author) == (date(2026, 3, 4), None)
     only_updated = import_article(text.replace("Published: 4 March 2026\n", "")).deck.deck.source
     assert only_updated is not None and only_updated.published == date(2026, 3, 9)
+
+
+def test_numbered_question_headings_lists_in_answers_and_ordinal_dates() -> None:
+    """`### 1. When?` asks "When?"; a list in an answer stays a list (an item a line, a
+    wrapped item one line); "4th of March 2026" is a date."""
+    text = (
+        "# Library opens late\n\nBy Sam Roe | 4th of March 2026\n\n"
+        "The central library will stay open until 10pm on weekdays from next month.\n\n"
+        "## Key Questions\n\n### 1. When does the change start?\n\nOn 1 April.\n\n"
+        "### 2. Why is it happening?\n\nTwo reasons:\n- Students asked for more study space.\n"
+        "- The council found money\n  in its budget.\n"
+    )
+    result = import_article(text)
+    source = result.deck.deck.source
+    assert source is not None and (source.author, source.published) == ("Sam Roe", date(2026, 3, 4))
+    first, second = result.deck.questions
+    assert isinstance(first, ShortAnswer) and (first.prompt, first.answer) == (
+        "When does the change start?", "1 April",
+    )  # fmt: skip
+    assert isinstance(second, Flashcard) and second.answer == (
+        "Two reasons:\n- Students asked for more study space.\n"
+        "- The council found money in its budget."
+    )

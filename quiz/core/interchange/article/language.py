@@ -146,7 +146,7 @@ class Language:
         day = r"\d{1,2}(?:st|nd|rd|th|\.)?(?!\d)"
         year = r"\d{4}"
         return re.compile(
-            rf"(?i)^(?:{day}\s+(?:de\s+)?(?:{_MONTH})\b(?:,?\s+(?:de\s+)?{year})?"
+            rf"(?i)^(?:{day}\s+(?:de\s+|of\s+)?(?:{_MONTH})\b(?:,?\s+(?:de\s+)?{year})?"
             rf"|(?:{_MONTH})\b\s+{day}(?:,?\s+{year})?"
             rf"|(?:{_MONTH})\b(?:\s+(?:de\s+)?{year})?"
             rf"|{year}s"

@@ -41,6 +41,7 @@ _EMPHASIS = re.compile(
 _CODE = re.compile(r"`([^`]+)`")
 _Q_PREFIX = re.compile(r"(?i)^(?:q|question|f|frage|p|pregunta)\s*\d{0,3}\s*[:.)]\s*(?=\S)")
 _A_PREFIX = re.compile(r"(?i)^(?:a|answer|antwort|r|respuesta)\s*\d{0,3}\s*[:.)]\s*")
+_NUMBERING = re.compile(r"^\d{1,3}[.)]\s+(?=\S)")
 _NUMBERED = re.compile(r"^\s*(?:\d{1,3}[.)]|\(\d{1,3}\))\s+(?=\S)")
 _BULLET = re.compile(r"^\s*[-*+•‣◦·–]\s+(?=\S)")
 _FRONT_MATTER_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
@@ -190,7 +191,7 @@ def section_pairs(
     def flush() -> None:
         if question is None:
             return
-        answer = "\n\n".join(" ".join(words) for words in paragraphs if words)
+        answer = "\n\n".join(_joined(words) for words in paragraphs if words)
         pairs.append(Pair(question.number, prompt, answer))
 
     index = start + 1
@@ -219,7 +220,9 @@ def section_pairs(
         elif question is None:
             warnings.append(ImportWarning(line.number, "text before the first question; skipped"))
         else:
-            text = _A_PREFIX.sub("", line.text) if line.a_prefix or line.bullet else line.full
+            text = _A_PREFIX.sub("", line.text) if line.a_prefix else line.full
+            if line.bullet:
+                text = f"- {line.text}"  # a list in an answer stays a list, an item a line
             if line.paragraph and paragraphs[-1]:
                 paragraphs.append([])
             paragraphs[-1].append(text)
@@ -228,6 +231,15 @@ def section_pairs(
         index += 1
     flush()
     return pairs, index
+
+
+def _joined(words: list[str]) -> str:
+    """A paragraph's lines as one: wrapped lines joined by a space, list items ("- ...")
+    each on a line of its own."""
+    joined = ""
+    for word in words:
+        joined += word if not joined else ("\n" if word.startswith("- ") else " ") + word
+    return joined
 
 
 def _looks_like_plain_heading(line: Line) -> bool:
@@ -264,7 +276,7 @@ def _starts_question(line: Line, level: int, numbered_style: bool, in_answer: bo
 def _split_question(line: Line) -> tuple[str, str]:
     """(the question, an answer on the same line) of a question line: `Who? Ann` or
     `Q: Who? A: Ann`."""
-    text = _Q_PREFIX.sub("", line.text)
+    text = _NUMBERING.sub("", _Q_PREFIX.sub("", line.text))  # "### 1. When?" asks "When?"
     mark = text.find("?")
     if mark < 0 or mark == len(text) - 1:
         return text.strip(), ""

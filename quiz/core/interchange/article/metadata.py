@@ -25,7 +25,8 @@ _DATES = (
     re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})\b"),
     re.compile(rf"(?i)\b(?P<month>{_MONTH})\.?\s+{_DAY},?\s+(?P<year>\d{{4}})\b"),
     re.compile(
-        rf"(?i)\b{_DAY}\.?\s+(?:de\s+)?(?P<month>{_MONTH})\.?,?\s+(?:de\s+)?(?P<year>\d{{4}})\b"
+        rf"(?i)\b{_DAY}\.?\s+(?:de\s+|of\s+)?(?P<month>{_MONTH})\.?,?\s+(?:de\s+)?"
+        rf"(?P<year>\d{{4}})\b"
     ),
 )
 _BYLINE = re.compile(r"(?i)^(?:by|von|por|written\s+by)\s+(?P<name>.+)$")

@@ -151,15 +151,14 @@ def _default_id(file: Path) -> str:
 def _delimiter_option(
     _ctx: click.Context, _param: click.Parameter, value: str | None
 ) -> str | None:
-    from quiz.core.interchange.csv_tsv import SEPARATORS
+    from quiz.core.interchange.csv_tsv import separator_named
 
     if value is None:
         return None
-    if value.lower() in SEPARATORS:
-        return SEPARATORS[value.lower()]
-    if len(value) == 1 and value not in '"\r\n':
-        return value
-    raise click.BadParameter("one character, or comma, semicolon, tab or pipe")
+    separator = separator_named(value)
+    if separator is None:
+        raise click.BadParameter("one character, or comma, semicolon, tab or pipe")
+    return separator
 
 
 def _split_columns(

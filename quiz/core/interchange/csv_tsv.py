@@ -114,12 +114,19 @@ def _anki_headers(lines: list[str]) -> tuple[dict[str, str], int]:
     return headers, count
 
 
-def _separator(value: str) -> str:
+def separator_named(value: str) -> str | None:
+    """The separator `value` names (`tab`, `semicolon`, ... or the character itself); None
+    when it names none (a quote or a line break cannot separate CSV cells)."""
     if value.lower() in SEPARATORS:
         return SEPARATORS[value.lower()]
-    if len(value) == 1:
-        return value
-    raise TableError(f"unknown #separator:{value}")
+    return value if len(value) == 1 and value not in '"\r\n' else None
+
+
+def _separator(value: str) -> str:
+    separator = separator_named(value)
+    if separator is None:
+        raise TableError(f"unknown #separator:{value}")
+    return separator
 
 
 def _special_columns(headers: dict[str, str]) -> dict[int, str | None]:

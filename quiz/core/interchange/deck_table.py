@@ -79,8 +79,9 @@ def spreadsheet_cell(value: str) -> str:
     return "'" + value if formula or quoted else value
 
 
-def _from_spreadsheet_cell(value: str) -> str:
-    """A cell's text without the quote `spreadsheet_cell` put before a formula sign."""
+def from_spreadsheet_cell(value: str) -> str:
+    """A cell's text without the quote `spreadsheet_cell` put before a formula sign (the
+    deck table's and the result files' reader alike)."""
     quoted = value.startswith("'") and value.lstrip("'").startswith(_FORMULA_START)
     return value[1:] if quoted else value
 
@@ -224,7 +225,7 @@ def _value(field: str, cell: str, kind: str) -> Any:
             return date.fromisoformat(cell.strip())
         except ValueError:
             raise RowProblem(f"valid_until must be a date (YYYY-MM-DD), not {cell!r}") from None
-    return _from_spreadsheet_cell(cell)
+    return from_spreadsheet_cell(cell)
 
 
 def _list_value(cell: str) -> list[str]:

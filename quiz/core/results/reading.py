@@ -31,6 +31,7 @@ from pydantic import (
 )
 from pydantic_core import ErrorDetails, PydanticCustomError
 
+from quiz.core.interchange.deck_table import from_spreadsheet_cell
 from quiz.core.results.records import (
     ANSWER_COLUMNS,
     FILE_FORMAT,
@@ -155,15 +156,9 @@ class _Row(BaseModel):
         )
 
 
-_UNGUARD = re.compile(r"^'(?=[=+\-@\t\r])")
-"""The quote the CSV writer's formula guard put before a formula-like cell (a cell that
-began with `'=` before export reads back as `=`: the one ambiguity of the guard)."""
-
-
 def _unguarded(cell: object) -> object:
-    if isinstance(cell, str) and cell.startswith("'"):
-        return _UNGUARD.sub("", cell, count=1)
-    return cell
+    """The cell without the quote the CSV writer's formula guard put before it."""
+    return from_spreadsheet_cell(cell) if isinstance(cell, str) else cell
 
 
 def _flag(cell: object) -> object:

@@ -10,13 +10,13 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from quiz.core.interchange.deck_table import spreadsheet_cell
 from quiz.core.results.records import FILE_FORMAT, FILE_VERSION, AnswerRow, SummaryRow
 
 if TYPE_CHECKING:
-    from quiz.core.storage import AttemptRecord, Store
+    from quiz.core.storage import AttemptAnswer, AttemptRecord, Store
 
 
 def _attempts(store: Store, deck_id: str | None, student: str | None) -> list[AttemptRecord]:
@@ -34,53 +34,54 @@ def answer_rows(
     for attempt in _attempts(store, deck_id, student):
         given = store.attempt_answers(attempt.id)
         answered = {answer.position for answer in given}
-        answers = [
-            (
-                a.position,
-                a.question_key,
-                dict(
-                    response=_decoded(a.response_json),
-                    correct=a.correct,
-                    points=a.score,
-                    max_points=a.points,
-                    time_ms=a.duration_ms,
-                    overruled=a.overruled,
-                    checked_points=a.checked_score,
-                    original_points=a.original_score,
-                    original_correct=a.original_correct,
-                    regraded=a.regraded,
-                ),
-            )
-            for a in given
-        ]
-        answers += [
-            (
-                q.position,
-                q.question_key,
-                dict(response=None, correct=False, points=0.0, max_points=q.points, time_ms=None),
-            )
+        asked = [(a.position, answer_row(attempt, a)) for a in given]
+        asked += [
+            (q.position, _row(attempt, q.question_key, max_points=q.points, **_UNANSWERED))
             for q in store.attempt_questions(attempt.id)
             if q.position not in answered
         ]
-        for _, question_id, fields in sorted(answers, key=lambda answer: answer[0]):
-            rows.append(
-                AnswerRow(
-                    student=attempt.student or "",
-                    deck_id=attempt.deck_id,
-                    deck_hash=attempt.deck_hash or "",
-                    attempt_id=attempt.id,
-                    mode=attempt.mode,
-                    started=attempt.started_at,
-                    finished=attempt.finished_at,
-                    attempt_max_score=attempt.max_score,
-                    question_id=question_id,
-                    **fields,  # type: ignore[arg-type]
-                )
-            )
+        rows += [row for _, row in sorted(asked, key=lambda pair: pair[0])]
     return rows
 
 
-def _decoded(text: str | None) -> object:
+_UNANSWERED: dict[str, Any] = {"response": None, "correct": False, "points": 0.0, "time_ms": None}
+"""The row of a question an attempt asked and never had answered."""
+
+
+def answer_row(attempt: AttemptRecord, answer: AttemptAnswer) -> AnswerRow:
+    """One answer recorded in the study database, as a row of a result file."""
+    return _row(
+        attempt,
+        answer.question_key,
+        response=decoded_response(answer.response_json),
+        correct=answer.correct,
+        points=answer.score,
+        max_points=answer.points,
+        time_ms=answer.duration_ms,
+        overruled=answer.overruled,
+        checked_points=answer.checked_score,
+        original_points=answer.original_score,
+        original_correct=answer.original_correct,
+        regraded=answer.regraded,
+    )
+
+
+def _row(attempt: AttemptRecord, question_id: str, **fields: Any) -> AnswerRow:
+    return AnswerRow(
+        student=attempt.student or "",
+        deck_id=attempt.deck_id,
+        deck_hash=attempt.deck_hash or "",
+        attempt_id=attempt.id,
+        mode=attempt.mode,
+        started=attempt.started_at,
+        finished=attempt.finished_at,
+        attempt_max_score=attempt.max_score,
+        question_id=question_id,
+        **fields,
+    )
+
+
+def decoded_response(text: str | None) -> object:
     """The stored response as data; text that is not JSON (an older writer) stays text."""
     if text is None:
         return None

@@ -20,6 +20,7 @@ from typing import Literal
 from quiz.core.cards import question_identity
 from quiz.core.checking import Response, check
 from quiz.core.models import Deck, Flashcard, Question, TrueFalse
+from quiz.core.results.export import answer_row
 from quiz.core.results.records import AnswerRow
 from quiz.core.storage import Store
 
@@ -41,6 +42,16 @@ class Change:
     points: float
     max_points: float
     how: Literal["key", "hand"]
+
+    @classmethod
+    def of(
+        cls, row: AnswerRow, correct: bool, points: float, how: Literal["key", "hand"]
+    ) -> Change:
+        """The change from `row`'s verdict to a new one."""
+        return cls(
+            row.student, row.deck_id, row.attempt_id, row.question_id, row.correct, correct,
+            row.points, points, row.max_points, how,
+        )  # fmt: skip
 
     def __str__(self) -> str:
         who = f"{self.student}:{self.attempt_id}:{self.question_id}"  # as --mark takes it
@@ -131,12 +142,7 @@ def regraded_rows(
         if (correct, points) == (row.correct, row.points):
             out.append(row)
             continue
-        changes.append(
-            Change(
-                row.student, row.deck_id, row.attempt_id, row.question_id,
-                row.correct, correct, row.points, points, row.max_points, how,
-            )
-        )  # fmt: skip
+        changes.append(Change.of(row, correct, points, how))
         out.append(
             replace(
                 row,
@@ -171,13 +177,7 @@ def regrade_store(store: Store, deck: Deck, marks: Mapping[MarkKey, bool] = {}) 
     for attempt in store.attempts(deck.deck.id):
         student = attempt.student or ""
         for answer in store.attempt_answers(attempt.id):
-            row = AnswerRow(
-                student, deck.deck.id, attempt.deck_hash or "", attempt.id, attempt.mode,
-                attempt.started_at, attempt.finished_at, attempt.max_score, answer.question_key,
-                _stored(answer.response_json), answer.correct, answer.score, answer.points,
-                answer.duration_ms, answer.overruled, answer.checked_score,
-                answer.original_score, answer.original_correct, answer.regraded,
-            )  # fmt: skip
+            row = answer_row(attempt, answer)
             mark = marks.get((student, attempt.id, answer.question_key))
             new = _new_verdict(row, questions.get(answer.question_key), deck, mark)
             if new is None:
@@ -194,19 +194,5 @@ def regrade_store(store: Store, deck: Deck, marks: Mapping[MarkKey, bool] = {}) 
             store.regrade_attempt_answer(
                 attempt.id, answer.position, correct=correct, score=points, how=how
             )
-            changes.append(
-                Change(
-                    student, deck.deck.id, attempt.id, answer.question_key, answer.correct,
-                    correct, answer.score, points, answer.points, how,
-                )
-            )  # fmt: skip
+            changes.append(Change.of(row, correct, points, how))
     return changes
-
-
-def _stored(response_json: str | None) -> object:
-    if response_json is None:
-        return None
-    try:
-        return json.loads(response_json)
-    except (ValueError, RecursionError):
-        return response_json

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from quiz.config import Settings
 from quiz.core.card_state import Phase
 from quiz.core.days import StudyDay
-from quiz.core.storage import Store, to_us
+from quiz.core.storage import Store, fresh_cards_sql, to_us
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,14 +78,14 @@ def todays_queue(
         )
         return [QueueRow(*row) for row in found]
 
-    fresh = day.date.isoformat()  # a card whose question is stale today is not served
+    fresh, fresh_params = fresh_cards_sql(day.date)  # a stale question is not served
 
     def due(phase: Phase, limit: int) -> list[QueueRow]:
         """Cards of one phase due by the day's end, most overdue first (one index walk)."""
         return rows(
-            "cards WHERE deck_id = ? AND state = ? AND orphaned = 0 AND due <= ?"
-            " AND (valid_until IS NULL OR valid_until >= ?) ORDER BY due",
-            (deck_id, int(phase), to_us(day.end), fresh),
+            f"cards WHERE deck_id = ? AND state = ? AND orphaned = 0 AND due <= ?{fresh}"
+            " ORDER BY due",
+            (deck_id, int(phase), to_us(day.end), *fresh_params),
             limit,
         )
 
@@ -97,9 +97,9 @@ def todays_queue(
     new_room = min(max(0, settings.new_per_day - introduced), room - len(reviews))
     new = take(
         lambda n: rows(
-            "cards INDEXED BY cards_new WHERE state = 0 AND orphaned = 0 AND deck_id = ?"
-            " AND (valid_until IS NULL OR valid_until >= ?) ORDER BY position",
-            (deck_id, fresh),
+            f"cards INDEXED BY cards_new WHERE state = 0 AND orphaned = 0 AND deck_id = ?{fresh}"
+            " ORDER BY position",
+            (deck_id, *fresh_params),
             n,
         ),
         new_room,

@@ -29,6 +29,7 @@ from quiz.core.storage.connection import Synchronous
 from quiz.core.storage.decks import ReconcileResult
 from quiz.core.storage.doctor import DoctorReport, Finding
 from quiz.core.storage.encoding import from_us, to_us
+from quiz.core.storage.queues import fresh_cards_sql
 from quiz.core.storage.records import (
     AttemptAnswer,
     AttemptQuestion,
@@ -62,6 +63,7 @@ __all__ = [
     "Store",
     "Synchronous",
     "backups_of",
+    "fresh_cards_sql",
     "from_us",
     "restore_database",
     "to_us",

@@ -33,8 +33,9 @@ def _per_deck(deck_ids: Sequence[str] | None) -> list[tuple[str, tuple[str, ...]
     return [("deck_id = ?", (deck_id,)) for deck_id in dict.fromkeys(deck_ids)]
 
 
-def _fresh(on: date | None) -> tuple[str, tuple[str, ...]]:
-    """SQL leaving out cards whose question is stale on study day `on` (None: keep all)."""
+def fresh_cards_sql(on: date | None) -> tuple[str, tuple[str, ...]]:
+    """SQL (to append to a WHERE) leaving out cards whose question is stale on study day
+    `on` (None: keep all), and its parameters: the one condition every queue and count uses."""
     if on is None:
         return "", ()
     return " AND (valid_until IS NULL OR valid_until >= ?)", (on.isoformat(),)
@@ -80,7 +81,7 @@ class CardMethods(Database):
         """
         _check_limit(limit)
         stamp = to_us(until)
-        fresh_sql, fresh_params = _fresh(on)
+        fresh_sql, fresh_params = fresh_cards_sql(on)
         streams = [
             self._rows(
                 f"SELECT {CARD_COLUMNS} FROM cards WHERE {deck_sql} AND state = ?"
@@ -98,7 +99,7 @@ class CardMethods(Database):
     ) -> datetime | None:
         """The earliest due time of any studied, non-orphaned card (not stale on `on`): when a
         card is next ready."""
-        fresh_sql, fresh_params = _fresh(on)
+        fresh_sql, fresh_params = fresh_cards_sql(on)
         found = [
             row[0]
             for deck_sql, deck_params in _per_deck(deck_ids)
@@ -119,7 +120,7 @@ class CardMethods(Database):
         position)."""
         _check_limit(limit)
         deck_sql, deck_params = decks_filter(deck_ids)
-        fresh_sql, fresh_params = _fresh(on)
+        fresh_sql, fresh_params = fresh_cards_sql(on)
         rows = self._rows(
             f"SELECT {CARD_COLUMNS} FROM cards INDEXED BY cards_new"
             f" WHERE state = 0 AND orphaned = 0 AND {deck_sql}{fresh_sql}"
@@ -142,7 +143,7 @@ class CardMethods(Database):
         wanted = sorted(int(p) for p in phases if p != Phase.NEW)
         if not wanted:
             return 0
-        fresh_sql, fresh_params = _fresh(on)
+        fresh_sql, fresh_params = fresh_cards_sql(on)
         row = self._one(
             f"SELECT count(*) FROM cards WHERE {deck_sql} AND due <= ?"
             f" AND state IN ({','.join('?' * len(wanted))}) AND orphaned = 0{fresh_sql}",
@@ -153,7 +154,7 @@ class CardMethods(Database):
     def count_new(self, deck_ids: Sequence[str] | None, *, on: date | None = None) -> int:
         """How many non-orphaned cards (not stale on `on`) were never reviewed."""
         deck_sql, deck_params = decks_filter(deck_ids)
-        fresh_sql, fresh_params = _fresh(on)
+        fresh_sql, fresh_params = fresh_cards_sql(on)
         row = self._one(
             "SELECT count(*) FROM cards INDEXED BY cards_new"
             f" WHERE state = 0 AND orphaned = 0 AND {deck_sql}{fresh_sql}",

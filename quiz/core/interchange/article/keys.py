@@ -89,7 +89,7 @@ def keyed_question(prompt: str, answer: str, language: Language) -> KeyedQuestio
         return KeyedQuestion(flashcard)
     if _YES_NO.match(lead):
         return KeyedQuestion(flashcard, "the answer starts with yes or no: a true/false question?")
-    if any(prompt.lower().lstrip("¿¡ ").startswith(w) for w in language.reason_words):
+    if _asks(prompt, language.reason_words):
         return KeyedQuestion(flashcard)  # why, explain: no short answer says it
     for rule in (_numeric, _date, _names, _whole_short_answer, _noun_phrase):
         found = rule(prompt, lead, answer, language)
@@ -107,12 +107,17 @@ def keyed_question(prompt: str, answer: str, language: Language) -> KeyedQuestio
 
 def _asks_for(prompt: str, language: Language) -> str | None:
     """`a date` or `a number` when the prompt asks when / how many, in the article's language."""
-    text = prompt.lower().lstrip("¿¡ ")
-    if any(text.startswith(word) for word in language.when_words):
+    if _asks(prompt, language.when_words):
         return "a date"
-    if any(text.startswith(word) for word in language.how_many_words):
+    if _asks(prompt, language.how_many_words):
         return "a number"
     return None
+
+
+def _asks(prompt: str, words: tuple[str, ...]) -> bool:
+    """Whether the prompt opens with one of `words` (`why`, `how many`, `¿cuántos`...)."""
+    opening = prompt.lower().lstrip("¿¡ ")
+    return any(opening.startswith(word) for word in words)
 
 
 def _typed(kind: str, prompt: str, whole: str, **fields: Any) -> dict[str, Any]:
@@ -308,7 +313,7 @@ def _name_alternatives(
         return [" ".join(name[:-1])]
     if last in _PLACE_WORDS:
         return []
-    asks_who = any(prompt.lower().lstrip("¿¡ ").startswith(w) for w in language.who_words)
+    asks_who = _asks(prompt, language.who_words)
     if person or asks_who:
         return [name[-1]]
     return []

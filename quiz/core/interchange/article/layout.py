@@ -41,7 +41,6 @@ _EMPHASIS = re.compile(
 _CODE = re.compile(r"`([^`]+)`")
 _Q_PREFIX = re.compile(r"(?i)^(?:q|question|f|frage|p|pregunta)\s*\d{0,3}\s*[:.)]\s*(?=\S)")
 _A_PREFIX = re.compile(r"(?i)^(?:a|answer|antwort|r|respuesta)\s*\d{0,3}\s*[:.)]\s*")
-_NUMBERING = re.compile(r"^\d{1,3}[.)]\s+(?=\S)")
 _NUMBERED = re.compile(r"^\s*(?:\d{1,3}[.)]|\(\d{1,3}\))\s+(?=\S)")
 _BULLET = re.compile(r"^\s*[-*+•‣◦·–]\s+(?=\S)")
 _FRONT_MATTER_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:\s*(.*?)\s*$")
@@ -276,7 +275,7 @@ def _starts_question(line: Line, level: int, numbered_style: bool, in_answer: bo
 def _split_question(line: Line) -> tuple[str, str]:
     """(the question, an answer on the same line) of a question line: `Who? Ann` or
     `Q: Who? A: Ann`."""
-    text = _NUMBERING.sub("", _Q_PREFIX.sub("", line.text))  # "### 1. When?" asks "When?"
+    text = _NUMBERED.sub("", _Q_PREFIX.sub("", line.text))  # "### 1. When?" asks "When?"
     mark = text.find("?")
     if mark < 0 or mark == len(text) - 1:
         return text.strip(), ""

@@ -379,9 +379,14 @@ def _print_table(table: ClassTable, *, err: bool) -> None:
     def cell(text: str) -> Text:
         return Text(sanitize(text))
 
-    students = Table(title="Students (best attempt)", title_justify="left")
-    for name in ("Student", "Deck", "Attempts", "Score", "%"):
-        students.add_column(name, justify="left" if name in ("Student", "Deck") else "right")
+    def titled(title: str, columns: str, left: int) -> Table:
+        """A table of `columns` (`|`-separated), the first `left` of them text on the left."""
+        made = Table(title=title, title_justify="left")
+        for index, name in enumerate(columns.split("|")):
+            made.add_column(name, justify="left" if index < left else "right")
+        return made
+
+    students = titled("Students (best attempt)", "Student|Deck|Attempts|Score|%", 2)
     for total in table.students:
         students.add_row(
             cell(total.student or "(no name)"),
@@ -390,11 +395,8 @@ def _print_table(table: ClassTable, *, err: bool) -> None:
             f"{_number(total.score)}/{_number(total.max_score)}",
             _number(total.percent, 0),
         )
-    questions = Table(title="Questions", title_justify="left")
-    for name in ("Deck", "Question", "Attempts", "Right", "Facility", "Discr.", "Flags"):
-        questions.add_column(
-            name, justify="left" if name in ("Deck", "Question", "Flags") else "right"
-        )
+    questions = titled("Questions", "Deck|Question|Attempts|Right|Facility|Discr.", 2)
+    questions.add_column("Flags", justify="left")
     for item in table.questions:
         questions.add_row(
             cell(item.deck_id),
@@ -405,11 +407,7 @@ def _print_table(table: ClassTable, *, err: bool) -> None:
             _number(item.discrimination, 0),
             ", ".join(item.flags),
         )
-    answers = Table(title="Answers given", title_justify="left")
-    for name in ("Deck", "Question", "Answer", "Times", "Share", "Right"):
-        answers.add_column(
-            name, justify="left" if name in ("Deck", "Question", "Answer") else "right"
-        )
+    answers = titled("Answers given", "Deck|Question|Answer|Times|Share|Right", 3)
     for given in table.answers:
         answers.add_row(
             cell(given.deck_id),

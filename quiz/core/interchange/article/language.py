@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 
 
 def word_list(text: str) -> list[str]:
@@ -79,7 +80,8 @@ _COMMON_WORDS = {
 
 @dataclass(frozen=True)
 class Language:
-    """One language's words, as the importer uses them."""
+    """One language's words, as the importer uses them (the patterns built from them are
+    built once per language: they are matched against every answer and sentence)."""
 
     code: str
     hedges: frozenset[str]
@@ -100,11 +102,11 @@ class Language:
     def decimal_comma(self) -> bool:
         return self.code != "en"
 
-    @property
+    @cached_property
     def number_words(self) -> dict[str, int]:
         return {word: value for value, word in enumerate(_NUMBER_WORDS[self.code].split())}
 
-    @property
+    @cached_property
     def leading_number(self) -> re.Pattern[str]:
         hedges = "|".join(
             re.escape(h) for h in sorted(self.hedges | self.open_hedges, key=len)[::-1]
@@ -137,11 +139,11 @@ class Language:
         except InvalidOperation:
             return None
 
-    @property
+    @cached_property
     def month_after_day(self) -> re.Pattern[str]:
         return re.compile(rf"(?i)^\.?\s+(?:de\s+)?(?:{_MONTH})\b")
 
-    @property
+    @cached_property
     def leading_date(self) -> re.Pattern[str]:
         day = r"\d{1,2}(?:st|nd|rd|th|\.)?(?!\d)"
         year = r"\d{4}"

@@ -14,6 +14,7 @@ teacher decides with the article's words in front of them.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -150,6 +151,7 @@ def _name_in(sentence: str, match: re.Match[str]) -> tuple[int, str | None]:
     return start, " ".join(kept)
 
 
+@functools.cache
 def _numbers(language: Language) -> re.Pattern[str]:
     hedges = "|".join(
         re.escape(h) for h in sorted(language.hedges | language.open_hedges, key=len, reverse=True)

@@ -14,7 +14,6 @@ from quiz.core.storage.connection import Database, index_only
 from quiz.core.storage.encoding import set_state, state_from_json, to_us
 from quiz.core.storage.schema import MIGRATIONS
 from quiz.core.text import counted
-from quiz.errors import StoreError
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,10 +151,7 @@ class DoctorMethods(Database):
         missing_tables, missing_indexes = self._missing_schema()
         if missing_tables:
             return DoctorReport(integrity=[f"table {name} is missing" for name in missing_tables])
-        try:
-            integrity = [row[0] for row in self._rows("PRAGMA integrity_check")]
-        except StoreError as error:  # some damage stops the check itself: report it too
-            integrity = [str(error)]
+        integrity = self._integrity_problems() or ["ok"]
         index_problems: list[str] = []
         if index_only(integrity):
             index_problems, integrity = integrity, ["ok"]

@@ -32,6 +32,9 @@ the deck's cards with the store, then serves today's queue one card at a time::
   The card's full state is read when it is shown, so a card another `quiz`
   process answered meanwhile shows fresh; `answer` raises `StoreConflict` if
   another process answers it while it is on screen.
+- The scheduler balances reviews over the learner's whole workload (every deck's
+  cards due per day, `quiz.core.balance.StoreLoad`) when `load_balancing` is on,
+  and plans around the deck's `exam_date`.
 - `study_day` and `day_bounds` (in `quiz.core.days`, re-exported here) give the
   study day of a moment and the bounds of a day; `quiz.core.stats` and the
   library count days with them too.
@@ -57,6 +60,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import Literal
 
 from quiz.config import Settings
+from quiz.core.balance import StoreLoad
 from quiz.core.card_state import CardState, Phase
 from quiz.core.cards import Card, cards_of, cards_of_question, question_identity, valid_until_of
 from quiz.core.checking import CheckResult, Response, check, check_card
@@ -194,7 +198,7 @@ class ReviewSession:
         self._now = now
         self._tz = tz
         self.deck_id = deck.deck.id
-        self.scheduler = Scheduler.for_deck(settings, deck.deck, tz=tz)
+        self.scheduler = Scheduler.for_deck(settings, deck.deck, tz=tz, load=StoreLoad(store))
         lexicon.warm_up(deck.deck.language)
         self._cards = {card.key: card for card in cards_of(deck)}
         self._reconcile(path, content_hash)
@@ -656,7 +660,9 @@ class QuizSession:
             now=reconciled_at,
             valid_until=valid_until_of(every_card),
         )
-        self._scheduler = Scheduler.for_deck(settings or Settings(), deck.deck)
+        self._scheduler = Scheduler.for_deck(
+            settings or Settings(), deck.deck, load=StoreLoad(store)
+        )
         lexicon.warm_up(deck.deck.language)
         self.started_at = now()
         self.attempt_id = store.start_attempt(

@@ -67,6 +67,7 @@ from quiz.core.checking import CheckResult, Response, check, check_card
 from quiz.core.days import Clock, StudyDay, local_time, system_clock
 from quiz.core.days import day_bounds as day_bounds  # re-exported: moved to days, fsrs-free
 from quiz.core.days import study_day as study_day
+from quiz.core.exam_prep import ExamOutlook, deck_exam_outlook
 from quiz.core.judging import lexicon
 from quiz.core.models import Deck, Question
 from quiz.core.queue import QueueRow, todays_queue
@@ -439,6 +440,10 @@ class ReviewSession:
         if has_new or (first is not None and first < self._day.end):
             return self._day.end
         return first
+
+    def exam_outlook(self) -> ExamOutlook | None:
+        """The deck's readiness for its `exam_date` (None without one ahead)."""
+        return deck_exam_outlook(self.store, self.deck.deck, self.settings, self._now(), self._tz)
 
     def tomorrow(self) -> DayForecast:
         """What the next study day will hold, as far as is known now.

@@ -80,3 +80,15 @@ def test_reads_the_due_index_alone(store: Store, deck_ids: list[str] | None) -> 
     searches = [plan for plan in plans if "cards" in plan and "SEARCH" in plan]
     index = "cards_deck_due" if deck_ids else "cards_due"
     assert searches and all(f"COVERING INDEX {index}" in plan for plan in searches), plans
+
+
+def test_studied_states_are_one_decks_studied_cards(store: Store) -> None:
+    due_in(store, "geo", "a", 2.0)
+    due_in(store, "geo", "b", 3.0, Phase.RELEARNING)
+    due_in(store, "art", "x", 1.0)
+    states = store.studied_states("geo")
+    assert sorted((s.state, s.due) for s in states) == [
+        (Phase.REVIEW, NOW + 2 * DAY),
+        (Phase.RELEARNING, NOW + 3 * DAY),
+    ]
+    assert store.studied_states("nothing") == []

@@ -187,6 +187,18 @@ class CardMethods(Database):
         )
         return [int(row[0]) for row in rows]
 
+    def studied_states(self, deck_id: str, *, on: date | None = None) -> list[CardState]:
+        """The scheduling state of every studied, non-orphaned card of one deck (not stale on
+        `on`): what a forecast over the whole deck, such as its exam outlook, reads. One deck's
+        studied cards, never every card of the database."""
+        fresh_sql, fresh_params = fresh_cards_sql(on)
+        rows = self._rows(
+            f"SELECT card_key, {STATE_COLUMNS} FROM cards"
+            f" WHERE deck_id = ? AND state != 0 AND orphaned = 0{fresh_sql}",
+            (deck_id, *fresh_params),
+        )
+        return [state_from_row(deck_id, row[0], row[1:]) for row in rows]
+
     def count_new(self, deck_ids: Sequence[str] | None, *, on: date | None = None) -> int:
         """How many non-orphaned cards (not stale on `on`) were never reviewed."""
         deck_sql, deck_params = decks_filter(deck_ids)

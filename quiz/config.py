@@ -166,6 +166,11 @@ class Settings:
         default=None, metadata=_rule(float, many=True, optional=True)
     )
     """FSRS model weights fitted by `quiz optimize`; the library defaults when absent."""
+    leech_threshold: int = field(default=8, metadata=_rule(int, ge=1, le=1000))
+    """Lapses after which a card is a leech: announced, listed, and maybe suspended."""
+    leech_action: str = field(default="mark", metadata=_rule(str, choices=("mark", "suspend")))
+    """What becomes of a leech: "mark" keeps it in the queue, "suspend" takes it out until
+    the learner rewrites or unsuspends it."""
     theme: str = field(default="textual-dark", metadata=_rule(str))
     """Name of the Textual theme of the full-screen interface."""
     synchronous: str = field(default="full", metadata=_rule(str, choices=("full", "normal")))

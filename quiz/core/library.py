@@ -100,24 +100,22 @@ def reconcile(store: Store, loaded: LoadedDeck, now: datetime) -> list[str]:
     Returns the deck's card keys. New questions become new cards with due counts;
     removed ones are orphaned by the store, keeping their history.
     """
-    from quiz.core.cards import cards_of, valid_until_of
+    from quiz.core.cards import cards_of
+    from quiz.core.reconcile import reconcile_cards
 
     deck = loaded.deck
     every_card = cards_of(deck)
-    cards = [card.key for card in every_card]
     known = store.deck(deck.deck.id)
     if known is None or known.content_hash != loaded.content_hash:
-        store.reconcile_deck(
-            deck.deck.id,
-            title=deck.deck.title,
+        reconcile_cards(
+            store,
+            deck,
+            every_card,
             path=str(loaded.path),
             content_hash=loaded.content_hash,
-            card_keys=cards,
-            question_count=len(deck.questions),
             now=now,
-            valid_until=valid_until_of(every_card),
         )
-    return cards
+    return [card.key for card in every_card]
 
 
 def _cache_record(store: Store, path: Path, now: datetime) -> DeckFileRecord:

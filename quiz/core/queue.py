@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from quiz.config import Settings
 from quiz.core.card_state import Phase
 from quiz.core.days import StudyDay
-from quiz.core.storage import Store, fresh_cards_sql, to_us
+from quiz.core.storage import Store, studiable_sql, to_us
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +78,7 @@ def todays_queue(
         )
         return [QueueRow(*row) for row in found]
 
-    fresh, fresh_params = fresh_cards_sql(day.date)  # a stale question is not served
+    fresh, fresh_params = studiable_sql(day.date)  # no suspended, buried or stale card
 
     def due(phase: Phase, limit: int) -> list[QueueRow]:
         """Cards of one phase due by the day's end, most overdue first (one index walk)."""

@@ -62,7 +62,7 @@ from typing import Literal
 from quiz.config import Settings
 from quiz.core.balance import StoreLoad
 from quiz.core.card_state import CardState, Phase
-from quiz.core.cards import Card, cards_of, cards_of_question, question_identity, valid_until_of
+from quiz.core.cards import Card, cards_of, cards_of_question, question_identity
 from quiz.core.checking import CheckResult, Response, check, check_card
 from quiz.core.days import Clock, StudyDay, local_time, system_clock
 from quiz.core.days import day_bounds as day_bounds  # re-exported: moved to days, fsrs-free
@@ -71,8 +71,10 @@ from quiz.core.exam_prep import ExamOutlook, deck_exam_outlook
 from quiz.core.judging import lexicon
 from quiz.core.models import Deck, Question
 from quiz.core.queue import QueueRow, todays_queue
+from quiz.core.reconcile import reconcile_cards
 from quiz.core.scheduling import Grade, Scheduler, format_interval_range, grade_for
 from quiz.core.storage import ReviewAmendment, Store, from_us
+from quiz.core.storage.card_actions import leech_due
 from quiz.errors import NothingToAsk, StoreError
 
 LEARN_AHEAD = timedelta(minutes=20)
@@ -104,6 +106,8 @@ class AnswerOutcome:
     after: CardState
     review_id: int
     duration_ms: int
+    leech: bool = False
+    """The answer made the card a leech (see `Settings.leech_threshold`): say so."""
 
     @property
     def interval(self) -> timedelta:
@@ -222,15 +226,13 @@ class ReviewSession:
             and known.path == path
         ):
             return
-        self.store.reconcile_deck(
-            self.deck_id,
-            title=self.deck.deck.title,
+        reconcile_cards(
+            self.store,
+            self.deck,
+            list(self._cards.values()),
             path=path,
             content_hash=content_hash,
-            card_keys=list(self._cards),
-            question_count=len(self.deck.questions),
             now=self._now(),
-            valid_until=valid_until_of(self._cards.values()),
         )
 
     @property
@@ -371,7 +373,7 @@ class ReviewSession:
         before = self.state(card)
         self._take_out(card)
         main, learning = list(self._main), list(self._learning)
-        after, review_id = _schedule_and_log(
+        after, review_id, leech = _schedule_and_log(
             self.store,
             self.scheduler,
             self.deck_id,
@@ -383,8 +385,9 @@ class ReviewSession:
             correct=correct,
             duration_ms=duration_ms,
             until=card.question.valid_until,
+            settings=self.settings,
         )
-        outcome = AnswerOutcome(card, grade, before, after, review_id, duration_ms)
+        outcome = AnswerOutcome(card, grade, before, after, review_id, duration_ms, leech)
         self._undo.append(_Snapshot(outcome, self._day.date, main, learning))
         self._outcomes.append(outcome)
         learning_step = after.state in (Phase.LEARNING, Phase.RELEARNING)
@@ -501,11 +504,14 @@ def _schedule_and_log(
     correct: bool | None,
     duration_ms: int,
     until: date | None,
-) -> tuple[CardState, int]:
+    settings: Settings,
+) -> tuple[CardState, int, bool]:
     """Grade one card with FSRS and commit its new state and log row (compare-and-set on
     `before`): a review's answer and a scheduled quiz's answer log alike. Returns the new
-    state and the review row's id."""
+    state, the review row's id, and whether the answer made the card a leech (marked, and
+    suspended if `leech_action` says so, in the same transaction)."""
     after, _ = scheduler.review(before, grade, now, duration_ms, until=until)
+    leech = leech_due(before, after, settings.leech_threshold)
     review_id = store.record_review(
         deck_id,
         card_key,
@@ -516,8 +522,9 @@ def _schedule_and_log(
         correct=correct,
         duration_ms=duration_ms,
         expect_before=before,
+        leech=("suspend" if settings.leech_action == "suspend" else "mark") if leech else None,
     )
-    return after, review_id
+    return after, review_id, leech
 
 
 OVERRULED_RIGHT = "Counted as right: you overruled the check"
@@ -655,19 +662,11 @@ class QuizSession:
         """Questions past their `valid_until`: left out of a quiz (listed so the learner is
         told), kept in an exam (listed so the teacher is warned at its start)."""
         every_card = cards_of(deck)
-        store.reconcile_deck(
-            deck.deck.id,
-            title=deck.deck.title,
-            path=path,
-            content_hash=content_hash,
-            card_keys=[card.key for card in every_card],
-            question_count=len(deck.questions),
-            now=reconciled_at,
-            valid_until=valid_until_of(every_card),
+        reconcile_cards(
+            store, deck, every_card, path=path, content_hash=content_hash, now=reconciled_at
         )
-        self._scheduler = Scheduler.for_deck(
-            settings or Settings(), deck.deck, load=StoreLoad(store)
-        )
+        self._settings = settings or Settings()
+        self._scheduler = Scheduler.for_deck(self._settings, deck.deck, load=StoreLoad(store))
         lexicon.warm_up(deck.deck.language)
         self.started_at = now()
         self.attempt_id = store.start_attempt(
@@ -750,7 +749,7 @@ class QuizSession:
                 correct = correct_whole
             state = self.store.card_state(self.deck.deck.id, card.key)
             assert state is not None, "the deck was reconciled when the session started"
-            after, review_id = _schedule_and_log(
+            after, review_id, _ = _schedule_and_log(
                 self.store,
                 self._scheduler,
                 self.deck.deck.id,
@@ -762,6 +761,7 @@ class QuizSession:
                 correct=correct,
                 duration_ms=duration_ms,
                 until=question.valid_until,
+                settings=self._settings,
             )
             logged.append(
                 _LoggedReview(

@@ -92,3 +92,10 @@ def test_studied_states_are_one_decks_studied_cards(store: Store) -> None:
         (Phase.RELEARNING, NOW + 3 * DAY),
     ]
     assert store.studied_states("nothing") == []
+
+
+def test_suspended_cards_are_not_counted(store: Store) -> None:
+    due_in(store, "geo", "a", 0.5)
+    due_in(store, "geo", "b", 0.5)
+    store.suspend([("geo", "a")], now=NOW)
+    assert store.due_per_day(["geo"], days_ahead(1)) == [1]

@@ -59,7 +59,7 @@ def version_1_database(path: Path) -> None:
 def test_a_version_1_database_is_backed_up_and_migrated(tmp_path: Path) -> None:
     db = tmp_path / "study.sqlite3"
     version_1_database(db)
-    assert SCHEMA_VERSION == 6
+    assert SCHEMA_VERSION == 7
     with Store.open(db, now=NOW) as store:
         old = store.attempt(1)
         assert old is not None
@@ -88,13 +88,20 @@ def test_a_version_1_database_is_backed_up_and_migrated(tmp_path: Path) -> None:
         ]
         assert [r.passed for r in summary_rows(store, student="bob")] == [False]
     with sqlite3.connect(db) as connection:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == 6
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == 7
         old_answer = connection.execute(
             "SELECT overruled, checked_score FROM attempt_answers WHERE attempt_id = 1"
         ).fetchone()
         assert old_answer == (0, None)  # schema 4: an answer of old was nobody's overrule
         # schema 5: no card is stale, and the deck is reconciled again by the next session
         assert connection.execute("SELECT count(valid_until) FROM cards").fetchone() == (0,)
+        # schema 7: no card is suspended, buried, flagged or a leech; the browser's text
+        # is filled in when the deck is next reconciled
+        assert connection.execute(
+            "SELECT count(*) FROM cards WHERE suspended OR buried_until IS NOT NULL OR flag"
+            " OR leech"
+        ).fetchone() == (0,)
+        assert connection.execute("SELECT count(*) FROM card_events").fetchone() == (0,)
     backups = list_backups(db)
     assert [b.reason for b in backups] == ["pre-migrate"]
     assert verify_backup(backups[0].path, max_schema=SCHEMA_VERSION) == 1  # the old file, as it was

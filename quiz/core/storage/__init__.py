@@ -29,7 +29,7 @@ from quiz.core.storage.connection import Synchronous
 from quiz.core.storage.decks import ReconcileResult
 from quiz.core.storage.doctor import DoctorReport, Finding
 from quiz.core.storage.encoding import from_us, to_us
-from quiz.core.storage.queues import fresh_cards_sql
+from quiz.core.storage.queues import studiable_sql
 from quiz.core.storage.records import (
     AttemptAnswer,
     AttemptQuestion,
@@ -63,8 +63,8 @@ __all__ = [
     "Store",
     "Synchronous",
     "backups_of",
-    "fresh_cards_sql",
     "from_us",
     "restore_database",
+    "studiable_sql",
     "to_us",
 ]

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from quiz.core.storage.connection import Database
 from quiz.core.storage.encoding import to_us
@@ -17,6 +19,9 @@ from quiz.core.storage.records import (
     deck_file_from_row,
     deck_from_row,
 )
+
+if TYPE_CHECKING:
+    from quiz.core.cards import CardText
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,13 +48,15 @@ class DeckMethods(Database):
         now: datetime,
         meta_json: str = "{}",
         valid_until: Mapping[str, date] | None = None,
+        texts: Mapping[str, CardText] | None = None,
     ) -> ReconcileResult:
         """Bring the deck's cards in line with `card_keys` (in deck order), in one transaction.
 
         New keys become new cards; cards whose key is gone are marked orphaned (their
         history stays); orphans whose key is back are restored with their state. Each
         card's `valid_until` (the last day its question holds; absent: no limit) is stored
-        so the queues can leave stale cards out.
+        so the queues can leave stale cards out. `texts` (card key: its text) refreshes
+        what the card browser searches (`_store_texts`).
         """
         limits = {key: day.isoformat() for key, day in (valid_until or {}).items()}
         if len(set(card_keys)) != len(card_keys):
@@ -110,6 +117,8 @@ class DeckMethods(Database):
                 updates,
             )
             db.executemany("UPDATE cards SET orphaned = 1 WHERE deck_id = ? AND card_key = ?", gone)
+            if texts is not None:
+                _store_texts(db, deck_id, texts)
         return ReconcileResult(added=len(inserts), orphaned=len(gone), restored=restored)
 
     def deck(self, deck_id: str) -> DeckRecord | None:
@@ -155,3 +164,44 @@ class DeckMethods(Database):
                     to_us(record.checked_at),
                 ),
             )
+
+
+def _store_texts(db: sqlite3.Connection, deck_id: str, texts: Mapping[str, CardText]) -> None:
+    """Bring `card_texts` and its FTS5 index in step with the deck's cards: rows that
+    changed are replaced, rows of cards no longer given are kept (an orphan is still
+    found, as orphaned). The index has external content, so each replaced row is first
+    deleted from it with its old values (FTS5's 'delete' command)."""
+    stored = {
+        key: (rowid, (kind, tags, prompt, answer))
+        for rowid, key, kind, tags, prompt, answer in db.execute(
+            "SELECT id, card_key, kind, tags, prompt, answer FROM card_texts WHERE deck_id = ?",
+            (deck_id,),
+        )
+    }
+    for key, text in texts.items():
+        values = astuple(text)
+        known = stored.get(key)
+        if known is not None and known[1] == values:
+            continue
+        if known is not None:
+            rowid, (_, old_tags, old_prompt, old_answer) = known
+            db.execute(
+                "INSERT INTO card_search (card_search, rowid, prompt, answer, tags)"
+                " VALUES ('delete', ?, ?, ?, ?)",
+                (rowid, old_prompt, old_answer, old_tags),
+            )
+            db.execute(
+                "UPDATE card_texts SET kind = ?, tags = ?, prompt = ?, answer = ? WHERE id = ?",
+                (*values, rowid),
+            )
+        else:
+            rowid = db.execute(
+                "INSERT INTO card_texts (deck_id, card_key, kind, tags, prompt, answer)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (deck_id, key, *values),
+            ).lastrowid
+        _, tags, prompt, answer = values
+        db.execute(
+            "INSERT INTO card_search (rowid, prompt, answer, tags) VALUES (?, ?, ?, ?)",
+            (rowid, prompt, answer, tags),
+        )

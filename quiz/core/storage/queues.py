@@ -33,12 +33,19 @@ def _per_deck(deck_ids: Sequence[str] | None) -> list[tuple[str, tuple[str, ...]
     return [("deck_id = ?", (deck_id,)) for deck_id in dict.fromkeys(deck_ids)]
 
 
-def fresh_cards_sql(on: date | None) -> tuple[str, tuple[str, ...]]:
-    """SQL (to append to a WHERE) leaving out cards whose question is stale on study day
-    `on` (None: keep all), and its parameters: the one condition every queue and count uses."""
+def studiable_sql(on: date | None) -> tuple[str, tuple[str, ...]]:
+    """SQL (to append to a WHERE) leaving out suspended cards and, on study day `on`, cards
+    buried past it or whose question is stale (None: no day, so neither), and its
+    parameters: the one condition every queue and count uses. The queue indexes end with
+    these columns, so it costs no table lookup."""
     if on is None:
-        return "", ()
-    return " AND (valid_until IS NULL OR valid_until >= ?)", (on.isoformat(),)
+        return " AND suspended = 0", ()
+    day = on.isoformat()
+    return (
+        " AND suspended = 0 AND (valid_until IS NULL OR valid_until >= ?)"
+        " AND (buried_until IS NULL OR buried_until <= ?)",
+        (day, day),
+    )
 
 
 class CardMethods(Database):
@@ -72,8 +79,8 @@ class CardMethods(Database):
         phases: Collection[Phase] = (Phase.LEARNING, Phase.REVIEW, Phase.RELEARNING),
         on: date | None = None,
     ) -> list[CardRecord]:
-        """Non-orphaned cards in `phases` due at or before `until`, most overdue first; with
-        `on`, not those whose question is stale that study day.
+        """Non-orphaned, unsuspended cards in `phases` due at or before `until`, most overdue
+        first; with `on`, not those buried or stale that study day.
 
         One query per (deck, phase), each an ordered walk of an index stopped at
         `limit`, merged here: a single query over several decks or phases would
@@ -81,12 +88,12 @@ class CardMethods(Database):
         """
         _check_limit(limit)
         stamp = to_us(until)
-        fresh_sql, fresh_params = fresh_cards_sql(on)
+        studiable, studiable_params = studiable_sql(on)
         streams = [
             self._rows(
                 f"SELECT {CARD_COLUMNS} FROM cards WHERE {deck_sql} AND state = ?"
-                f" AND orphaned = 0 AND due <= ?{fresh_sql} ORDER BY due LIMIT ?",
-                (*deck_params, phase, stamp, *fresh_params, limit),
+                f" AND orphaned = 0 AND due <= ?{studiable} ORDER BY due LIMIT ?",
+                (*deck_params, phase, stamp, *studiable_params, limit),
             )
             for deck_sql, deck_params in _per_deck(deck_ids)
             for phase in sorted({int(p) for p in phases} - {int(Phase.NEW)})
@@ -97,17 +104,17 @@ class CardMethods(Database):
     def next_due(
         self, deck_ids: Sequence[str] | None, *, on: date | None = None
     ) -> datetime | None:
-        """The earliest due time of any studied, non-orphaned card (not stale on `on`): when a
-        card is next ready."""
-        fresh_sql, fresh_params = fresh_cards_sql(on)
+        """The earliest due time of any studied, non-orphaned, studiable card (see
+        `studiable_sql`): when a card is next ready."""
+        studiable, studiable_params = studiable_sql(on)
         found = [
             row[0]
             for deck_sql, deck_params in _per_deck(deck_ids)
             for phase in (Phase.LEARNING, Phase.REVIEW, Phase.RELEARNING)
             for row in self._rows(
                 f"SELECT min(due) FROM cards WHERE {deck_sql} AND state = ? AND orphaned = 0"
-                + fresh_sql,
-                (*deck_params, int(phase), *fresh_params),
+                + studiable,
+                (*deck_params, int(phase), *studiable_params),
             )
             if row[0] is not None
         ]
@@ -116,16 +123,16 @@ class CardMethods(Database):
     def new_cards(
         self, deck_ids: Sequence[str] | None, *, limit: int, on: date | None = None
     ) -> list[CardRecord]:
-        """Never-reviewed, non-orphaned cards (not stale on `on`) in deck order (deck id, then
-        position)."""
+        """Never-reviewed, non-orphaned, studiable cards (see `studiable_sql`) in deck order
+        (deck id, then position)."""
         _check_limit(limit)
         deck_sql, deck_params = decks_filter(deck_ids)
-        fresh_sql, fresh_params = fresh_cards_sql(on)
+        studiable, studiable_params = studiable_sql(on)
         rows = self._rows(
             f"SELECT {CARD_COLUMNS} FROM cards INDEXED BY cards_new"
-            f" WHERE state = 0 AND orphaned = 0 AND {deck_sql}{fresh_sql}"
+            f" WHERE state = 0 AND orphaned = 0 AND {deck_sql}{studiable}"
             " ORDER BY deck_id, position LIMIT ?",
-            (*deck_params, *fresh_params, limit),
+            (*deck_params, *studiable_params, limit),
         )
         return [card_from_row(row) for row in rows]
 
@@ -137,17 +144,17 @@ class CardMethods(Database):
         phases: Collection[Phase] = (Phase.LEARNING, Phase.REVIEW, Phase.RELEARNING),
         on: date | None = None,
     ) -> int:
-        """How many non-orphaned cards in `phases` (not stale on `on`) are due at or before
-        `until`."""
+        """How many non-orphaned, studiable cards (see `studiable_sql`) in `phases` are due at
+        or before `until`."""
         deck_sql, deck_params = decks_filter(deck_ids)
         wanted = sorted(int(p) for p in phases if p != Phase.NEW)
         if not wanted:
             return 0
-        fresh_sql, fresh_params = fresh_cards_sql(on)
+        studiable, studiable_params = studiable_sql(on)
         row = self._one(
             f"SELECT count(*) FROM cards WHERE {deck_sql} AND due <= ?"
-            f" AND state IN ({','.join('?' * len(wanted))}) AND orphaned = 0{fresh_sql}",
-            (*deck_params, to_us(until), *wanted, *fresh_params),
+            f" AND state IN ({','.join('?' * len(wanted))}) AND orphaned = 0{studiable}",
+            (*deck_params, to_us(until), *wanted, *studiable_params),
         )
         return int(row[0])
 
@@ -159,11 +166,12 @@ class CardMethods(Database):
 
         One statement: a count per day and phase, each an index range of `cards_due` or
         `cards_deck_due` read without touching the table (the day bounds come from the
-        caller, who knows the learner's zone and DST). Stale questions are counted: telling
-        them apart would read every row.
+        caller, who knows the learner's zone and DST). Suspended cards are left out; stale
+        and buried ones are counted on their due day (a balancer's estimate needs no more).
         """
         if not days:
             return []
+        studiable, _ = studiable_sql(None)  # suspended cards are not shown, buried ones are later
         filters = [
             (deck_sql, deck_params, int(phase))
             for deck_sql, deck_params in _per_deck(deck_ids)
@@ -171,7 +179,7 @@ class CardMethods(Database):
         ]
         counts = " + ".join(
             f"(SELECT count(*) FROM cards WHERE {deck_sql} AND state = {phase}"
-            " AND orphaned = 0 AND due >= day.start AND due < day.stop)"
+            f" AND orphaned = 0{studiable} AND due >= day.start AND due < day.stop)"
             for deck_sql, _, phase in filters
         )
         bounds = [
@@ -188,25 +196,25 @@ class CardMethods(Database):
         return [int(row[0]) for row in rows]
 
     def studied_states(self, deck_id: str, *, on: date | None = None) -> list[CardState]:
-        """The scheduling state of every studied, non-orphaned card of one deck (not stale on
-        `on`): what a forecast over the whole deck, such as its exam outlook, reads. One deck's
-        studied cards, never every card of the database."""
-        fresh_sql, fresh_params = fresh_cards_sql(on)
+        """The scheduling state of every studied, non-orphaned, studiable card of one deck
+        (see `studiable_sql`): what a forecast over the whole deck, such as its exam outlook,
+        reads. One deck's studied cards, never every card of the database."""
+        studiable, studiable_params = studiable_sql(on)
         rows = self._rows(
             f"SELECT card_key, {STATE_COLUMNS} FROM cards"
-            f" WHERE deck_id = ? AND state != 0 AND orphaned = 0{fresh_sql}",
-            (deck_id, *fresh_params),
+            f" WHERE deck_id = ? AND state != 0 AND orphaned = 0{studiable}",
+            (deck_id, *studiable_params),
         )
         return [state_from_row(deck_id, row[0], row[1:]) for row in rows]
 
     def count_new(self, deck_ids: Sequence[str] | None, *, on: date | None = None) -> int:
-        """How many non-orphaned cards (not stale on `on`) were never reviewed."""
+        """How many non-orphaned, studiable cards (see `studiable_sql`) were never reviewed."""
         deck_sql, deck_params = decks_filter(deck_ids)
-        fresh_sql, fresh_params = fresh_cards_sql(on)
+        studiable, studiable_params = studiable_sql(on)
         row = self._one(
             "SELECT count(*) FROM cards INDEXED BY cards_new"
-            f" WHERE state = 0 AND orphaned = 0 AND {deck_sql}{fresh_sql}",
-            (*deck_params, *fresh_params),
+            f" WHERE state = 0 AND orphaned = 0 AND {deck_sql}{studiable}",
+            (*deck_params, *studiable_params),
         )
         return int(row[0])
 

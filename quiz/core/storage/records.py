@@ -8,11 +8,11 @@ that points at `quiz doctor --repair`, never a half-built record.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any, Literal
 
-from quiz.core.card_state import CardState, Phase
+from quiz.core.card_state import CardMarks, CardState, Flag, Phase
 from quiz.core.storage.encoding import checked_state, from_us, from_us_or_none, state_from_json
 from quiz.errors import StoreError
 
@@ -28,6 +28,7 @@ class CardRecord:
     state: CardState
     orphaned: bool
     created_at: datetime
+    marks: CardMarks = field(default_factory=CardMarks)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,8 +159,10 @@ DECK_FILE_COLUMNS = (
 )
 CARD_COLUMNS = (
     "deck_id, card_key, question_key, position, state, step, stability, difficulty, due,"
-    " last_review, reps, lapses, orphaned, created_at"
+    " last_review, reps, lapses, orphaned, created_at, suspended, buried_until, flag, leech"
 )
+MARK_COLUMNS = "suspended, buried_until, flag, leech"
+"""The columns of a card's `CardMarks`, in `marks_from_row`'s order."""
 REVIEW_COLUMNS = (
     "id, deck_id, card_key, reviewed_at, grade, state_before, response, correct, duration_ms,"
     " state_before_json, state_after_json"
@@ -214,9 +217,21 @@ def card_from_row(row: Any) -> CardRecord:
             state=checked_state(*row[4:12]),
             orphaned=bool(row[12]),
             created_at=from_us(row[13]),
+            marks=marks_from_row(row[14:18]),
         )
     except (ValueError, TypeError, OverflowError, RecursionError) as error:
         raise invalid_state(f"card {row[0]}/{row[1]}", error) from error
+
+
+def marks_from_row(row: Sequence[Any]) -> CardMarks:
+    """The marks in a row of `MARK_COLUMNS` (raises ValueError on values quiz never wrote)."""
+    suspended, buried_until, flag, leech = row
+    return CardMarks(
+        suspended=bool(suspended),
+        buried_until=None if buried_until is None else date.fromisoformat(buried_until),
+        flag=Flag(flag),
+        leech=bool(leech),
+    )
 
 
 def state_from_row(deck_id: str, card_key: str, row: Sequence[Any]) -> CardState:

@@ -11,8 +11,10 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Literal
 
 from quiz.core.card_state import CardState
+from quiz.core.storage.card_actions import mark_leech, undo_events
 from quiz.core.storage.connection import Database, decks_filter
 from quiz.core.storage.encoding import (
     STATE_COLUMNS,
@@ -83,6 +85,7 @@ class ReviewMethods(Database):
         correct: bool | None = None,
         duration_ms: int | None = None,
         expect_before: CardState | None = None,
+        leech: Literal["mark", "suspend"] | None = None,
     ) -> int:
         """Save one answer: set the card to `after` and append the log row, atomically.
 
@@ -90,7 +93,9 @@ class ReviewMethods(Database):
         exactly. With `expect_before`, raises `StoreConflict` if the card changed since
         the caller read it, e.g. answered by another `quiz` process: the update is then a
         compare-and-set on every state column, which saves reading the card again.
-        Returns the review id once the transaction is committed.
+        `leech` ("mark", or "suspend" too) marks the card a leech in the same transaction,
+        as an event that names this review (`card_actions.mark_leech`), so undoing the
+        answer undoes the mark. Returns the review id once the transaction is committed.
         """
         if grade not in (1, 2, 3, 4):
             raise ValueError(f"grade must be 1-4 (Again, Hard, Good, Easy), not {grade}")
@@ -131,7 +136,15 @@ class ReviewMethods(Database):
                 ),
             )
             review_id = cursor.lastrowid
-        assert review_id is not None
+            assert review_id is not None
+            if leech is not None:
+                mark_leech(
+                    db,
+                    (deck_id, card_key),
+                    review_id=review_id,
+                    suspend=leech == "suspend",
+                    stamp=to_us(reviewed_at),
+                )
         return review_id
 
     def undo_review(self, review_id: int) -> CardRecord:
@@ -162,6 +175,7 @@ class ReviewMethods(Database):
                 before = state_from_json(before_json)
             except (ValueError, TypeError) as error:
                 raise invalid_state(f"review {review_id}", error) from error
+            undo_events(db, "review_id = ?", (review_id,))  # the leech mark it made
             set_state(db, deck_id, card_key, before)
             db.execute("DELETE FROM reviews WHERE id = ?", (review_id,))
             restored = db.execute(

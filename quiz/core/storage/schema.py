@@ -264,6 +264,76 @@ def _migration_6(connection: sqlite3.Connection) -> None:
     )
 
 
+def _migration_7(connection: sqlite3.Connection) -> None:
+    """Managing cards: the learner's marks, an undoable log of what changed them, and the
+    card text a search reads.
+
+    * `cards.suspended`, `buried_until` (the study day a buried card returns), `flag` and
+      `leech`. Every queue leaves suspended and buried cards out with one condition, so
+      the queue indexes end with both columns and counts still read the index alone
+      (see migration 3).
+    * `card_events`: one row per card an action changed (suspend, unsuspend, bury,
+      unbury, flag, forget, set-due, leech), with the card's state and marks before and
+      after as JSON. The cards of one action share a `batch` (its first row's id), which
+      undo takes back whole; a leech mark made by an answer names its `review_id`, so
+      undoing the answer undoes the mark.
+    * `card_texts` and its FTS5 index `card_search` (external content, kept in step by
+      `reconcile_deck`, the one writer): what the card browser searches without parsing
+      every deck. Forgetting each deck's content hash makes the next session reconcile
+      it, which fills them in.
+    """
+    _run_script(
+        connection,
+        """
+        ALTER TABLE cards ADD COLUMN suspended INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE cards ADD COLUMN buried_until TEXT;
+        ALTER TABLE cards ADD COLUMN flag INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE cards ADD COLUMN leech INTEGER NOT NULL DEFAULT 0;
+        DROP INDEX cards_new;
+        DROP INDEX cards_deck_due;
+        DROP INDEX cards_due;
+        CREATE INDEX cards_new ON cards(deck_id, position, valid_until, suspended, buried_until)
+            WHERE state = 0 AND orphaned = 0;
+        CREATE INDEX cards_deck_due
+            ON cards(deck_id, state, due, orphaned, valid_until, suspended, buried_until)
+            WHERE orphaned = 0;
+        CREATE INDEX cards_due ON cards(state, due, orphaned, valid_until, suspended, buried_until)
+            WHERE orphaned = 0;
+        CREATE TABLE card_events (
+            id INTEGER PRIMARY KEY,
+            batch INTEGER NOT NULL,
+            deck_id TEXT NOT NULL,
+            card_key TEXT NOT NULL,
+            at INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            value TEXT,
+            review_id INTEGER,
+            before_json TEXT NOT NULL,
+            after_json TEXT NOT NULL,
+            FOREIGN KEY (deck_id, card_key) REFERENCES cards(deck_id, card_key)
+        );
+        CREATE INDEX card_events_card ON card_events(deck_id, card_key, id);
+        CREATE INDEX card_events_batch ON card_events(batch);
+        CREATE INDEX card_events_review ON card_events(review_id) WHERE review_id IS NOT NULL;
+        CREATE TABLE card_texts (
+            id INTEGER PRIMARY KEY,
+            deck_id TEXT NOT NULL,
+            card_key TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            tags TEXT NOT NULL,
+            prompt TEXT NOT NULL,
+            answer TEXT NOT NULL,
+            UNIQUE (deck_id, card_key)
+        );
+        CREATE VIRTUAL TABLE card_search USING fts5(
+            prompt, answer, tags, content = 'card_texts', content_rowid = 'id',
+            tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
+        );
+        UPDATE decks SET content_hash = NULL;
+        """,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_1,
     _migration_2,
@@ -271,6 +341,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_4,
     _migration_5,
     _migration_6,
+    _migration_7,
 ]
 """Migration N+1 turns schema N into N+1; append, never edit a released one."""
 

@@ -13,6 +13,11 @@
 * Answers: `record_review(...) -> int` (card update and log row in one transaction;
   the id is returned only after the commit), `undo_review(review_id) -> CardRecord`,
   `review(review_id)`, `iter_reviews(deck_ids)` (`reviews.ReviewMethods`).
+* Card actions (`card_actions.CardActionMethods`), each one transaction logged in
+  `card_events` and undone whole by `undo_card_action(batch)`: `suspend`, `unsuspend`,
+  `bury(until=)`, `unbury`, `set_flag`, `forget`, `set_due`; `card_events(deck, key)`.
+  `record_review(..., leech=)` marks a leech with the answer. Card text for search:
+  `reconcile_deck(..., texts=)` keeps `card_texts` and its FTS5 index `card_search`.
 * Attempts: `start_attempt(..., questions=, pass_mark=) -> int`,
   `record_attempt_answer(...)` (committed per answer), `finish_attempt(...) ->
   AttemptRecord`, `attempt(id)`, `attempts(deck_id)`, `attempt_answers(id)`,
@@ -32,13 +37,16 @@ from pathlib import Path
 
 from quiz.core.backup import BackupJob, backup_failed, start_daily_backup, write_backup
 from quiz.core.storage.attempts import AttemptMethods
+from quiz.core.storage.card_actions import CardActionMethods
 from quiz.core.storage.decks import DeckMethods
 from quiz.core.storage.doctor import DoctorMethods
 from quiz.core.storage.queues import CardMethods
 from quiz.core.storage.reviews import ReviewMethods
 
 
-class Store(DeckMethods, CardMethods, ReviewMethods, AttemptMethods, DoctorMethods):
+class Store(
+    DeckMethods, CardMethods, CardActionMethods, ReviewMethods, AttemptMethods, DoctorMethods
+):
     """An open study database. Create with `Store.open`; one thread at a time may use it."""
 
     def backup_now(self, reason: str = "manual", *, now: datetime) -> Path:

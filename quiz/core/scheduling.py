@@ -46,7 +46,7 @@ import fsrs
 from quiz.config import Settings
 from quiz.core.balance import MAX_BALANCED_DAYS, DayLoad, pick_interval
 from quiz.core.card_state import CardState, Phase
-from quiz.core.days import day_bounds, study_day
+from quiz.core.days import StudyDay, day_bounds, study_day
 from quiz.core.models import DeckMeta
 from quiz.core.storage import ReviewRecord
 from quiz.errors import QuizError
@@ -258,6 +258,10 @@ class Scheduler:
         days between two reviews are the study days between them, whatever the hour or DST."""
         label = study_day(utc(moment), self._day_starts_at, self._tz).date
         return datetime.combine(label, time(0), tzinfo=timezone.utc)
+
+    def study_day(self, label: date) -> StudyDay:
+        """The bounds of study day `label` in the scheduler's zone."""
+        return day_bounds(label, self._day_starts_at, self._tz)
 
     def _in_days(self, state: CardState, now: datetime) -> fsrs.Card:
         """The fsrs card of `state` with its last review moved to its study day."""

@@ -15,6 +15,7 @@ the cards due per study day, kept up to date as each card is rescheduled.
 
 from __future__ import annotations
 
+import itertools
 import random
 import statistics
 from collections import Counter
@@ -73,7 +74,21 @@ class Outcome:
 
     @property
     def forecast_std(self) -> float:
+        """The plain standard deviation of the forecast, its downward trend included."""
         return statistics.pstdev(self.forecast)
+
+    @property
+    def day_to_day(self) -> float:
+        """How much one day's load differs from the next: the standard deviation of the
+        changes over the forecast (the lumpiness balancing removes; the trend of young cards
+        coming back sooner than old ones hardly counts)."""
+        return statistics.pstdev([b - a for a, b in itertools.pairwise(self.forecast)])
+
+    @property
+    def weekend_share(self) -> float:
+        """Cards due per Saturday and Sunday over the forecast, over those per weekday."""
+        weekday = statistics.fmean(self.load_on(day) for day in range(5))
+        return statistics.fmean(self.load_on(day) for day in (5, 6)) / weekday
 
     def load_on(self, weekday: int, days: Sequence[int] | None = None) -> float:
         """Mean cards due on one weekday (0 Monday) over the forecast."""

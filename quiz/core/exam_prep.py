@@ -88,7 +88,7 @@ def deck_exam_outlook(
         return None
     states = store.studied_states(deck.id, on=today)
     new = store.count_new([deck.id], on=today)
-    scheduler = Scheduler.for_deck(settings, deck, tz=tz)
+    scheduler = Scheduler.for_deck(replace(settings, fuzz=False), deck, tz=tz)
     return exam_outlook([*states, *[NEW_CARD] * new], scheduler, settings, today)
 
 
@@ -100,14 +100,14 @@ def exam_outlook(
 ) -> ExamOutlook | None:
     """The outlook of a deck whose scheduler has an exam (None without one, or once it passed).
 
-    `states`: every card of the deck; `scheduler`: the deck's (`Scheduler.for_deck`), whose
-    fuzz and balancing are left out here; `today`: the current study day.
+    `states`: every card of the deck; `scheduler`: the deck's, without fuzz (the forecast
+    follows the schedule as planned, not one draw of it); `today`: the current study day.
     """
     goal = scheduler.exam
     if goal is None or goal.day < today:
         return None
-    planner = Scheduler.for_deck(replace(settings, fuzz=False), None)
-    planner.exam = goal
+    if scheduler.fuzzed:
+        raise ValueError("the outlook follows the unfuzzed schedule: pass a scheduler without fuzz")
     exam_time = datetime.combine(goal.day, time(0), tzinfo=timezone.utc)
     days_left = (goal.day - today).days
     start = datetime.combine(today, time(12), tzinfo=timezone.utc)
@@ -118,12 +118,12 @@ def exam_outlook(
             new += 1
             recalls.append(0.0)
             continue
-        final, count = _follow(planner, state, start, exam_time)
-        recall = planner.retrievability(final, exam_time)
+        final, count = _follow(scheduler, state, start, exam_time)
+        recall = scheduler.retrievability(final, exam_time)
         recalls.append(recall)
         reviews += count
         short += recall < goal.retention
-    per_new = _follow(planner, NEW_CARD, start, exam_time)[1] if new else 0
+    per_new = _follow(scheduler, NEW_CARD, start, exam_time)[1] if new else 0
     reviews += new * per_new
     problems = _problems(settings, days_left, new, reviews, short)
     mean = math.fsum(recalls) / len(recalls) if recalls else 0.0

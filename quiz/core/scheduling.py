@@ -271,6 +271,11 @@ class Scheduler:
         return card
 
     @property
+    def fuzzed(self) -> bool:
+        """Whether review intervals are spread (fuzz, and balancing if a load was given)."""
+        return self._fuzz
+
+    @property
     def desired_retention(self) -> float:
         return self._fsrs.desired_retention
 
@@ -317,9 +322,7 @@ class Scheduler:
             return timedelta(days=random.choice(days))
         today = study_day(now, self._day_starts_at, self._tz).date
         labels = [today + timedelta(days=n) for n in days]
-        due = self._load.due_per_day(
-            [day_bounds(label, self._day_starts_at, self._tz) for label in labels]
-        )
+        due = self._load.due_per_day([self.study_day(label) for label in labels])
         shares = [self._weekday_loads[label.weekday()] for label in labels]
         return timedelta(days=pick_interval(days, due, shares))
 
@@ -331,14 +334,9 @@ class Scheduler:
         when the goal needs it (`exam_window`), capped by `until`."""
         if card.state is not fsrs.State.Review:
             return (self._capped(interval, now, until),) * 2
-        low, high = (
-            fuzz_range(interval, self._fsrs.maximum_interval)
-            if self._fuzz
-            else (
-                interval,
-                interval,
-            )
-        )
+        low, high = interval, interval
+        if self._fuzz:
+            low, high = fuzz_range(interval, self._fsrs.maximum_interval)
         window = self.exam_window(card)
         if window is not None:
             first, last = window

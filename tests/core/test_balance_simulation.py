@@ -62,7 +62,10 @@ def test_an_unreachable_goal_is_reported_and_falls_short_in_simulation() -> None
     goal = ExamGoal(START + timedelta(days=10), 0.9)
     settings = Settings(new_per_day=20, learning_steps=[], relearning_steps=[])
     outlook = exam_outlook(
-        [NEW_CARD] * 600, scheduler(balance=False, load=CounterLoad(), exam=goal), settings, START
+        [NEW_CARD] * 600,
+        scheduler(balance=False, load=CounterLoad(), exam=goal, fuzz=False),
+        settings,
+        START,
     )
     assert outlook is not None and not outlook.reachable
     assert "600 new cards at 20 a day take 30 days, 10 days left" in str(outlook.warning())
@@ -78,7 +81,7 @@ def test_the_outlook_of_a_prepared_deck_matches_the_simulation() -> None:
     halfway = simulate(seed=6, cards=200, days=20, new_per_day=20, balance=True, exam=goal)
     settings = Settings(learning_steps=[], relearning_steps=[])
     states: list[CardState] = list(halfway.states.values())
-    planner = scheduler(balance=False, load=CounterLoad(), exam=goal)
+    planner = scheduler(balance=False, load=CounterLoad(), exam=goal, fuzz=False)
     outlook = exam_outlook(states, planner, settings, halfway.end)
     assert outlook is not None and outlook.reachable, outlook
     rest = simulate(

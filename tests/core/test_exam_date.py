@@ -192,7 +192,7 @@ def test_a_review_never_leaves_the_exam_short_when_a_review_can_help(
 
 def outlook_of(states: list[CardState], exam_in: int, **limits: int) -> ExamOutlook | None:
     settings = Settings(**limits)  # type: ignore[arg-type]
-    scheduler = for_exam(TODAY + exam_in * DAY)
+    scheduler = for_exam(TODAY + exam_in * DAY, fuzz=False)
     return exam_outlook(states, scheduler, settings, TODAY)
 
 
@@ -237,6 +237,11 @@ def test_cards_scheduled_past_the_exam_before_it_was_set_fall_short() -> None:
     assert outlook is not None
     assert outlook.short_cards == 1
     assert "1 card will fall short" in str(outlook.warning())
+
+
+def test_the_outlook_refuses_a_fuzzed_scheduler() -> None:
+    with pytest.raises(ValueError, match="without fuzz"):
+        exam_outlook([], for_exam(TODAY + 5 * DAY), Settings(), TODAY)
 
 
 def test_no_outlook_without_an_exam_or_after_it() -> None:

@@ -55,6 +55,9 @@ _MATURE = (
     " - json_extract(state_before_json, '$.last_review') >= 1814400000000"
 )
 """The WHERE clause of the store's partial index `reviews_mature`, repeated so SQLite uses it."""
+_OVERRULED = "((correct = 1 AND grade = 1) OR (correct = 0 AND grade > 1))"
+"""The WHERE clause of the store's partial index `reviews_overruled`, repeated so SQLite
+uses it: a review judged right graded Again, or judged wrong graded better."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,18 +224,22 @@ def collect(
         forecast=_forecast(store, where, params, today.date, day_starts_at, tz),
         overrules=_overrules(store, where, params),
         hardest=_most_lapsed(store, f"lapses > 0 AND {where}", params, HARDEST),
-        leeches=_most_lapsed(store, f"leech = 1 AND {where}", params, LEECHES),
+        leeches=_most_lapsed(store, f"leech = 1 AND {where}", params, LEECHES, index="cards_leech"),
         retention_table=_retention_table(store, where, params, today.date, day_starts_at, tz),
     )
 
 
-def _most_lapsed(store: Store, where: str, params: tuple[str, ...], limit: int) -> list[HardCard]:
-    """Cards matching `where`, most lapses first, then most reviews."""
+def _most_lapsed(
+    store: Store, where: str, params: tuple[str, ...], limit: int, *, index: str = ""
+) -> list[HardCard]:
+    """Cards matching `where`, most lapses first, then most reviews, with their prompts;
+    `index` names the index to read them by (the planner would scan another)."""
+    hint = f" INDEXED BY {index}" if index else ""
     return [
         HardCard(*row)
         for row in store.read(
             "SELECT deck_id, card_key, lapses, reps, (SELECT prompt FROM card_texts t"
-            " WHERE t.deck_id = cards.deck_id AND t.card_key = cards.card_key) FROM cards"
+            f" WHERE t.deck_id = cards.deck_id AND t.card_key = cards.card_key) FROM cards{hint}"
             f" WHERE orphaned = 0 AND {where}"
             " ORDER BY lapses DESC, reps DESC, deck_id, card_key LIMIT ?",
             (*params, limit),
@@ -283,9 +290,9 @@ def _overrules(store: Store, where: str, params: tuple[str, ...]) -> list[Overru
     verdict beside the grade) and in quizzes (`attempt_answers.overruled`)."""
     found: dict[str, list[int]] = {}
     for deck_id, again, right in store.read(
-        "SELECT deck_id, coalesce(sum(correct = 1 AND grade = 1), 0),"
-        " coalesce(sum(correct = 0 AND grade > 1), 0) FROM reviews"
-        f" WHERE correct IS NOT NULL AND {where} GROUP BY deck_id",
+        "SELECT deck_id, coalesce(sum(correct = 1), 0), coalesce(sum(correct = 0), 0)"
+        f" FROM reviews INDEXED BY reviews_overruled WHERE {_OVERRULED} AND {where}"
+        " GROUP BY deck_id",
         params,
     ):
         found[deck_id] = [again, right, 0]
@@ -344,32 +351,36 @@ def _activity(
 def _card_counts(
     store: Store, where: str, params: tuple[str, ...], end: datetime, today: date
 ) -> CardCounts:
+    """Cards by phase and mark, read from the covering queue index (every non-orphaned card
+    is in it, new ones too), and the leeches from theirs."""
     day = today.isoformat()
     buried = "buried_until IS NOT NULL AND buried_until > ?"
+    index = "cards_due" if where == "1" else "cards_deck_due"
     by_state = {
-        (state, suspended): (count, due or 0, buried_count or 0, leeches or 0)
-        for state, suspended, count, due, buried_count, leeches in store.read(
-            f"SELECT state, suspended, count(*), sum(due < ? AND NOT ({buried})), sum({buried}),"
-            f" sum(leech) FROM cards WHERE orphaned = 0 AND {where} GROUP BY state, suspended",
+        (state, suspended): (count, due or 0, buried_count or 0)
+        for state, suspended, count, due, buried_count in store.read(
+            f"SELECT state, suspended, count(*), sum(due < ? AND NOT ({buried})), sum({buried})"
+            f" FROM cards INDEXED BY {index} WHERE orphaned = 0 AND {where}"
+            " GROUP BY state, suspended",
             (to_us(end), day, day, *params),
         )
     }
+    leeches = store.read(
+        f"SELECT count(*) FROM cards WHERE leech = 1 AND orphaned = 0 AND {where}", params
+    )[0][0]
 
-    def total(column: int, states: tuple[int, ...], suspended: tuple[int, ...] = (0,)) -> int:
-        return sum(
-            by_state.get((state, flag), (0, 0, 0, 0))[column]
-            for state in states
-            for flag in suspended
-        )
+    def total(column: int, states: tuple[int, ...], suspended: int = 0) -> int:
+        return sum(by_state.get((state, suspended), (0, 0, 0))[column] for state in states)
 
+    every = (0, 1, 2, 3)
     return CardCounts(
         new=total(0, (0,)),
         learning=total(0, (1, 3)),
         review=total(0, (2,)),
         due_today=total(1, (1, 2, 3)),
-        suspended=total(0, (0, 1, 2, 3), (1,)),
-        buried=total(2, (0, 1, 2, 3)),
-        leeches=total(3, (0, 1, 2, 3), (0, 1)),
+        suspended=total(0, every, suspended=1),
+        buried=total(2, every) + total(2, every, suspended=1),
+        leeches=leeches,
     )
 
 

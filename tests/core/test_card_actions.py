@@ -387,3 +387,29 @@ def undo_all_restores(store: Store, operations: list[tuple[str, list[str], Flag]
         store.undo_card_action(batch)
     assert {key: store.card("geo", key) for key in KEYS} == start
     assert store.read("SELECT count(*) FROM card_events") == [(0,)]
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("flag", 9),
+        ("flag", "red"),
+        ("suspended", 2),
+        ("leech", -1),
+        ("buried_until", "tomorrow"),
+        ("buried_until", "2026-02-30"),
+        ("buried_until", 20260303),
+    ],
+)
+def test_doctor_clears_marks_no_quiz_wrote(store: Store, column: str, value: object) -> None:
+    store.set_flag([("geo", "b")], Flag.BLUE, now=NOW)
+    store._db.execute(f"UPDATE cards SET {column} = ? WHERE card_key = 'a'", (value,))
+    with pytest.raises(StoreError, match="doctor --repair"):
+        store.card("geo", "a")
+    found = store.doctor(repair=False, now=NOW)
+    assert [(f.check, f.count) for f in found.findings] == [("bad-card-marks", 1)]
+    store.doctor(repair=True, now=NOW)
+    card = store.card("geo", "a")
+    assert card is not None and card.marks == CardMarks()
+    assert store.card("geo", "b").marks.flag is Flag.BLUE  # type: ignore[union-attr]
+    assert store.doctor(repair=True, now=NOW).findings == []

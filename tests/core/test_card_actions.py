@@ -14,10 +14,11 @@ from hypothesis import strategies as st
 
 from quiz.config import Settings
 from quiz.core.card_state import CardMarks, CardState, Flag, Phase
-from quiz.core.cards import card_text, cards_of
+from quiz.core.cards import cards_of
 from quiz.core.days import study_day
 from quiz.core.deckfile.loading import parse_deck
 from quiz.core.queue import todays_queue
+from quiz.core.reconcile import card_text
 from quiz.core.scheduling import Grade
 from quiz.core.storage import Store
 from quiz.core.storage.card_actions import leech_due
@@ -313,7 +314,7 @@ def test_card_text_of_every_kind() -> None:
         "z:blank-1": ("Paris is the capital of France.", "Paris"),
         "z:blank-2": ("Paris is the capital of France.", "France"),
         "o": ("Smallest first", "1 → 2 → 3"),
-        "p": ("Match capitals", "France → Paris; Peru → Lima"),
+        "p": ("Match capitals", "France = Paris; Peru = Lima"),
     }
     assert {t.kind for t in texts.values()} == {
         "flashcard",

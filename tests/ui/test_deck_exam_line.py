@@ -41,7 +41,7 @@ def text_of(screen: DeckScreen, selector: str) -> str:
             "Exam in 3 days: predicted recall 0%",
             "The exam goal of 90% is out of reach: 12 new cards at 2 a day take 6 days",
         ),
-        ("2026-02-20", 20, "Exam 2026-02-20 is past", None),
+        ("2026-02-20", 20, "Exam 2026-02-20: past", None),
     ],
 )
 async def test_the_deck_page_shows_the_exam_outlook(

@@ -139,12 +139,10 @@ class DeckScreen(QuizAppScreen):
         if meta.exam_date is None:
             return
         outlook = deck_exam_outlook(app.store, meta, app.settings, app.now(), app.tz)
-        if outlook is None:
-            line = f"Exam {meta.exam_date.isoformat()} is past"
-        else:
-            line = outlook.summary()
+        line = f"Exam {meta.exam_date.isoformat()}: past" if outlook is None else outlook.summary()
+        when, _, what = line.partition(": ")
         warning = None if outlook is None else outlook.warning()
-        self.query_one("#deck-exam", Static).update(Content(line))
+        self.query_one("#deck-exam", Static).update(Content.assemble((f"{when}: ", "bold"), what))
         shown = self.query_one("#deck-exam-warning", Static)
         shown.update(Content(warning or ""))
         shown.display = warning is not None

@@ -2,13 +2,16 @@
 
 Fuzz already lets a review land on any day of a small range (`fuzz_range`); picking
 that day at random leaves the daily workload as lumpy as it was. The balancer
-picks it by weight instead, Anki's weight: fewer cards already due that day
-(`(share / (cards + 1)) ** LOAD_EXPONENT`) and a shorter interval (`interval **
--DISTANCE_EXPONENT`, else the later days of every range would win and intervals
-would creep up). `share` is the weekday's share of the load: 1 on an ordinary day,
-`easy_day_load` on an easy day, so an easy day ends up with about that share of an
-ordinary day's cards. The draw is weighted, not the heaviest day always, so cards
-answered together still spread over the range.
+picks it by weight instead, Anki's weight (`select_weighted_interval` in Anki's
+`load_balancer.rs`): fewer cards already due that day (`(share / cards) ** LOAD_EXPONENT`)
+and a shorter interval (`interval ** -DISTANCE_EXPONENT`, else the later days of every
+range would win and intervals would creep up); a day with no card due weighs 1 whatever
+its distance, so empty days are filled first. `share` is the weekday's share of the load:
+1 on an ordinary day, `easy_day_load` on an easy day, so an easy day ends up with about
+that share of an ordinary day's cards (an empty easy day weighs `share ** LOAD_EXPONENT`;
+Anki ignores easy days on empty days). The draw is weighted, not the heaviest day always,
+so cards answered together still spread over the range. The counts include the cards
+placed a moment ago, as Anki's do; unlike Anki, siblings are not kept apart.
 
 The counts come from a `DayLoad`: the store's indexed per-day count in a session
 (`StoreLoad`), a dictionary in the simulations. Nothing here knows fsrs or SQLite.
@@ -60,7 +63,10 @@ class StoreLoad:
 
 def day_weight(cards_due: int, interval_days: int, share: float) -> float:
     """How strongly the balancer favours a day: emptier, sooner, not an easy day."""
-    load = (max(share, NO_LOAD_SHARE) / (cards_due + 1)) ** LOAD_EXPONENT
+    share = max(share, NO_LOAD_SHARE)
+    if cards_due <= 0:
+        return float(share**LOAD_EXPONENT)
+    load = (share / cards_due) ** LOAD_EXPONENT
     return float(load / max(interval_days, 1) ** DISTANCE_EXPONENT)
 
 

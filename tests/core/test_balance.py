@@ -107,8 +107,14 @@ def test_the_heaviest_weight_wins_a_low_draw_when_it_dominates(
 
 def test_an_easy_day_gets_about_its_share_at_equal_weight() -> None:
     """Half the load on an easy day weighs the same as a full load on an ordinary one."""
-    assert day_weight(9, 10, 0.5) == pytest.approx(day_weight(19, 10, 1.0))
-    assert day_weight(10, 10, 0.5) < day_weight(19, 10, 1.0)
+    assert day_weight(10, 10, 0.5) == pytest.approx(day_weight(20, 10, 1.0))
+    assert day_weight(11, 10, 0.5) < day_weight(20, 10, 1.0)
+
+
+def test_an_empty_day_weighs_one_whatever_its_distance_as_in_anki() -> None:
+    assert day_weight(0, 3, 1.0) == day_weight(0, 60, 1.0) == 1.0
+    assert day_weight(1, 3, 1.0) == pytest.approx(1 / 27)
+    assert day_weight(0, 10, 0.5) == pytest.approx(0.5**2.15)
 
 
 def test_pick_needs_candidates() -> None:

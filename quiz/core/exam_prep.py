@@ -12,7 +12,15 @@ yet, and an exam would find them unlearnt. The goal is out of reach when
 - the reviews the plan needs (those of the studied cards, and about as many for each
   new card as a card started today gets) exceed `reviews_per_day` over the days left;
 - some studied cards will still fall short: they are due after the exam (scheduled
-  before the exam date was set) or their last possible review does not reach the goal.
+  before the exam date was set, and no room was left to bring them before it) or their last
+  possible review does not reach the goal.
+
+Cards scheduled past the exam before its date was set (or moved earlier) would never meet
+the scheduler's exam window: their next review comes too late. `bring_cards_forward`, which
+a review session runs as it starts, moves them into their window (`exam_review_days`) as
+one undoable card action (`Store.set_dues`), within `reviews_per_day` on each day and never
+past the question's `valid_until`; those the limits leave no room for stay where they are
+and are said (`ExamCatchUp.notice`), as the outlook's short cards.
 
 Only the days matter, as for the scheduler: the exam is at the start of its study day.
 """
@@ -20,9 +28,9 @@ Only the days matter, as for the scheduler: the exam is at the start of its stud
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timezone, tzinfo
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import TYPE_CHECKING
 
 from quiz.config import Settings
@@ -38,6 +46,9 @@ if TYPE_CHECKING:
 MAX_PLANNED_REVIEWS = 40
 """Reviews followed per card at most: a card still due daily after that many is assumed
 reviewed on the eve of the exam."""
+MAX_EXAM_DAYS = 366
+"""Days before an exam whose room `bring_cards_forward` reads at most (a window is at most
+this long; a card whose window opens later waits for a later session)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +68,8 @@ class ExamOutlook:
     """Studied cards whose predicted recall stays below the goal even if every review is done."""
     problems: tuple[str, ...]
     """Why the goal is out of reach; empty when it is reachable."""
+    catch_up: ExamCatchUp | None = None
+    """What the session bringing cards before the exam did as it started, to be said."""
 
     @property
     def reachable(self) -> bool:
@@ -68,7 +81,8 @@ class ExamOutlook:
         text = f"Exam {when}: predicted recall {100 * self.predicted_recall:.0f}%"
         if self.new_cards:
             text += f" ({counted(self.new_cards, 'card')} not studied yet count as 0)"
-        return text
+        notice = None if self.catch_up is None else self.catch_up.notice()
+        return text if notice is None else f"{text}; {notice}"
 
     def warning(self) -> str | None:
         """One line when the goal is out of reach, with the reasons."""
@@ -168,3 +182,150 @@ def _problems(
             f"{counted(short, 'card')} will fall short (due after the exam, or too close to it)"
         )
     return tuple(problems)
+
+
+# --- cards scheduled past the exam -----------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ExamMove:
+    """Where a card due after the exam goes: study `day`, due at its start."""
+
+    card_key: str
+    day: date
+    due: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ExamCatchUp:
+    """What `bring_cards_forward` did as a session started."""
+
+    moved: int
+    batch: int | None
+    """The card action that moved them (`quiz spread --undo BATCH`)."""
+    full: bool
+    """`reviews_per_day` left no room for some cards due after the exam: they stay there and
+    fall short (the outlook counts them)."""
+
+    def notice(self) -> str | None:
+        """One line for the learner; None when nothing was moved or left."""
+        parts = []
+        if self.moved:
+            undo = "" if self.batch is None else f" (undo: quiz spread --undo {self.batch})"
+            verb = "was" if self.moved == 1 else "were"
+            parts.append(
+                f"{counted(self.moved, 'card')} due after the exam {verb} brought before it{undo}"
+            )
+        if self.full:
+            more = "more cards" if self.moved else "the cards"
+            parts.append(f"reviews_per_day leaves no room before the exam for {more} due after it")
+        return "; ".join(parts) or None
+
+
+def plan_exam_moves(
+    cards: Sequence[tuple[str, CardState, date | None]],
+    scheduler: Scheduler,
+    today: date,
+    room: Sequence[int],
+) -> tuple[list[ExamMove], int]:
+    """Where to move each card whose predicted recall on the exam day falls short and whose
+    next review comes too late for it, and how many find no room.
+
+    `cards`: (card key, state, the question's `valid_until`); `room`: the reviews still
+    allowed on each day from `today` on (index 0 is today). A card goes to a day of its window
+    (`Scheduler.exam_review_days`: from the first day whose review reaches the goal to the
+    eve of the exam), no earlier than today and no later than its `valid_until` (if that comes
+    before the window, to `valid_until`: the most a review can do). Of those days it takes
+    the one with the most room left, the later on a tie (a later review is fresher on the
+    day); the least flexible cards choose first. Deterministic: no draw.
+    """
+    goal = scheduler.exam
+    if goal is None or goal.day <= today:
+        return [], 0
+    exam_start = scheduler.study_day(goal.day).start
+    spans: list[tuple[int, int, float, str]] = []
+    for key, state, until in cards:
+        if state.due is None or scheduler.day_time(state.due).date() < goal.day:
+            continue  # its next review comes before the exam, which plans it
+        recall = scheduler.retrievability(state, exam_start)
+        window = scheduler.exam_review_days(state) if recall < goal.retention else None
+        if window is None:
+            continue
+        latest = window[1] if until is None else min(window[1], until)
+        if latest < today:
+            continue  # stale before it could be reviewed: not shown again
+        earliest = min(max(window[0], today), latest)
+        spans.append(((earliest - today).days, (latest - today).days, recall, key))
+    spans.sort(key=lambda span: (span[1] - span[0], span[1], span[2], span[3]))
+    free = list(room)
+    moves: list[ExamMove] = []
+    left = 0
+    for first, last, _, key in spans:
+        if first >= len(free):
+            continue  # its window opens past the days read: a later session moves it
+        offsets = [n for n in range(first, min(last, len(free) - 1) + 1) if free[n] > 0]
+        if not offsets:
+            left += 1
+            continue
+        chosen = max(offsets, key=lambda n: (free[n], n))
+        free[chosen] -= 1
+        day = today + timedelta(days=chosen)
+        moves.append(ExamMove(key, day, scheduler.study_day(day).start))
+    return moves, left
+
+
+def bring_cards_forward(
+    store: Store, deck: DeckMeta, settings: Settings, now: datetime, tz: tzinfo | None = None
+) -> ExamCatchUp | None:
+    """Move the deck's cards due after its exam, whose recall would fall short, into their
+    window, as one undoable card action (see the module docstring); None when the deck has no
+    exam ahead or no such card.
+
+    Cheap when there is none, the usual case once done: one indexed query that stops at the
+    first card due after the exam whose recall has faded below the goal by then. Otherwise
+    the room left under `reviews_per_day` on each day before the exam is read (today's queue,
+    a count per later day), and no more such cards than that room holds, soonest due first.
+    """
+    from quiz.core.queue import todays_queue
+
+    today = study_day(now, settings.day_starts_at, tz)
+    if deck.exam_date is None or deck.exam_date <= today.date:
+        return None
+    scheduler = Scheduler.for_deck(replace(settings, fuzz=False), deck, tz=tz)
+    goal = ExamGoal(deck.exam_date, deck.exam_target)
+    exam_start = scheduler.study_day(goal.day).start
+
+    def fading(limit: int) -> list[tuple[str, CardState, date | None]]:
+        return store.reviews_fading_by(
+            deck.id,
+            due_from=exam_start,
+            at=exam_start,
+            holds_for=scheduler.recall_holds_for(goal.retention),
+            on=today.date,
+            limit=limit,
+        )
+
+    if not fading(1):
+        return None
+    days = [
+        scheduler.study_day(today.date + timedelta(days=n))
+        for n in range(1, min((goal.day - today.date).days, MAX_EXAM_DAYS))
+    ]
+    later = store.due_per_day([deck.id], [(day.start, day.end) for day in days])
+    room = [
+        todays_queue(store, deck.id, settings, today).review_room,
+        *(max(0, settings.reviews_per_day - count) for count in later),
+    ]
+    moves, left = plan_exam_moves(fading(sum(room) + 1), scheduler, today.date, room)
+    if not moves and not left:
+        return None  # only cards whose recall holds after all
+    result = (
+        store.set_dues({(deck.id, move.card_key): move.due for move in moves}, now=now)
+        if moves
+        else None
+    )
+    return ExamCatchUp(
+        moved=0 if result is None else result.changed,
+        batch=None if result is None else result.batch,
+        full=left > 0,
+    )

@@ -376,6 +376,30 @@ class Scheduler:
                 low = middle + 1
         return timedelta(days=first), timedelta(days=last)
 
+    def exam_review_days(self, state: CardState) -> tuple[date, date] | None:
+        """The study days whose review (graded Good) brings a card in review to the exam goal,
+        the first and the last (the eve of the exam), when its predicted recall on the exam
+        day falls short without one: `exam_window` for a card as stored, whose next review
+        may already have been scheduled past the exam. None as for `exam_window`."""
+        if state.state is not Phase.REVIEW or state.last_review is None:
+            return None
+        card = self._in_days(state, state.last_review)
+        window = self.exam_window(card)
+        if window is None:
+            return None
+        assert card.last_review is not None
+        reviewed = card.last_review.date()
+        return reviewed + window[0], reviewed + window[1]
+
+    def recall_holds_for(self, retention: float) -> float:
+        """Days per day of stability that predicted recall stays at `retention` or above after
+        a review: a card of stability S reaches it after S times this many days (fsrs's
+        forgetting curve depends on days over stability only). Lets a query find the cards
+        whose recall will have fallen below a goal by some day without computing each."""
+        decay = -self._steady.parameters[20]
+        factor = 0.9 ** (1 / decay) - 1
+        return float((retention ** (1 / decay) - 1) / factor)
+
     def _recall_at(self, card: fsrs.Card, moment: datetime) -> float:
         return float(self._steady.get_card_retrievability(card, moment))
 

@@ -34,7 +34,8 @@ the deck's cards with the store, then serves today's queue one card at a time::
   another process answers it while it is on screen.
 - The scheduler balances reviews over the learner's whole workload (every deck's
   cards due per day, `quiz.core.balance.StoreLoad`) when `load_balancing` is on,
-  and plans around the deck's `exam_date`.
+  and plans around the deck's `exam_date`; building the queue first brings cards
+  scheduled past the exam before it (`quiz.core.exam_prep.bring_cards_forward`).
 - `study_day` and `day_bounds` (in `quiz.core.days`, re-exported here) give the
   study day of a moment and the bounds of a day; `quiz.core.stats` and the
   library count days with them too.
@@ -67,7 +68,7 @@ from quiz.core.checking import CheckResult, Response, check, check_card
 from quiz.core.days import Clock, StudyDay, local_time, system_clock
 from quiz.core.days import day_bounds as day_bounds  # re-exported: moved to days, fsrs-free
 from quiz.core.days import study_day as study_day
-from quiz.core.exam_prep import ExamOutlook, deck_exam_outlook
+from quiz.core.exam_prep import ExamCatchUp, ExamOutlook, bring_cards_forward, deck_exam_outlook
 from quiz.core.judging import lexicon
 from quiz.core.models import Deck, Question
 from quiz.core.queue import QueueRow, todays_queue
@@ -214,6 +215,8 @@ class ReviewSession:
         self._current: _Queued | None = None
         self._undo: list[_Snapshot] = []
         self._outcomes: list[AnswerOutcome] = []
+        self.exam_catch_up: ExamCatchUp | None = None
+        """Cards due after the deck's exam that building the queue brought before it."""
         self._day = self._build_queue()
 
     def _reconcile(self, path: str | None, content_hash: str | None) -> None:
@@ -245,7 +248,10 @@ class ReviewSession:
 
     def _build_queue(self) -> StudyDay:
         """Read today's queue (`quiz.core.queue.todays_queue`, shared with the deck page)."""
-        day = study_day(self._now(), self.settings.day_starts_at, self._tz)
+        now = self._now()
+        day = study_day(now, self.settings.day_starts_at, self._tz)
+        catch_up = bring_cards_forward(self.store, self.deck.deck, self.settings, now, self._tz)
+        self.exam_catch_up = catch_up or self.exam_catch_up
         queue = todays_queue(self.store, self.deck_id, self.settings, day, known=self._cards)
         self._main = [self._queued(row) for row in (*queue.reviews, *queue.new)]
         self._learning = []
@@ -445,8 +451,14 @@ class ReviewSession:
         return first
 
     def exam_outlook(self) -> ExamOutlook | None:
-        """The deck's readiness for its `exam_date` (None without one ahead)."""
-        return deck_exam_outlook(self.store, self.deck.deck, self.settings, self._now(), self._tz)
+        """The deck's readiness for its `exam_date` (None without one ahead), with what
+        bringing cards before it did (`exam_catch_up`)."""
+        outlook = deck_exam_outlook(
+            self.store, self.deck.deck, self.settings, self._now(), self._tz
+        )
+        if outlook is None or self.exam_catch_up is None:
+            return outlook
+        return replace(outlook, catch_up=self.exam_catch_up)
 
     def tomorrow(self) -> DayForecast:
         """What the next study day will hold, as far as is known now.

@@ -207,6 +207,47 @@ class CardMethods(Database):
         )
         return [state_from_row(deck_id, row[0], row[1:]) for row in rows]
 
+    def reviews_fading_by(
+        self,
+        deck_id: str,
+        *,
+        due_from: datetime,
+        at: datetime,
+        holds_for: float,
+        on: date,
+        limit: int,
+    ) -> list[tuple[str, CardState, date | None]]:
+        """Studiable cards in review of one deck due at or after `due_from` whose predicted
+        recall will have fallen below a goal by `at`: last reviewed more than `holds_for` times
+        their stability days before it (less two days, as the caller counts whole study days
+        and checks each card exactly). With each its question's `valid_until`; soonest due
+        first, at most `limit`: one range of the `cards_deck_due` index, a row read each.
+        What bringing cards before an exam reads (`quiz.core.exam_prep`)."""
+        _check_limit(limit)
+        studiable, studiable_params = studiable_sql(on)
+        rows = self._rows(
+            f"SELECT card_key, {STATE_COLUMNS}, valid_until FROM cards"
+            f" WHERE deck_id = ? AND state = ? AND orphaned = 0 AND due >= ?{studiable}"
+            " AND ? - last_review > (stability * ? - 2) * 86400000000 ORDER BY due LIMIT ?",
+            (
+                deck_id,
+                int(Phase.REVIEW),
+                to_us(due_from),
+                *studiable_params,
+                to_us(at),
+                holds_for,
+                limit,
+            ),
+        )
+        return [
+            (
+                row[0],
+                state_from_row(deck_id, row[0], row[1:-1]),
+                None if row[-1] is None else date.fromisoformat(row[-1]),
+            )
+            for row in rows
+        ]
+
     def count_new(self, deck_ids: Sequence[str] | None, *, on: date | None = None) -> int:
         """How many non-orphaned, studiable cards (see `studiable_sql`) were never reviewed."""
         deck_sql, deck_params = decks_filter(deck_ids)

@@ -123,8 +123,9 @@ def exam_outlook(
     if scheduler.fuzzed:
         raise ValueError("the outlook follows the unfuzzed schedule: pass a scheduler without fuzz")
     exam_time = datetime.combine(goal.day, time(0), tzinfo=timezone.utc)
+    exam_start = scheduler.study_day(goal.day).start  # in the learner's zone, not UTC's
     days_left = (goal.day - today).days
-    start = datetime.combine(today, time(12), tzinfo=timezone.utc)
+    start = scheduler.study_day(today).start
     recalls: list[float] = []
     new = reviews = short = 0
     for state in states:
@@ -133,7 +134,7 @@ def exam_outlook(
             recalls.append(0.0)
             continue
         final, count = _follow(scheduler, state, start, exam_time)
-        recall = scheduler.retrievability(final, exam_time)
+        recall = scheduler.retrievability(final, exam_start)
         recalls.append(recall)
         reviews += count
         short += recall < goal.retention

@@ -15,7 +15,7 @@ import pytest
 from quiz.config import Settings
 from quiz.core.card_state import CardState, Phase
 from quiz.core.cards import cards_of
-from quiz.core.exam_prep import ExamCatchUp, deck_exam_outlook, plan_exam_moves
+from quiz.core.exam_prep import ExamCatchUp, deck_exam_outlook, exam_outlook, plan_exam_moves
 from quiz.core.models import Deck
 from quiz.core.scheduling import ExamGoal, Scheduler
 from quiz.core.storage import Store
@@ -215,3 +215,14 @@ def test_a_catch_up_notice_is_one_line() -> None:
         "reviews_per_day leaves no room before the exam for the cards due after it"
     )
     assert ExamCatchUp(moved=0, batch=None, full=False).notice() is None
+
+
+def test_the_outlook_reads_recall_on_the_exam_day_in_the_learners_zone() -> None:
+    """Reviewed on the 15th in New York, exam on the 25th: ten days, not nine (midnight UTC
+    of the 25th is still the 24th in New York)."""
+    card = replace(far_state(0), due=T0 + 60 * DAY, last_review=T0)
+    plan = planner(10)
+    outlook = exam_outlook([card], plan, STEADY, TODAY)
+    assert outlook is not None
+    ten_days = Scheduler(fuzz=False, tz=timezone.utc).retrievability(card, T0 + 10 * DAY)
+    assert outlook.predicted_recall == pytest.approx(ten_days)

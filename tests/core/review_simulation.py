@@ -5,7 +5,10 @@ bench (tests/bench/bench_balance.py), which runs it larger and over several seed
 
 The learner studies once a day at 10:00 UTC (study days in UTC, starting 04:00),
 introduces `new_per_day` new cards until the deck is all seen, and reviews every
-card due that day (no review limit, so the workload shows undistorted). Whether a
+card due that day (no review limit, so the workload shows undistorted). With an exam and
+`catch_up_limit`, each session first brings the cards due after the exam into their window
+as a review session does (`quiz.core.exam_prep.plan_exam_moves`, within that many reviews a
+day). Whether a
 card is recalled is drawn from its predicted retrievability: recalled cards are
 graded Good (1 in 10 Hard, 1 in 10 Easy), forgotten ones Again. There are no
 learning steps (a new card graded Good goes straight to review), so each card is
@@ -20,11 +23,12 @@ import random
 import statistics
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone
 
 from quiz.core.card_state import CardState, Phase
 from quiz.core.days import StudyDay, study_day
+from quiz.core.exam_prep import plan_exam_moves
 from quiz.core.scheduling import EVEN_WEEK, NEW_CARD, ExamGoal, Grade, Scheduler
 
 START = date(2027, 1, 4)
@@ -67,6 +71,9 @@ class Outcome:
     states: dict[int, CardState]
     end: date
     """The first day after the simulation."""
+    exam_left: int = 0
+    """Cards due after the exam that `catch_up_limit` left no room to bring before it (the
+    most on any day)."""
 
     @property
     def retention(self) -> float:
@@ -76,6 +83,16 @@ class Outcome:
     def forecast_std(self) -> float:
         """The plain standard deviation of the forecast, its downward trend included."""
         return statistics.pstdev(self.forecast)
+
+    @property
+    def detrended_std(self) -> float:
+        """The standard deviation of the forecast around its least-squares line: the day-to-day
+        unevenness without the trend of young cards coming back sooner than old ones."""
+        days = range(len(self.forecast))
+        slope, intercept = statistics.linear_regression(days, self.forecast)
+        return statistics.pstdev(
+            [n - (intercept + slope * day) for day, n in zip(days, self.forecast, strict=True)]
+        )
 
     @property
     def day_to_day(self) -> float:
@@ -138,41 +155,75 @@ def simulate(
     exam: ExamGoal | None = None,
     start: date = START,
     states: dict[int, CardState] | None = None,
+    catch_up_limit: int | None = None,
 ) -> Outcome:
-    """Run the learner for `days` days from `start`; `states` starts from reviewed cards."""
+    """Run the learner for `days` days from `start`; `states` starts from reviewed cards;
+    `catch_up_limit`: bring cards due after the exam before it, within that many a day."""
     random.seed(seed)  # the scheduler's fuzz and balancing draws
     learner = random.Random(seed * 7919 + 1)
     load = CounterLoad()
     sched = scheduler(balance=balance, load=load, weekday_loads=weekday_loads, exam=exam)
     states = dict(states or {})
-    for state in states.values():
+    due_on: dict[int, date] = {}
+    """Each studied card's due study day, kept beside `states` (reading it from the due time
+    for every card every day would be most of the run)."""
+    for n, state in states.items():
         assert state.due is not None
-        load.due[day_of(state.due)] += 1
+        due_on[n] = day_of(state.due)
+        load.due[due_on[n]] += 1
     unseen = [n for n in range(cards) if n not in states]
     daily: list[int] = []
-    recalled = answered = 0
+    recalled = answered = left = 0
     for offset in range(days):
         today = start + timedelta(days=offset)
         now = at(today)
-        due = [
-            n for n, state in states.items() if state.due is not None and day_of(state.due) <= today
-        ]
         fresh, unseen = unseen[:new_per_day], unseen[new_per_day:]
+        if exam is not None and catch_up_limit is not None and today < exam.day:
+            room = catch_up_limit - len(fresh)
+            left = max(left, catch_up(sched, states, due_on, load, today, exam, room))
+        due = [n for n, day in due_on.items() if day <= today]
         for n in [*due, *fresh]:
             before = states.get(n, NEW_CARD)
             if before.state is Phase.NEW:
                 grade = Grade.Good
             else:
-                assert before.due is not None
-                load.due[day_of(before.due)] -= 1
+                load.due[due_on[n]] -= 1
                 grade = grade_for_recall(learner, sched.retrievability(before, now))
                 answered += 1
                 recalled += grade is not Grade.Again
             after, _ = sched.review(before, grade, now)
             assert after.due is not None
-            load.due[day_of(after.due)] += 1
+            due_on[n] = day_of(after.due)
+            load.due[due_on[n]] += 1
             states[n] = after
         daily.append(len(due) + len(fresh))
     end = start + timedelta(days=days)
     forecast = [load.due[end + timedelta(days=n)] for n in range(FORECAST_DAYS)]
-    return Outcome(daily, forecast, recalled, answered, states, end)
+    return Outcome(daily, forecast, recalled, answered, states, end, left)
+
+
+def catch_up(
+    sched: Scheduler,
+    states: dict[int, CardState],
+    due_on: dict[int, date],
+    load: CounterLoad,
+    today: date,
+    exam: ExamGoal,
+    limit: int,
+) -> int:
+    """What a review session does first for an exam deck (`bring_cards_forward`): move the
+    cards due after the exam into their window, `limit` reviews a day at most (every card due
+    is answered the day it is due here, so none is overdue); returns how many found no room."""
+    later = [(str(n), states[n], None) for n, day in due_on.items() if day >= exam.day]
+    if not later:
+        return 0
+    days = range((exam.day - today).days)
+    room = [max(0, limit - load.due[today + timedelta(days=k)]) for k in days]
+    moves, left = plan_exam_moves(later, sched, today, room)
+    for move in moves:
+        n = int(move.card_key)
+        load.due[due_on[n]] -= 1
+        states[n] = replace(states[n], due=move.due)
+        due_on[n] = move.day
+        load.due[move.day] += 1
+    return left

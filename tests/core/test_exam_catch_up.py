@@ -3,6 +3,7 @@ brings those cards into their window first, as one undoable action, within the d
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
@@ -66,7 +67,8 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 def studied(store: Store, deck: Deck, weak: bool = False) -> list[str]:
     """Reconcile `deck` without its exam, then put its cards in `far_state`; their keys."""
-    ReviewSession(store, deck.model_copy(update={"deck": replace_exam(deck)}), STEADY, lambda: T0)
+    without_exam = deck.model_copy(update={"deck": replace_exam(deck)})
+    ReviewSession(store, without_exam, STEADY, lambda: T0, daily_backup=False)
     keys = [card.key for card in cards_of(deck)]
     for n, key in enumerate(keys):
         state = far_state(n, weak)
@@ -226,3 +228,30 @@ def test_the_outlook_reads_recall_on_the_exam_day_in_the_learners_zone() -> None
     assert outlook is not None
     ten_days = Scheduler(fuzz=False, tz=timezone.utc).retrievability(card, T0 + 10 * DAY)
     assert outlook.predicted_recall == pytest.approx(ten_days)
+
+
+def test_plain_mode_names_what_was_brought_forward(store: Store, tmp_path: Path) -> None:
+    """The review's opening lines: the outlook, then what bringing cards forward did."""
+    import io
+
+    from quiz.core.library import load
+    from quiz.plain import run_review
+
+    path = tmp_path / "exam.toml"
+    body = "".join(
+        f'\n[[questions]]\nid = "q{n:02d}"\nkind = "flashcard"\nprompt = "p{n}"\nanswer = "a{n}"\n'
+        for n in range(CARDS)
+    )
+    path.write_text('[deck]\nid = "d"\ntitle = "D"\n' + body, encoding="utf-8")
+    loaded = load(path)
+    keys = studied(store, loaded.deck)
+    path.write_text(
+        '[deck]\nid = "d"\ntitle = "D"\nexam_date = 2026-01-27\nexam_retention = 0.95\n' + body,
+        encoding="utf-8",
+    )
+    out = io.StringIO()
+    run_review(store, load(path), STEADY, now=lambda: T0, stdin=io.StringIO(":q\n"), stdout=out)
+    line = out.getvalue().splitlines()[1]
+    assert line.startswith("Exam in 12 days: predicted recall ")
+    moved = re.search(r"; (\d+) cards due after the exam were brought before it \(undo: quiz", line)
+    assert moved is not None and 5 < int(moved[1]) < len(keys)

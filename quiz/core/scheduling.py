@@ -301,10 +301,18 @@ class Scheduler:
         else:
             card, _ = self._steady.review_card(before, grade.rating, day, duration_ms)
             interval = self._chosen(card, card.due - day, now, until)
-        card.due = now + interval
+        card.due = self._within(now + interval, now, until)
         card.last_review = now
         after = from_fsrs(card, state, grade)
         return after, Review(grade, now, duration_ms, state, after)
+
+    def _within(self, due: datetime, now: datetime, until: date | None) -> datetime:
+        """`due`, moved back into study day `until` when whole days added across a change of
+        clocks (DST) pushed it an hour into the next: a review at 03:00 local plus 36 days is
+        04:00 local after clocks go forward, which is the next study day."""
+        if until is None or study_day(utc(now), self._day_starts_at, self._tz).date >= until:
+            return due
+        return min(due, self.study_day(until).end - timedelta(microseconds=1))
 
     def _chosen(
         self, card: fsrs.Card, interval: timedelta, now: datetime, until: date | None

@@ -46,6 +46,9 @@ if TYPE_CHECKING:
 MAX_PLANNED_REVIEWS = 40
 """Reviews followed per card at most: a card still due daily after that many is assumed
 reviewed on the eve of the exam."""
+MAX_BROUGHT_FORWARD = 1000
+"""Cards `bring_cards_forward` plans at most per session start: 0.4 s for 1,000 (the window
+of each found by bisection, then one action); more wait for the next session."""
 MAX_EXAM_DAYS = 366
 """Days before an exam whose room `bring_cards_forward` reads at most (a window is at most
 this long; a card whose window opens later waits for a later session)."""
@@ -285,7 +288,8 @@ def bring_cards_forward(
     Cheap when there is none, the usual case once done: one indexed query that stops at the
     first card due after the exam whose recall has faded below the goal by then. Otherwise
     the room left under `reviews_per_day` on each day before the exam is read (today's queue,
-    a count per later day), and no more such cards than that room holds, soonest due first.
+    a count per later day), and no more such cards than that room holds (nor than
+    `MAX_BROUGHT_FORWARD`), soonest due first.
     """
     from quiz.core.queue import todays_queue
 
@@ -317,7 +321,8 @@ def bring_cards_forward(
         todays_queue(store, deck.id, settings, today).review_room,
         *(max(0, settings.reviews_per_day - count) for count in later),
     ]
-    moves, left = plan_exam_moves(fading(sum(room) + 1), scheduler, today.date, room)
+    cards = fading(min(sum(room) + 1, MAX_BROUGHT_FORWARD))  # one more: is the room enough?
+    moves, left = plan_exam_moves(cards, scheduler, today.date, room)
     if not moves and not left:
         return None  # only cards whose recall holds after all
     result = (

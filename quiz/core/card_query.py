@@ -24,11 +24,11 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from typing import Literal, get_args
 
 from quiz.core.card_state import Flag
-from quiz.core.days import StudyDay, study_day
+from quiz.core.days import StudyDay, day_bounds, local_time, study_day
 from quiz.errors import QuizError
 
 StateName = Literal[
@@ -226,6 +226,31 @@ def _compare(query: CardQuery, name: str, operator: str, text: str) -> CardQuery
     return replace(query, reps=(query.reps or Range()).narrowed(operator, number))
 
 
+def due_day(text: str, today: date) -> date:
+    """The study day "set due" means: `today`, `tomorrow`, a number of days from today
+    (`0`, `7`) or a date (`2026-03-20`).
+
+    Raises:
+        QueryError: anything else, or a day before today.
+    """
+    word = text.strip().lower()
+    if word == "today":
+        return today
+    if word == "tomorrow":
+        return today + timedelta(days=1)
+    if re.fullmatch(r"\d{1,5}", word):
+        return today + timedelta(days=int(word))
+    try:
+        day = date.fromisoformat(word)
+    except ValueError:
+        raise QueryError(
+            f"'{text}' is not a due day: say today, tomorrow, a number of days or YYYY-MM-DD"
+        ) from None
+    if day < today:
+        raise QueryError(f"{day.isoformat()} has passed: a card can be due today at the earliest")
+    return day
+
+
 # --- the clock and curve a search reads times by ------------------------------------------
 
 
@@ -243,6 +268,18 @@ class SearchContext:
     @property
     def today(self) -> StudyDay:
         return study_day(self.now, self.day_starts_at, self.tz)
+
+    def day_of(self, moment: datetime) -> date:
+        """The study day `moment` falls on."""
+        return study_day(moment, self.day_starts_at, self.tz).date
+
+    def local(self, moment: datetime) -> datetime:
+        """`moment` on the learner's clock, for display."""
+        return local_time(moment, self.tz)
+
+    def start_of(self, day: date) -> datetime:
+        """When study day `day` begins (a card due then is due all that day)."""
+        return day_bounds(day, self.day_starts_at, self.tz).start
 
     @property
     def factor(self) -> float:

@@ -3,6 +3,7 @@ state and sort, hostile text included."""
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
@@ -190,10 +191,8 @@ def test_parse_errors_name_the_term(text: str, message: str) -> None:
 @given(st.text(max_size=40))
 @settings(max_examples=300, deadline=None)
 def test_any_text_parses_or_fails_with_the_parsers_own_error(text: str) -> None:
-    try:
+    with contextlib.suppress(QueryError):
         parse_query(text)
-    except QueryError:
-        pass
 
 
 @pytest.mark.parametrize(
@@ -223,7 +222,7 @@ EVERY = ["congo", "everest", "nile", "paris:blank-1", "sahara", "zurich", "gone"
 @pytest.mark.parametrize(
     ("text", "found"),
     [
-        ("", sorted(EVERY[:6]) + ["gone", "rome"]),
+        ("", EVERY),
         ("nile", ["nile"]),
         ("riv", ["congo", "nile"]),  # a prefix
         ("RIVER africa", ["congo", "nile"]),

@@ -371,9 +371,8 @@ class BrowserScreen(QuizAppScreen):
         else:
             self.selected[row.ref] = None
         table = self.table
-        table.update_cell_at(
-            Coordinate(table.cursor_row, 0), Text("✓" if row.ref in self.selected else "", style="bold")
-        )
+        mark = Text("✓" if row.ref in self.selected else "", style="bold")
+        table.update_cell_at(Coordinate(table.cursor_row, 0), mark)
         table.action_cursor_down()
         self.show_status()
 

@@ -118,14 +118,14 @@ class BrowserScreen(QuizAppScreen):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("slash", "search", "Search", id="browser-search", key_display="/", priority=True),
         Binding("space", "toggle_select", "Select", id="browser-select"),
-        Binding("a", "select_all", "All", id="browser-select-all"),
         Binding("s", "suspend", "Suspend", id="browser-suspend"),
         Binding("minus", "bury", "Bury", id="browser-bury", key_display="-"),
         Binding("f", "cycle_flag", "Flag", id="browser-flag"),
-        Binding("d", "set_due", "Set due", id="browser-set-due"),
+        Binding("d", "set_due", "Due", id="browser-set-due"),
         Binding("F", "forget", "Forget", id="browser-forget", key_display="F"),
         Binding("u,ctrl+z", "undo", "Undo", id="browser-undo", key_display="u"),
         Binding("o", "sort", "Sort", id="browser-sort"),
+        Binding("a", "select_all", "Select all", id="browser-select-all"),
         Binding("O", "reverse", "Reverse", id="browser-reverse", show=False, key_display="O"),
         *(
             Binding(str(n), f"flag({n})", "Flag colour", id=f"browser-flag-{n}", show=False)
@@ -557,11 +557,13 @@ def card_details(row: CardRow, context: SearchContext, store: Store) -> Content:
     """The details pane: the card's text in full, its schedule and marks, and its latest
     answers and actions (newest first)."""
     local = context.local
-    lines: list[Content | str] = [
-        Content.assemble((f"{row.deck_title}", "bold"), f" · {row.card_key} · {row.kind or '?'}"),
+    lines = [
+        Content.assemble(
+            plain(row.deck_title).stylize("bold"), plain(f" · {row.card_key} · {row.kind or '?'}")
+        ),
     ]
     if row.tags:
-        lines.append(Content("tags: " + " ".join(row.tags)))
+        lines.append(plain("tags: " + " ".join(row.tags)))
     lines.append(Content.assemble(("Q: ", "bold"), plain(row.prompt or "(text not read yet)")))
     lines.append(Content.assemble(("A: ", "bold"), plain(row.answer)))
     state = row.phase.name.lower()

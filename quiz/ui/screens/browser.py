@@ -14,6 +14,7 @@ Enter or Escape back to the table.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, ClassVar
 
@@ -63,17 +64,31 @@ FLAG_STYLES = {
     Flag.PURPLE: "medium_purple",
 }
 
-COLUMNS: list[tuple[str, SortColumn | None, int]] = [
-    ("", None, 1),
-    ("Deck", "deck", 10),
-    ("Prompt", "prompt", 0),
-    ("Due", "due", 5),
-    ("Ivl", "interval", 5),
-    ("R", "retrievability", 4),
-    ("Lap", "lapses", 3),
-    ("Marks", None, 5),
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """A column of the table: its label, the sort its header stands for (a click sorts by
+    it), its width (0: what the others leave) and whether a narrow screen drops it."""
+
+    key: str
+    label: str
+    sort: SortColumn | None
+    width: int
+    wide_only: bool = False
+
+
+COLUMNS = [
+    Column("selected", "", None, 1),
+    Column("deck", "Deck", "deck", 10),
+    Column("prompt", "Prompt", "prompt", 0),
+    Column("due", "Due", "due", 5),
+    Column("interval", "Ivl", "interval", 5, wide_only=True),
+    Column("recall", "R", "retrievability", 4),
+    Column("lapses", "Lap", "lapses", 3, wide_only=True),
+    Column("marks", "Marks", None, 5),
 ]
-"""Label, the sort it stands for (clicking its header sorts by it), and width (0: the rest)."""
+WIDE = 70
+"""Below this width the interval and lapse columns give their room to the prompt."""
 
 
 def short_days(days: int) -> str:
@@ -166,6 +181,7 @@ class BrowserScreen(QuizAppScreen):
         self._search_generation = 0
         self._timer: Timer | None = None
         self.error: str | None = None
+        self.columns = COLUMNS
 
     # --- layout ---------------------------------------------------------------------------------
 
@@ -207,14 +223,16 @@ class BrowserScreen(QuizAppScreen):
     def _add_columns(self) -> None:
         table = self.table
         table.clear(columns=True)
+        width = self.size.width or self.app.size.width
+        self.columns = [c for c in COLUMNS if width >= WIDE or not c.wide_only]
         # each cell is padded by one on both sides; 2 for the margins, 2 for the scroll bar
-        fixed = sum(width + 2 for _, _, width in COLUMNS if width)
-        rest = max(8, (self.size.width or self.app.size.width) - fixed - 2 - 4)
-        for label, sort, width in COLUMNS:
+        fixed = sum(column.width + 2 for column in self.columns if column.width)
+        rest = max(8, width - fixed - 2 - 4)
+        for column in self.columns:
             mark = ""
-            if sort is not None and sort == self.order_by:
+            if column.sort is not None and column.sort == self.order_by:
                 mark = "↓" if self.descending else "↑"
-            table.add_column(Text(label + mark), width=width or rest, key=label or "selected")
+            table.add_column(Text(column.label + mark), width=column.width or rest, key=column.key)
 
     def on_resize(self) -> None:
         if self.is_mounted and self.rows:
@@ -295,21 +313,22 @@ class BrowserScreen(QuizAppScreen):
         self.show_status()
 
     def _cells(self, row: CardRow) -> list[Text]:
-        """One card's cells; its text as plain, sanitised `Text` (never markup)."""
+        """One card's cells in the columns shown; its text as plain, sanitised `Text`
+        (never markup)."""
         prompt = " ".join(row.prompt.split()) if row.has_text else "(text not read yet)"
         recall = "" if row.retrievability is None else f"{row.retrievability * 100:.0f}%"
         interval = "" if row.interval is None else short_days(row.interval.days)
-        chosen = "✓" if row.ref in self.selected else ""
-        return [
-            Text(chosen, style="bold"),
-            Text(sanitize(row.deck_id), no_wrap=True, overflow="ellipsis"),
-            Text(sanitize(prompt), no_wrap=True, overflow="ellipsis"),
-            Text(due_cell(row, self.context)),
-            Text(interval),
-            Text(recall),
-            Text(str(row.lapses)),
-            marks_cell(row, self.context.today.date),
-        ]
+        cells = {
+            "selected": Text("✓" if row.ref in self.selected else "", style="bold"),
+            "deck": Text(sanitize(row.deck_id), no_wrap=True, overflow="ellipsis"),
+            "prompt": Text(sanitize(prompt), no_wrap=True, overflow="ellipsis"),
+            "due": Text(due_cell(row, self.context)),
+            "interval": Text(interval),
+            "recall": Text(recall),
+            "lapses": Text(str(row.lapses)),
+            "marks": marks_cell(row, self.context.today.date),
+        }
+        return [cells[column.key] for column in self.columns]
 
     def _more(self) -> None:
         """Read the next page when the cursor nears the end of what the table holds."""
@@ -514,7 +533,7 @@ class BrowserScreen(QuizAppScreen):
 
     @on(DataTable.HeaderSelected, "#cards")
     def _header_clicked(self, event: DataTable.HeaderSelected) -> None:
-        sort = COLUMNS[event.column_index][1]
+        sort = self.columns[event.column_index].sort
         if sort is not None:
             self.sort_by(sort, descending=sort == self.order_by and not self.descending)
 

@@ -193,7 +193,9 @@ def flag_named(value: str) -> Flag:
         return FLAG_NAMES[name]
     if name.isdigit() and int(name) in set(Flag):
         return Flag(int(name))
-    raise QueryError(f"unknown flag '{value}' (flags: {' '.join(FLAG_NAMES)}, any, none)")
+    raise QueryError(
+        f"unknown flag '{value}' (flags: {' '.join(FLAG_NAMES)}, none; a search also takes any)"
+    )
 
 
 def _flag(query: CardQuery, value: str) -> CardQuery:

@@ -277,16 +277,16 @@ def _print_table(rows: list[CardRow], total: int, context: SearchContext) -> Non
         )
     for row in rows:
         cells = {
-            "Deck": Text(sanitize(row.deck_id)),
-            "Card": Text(sanitize(row.card_key)),
-            "Prompt": Text(sanitize(" ".join(row.prompt.split()))),
+            "Deck": sanitize(row.deck_id),
+            "Card": sanitize(row.card_key),
+            "Prompt": sanitize(" ".join(row.prompt.split())),
             "Due": "new" if row.due is None else context.day_of(row.due).isoformat(),
             "Ivl": "" if row.interval is None else f"{row.interval.days}d",
             "R": "" if row.retrievability is None else f"{row.retrievability:.0%}",
             "Lap": str(row.lapses),
             "Marks": _marks(row, context),
         }
-        table.add_row(*(cells[label] for label, _ in shown))
+        table.add_row(*(Text(cells[label]) for label, _ in shown))  # never markup
     console.print(table)
     listed = f"{len(rows)} of {total}" if len(rows) < total else str(total)
     console.print(Text(f"{listed} {'card' if total == 1 else 'cards'}"))

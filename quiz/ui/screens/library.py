@@ -93,11 +93,11 @@ class LibraryScreen(QuizAppScreen):
         Binding("t", "take", "Quiz", id="take-quiz"),
         Binding("r", "review", "Review", id="review-deck"),
         Binding("s", "stats", "Stats", id="all-stats"),
-        Binding("b", "browse", "Cards", id="browse-cards"),
         Binding("slash", "filter", "Filter", id="filter-decks", key_display="/", priority=True),
         Binding("f5,ctrl+r", "rescan", "Rescan", id="rescan-decks", show=False),
         Binding("m", "missing", "Missing decks", id="missing-decks", show=False),
         Binding("escape", "back", "Quit", id="quit-library", priority=True),
+        Binding("b", "browse", "Cards", id="browse-cards"),  # last: a narrow bar drops it first
         Binding("q", "back", "Quit", id="quit-library-q", show=False),
     ]
     """Enter opens the highlighted deck; T quizzes and R reviews it straight away; B browses

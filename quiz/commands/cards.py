@@ -204,7 +204,7 @@ def _act(store: Store, query: Any, context: SearchContext, name: str, action: Ac
     result = action(store, refs, context.now)
     line = f"{PAST[name]} {counted(result.changed, 'card')}"
     if result.unchanged:
-        line += f" ({result.unchanged} already so or not applicable)"
+        line += f" ({result.unchanged} left as they were)"
     if result.batch is not None:
         line += f"; undo with: quiz cards --undo {result.batch}"
     click.echo(line)

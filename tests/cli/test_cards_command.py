@@ -139,10 +139,10 @@ def test_unsuspend_unbury_forget_and_set_due_report_what_they_changed(
     assert run(db, "--search", "is:suspended", "--unsuspend").output.startswith(
         "unsuspended 2 cards"
     )
-    assert run(db, "--unbury").output == "unburied 0 cards (3 already so or not applicable)\n"
+    assert run(db, "--unbury").output == "unburied 0 cards (3 left as they were)\n"
     assert run(db, "--forget").output.startswith("forgot 0 cards")  # new cards: nothing to do
     result = run(db, "--set-due", "tomorrow")
-    assert result.output == "rescheduled 0 cards (3 already so or not applicable)\n"
+    assert result.output == "rescheduled 0 cards (3 left as they were)\n"
 
 
 @pytest.mark.parametrize(

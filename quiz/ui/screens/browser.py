@@ -136,7 +136,7 @@ class BrowserScreen(QuizAppScreen):
         Binding("s", "suspend", "Suspend", id="browser-suspend"),
         Binding("minus", "bury", "Bury", id="browser-bury", key_display="-"),
         Binding("f", "cycle_flag", "Flag", id="browser-flag"),
-        Binding("d", "set_due", "Due", id="browser-set-due"),
+        Binding("d", "set_due", "Set due", id="browser-set-due"),
         Binding("F", "forget", "Forget", id="browser-forget", key_display="F"),
         Binding("u,ctrl+z", "undo", "Undo", id="browser-undo", key_display="u"),
         Binding("o", "sort", "Sort", id="browser-sort"),
@@ -146,15 +146,15 @@ class BrowserScreen(QuizAppScreen):
             Binding(str(n), f"flag({n})", "Flag colour", id=f"browser-flag-{n}", show=False)
             for n in range(6)
         ),
+        Binding("escape", "back", "Back", id="browser-back", priority=True),
         Binding(
             "enter",
             "leave_search",
-            "Back to the cards",
+            "Keep the search (in the search box)",
             id="browser-keep",
             priority=True,
             show=False,
         ),
-        Binding("escape", "back", "Back", id="browser-back", priority=True),
         Binding("q", "back", "Back", id="browser-back-q", show=False),
     ]
     """Space selects; s, -, f (1-5 a colour, 0 none), d and F act on the selection (else the
@@ -429,9 +429,7 @@ class BrowserScreen(QuizAppScreen):
         what = f"{verb} {counted(result.changed, 'card')}"
         if result.batch is not None:
             self.undo_stack.append((result.batch, what))
-        unchanged = (
-            f" ({result.unchanged} already so or not applicable)" if result.unchanged else ""
-        )
+        unchanged = f" ({result.unchanged} left as they were)" if result.unchanged else ""
         self.notify(
             f"{what.capitalize()}{unchanged}." + (" u undoes." if result.batch else ""),
             markup=False,

@@ -248,17 +248,21 @@ async def test_pages_are_read_as_the_cursor_goes_down(
     folder.mkdir()
     questions = "\n".join(
         f'[[questions]]\nid = "q{n}"\nkind = "short"\nprompt = "Question {n}?"\nanswer = "A{n}"\n'
-        for n in range(PAGE + 60)
+        for n in range(2 * PAGE + 10)
     )
     (folder / "big.toml").write_text(f'[deck]\nid = "big"\ntitle = "Big"\n\n{questions}')
     app = build_app(deck_dirs=[folder])
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_browser(pilot)
-        assert screen.total == PAGE + 60 and len(screen.rows) == PAGE
+        assert screen.total == 2 * PAGE + 10 and len(screen.rows) == PAGE
+        await pilot.press("ctrl+end")  # the end of what is read: the next page comes
+        await settle(pilot)
+        assert len(screen.rows) == 2 * PAGE
         await pilot.press("ctrl+end")
         await settle(pilot)
-        assert len(screen.rows) == PAGE + 60
-        assert screen.query_one("#cards", DataTable).row_count == PAGE + 60
+        assert len(screen.rows) == 2 * PAGE + 10
+        assert screen.query_one("#cards", DataTable).row_count == 2 * PAGE + 10
+        assert [row.card_key for row in screen.rows[:3]] == ["q0", "q1", "q2"]
 
 
 async def test_hostile_card_text_shows_literally(build_app: AppFactory, tmp_path: Path) -> None:

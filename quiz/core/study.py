@@ -32,6 +32,9 @@ the deck's cards with the store, then serves today's queue one card at a time::
   The card's full state is read when it is shown, so a card another `quiz`
   process answered meanwhile shows fresh; `answer` raises `StoreConflict` if
   another process answers it while it is on screen.
+- The scheduler balances reviews over the learner's whole workload (every deck's
+  cards due per day, `quiz.core.balance.StoreLoad`) when `load_balancing` is on,
+  and plans around the deck's `exam_date`.
 - `study_day` and `day_bounds` (in `quiz.core.days`, re-exported here) give the
   study day of a moment and the bounds of a day; `quiz.core.stats` and the
   library count days with them too.
@@ -57,12 +60,14 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import Literal
 
 from quiz.config import Settings
+from quiz.core.balance import StoreLoad
 from quiz.core.card_state import CardState, Phase
 from quiz.core.cards import Card, cards_of, cards_of_question, question_identity
 from quiz.core.checking import CheckResult, Response, check, check_card
 from quiz.core.days import Clock, StudyDay, local_time, system_clock
 from quiz.core.days import day_bounds as day_bounds  # re-exported: moved to days, fsrs-free
 from quiz.core.days import study_day as study_day
+from quiz.core.exam_prep import ExamOutlook, deck_exam_outlook
 from quiz.core.judging import lexicon
 from quiz.core.models import Deck, Question
 from quiz.core.queue import QueueRow, todays_queue
@@ -198,7 +203,7 @@ class ReviewSession:
         self._now = now
         self._tz = tz
         self.deck_id = deck.deck.id
-        self.scheduler = Scheduler.for_deck(settings, deck.deck, tz=tz)
+        self.scheduler = Scheduler.for_deck(settings, deck.deck, tz=tz, load=StoreLoad(store))
         lexicon.warm_up(deck.deck.language)
         self._cards = {card.key: card for card in cards_of(deck)}
         self._reconcile(path, content_hash)
@@ -439,6 +444,10 @@ class ReviewSession:
             return self._day.end
         return first
 
+    def exam_outlook(self) -> ExamOutlook | None:
+        """The deck's readiness for its `exam_date` (None without one ahead)."""
+        return deck_exam_outlook(self.store, self.deck.deck, self.settings, self._now(), self._tz)
+
     def tomorrow(self) -> DayForecast:
         """What the next study day will hold, as far as is known now.
 
@@ -657,7 +666,7 @@ class QuizSession:
             store, deck, every_card, path=path, content_hash=content_hash, now=reconciled_at
         )
         self._settings = settings or Settings()
-        self._scheduler = Scheduler.for_deck(self._settings, deck.deck)
+        self._scheduler = Scheduler.for_deck(self._settings, deck.deck, load=StoreLoad(store))
         lexicon.warm_up(deck.deck.language)
         self.started_at = now()
         self.attempt_id = store.start_attempt(

@@ -203,21 +203,24 @@ class BrowserScreen(QuizAppScreen):
     def on_mount(self) -> None:
         self.title = "quiz"
         self.sub_title = "Cards"
+        self.context = self.new_context()
+        self._add_columns()
+        self.table.focus()
+        self._first_page()
+
+    def new_context(self) -> SearchContext:
+        """The clock, study days and forgetting curve of a search run now."""
         app = self.quiz_app
-        self.context_factory: Callable[[], SearchContext] = lambda: SearchContext(
+        return SearchContext(
             now=app.now(),
             day_starts_at=app.settings.day_starts_at,
             tz=app.tz,
             decay=decay_of(app.settings.parameters),
         )
-        self.context = self.context_factory()
-        self._add_columns()
-        self.table.focus()
-        self._first_page()
 
     def _first_page(self) -> None:
-        """Every card's first page, read here so the first frame shows it (a few ms at 100k
-        cards by deck order); later searches run in a worker as the learner types."""
+        """The first page of the cards shown, read here so the first frame holds it (a few ms
+        at 100k cards in deck order); later searches run in a worker as the learner types."""
         self._search_generation += 1
         store = self.quiz_app.store
         query = self.query_value
@@ -288,7 +291,7 @@ class BrowserScreen(QuizAppScreen):
         """Read the first page again (a new search, sort or action), keeping the cursor at
         `keep` when the page still has that row."""
         self._search_generation += 1
-        self.context = self.context_factory()
+        self.context = self.new_context()
         limit = max(PAGE, keep + AHEAD + 1)
         self._search(self.query_value, self._search_generation, limit, reset, keep)
 

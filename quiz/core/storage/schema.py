@@ -281,8 +281,9 @@ def _migration_7(connection: sqlite3.Connection) -> None:
       undoing the answer undoes the mark.
     * `card_texts` and its FTS5 index `card_search` (external content, kept in step by
       `reconcile_deck`, the one writer): what the card browser searches without parsing
-      every deck. Forgetting each deck's content hash makes the next session reconcile
-      it, which fills them in.
+      every deck. Forgetting each deck's content hash and the library's deck-file cache
+      makes the next library scan (or session) parse and reconcile every deck once, which
+      fills them in.
     """
     _run_script(
         connection,
@@ -337,6 +338,7 @@ def _migration_7(connection: sqlite3.Connection) -> None:
             tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
         );
         UPDATE decks SET content_hash = NULL;
+        DELETE FROM deck_files;
         """,
     )
 

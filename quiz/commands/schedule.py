@@ -83,7 +83,8 @@ def _spread(store: Store, deck: str, days: int, dry_run: bool, settings: Setting
     for move in plan:
         per_day[move.day].append(move.retrievability)
     for day, recalls in per_day.items():
-        shown = f"{100 * min(recalls):.0f}-{100 * max(recalls):.0f}%"
+        low, high = f"{100 * min(recalls):.0f}", f"{100 * max(recalls):.0f}"
+        shown = f"{low}%" if low == high else f"{low}-{high}%"
         over = " (over reviews_per_day)" if len(recalls) > settings.reviews_per_day else ""
         click.echo(f"{day:%a %d %b}: {counted(len(recalls), 'card')}, recall now {shown}{over}")
     moved = {move.card: move.due for move in plan if move.moved}

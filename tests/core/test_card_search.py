@@ -15,11 +15,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from quiz.core.card_query import (
+    DEFAULT_DECAY,
     SORT_COLUMNS,
     CardQuery,
     QueryError,
     Range,
     SearchContext,
+    decay_of,
     due_day,
     parse_query,
 )
@@ -426,6 +428,13 @@ def test_cards_without_text_come_last_in_the_prompt_sort_page_after_page(
             )
         ]
         assert pages == whole
+
+
+def test_the_default_decay_is_fsrs_s() -> None:
+    from fsrs.scheduler import DEFAULT_PARAMETERS
+
+    assert DEFAULT_PARAMETERS[20] == DEFAULT_DECAY
+    assert decay_of(None) == DEFAULT_DECAY
 
 
 def test_card_refs_are_every_match(store: Store) -> None:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Literal, get_args
 
@@ -256,6 +256,11 @@ def due_day(text: str, today: date) -> date:
 # --- the clock and curve a search reads times by ------------------------------------------
 
 
+DEFAULT_DECAY = 0.1542
+"""The decay of fsrs's default parameters (the 21st; a test checks it against fsrs), as a
+number: importing fsrs to read it cost the browser's cold start ~5 ms."""
+
+
 @dataclass(frozen=True, slots=True)
 class SearchContext:
     """The moment a search runs, the study days around it and the forgetting curve: what
@@ -264,7 +269,7 @@ class SearchContext:
     now: datetime
     day_starts_at: int = 4
     tz: tzinfo | None = None
-    decay: float = field(default_factory=lambda: default_decay())
+    decay: float = DEFAULT_DECAY
     """FSRS's decay (the 21st parameter): retrievability is (1 + F·t/S)^-decay."""
 
     @property
@@ -308,15 +313,8 @@ class SearchContext:
         return float((retrievability ** (1 / -self.decay) - 1) / self.factor)
 
 
-def default_decay() -> float:
-    """The decay of fsrs's default parameters (the 21st)."""
-    from fsrs.scheduler import DEFAULT_PARAMETERS
-
-    return float(DEFAULT_PARAMETERS[20])
-
-
 def decay_of(parameters: Sequence[float] | None) -> float:
     """The decay of the learner's fitted parameters (`config.toml`), else the default's."""
     if parameters is not None and len(parameters) > 20:
         return float(parameters[20])
-    return default_decay()
+    return DEFAULT_DECAY

@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import DataTable, Input, Label
+from textual.widgets import Input, Label
 from ui_support import NEWS_DECK, NOW, UI_DATA, AppFactory
 
 from quiz.core.card_query import SearchContext, parse_query
 from quiz.core.card_state import CardState, Flag, Phase
 from quiz.core.storage import Store
-from quiz.ui.screens.browser import PAGE, BrowserScreen
+from quiz.ui.screens.browser import PAGE, BrowserScreen, CardList, CardOption
 from quiz.ui.screens.card_dialogs import ForgetScreen, SetDueScreen
 from quiz.ui.screens.library import LibraryScreen
 
@@ -52,6 +52,13 @@ def status(screen: BrowserScreen) -> str:
     return str(screen.query_one("#browser-status", Label).content)
 
 
+def cells(screen: BrowserScreen, index: int) -> list[str]:
+    """The cells of the list's `index`th line, as shown."""
+    option = screen.query_one("#cards", CardList).get_option_at_index(index)
+    assert isinstance(option, CardOption)
+    return [cell.plain for cell in option.cells]
+
+
 def marks(store: Store, screen: BrowserScreen, index: int) -> Any:
     row = screen.rows[index]
     card = store.card(row.deck_id, row.card_key)
@@ -67,7 +74,7 @@ async def test_b_opens_every_card_and_escape_goes_back(
         screen = await open_browser(pilot)
         every = store.count_cards(parse_query(""), context=CONTEXT)
         assert every >= 40 and screen.total == every
-        assert screen.query_one("#cards", DataTable).row_count == every
+        assert screen.query_one("#cards", CardList).option_count == every
         assert status(screen).startswith(f"{every} cards · sorted by deck")
         assert "Q: " in str(screen.query_one("#card-details").render())
         await pilot.press("escape")
@@ -95,7 +102,7 @@ async def test_typing_a_search_narrows_the_list_and_a_bad_term_says_why(
 
         await pilot.press(*["backspace"] * len(" is:sleepy"), "enter")
         await settle(pilot, 0.3)
-        assert app.screen.focused is screen.query_one("#cards", DataTable)
+        assert app.screen.focused is screen.query_one("#cards", CardList)
         assert screen.total == found and "unknown" not in status(screen)
         await pilot.press("escape")  # on the table: back to the library
         await pilot.pause()
@@ -114,7 +121,7 @@ async def test_select_several_suspend_and_undo(
         await pilot.press("s")
         await settle(pilot)
         assert [marks(store, screen, i).suspended for i in range(4)] == [True, True, True, False]
-        assert "S" in str(screen.query_one("#cards", DataTable).get_row_at(0)[-1])
+        assert "S" in cells(screen, 0)[-1]
 
         await pilot.press("u")
         await settle(pilot)
@@ -219,7 +226,7 @@ async def test_set_due_takes_days_or_a_date(
         card = store.card(*first.ref)
         assert card is not None and card.state.due is not None
         assert CONTEXT.day_of(card.state.due) == date(2026, 3, 9)
-        assert screen.query_one("#cards", DataTable).get_row_at(0)[3].plain == "7d"
+        assert cells(screen, 0)[3] == "7d"
 
 
 @pytest.mark.parametrize(
@@ -239,6 +246,27 @@ async def test_o_sorts_by_the_next_column_and_shift_o_reverses(
             prompts = [row.prompt.casefold() for row in screen.rows]
             assert prompts == sorted(prompts, reverse=descending)
         assert f"sorted by {order_by}" in status(screen)
+
+
+async def test_a_click_on_a_column_header_sorts_by_it_and_again_reverses(
+    build_app: AppFactory, tmp_path: Path
+) -> None:
+    app = build_app(deck_dirs=[folder_with(tmp_path, NEWS_DECK)])
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_browser(pilot)
+        header = screen.query_one("#cards-header")
+        assert "Deck↑" in str(header.render())
+        await pilot.click("#cards-header", offset=(1, 0))  # the selection column: no sort
+        await settle(pilot)
+        assert (screen.order_by, screen.descending) == ("deck", False)
+        await pilot.click("#cards-header", offset=(17, 0))  # "Prompt"
+        await settle(pilot)
+        assert (screen.order_by, screen.descending) == ("prompt", False)
+        assert "Prompt↑" in str(header.render()) and "Deck↑" not in str(header.render())
+        await pilot.click("#cards-header", offset=(17, 0))
+        await settle(pilot)
+        assert (screen.order_by, screen.descending) == ("prompt", True)
+        assert "Prompt↓" in str(header.render())
 
 
 async def test_pages_are_read_as_the_cursor_goes_down(
@@ -261,7 +289,7 @@ async def test_pages_are_read_as_the_cursor_goes_down(
         await pilot.press("ctrl+end")
         await settle(pilot)
         assert len(screen.rows) == 2 * PAGE + 10
-        assert screen.query_one("#cards", DataTable).row_count == 2 * PAGE + 10
+        assert screen.query_one("#cards", CardList).option_count == 2 * PAGE + 10
         assert [row.card_key for row in screen.rows[:3]] == ["q0", "q1", "q2"]
 
 
@@ -269,10 +297,13 @@ async def test_hostile_card_text_shows_literally(build_app: AppFactory, tmp_path
     app = build_app(deck_dirs=[folder_with(tmp_path, UI_DATA / "hostile.toml")])
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_browser(pilot)
-        table = screen.query_one("#cards", DataTable)
-        prompts = [table.get_row_at(i)[2].plain for i in range(table.row_count)]
+        table = screen.query_one("#cards", CardList)
+        prompts = [cells(screen, i)[2] for i in range(table.option_count)]
         assert any("[" in prompt for prompt in prompts)
         assert not any("\x1b" in prompt for prompt in prompts)
+        lines = [str(table.render_line(y).text) for y in range(min(5, table.option_count))]
+        assert any("[" in line for line in lines)  # as text, not markup
+        assert not any("\x1b" in line for line in lines)
         details = str(screen.query_one("#card-details").render())
         assert "\x1b" not in details
 
@@ -286,6 +317,9 @@ async def test_open_browser_for_one_deck(build_app: AppFactory, tmp_path: Path) 
         screen = app.screen
         assert isinstance(screen, BrowserScreen)
         assert {row.deck_id for row in screen.rows} == {"belarus-prisoner-release-2025"}
+        shown = [column.key for column in screen.columns]  # narrow: no interval, no lapses
+        assert shown == ["selected", "deck", "prompt", "due", "recall", "marks"]
+        assert len(cells(screen, 0)) == len(shown)
         await pilot.press("slash", *"deck:every")  # another deck's term finds nothing here
         await settle(pilot, 0.3)
         assert screen.total == 0

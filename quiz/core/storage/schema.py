@@ -281,9 +281,10 @@ def _migration_7(connection: sqlite3.Connection) -> None:
       undoing the answer undoes the mark.
     * `card_texts` and its FTS5 index `card_search` (external content, kept in step by
       `reconcile_deck`, the one writer): what the card browser searches without parsing
-      every deck. Forgetting each deck's content hash and the library's deck-file cache
-      makes the next library scan (or session) parse and reconcile every deck once, which
-      fills them in.
+      every deck; `card_texts_prompt` hands the browser's sort by prompt its order (a
+      page without sorting 100k prompts). Forgetting each deck's content hash and the
+      library's deck-file cache makes the next library scan (or session) parse and
+      reconcile every deck once, which fills them in.
     """
     _run_script(
         connection,
@@ -333,6 +334,8 @@ def _migration_7(connection: sqlite3.Connection) -> None:
             answer TEXT NOT NULL,
             UNIQUE (deck_id, card_key)
         );
+        -- The browser's sort by prompt reads this in order instead of sorting every card.
+        CREATE INDEX card_texts_prompt ON card_texts(prompt COLLATE NOCASE);
         CREATE VIRTUAL TABLE card_search USING fts5(
             prompt, answer, tags, content = 'card_texts', content_rowid = 'id',
             tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'

@@ -2,12 +2,17 @@
 
 The search box takes the query language of `quiz.core.card_query` (`deck:geo is:suspended
 due<7 nile`); results follow the typing after a short pause, each search in a worker
-thread, and only the newest search's page is shown. The table holds one page at a time
+thread, and only the newest search's page is shown. The list holds one page at a time
 and reads the next when the cursor nears its end, so 100k cards are never loaded.
+
+The table is an `OptionList` of one-line `Content` rows laid out in fixed-width columns
+under a header line, not a `DataTable`: that one's stylesheet and its rendering of every
+visible cell through Rich made the browser open 1.45x as slowly as a bare Textual app
+(budget 1.3x; see tests/bench/README.md).
 
 Actions apply to the selected cards (Space, `a`), else to the highlighted one; each is one
 `Store` action, and `u` takes back this screen's last one (`undo_card_action`). As in the
-library, letters are keys while the table has the focus: `/` moves to the search box,
+library, letters are keys while the list has the focus: `/` moves to the search box,
 Enter or Escape back to the table.
 """
 
@@ -18,15 +23,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, ClassVar
 
-from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.coordinate import Coordinate
 from textual.timer import Timer
-from textual.widgets import DataTable, Input, Label, Static
+from textual.widgets import Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
 
 from quiz.core.card_query import (
     FLAG_NAMES,
@@ -52,17 +56,16 @@ if TYPE_CHECKING:
     from quiz.core.storage.card_search import CardRow
 
 PAGE = 50
-"""Cards read at a time (the table measures every cell it holds: 100 cost 30 ms more to
-show than 50); the next page is read when the cursor comes within `AHEAD` of
-the end of what the table holds."""
+"""Cards read at a time; the next page is read when the cursor comes within `AHEAD` of
+the end of what the list holds."""
 AHEAD = 10
 
 FLAG_STYLES = {
     Flag.RED: "red",
-    Flag.ORANGE: "dark_orange",
+    Flag.ORANGE: "darkorange",
     Flag.GREEN: "green",
-    Flag.BLUE: "dodger_blue1",
-    Flag.PURPLE: "medium_purple",
+    Flag.BLUE: "dodgerblue",
+    Flag.PURPLE: "mediumpurple",
 }
 
 
@@ -92,6 +95,33 @@ WIDE = 70
 """Below this width the interval and lapse columns give their room to the prompt."""
 
 
+def fitted(cells: Sequence[Content], widths: Sequence[int]) -> Content:
+    """Cells as one line of columns, each cut to its width with `…` or padded to it, with a
+    space on both sides."""
+    parts: list[Content | str] = []
+    for cell, width in zip(cells, widths, strict=True):
+        parts += (" ", cell.truncate(width, ellipsis=True, pad=True), " ")
+    return Content.assemble(*parts)
+
+
+class CardOption(Option):
+    """A card's row: its cells (kept for tests and the selection mark) as one line."""
+
+    def __init__(self, cells: list[Content], widths: Sequence[int]) -> None:
+        super().__init__(fitted(cells, widths))
+        self.cells = cells
+
+
+class CardList(OptionList):
+    """The cards, one line each; Ctrl+Home and Ctrl+End as well as Home and End (as in a
+    `DataTable`) go to the first and the last card read."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+home", "first", "First", show=False),
+        Binding("ctrl+end", "last", "Last", show=False),
+    ]
+
+
 def short_days(days: int) -> str:
     """A number of days as a cell: 12d, 5mo, 2.1y."""
     if days < 60:
@@ -110,21 +140,25 @@ def due_cell(row: CardRow, context: SearchContext) -> str:
     return "today" if days == 0 else ("-" + short_days(-days) if days < 0 else short_days(days))
 
 
-def marks_cell(row: CardRow, today: date) -> Text:
+def marks_cell(row: CardRow, today: date) -> Content:
     """S suspended, B buried, L leech, O orphaned, and a square in the flag's colour."""
     marks = row.marks
-    text = Text()
-    if marks.flag is not Flag.NONE:
-        text.append("■", style=FLAG_STYLES[marks.flag])
-    for shown, letter in (
-        (marks.suspended, "S"),
-        (marks.buried_on(today), "B"),
-        (marks.leech, "L"),
-        (row.orphaned, "O"),
-    ):
-        if shown:
-            text.append(letter)
-    return text
+    flag = ("■", FLAG_STYLES[marks.flag]) if marks.flag is not Flag.NONE else ""
+    letters = "".join(
+        letter
+        for shown, letter in (
+            (marks.suspended, "S"),
+            (marks.buried_on(today), "B"),
+            (marks.leech, "L"),
+            (row.orphaned, "O"),
+        )
+        if shown
+    )
+    return Content.assemble(flag, letters)
+
+
+def selected_cell(selected: bool) -> Content:
+    return Content.styled("✓", "bold") if selected else Content("")
 
 
 class BrowserScreen(QuizAppScreen):
@@ -184,7 +218,11 @@ class BrowserScreen(QuizAppScreen):
         self._timer: Timer | None = None
         self.error: str | None = None
         self.columns = COLUMNS
+        self.widths = [column.width for column in COLUMNS]
+        """Each shown column's width in cells, the prompt's from the screen's width."""
         self._columns_width = 0
+        self._detailed: CardRow | None = None
+        """The card the details pane shows (a highlight message for it reads nothing again)."""
 
     # --- layout ---------------------------------------------------------------------------------
 
@@ -194,7 +232,8 @@ class BrowserScreen(QuizAppScreen):
             placeholder="/ search: words deck: tag: kind: is:suspended flag:red due<7 prop:r<0.8",
             id="search",
         )
-        yield DataTable(id="cards", cursor_type="row", zebra_stripes=False)
+        yield Static(id="cards-header", markup=False)
+        yield CardList(id="cards", markup=False)
         with VerticalScroll(id="details"):
             yield Static(id="card-details", markup=False)
         yield Label("", id="browser-status", markup=False)
@@ -220,49 +259,67 @@ class BrowserScreen(QuizAppScreen):
 
     def _first_page(self) -> None:
         """The first page of the cards shown, read here so the first frame holds it (a few ms
-        at 100k cards in deck order); later searches run in a worker as the learner types."""
+        at 100k cards in deck order); later searches run in a worker as the learner types.
+        A full page is counted in a worker after it: counting 100k cards in a fresh process
+        took 8 ms of the cold start."""
         self._search_generation += 1
-        store = self.quiz_app.store
+        generation = self._search_generation
         query = self.query_value
         try:
-            rows = store.search_cards(query, context=self.context, limit=PAGE)
-            total = (
-                len(rows) if len(rows) < PAGE else store.count_cards(query, context=self.context)
-            )
+            rows = self.quiz_app.store.search_cards(query, context=self.context, limit=PAGE)
         except StoreError as error:
             self._failed(str(error))
             return
-        self.show_page(rows, total, self._search_generation, 0)
+        complete = len(rows) < PAGE
+        self.show_page(rows, len(rows) if complete else None, generation, 0)
+        if not complete:
+            self._count(query, generation)
+
+    @work(thread=True, exclusive=True, group="search")
+    def _count(self, query: CardQuery, generation: int) -> None:
+        try:
+            total = self.quiz_app.store.count_cards(query, context=self.context)
+        except StoreError as error:
+            self.app.call_from_thread(self._failed, str(error))
+        else:
+            self.app.call_from_thread(self.show_count, total, generation)
 
     @property
-    def table(self) -> DataTable[object]:
-        return self.query_one("#cards", DataTable)
+    def table(self) -> CardList:
+        return self.query_one("#cards", CardList)
 
     @property
     def search_box(self) -> Input:
         return self.query_one("#search", Input)
 
     def _add_columns(self) -> None:
-        table = self.table
-        table.clear(columns=True)
+        """The columns the width has room for, and the header line with the sort's arrow."""
         width = self.size.width or self.app.size.width
         self._columns_width = width
         self.columns = [c for c in COLUMNS if width >= WIDE or not c.wide_only]
         # each cell is padded by one on both sides; 2 for the margins, 2 for the scroll bar
         fixed = sum(column.width + 2 for column in self.columns if column.width)
         rest = max(8, width - fixed - 2 - 4)
+        self.widths = [column.width or rest for column in self.columns]
+        labels = []
         for column in self.columns:
             mark = ""
             if column.sort is not None and column.sort == self.order_by:
                 mark = "↓" if self.descending else "↑"
-            table.add_column(Text(column.label + mark), width=column.width or rest, key=column.key)
+            labels.append(Content(column.label + mark))
+        self.query_one("#cards-header", Static).update(fitted(labels, self.widths))
 
     def on_resize(self) -> None:
         """Columns again for a new width (not for the resize every screen gets on mounting:
         refilling the table then cost a third of the browser's start)."""
         if self.is_mounted and self.rows and self.size.width != self._columns_width:
             self._add_columns()
-            self._fill(self.rows, keep=self.table.cursor_row)
+            self._fill(self.rows, keep=self.cursor_row)
+
+    @property
+    def cursor_row(self) -> int:
+        """The index of the highlighted card (0 when none is)."""
+        return self.table.highlighted or 0
 
     # --- searching ------------------------------------------------------------------------------
 
@@ -344,35 +401,33 @@ class BrowserScreen(QuizAppScreen):
 
     def _fill(self, rows: list[CardRow], *, keep: int) -> None:
         table = self.table
-        table.clear()
-        for row in rows:
-            table.add_row(*self._cells(row), key=f"{row.deck_id}\0{row.card_key}")
+        table.clear_options()
+        table.add_options(self._option(row) for row in rows)
         if rows:
-            table.move_cursor(row=min(keep, len(rows) - 1), animate=False, scroll=True)
+            table.highlighted = min(keep, len(rows) - 1)
         self.show_details()
         self.show_status()
 
-    def _cells(self, row: CardRow) -> list[Text]:
-        """One card's cells in the columns shown; its text as plain, sanitised `Text`
-        (never markup)."""
+    def _option(self, row: CardRow) -> CardOption:
+        """One card's line in the columns shown; its text plain and sanitised (never markup)."""
         prompt = " ".join(row.prompt.split()) if row.has_text else "(text not read yet)"
         recall = "" if row.retrievability is None else f"{row.retrievability * 100:.0f}%"
         interval = "" if row.interval is None else short_days(row.interval.days)
         cells = {
-            "selected": Text("✓" if row.ref in self.selected else "", style="bold"),
-            "deck": Text(sanitize(row.deck_id), no_wrap=True, overflow="ellipsis"),
-            "prompt": Text(sanitize(prompt), no_wrap=True, overflow="ellipsis"),
-            "due": Text(due_cell(row, self.context)),
-            "interval": Text(interval),
-            "recall": Text(recall),
-            "lapses": Text(str(row.lapses)),
+            "selected": selected_cell(row.ref in self.selected),
+            "deck": plain(row.deck_id),
+            "prompt": plain(prompt),
+            "due": Content(due_cell(row, self.context)),
+            "interval": Content(interval),
+            "recall": Content(recall),
+            "lapses": Content(str(row.lapses)),
             "marks": marks_cell(row, self.context.today.date),
         }
-        return [cells[column.key] for column in self.columns]
+        return CardOption([cells[column.key] for column in self.columns], self.widths)
 
     def _more(self) -> None:
         """Read the next page when the cursor nears the end of what the table holds."""
-        if self.table.cursor_row < len(self.rows) - AHEAD:
+        if self.cursor_row < len(self.rows) - AHEAD:
             return
         if self.total is not None and len(self.rows) >= self.total:
             return
@@ -385,8 +440,7 @@ class BrowserScreen(QuizAppScreen):
             offset=len(self.rows),
         )
         self.rows.extend(more)
-        for row in more:
-            self.table.add_row(*self._cells(row), key=f"{row.deck_id}\0{row.card_key}")
+        self.table.add_options(self._option(row) for row in more)
 
     def show_status(self) -> None:
         sort = f"sorted by {self.order_by} {'↓' if self.descending else '↑'}"
@@ -403,19 +457,20 @@ class BrowserScreen(QuizAppScreen):
 
     # --- the highlighted card -------------------------------------------------------------------
 
-    @on(DataTable.RowHighlighted, "#cards")
+    @on(OptionList.OptionHighlighted, "#cards")
     def _highlighted(self) -> None:
         self._more()
-        self.show_details()
+        if self.highlighted() is not self._detailed:  # `_fill` showed it already
+            self.show_details()
 
     def highlighted(self) -> CardRow | None:
-        index = self.table.cursor_row
+        index = self.cursor_row
         return self.rows[index] if self.rows and 0 <= index < len(self.rows) else None
 
     def show_details(self) -> None:
         """The highlighted card in full: text, schedule, marks and its latest history."""
         details = self.query_one("#card-details", Static)
-        row = self.highlighted()
+        row = self._detailed = self.highlighted()
         if row is None:
             details.update("No card matches." if not self.rows else "")
             return
@@ -433,8 +488,11 @@ class BrowserScreen(QuizAppScreen):
         else:
             self.selected[row.ref] = None
         table = self.table
-        mark = Text("✓" if row.ref in self.selected else "", style="bold")
-        table.update_cell_at(Coordinate(table.cursor_row, 0), mark)
+        index = self.cursor_row
+        option = table.get_option_at_index(index)
+        assert isinstance(option, CardOption)
+        option.cells[0] = selected_cell(row.ref in self.selected)
+        table.replace_option_prompt_at_index(index, fitted(option.cells, self.widths))
         table.action_cursor_down()
         self.show_status()
 
@@ -446,7 +504,7 @@ class BrowserScreen(QuizAppScreen):
             self.selected.clear()
         else:
             self.selected.update(dict.fromkeys(refs))
-        self._fill(self.rows, keep=self.table.cursor_row)
+        self._fill(self.rows, keep=self.cursor_row)
 
     def targets(self) -> list[CardRef]:
         """What an action acts on: the selection, else the highlighted card."""
@@ -477,7 +535,7 @@ class BrowserScreen(QuizAppScreen):
             f"{what.capitalize()}{unchanged}." + (" u undoes." if result.batch else ""),
             markup=False,
         )
-        self.run_search(reset=False, keep=self.table.cursor_row)
+        self.run_search(reset=False, keep=self.cursor_row)
 
     def action_suspend(self) -> None:
         """Suspend the cards (unsuspend them if the highlighted card is suspended)."""
@@ -559,7 +617,7 @@ class BrowserScreen(QuizAppScreen):
             return
         self.undo_stack.pop()
         self.notify(f"Undone: {what}.", markup=False)
-        self.run_search(reset=False, keep=self.table.cursor_row)
+        self.run_search(reset=False, keep=self.cursor_row)
 
     # --- sorting --------------------------------------------------------------------------------
 
@@ -572,11 +630,20 @@ class BrowserScreen(QuizAppScreen):
         """Reverse the sort."""
         self.sort_by(self.order_by, descending=not self.descending)
 
-    @on(DataTable.HeaderSelected, "#cards")
-    def _header_clicked(self, event: DataTable.HeaderSelected) -> None:
-        sort = self.columns[event.column_index].sort
-        if sort is not None:
-            self.sort_by(sort, descending=sort == self.order_by and not self.descending)
+    @on(events.Click, "#cards-header")
+    def _header_clicked(self, event: events.Click) -> None:
+        """A click on a column's label sorts by it (again: the other way)."""
+        offset = event.get_content_offset(self.query_one("#cards-header"))
+        if offset is None:
+            return
+        right = 0
+        for column, width in zip(self.columns, self.widths, strict=True):
+            right += width + 2
+            if offset.x < right:
+                sort = column.sort
+                if sort is not None:
+                    self.sort_by(sort, descending=sort == self.order_by and not self.descending)
+                return
 
     def sort_by(self, column: SortColumn, *, descending: bool) -> None:
         self.order_by = column

@@ -27,6 +27,7 @@ from quiz.presentation.options import QuizOptions
 
 if TYPE_CHECKING:
     from quiz.config import Settings
+    from quiz.core.editing import Reread
     from quiz.core.library import BackgroundScan, LoadedDeck
     from quiz.core.models import Question
     from quiz.core.storage import Store
@@ -178,6 +179,50 @@ class QuizApp(App[None]):
         from quiz.ui.screens.stats import StatsScreen
 
         self.push_screen(StatsScreen(loaded))
+
+    # --- editing a deck where the learner is ------------------------------------------------------
+
+    @property
+    def can_edit(self) -> bool:
+        """Whether `edit_question` may open an editor: not in a browser tab of `quiz serve`
+        (the deck files are the teacher's, and a tab has no terminal to lend)."""
+        return not self.is_web
+
+    def edit_question(self, deck_path: Path, question: Question) -> Reread | None:
+        """Open `$VISUAL`/`$EDITOR` at `question`'s line of `deck_path`, with the app suspended,
+        and read the deck again afterwards. Returns the edited deck or the located errors
+        (`Reread`); None when nothing was edited (no editor here, or it could not start),
+        after saying why."""
+        import subprocess
+
+        from textual.app import SuspendNotSupported
+
+        from quiz.core.deckfile.diagnostics import DeckError
+        from quiz.core.editing import editor_command, open_for_edit, reread
+
+        if not self.can_edit:
+            self.notify("Editing is not available here.", severity="warning")
+            return None
+        try:
+            before, line = open_for_edit(deck_path, question)
+        except DeckError as error:
+            self.notify(sanitize(str(error)), title="Cannot edit", severity="error")
+            return None
+        command = editor_command(deck_path, line)
+        try:
+            try:
+                with self.suspend():
+                    subprocess.run(command, check=False)
+            except SuspendNotSupported:  # a headless driver (tests): nothing to hand over
+                subprocess.run(command, check=False, capture_output=True)
+        except OSError as error:
+            self.notify(
+                f"{sanitize(command[0])}: {sanitize(error.strerror or str(error))}",
+                title="The editor did not start (set $EDITOR)",
+                severity="error",
+            )
+            return None
+        return reread(before)
 
     # --- app-wide actions ------------------------------------------------------------------------
 

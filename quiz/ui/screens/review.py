@@ -7,11 +7,14 @@ answer is graded Again, a right one Hard, Good (Enter) or Easy. The learner has 
 last word: `o` overrules the verdict ("I was right" opens Hard/Good/Easy, "I was
 wrong" leaves Again), and 1 after a right answer is Again ("I did not really know
 it"). Each button shows the interval that grade gives, from
-`ReviewSession.interval_labels`. `u` undoes the last answer.
+`ReviewSession.interval_labels`. `!` suspends the card, `-` buries it until tomorrow,
+`f` steps its flag through the colours, `x` forgets it, `e` edits its question in the
+learner's editor; `u` undoes the last answer or action. A leech is announced.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, ClassVar
 
@@ -23,6 +26,7 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Label
 
+from quiz.core.card_state import Flag
 from quiz.core.cards import Card
 from quiz.core.checking import CheckResult, Response, check_card
 from quiz.core.models import Flashcard, Question
@@ -30,6 +34,7 @@ from quiz.core.passage import Passage, source_passage
 from quiz.core.scheduling import Grade
 from quiz.core.text import counted, sanitize
 from quiz.errors import StoreError
+from quiz.presentation.card_actions import action_text, flag_name, leech_text, next_flag
 from quiz.presentation.formatting import duration_text, forecast_text, stale_notice
 from quiz.presentation.questions import KIND_LABELS, presented_order, prompt_of
 from quiz.ui.screens.base import QuizAppScreen
@@ -47,7 +52,7 @@ if TYPE_CHECKING:
     from textual.timer import Timer
 
     from quiz.core.library import LoadedDeck
-    from quiz.core.study import ReviewSession
+    from quiz.core.study import AnswerOutcome, CardActionOutcome, ReviewSession
 
 
 def when_text(moment: datetime, now: datetime) -> str:
@@ -85,12 +90,19 @@ class ReviewScreen(QuizAppScreen):
         Binding("u,ctrl+z", "undo", "Undo", id="undo-answer", key_display="u/^z"),
         Binding("p", "passage", "Passage", id="review-passage"),
         Binding("escape,q", "leave", "End review", id="end-review"),
+        Binding("exclamation_mark", "suspend", "Suspend", id="review-suspend", key_display="!"),
+        Binding("minus", "bury", "Bury", id="review-bury", key_display="-"),
+        Binding("f", "flag", "Flag", id="review-flag"),
+        Binding("e", "edit", "Edit", id="review-edit"),
+        Binding("x", "forget", "Forget", id="review-forget"),
         Binding("pageup", "scroll(-1)", "Scroll up", id="review-scroll-up", show=False),
         Binding("pagedown", "scroll(1)", "Scroll down", id="review-scroll-down", show=False),
     ]
     """Space shows a flashcard's answer, then grades Good; 1-4 (labelled on the buttons) grade
     Again/Hard/Good/Easy once the answer is shown; o overrules the checker's verdict; u
-    (Ctrl+Z while typing) takes back the last answer; q or Escape ends."""
+    (Ctrl+Z while typing) takes back the last answer or card action; q or Escape ends; !
+    suspends the card, - buries it until tomorrow, f steps its flag through the colours, e
+    edits its question, x forgets it (these act when no answer box has the keys)."""
 
     def __init__(self, loaded: LoadedDeck) -> None:
         super().__init__()
@@ -116,6 +128,7 @@ class ReviewScreen(QuizAppScreen):
         yield TitleBar()
         with Horizontal(id="review-status"):
             yield Label("", id="counts")
+            yield Label("", id="card-flag")
             yield Label("", id="done-count")
         with VerticalScroll(id="review-body", can_focus=False):
             yield Label("", id="kind")
@@ -175,6 +188,7 @@ class ReviewScreen(QuizAppScreen):
         await self.query_one("#grade-slot", Vertical).remove_children()
         self.card, self.result, self.response, self.revealed = card, None, None, False
         self._update_counts()
+        self._show_flag()
         if card is None:
             await self._show_finished(box)
             self.refresh_bindings()
@@ -236,8 +250,23 @@ class ReviewScreen(QuizAppScreen):
                 )
             )
         lines.append(Label(forecast_text(self.session.tomorrow()), id="forecast"))
-        lines.append(Label("u: undo the last answer · q: back", classes="hint"))
+        lines.append(Label("u: undo the last answer or action · q: back", classes="hint"))
         await box.mount_all(lines)
+
+    def _show_flag(self) -> None:
+        """The shown card's flag, in its colour, beside the counts (nothing when unflagged)."""
+        label = self.query_one("#card-flag", Label)
+        flag = Flag.NONE if self.card is None or self.session is None else self._flag()
+        for other in Flag:
+            label.set_class(other is flag, f"flag-{flag_name(other)}")
+        label.update("" if flag is Flag.NONE else f"⚑ {flag_name(flag)} ")
+
+    def _flag(self) -> Flag:
+        assert self.session is not None and self.card is not None
+        try:
+            return self.session.marks(self.card).flag
+        except (KeyError, StoreError):
+            return Flag.NONE
 
     def _update_counts(self) -> None:
         assert self.session is not None
@@ -364,7 +393,11 @@ class ReviewScreen(QuizAppScreen):
             wrong = self.revealed and self.result is not None and not self.right
             return None if self.card is None else not wrong
         if action == "undo":
-            return True if self.session is not None and self.session.summary().answered else None
+            return True if self.session is not None and self.session.can_undo else None
+        if action in ("suspend", "bury", "flag", "forget"):
+            return self.card is not None
+        if action == "edit":
+            return self.card is not None and self.quiz_app.can_edit
         if action == "passage":
             return self.revealed and self._passage() is not None
         return True
@@ -412,13 +445,15 @@ class ReviewScreen(QuizAppScreen):
         from quiz.errors import StoreConflict
 
         try:
-            self.session.answer(
+            outcome = self.session.answer(
                 self.card,
                 grade,
                 response=self.response,
                 correct=None if self.result is None else self.result.correct,
                 duration_ms=duration,
             )
+            if outcome.leech:
+                self._announce_leech(outcome)
         except StoreConflict:
             self.notify("This card was answered elsewhere meanwhile; skipped.", severity="warning")
         except StoreError as error:  # a full disk, a database locked too long: grade again
@@ -435,8 +470,87 @@ class ReviewScreen(QuizAppScreen):
     async def _chosen(self, event: GradeBar.Chosen) -> None:
         await self.action_grade(int(event.grade))
 
+    def _announce_leech(self, outcome: AnswerOutcome) -> None:
+        """Say that the card just answered is a leech (and suspended, if the settings say so)."""
+        suspended = self.quiz_app.settings.leech_action == "suspend"
+        text = leech_text(outcome, suspended=suspended, can_edit=self.quiz_app.can_edit)
+        self.notify(text, title="Leech", severity="warning", timeout=15, markup=False)
+
+    # --- card actions -------------------------------------------------------------------------
+
+    async def _act(self, act: Callable[[Card], CardActionOutcome]) -> None:
+        """Run a card action on the shown card, say what it did, and show what comes next."""
+        if self.session is None or self.card is None:
+            return
+        try:
+            outcome = act(self.card)
+        except StoreError as error:  # a full disk, a database locked too long: nothing changed
+            self.notify(sanitize(str(error)), title="Not done", severity="error")
+            return
+        self.notify(action_text(outcome), timeout=3)
+        if outcome.kind == "flag":
+            self._show_flag()
+            self.refresh_bindings()
+        else:
+            await self.show_next()
+
+    async def action_suspend(self) -> None:
+        """Suspend the card: out of every review until unsuspended."""
+        if self.session is not None:
+            await self._act(self.session.suspend)
+
+    async def action_bury(self) -> None:
+        """Bury the card until tomorrow."""
+        if self.session is not None:
+            await self._act(self.session.bury)
+
+    async def action_flag(self) -> None:
+        """Step the card's flag to the next colour (after purple: none)."""
+        session = self.session
+        if session is not None and self.card is not None:
+            colour = next_flag(self._flag())
+            await self._act(lambda card: session.flag(card, colour))
+
+    async def action_forget(self) -> None:
+        """Send the card back to new."""
+        if self.session is not None:
+            await self._act(self.session.forget)
+
+    async def action_edit(self) -> None:
+        """Edit the card's question in the learner's editor, then study the edited deck."""
+        if self.session is None or self.card is None:
+            return
+        reread = self.quiz_app.edit_question(self.loaded.path, self.card.question)
+        if reread is None:
+            return
+        if reread.errors:
+            self.notify(
+                sanitize("\n".join(reread.errors[:3])),
+                title="The edited deck does not load: still studying the version before",
+                severity="error",
+                timeout=30,
+                markup=False,
+            )
+            return
+        if reread.loaded is None:
+            self.notify("The deck is unchanged.", timeout=3)
+            return
+        self.loaded = reread.loaded
+        self._passage_of = None
+        try:
+            card = self.session.reload(
+                reread.loaded.deck,
+                path=str(reread.loaded.path),
+                content_hash=reread.loaded.content_hash,
+            )
+        except (StoreError, ValueError) as error:
+            self.notify(sanitize(str(error)), title="Not reloaded", severity="error")
+            return
+        self.notify("Deck reloaded: your history is kept.", timeout=3)
+        await self.show_next(card)
+
     async def action_undo(self) -> None:
-        """Take back the last answer and show its card again."""
+        """Take back the last answer or card action and show its card again."""
         if self.session is None:
             return
         try:

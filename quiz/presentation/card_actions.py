@@ -41,14 +41,10 @@ def action_text(outcome: CardActionOutcome) -> str:
     }[outcome.kind]
 
 
-def leech_text(outcome: AnswerOutcome, *, suspended: bool, can_edit: bool) -> str:
-    """The announcement of a leech: how often it was forgotten, and what to do about it."""
-    times = outcome.after.lapses
-    first = f"Leech: you have forgotten this card {times} times."
-    if suspended:
-        return f"{first} It is suspended. Consider rewriting it" + (
-            " (u brings it back, e edits it)." if can_edit else "."
-        )
-    return f"{first} Consider rewriting it" + (
-        ": u brings it back, e edits it." if can_edit else "."
-    )
+def leech_text(outcome: AnswerOutcome, *, suspended: bool, keys: tuple[str, str] | None) -> str:
+    """The announcement of a leech: how often it was forgotten, and what to do about it;
+    `keys` are the undo and edit keys of the front end (None: no editing there)."""
+    first = f"Leech: you have forgotten this card {outcome.after.lapses} times."
+    how = "." if keys is None else f" ({keys[0]} brings it back, {keys[1]} edits it)."
+    middle = " It is suspended." if suspended else ""
+    return f"{first}{middle} Consider rewriting it{how}"

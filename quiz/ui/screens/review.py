@@ -473,7 +473,8 @@ class ReviewScreen(QuizAppScreen):
     def _announce_leech(self, outcome: AnswerOutcome) -> None:
         """Say that the card just answered is a leech (and suspended, if the settings say so)."""
         suspended = self.quiz_app.settings.leech_action == "suspend"
-        text = leech_text(outcome, suspended=suspended, can_edit=self.quiz_app.can_edit)
+        keys = ("u", "e") if self.quiz_app.can_edit else None
+        text = leech_text(outcome, suspended=suspended, keys=keys)
         self.notify(text, title="Leech", severity="warning", timeout=15, markup=False)
 
     # --- card actions -------------------------------------------------------------------------

@@ -385,15 +385,19 @@ def run_quiz(
     stdin: TextIO,
     stdout: TextIO,
     settings: Settings | None = None,
+    questions: Sequence[Question] | None = None,
 ) -> int:
-    """Take a quiz or exam on the console; returns the exit status (0: answered to the end)."""
+    """Take a quiz or exam on the console; returns the exit status (0: answered to the end).
+    `questions`: exactly these questions of the deck (a cram pass)."""
     console = Console(stdin, stdout, allow_overrule=not options.exam, allow_skip=not options.exam)
     if options.exam and options.student is None:
         try:
             options = replace(options, student=_ask_name(console))
         except Quit:
             return 1
-    session = start_quiz_session(store, loaded, options, settings=settings, now=now)
+    session = start_quiz_session(
+        store, loaded, options, settings=settings, now=now, questions=questions
+    )
     limit = options.time_limit_for(loaded.deck.deck)
     _say_quiz_start(console, session, options, limit)
     deadline = None if limit is None else session.started_at + timedelta(seconds=limit)

@@ -27,6 +27,7 @@ from quiz.presentation.options import QuizOptions
 
 if TYPE_CHECKING:
     from quiz.config import Settings
+    from quiz.core.custom_study import CustomStudy
     from quiz.core.editing import Reread
     from quiz.core.library import BackgroundScan, LoadedDeck
     from quiz.core.models import Question
@@ -45,6 +46,10 @@ class Start:
     loaded: LoadedDeck | None = None
     """The deck of a quiz, review or stats start, loaded by the CLI (errors reported there)."""
     quiz: QuizOptions = field(default_factory=QuizOptions)
+    questions: tuple[Question, ...] | None = None
+    """A quiz of exactly these questions of the deck (a cram pass, `quiz review --cram`)."""
+    custom: CustomStudy | None = None
+    """A review's custom study (`quiz review --ahead --extra-new --tag`)."""
     library_scan: BackgroundScan | None = None
     """The library's scan, when the CLI started it before importing Textual."""
 
@@ -103,11 +108,11 @@ class QuizApp(App[None]):
         if start.at == "quiz" and start.loaded is not None:
             from quiz.ui.screens.quiz import QuizScreen
 
-            return QuizScreen(start.loaded, start.quiz)
+            return QuizScreen(start.loaded, start.quiz, questions=start.questions)
         if start.at == "review" and start.loaded is not None:
             from quiz.ui.screens.review import ReviewScreen
 
-            return ReviewScreen(start.loaded)
+            return ReviewScreen(start.loaded, start.custom)
         if start.at == "deck" and start.deck is not None:
             from quiz.ui.screens.deck import DeckScreen
 
@@ -168,11 +173,11 @@ class QuizApp(App[None]):
 
         self.push_screen(QuizScreen(loaded, options or self.start.quiz, questions=questions))
 
-    def open_review(self, loaded: LoadedDeck) -> None:
-        """Start a spaced-repetition review of a deck's due cards."""
+    def open_review(self, loaded: LoadedDeck, custom: CustomStudy | None = None) -> None:
+        """Start a spaced-repetition review of a deck's due cards (`custom`: custom study)."""
         from quiz.ui.screens.review import ReviewScreen
 
-        self.push_screen(ReviewScreen(loaded))
+        self.push_screen(ReviewScreen(loaded, custom))
 
     def open_stats(self, loaded: LoadedDeck | None = None) -> None:
         """Show study statistics, for one deck or (None) all of them."""

@@ -51,6 +51,7 @@ from quiz.ui.widgets.titlebar import TitleBar
 if TYPE_CHECKING:
     from textual.timer import Timer
 
+    from quiz.core.custom_study import CustomStudy
     from quiz.core.library import LoadedDeck
     from quiz.core.study import AnswerOutcome, CardActionOutcome, ReviewSession
 
@@ -104,9 +105,11 @@ class ReviewScreen(QuizAppScreen):
     suspends the card, - buries it until tomorrow, f steps its flag through the colours, e
     edits its question, x forgets it (these act when no answer box has the keys)."""
 
-    def __init__(self, loaded: LoadedDeck) -> None:
+    def __init__(self, loaded: LoadedDeck, custom: CustomStudy | None = None) -> None:
+        """`custom`: custom study (review ahead, extra new cards, one tag); None: today's queue."""
         super().__init__()
         self.loaded = loaded
+        self.custom = custom
         self.session: ReviewSession | None = None
         self._backup_watch: Timer | None = None
         self._passage_of: tuple[Question, Passage | None] | None = None
@@ -142,7 +145,8 @@ class ReviewScreen(QuizAppScreen):
 
         app = self.quiz_app
         self.title = sanitize(self.loaded.deck.deck.title)
-        self.sub_title = "Review"
+        described = self.custom.describe() if self.custom is not None else ""
+        self.sub_title = f"Review · {described}" if described else "Review"
         self.seed = int(app.now().timestamp())
         try:
             self.session = ReviewSession(
@@ -153,6 +157,7 @@ class ReviewScreen(QuizAppScreen):
                 tz=app.tz,
                 path=str(self.loaded.path),
                 content_hash=self.loaded.content_hash,
+                custom=self.custom,
             )
         except StoreError as error:  # e.g. a damaged database
             app.leave_with_error(error, title="Cannot start the review")

@@ -207,5 +207,8 @@ def test_leech_announcement(
         await pilot.pause()
         await pilot.press("space", "1")
         await pilot.pause()
+        for box in pilot.app.screen.query(Input):
+            box.cursor_blink = False
+        await pilot.pause()
 
     assert snap_compare(app, terminal_size=size, run_before=lapse)

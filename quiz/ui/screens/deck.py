@@ -31,8 +31,8 @@ class DeckScreen(QuizAppScreen):
         Binding("t", "take", "Take quiz", id="deck-take"),
         Binding("r", "review", "Review", id="deck-review"),
         Binding("s", "stats", "Stats", id="deck-stats"),
-        Binding("c", "custom", "Custom study", id="deck-custom"),
         Binding("escape,q", "back", "Back", id="deck-back"),
+        Binding("c", "custom", "Custom study", id="deck-custom"),
     ]
     """T, R and S start a quiz, a review or the deck's statistics; C opens custom study (review
     ahead, extra new cards, one tag, or a cram); q goes back."""

@@ -91,11 +91,18 @@ class ReviewScreen(QuizAppScreen):
         Binding("u,ctrl+z", "undo", "Undo", id="undo-answer", key_display="u/^z"),
         Binding("p", "passage", "Passage", id="review-passage"),
         Binding("escape,q", "leave", "End review", id="end-review"),
-        Binding("exclamation_mark", "suspend", "Suspend", id="review-suspend", key_display="!"),
-        Binding("minus", "bury", "Bury", id="review-bury", key_display="-"),
-        Binding("f", "flag", "Flag", id="review-flag"),
-        Binding("e", "edit", "Edit", id="review-edit"),
-        Binding("x", "forget", "Forget", id="review-forget"),
+        Binding(
+            "exclamation_mark",
+            "suspend",
+            "Suspend",
+            id="review-suspend",
+            key_display="!",
+            show=False,
+        ),
+        Binding("minus", "bury", "Bury", id="review-bury", key_display="-", show=False),
+        Binding("f", "flag", "Flag", id="review-flag", show=False),
+        Binding("e", "edit", "Edit", id="review-edit", show=False),
+        Binding("x", "forget", "Forget", id="review-forget", show=False),
         Binding("pageup", "scroll(-1)", "Scroll up", id="review-scroll-up", show=False),
         Binding("pagedown", "scroll(1)", "Scroll down", id="review-scroll-down", show=False),
     ]
@@ -103,7 +110,8 @@ class ReviewScreen(QuizAppScreen):
     Again/Hard/Good/Easy once the answer is shown; o overrules the checker's verdict; u
     (Ctrl+Z while typing) takes back the last answer or card action; q or Escape ends; !
     suspends the card, - buries it until tomorrow, f steps its flag through the colours, e
-    edits its question, x forgets it (these act when no answer box has the keys)."""
+    edits its question, x forgets it (these act when no answer box has the keys; listed by ?
+    and the palette, not on the bar, where they pushed out End review and I was right)."""
 
     def __init__(self, loaded: LoadedDeck, custom: CustomStudy | None = None) -> None:
         """`custom`: custom study (review ahead, extra new cards, one tag); None: today's queue."""

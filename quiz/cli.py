@@ -31,6 +31,8 @@ SUBCOMMANDS = {
     "restore": "quiz.commands.data:restore",
     "doctor": "quiz.commands.data:doctor",
     "optimize": "quiz.commands.study:optimize",
+    "cards": "quiz.commands.cards:cards",
+    "spread": "quiz.commands.schedule:spread",
 }
 """Subcommand name -> `module:attribute`, imported when the command runs (or `--help`
 lists them): `quiz` alone loads only `quiz.commands.ui` (and `quiz.commands.files`, which

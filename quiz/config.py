@@ -42,6 +42,9 @@ CONFIG_NAME = "config.toml"
 MINUTES_A_YEAR = 365 * 24 * 60
 """The longest learning step: past it a step is no longer a step (and overflows a date)."""
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+"""The names `easy_days` accepts, in `date.weekday()` order."""
+
 MOST_CARDS_A_DAY = 1_000_000
 """The highest daily limit: more than anyone studies, small enough for any arithmetic."""
 
@@ -149,6 +152,16 @@ class Settings:
     """Local hour at which a study day ends, so a late-night session counts as the same day."""
     fuzz: bool = field(default=True, metadata=_rule(bool))
     """Spread review intervals a little so cards learnt together do not stay bunched."""
+    load_balancing: bool = field(default=True, metadata=_rule(bool))
+    """Within the spread fuzz allows, put a review on the day with the fewest cards due
+    (as Anki 24.11 does), so the daily workload stays even; needs `fuzz`."""
+    easy_days: list[str] = field(
+        default_factory=list, metadata=_rule(str, many=True, choices=WEEKDAYS)
+    )
+    """Weekdays ("sat", "sun") that get a lighter share of the reviews: load balancing
+    moves reviews off them, within each card's fuzz range only."""
+    easy_day_load: float = field(default=0.5, metadata=_rule(float, ge=0.0, le=1.0))
+    """The share of an ordinary day's load an easy day gets (0: none when avoidable)."""
     parameters: list[float] | None = field(
         default=None, metadata=_rule(float, many=True, optional=True)
     )
@@ -183,6 +196,11 @@ class Settings:
     def sqlite_synchronous(self) -> Literal["FULL", "NORMAL"]:
         """`synchronous` as the `PRAGMA synchronous` level `Store.open` takes."""
         return "NORMAL" if self.synchronous == "normal" else "FULL"
+
+    @property
+    def weekday_loads(self) -> tuple[float, ...]:
+        """Each weekday's share of the load (Monday first): `easy_day_load` on easy days."""
+        return tuple(self.easy_day_load if day in self.easy_days else 1.0 for day in WEEKDAYS)
 
     def retention_for(self, deck: DeckMeta | None) -> float:
         """The desired retention for a deck: its `[deck]` override, else the global one."""

@@ -607,6 +607,11 @@ def run_review(
     notice = stale_notice(len(session.stale_questions), included=False)
     if notice is not None:
         console.say(notice)
+    outlook = session.exam_outlook()
+    if outlook is not None:
+        console.say(f"{outlook.summary()}.")
+        if (warning := outlook.warning()) is not None:
+            console.say(f"{warning}.")
     finished = True
     try:
         while (card := session.next_card()) is not None:

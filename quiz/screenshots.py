@@ -171,6 +171,19 @@ def _press(*keys: str) -> Before:
     return run
 
 
+async def _browse(pilot: Any) -> None:
+    """The card browser from the library, sorted by due date (studied cards first), with the
+    second card selected."""
+    await pilot.press("b")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.press("o", "o")
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.press("down", "space")
+    await pilot.pause()
+
+
 async def take_all(folder: Path) -> list[Path]:
     """Write one SVG per screen into `folder`; returns the files written."""
     from quiz.commands.ui import make_app
@@ -214,6 +227,7 @@ async def take_all(folder: Path) -> list[Path]:
                 ("stats", app(Start(at="stats", loaded=None)), None),
                 ("summary", app(summary), _answer_all),
                 ("help", app(quiz), _press("f1")),
+                ("browser", app(), _browse),
             ]
             # One question of every other kind, each alone in a copy of the news deck.
             shown = {"short", "flashcard"}

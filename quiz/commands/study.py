@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
-    from quiz.core.stats import Stats
+    from quiz.core.stats import HardCard, Retention, Stats
     from quiz.core.storage import Store
 
 
@@ -103,12 +103,35 @@ def _print_tables(console: Console, result: Stats, name: str, prompts: dict[str,
     from rich.table import Table
     from rich.text import Text
 
+    from quiz.core.stats import MATURE_DAYS, Retention
+
     console.print(Text(f"Statistics of {name}, study day {result.today.isoformat()}", "bold"))
-    cards = Table("New", "Learning", "Review", "Due today", "Total", title="Cards")
+    cards = Table(
+        "New",
+        "Learning",
+        "Review",
+        "Suspended",
+        "Due today",
+        "Buried",
+        "Leeches",
+        "Total",
+        title="Cards",
+    )
     counts = result.cards
     cards.add_row(
-        *(str(n) for n in (counts.new, counts.learning, counts.review, counts.due_today)),
-        str(counts.total),
+        *(
+            str(n)
+            for n in (
+                counts.new,
+                counts.learning,
+                counts.review,
+                counts.suspended,
+                counts.due_today,
+                counts.buried,
+                counts.leeches,
+                counts.total,
+            )
+        )
     )
     console.print(cards)
 
@@ -126,6 +149,16 @@ def _print_tables(console: Console, result: Stats, name: str, prompts: dict[str,
     ):
         summary.add_row(label, value)
     console.print(summary)
+
+    retention = Table("", "Young", "Mature", "All", title="True retention")
+    for period in result.retention_table:
+        young, mature = period.young, period.mature
+        both = Retention(young.passed + mature.passed, young.failed + mature.failed)
+        retention.add_row(
+            RETENTION_LABELS[period.period], *(_rate(cell) for cell in (young, mature, both))
+        )
+    retention.caption = f"mature: scheduled {MATURE_DAYS} days or more"
+    console.print(retention)
 
     days = Table("Day", "Reviews", "", title="Last 14 days")
     _bars(days, [(d.day, d.count) for d in recent[-14:]])
@@ -146,12 +179,21 @@ def _print_tables(console: Console, result: Stats, name: str, prompts: dict[str,
         overruled.caption = "many overrules on a deck: check its answer keys"
         console.print(overruled)
 
+    if result.leeches:
+        leeches = Table("Card", "Lapses", "Reviews", title="Leeches")
+        for card in result.leeches:
+            leeches.add_row(
+                Text(sanitize(_card_label(card, prompts))[:70]),
+                str(card.lapses),
+                str(card.reps),
+            )
+        leeches.caption = "forgotten again and again: rewrite them, or split them in two"
+        console.print(leeches)
+
     if result.hardest:
         hardest = Table("Card", "Lapses", "Reviews", title="Forgotten most often")
         for card in result.hardest:
-            label = card.card_key
-            if card.card_key in prompts:
-                label = f"{card.card_key}: {prompts[card.card_key]}"
+            label = _card_label(card, prompts)
             hardest.add_row(Text(sanitize(label)[:70]), str(card.lapses), str(card.reps))
         console.print(hardest)
 
@@ -160,6 +202,22 @@ def _bars(table: Table, rows: list[tuple[date, int]]) -> None:
     top = max((count for _, count in rows), default=0) or 1
     for day, count in rows:
         table.add_row(day.strftime("%a %d %b"), str(count), "█" * round(20 * count / top))
+
+
+def _card_label(card: HardCard, prompts: dict[str, str]) -> str:
+    """A card's key, with its prompt (from the deck file given, else as last stored)."""
+    prompt = prompts.get(card.card_key, card.prompt)
+    return f"{card.card_key}: {prompt}" if prompt else card.card_key
+
+
+RETENTION_LABELS = {"today": "Today", "week": "Last 7 days", "month": "Last 30 days"}
+
+
+def _rate(cell: Retention) -> str:
+    """A retention cell: the share remembered and of how many reviews, or a dash."""
+    if cell.rate is None:
+        return "—"
+    return f"{100 * cell.rate:.0f}% of {cell.total}"
 
 
 def _percent(share: float | None, out_of: int) -> str:

@@ -13,20 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
-from quiz.core.models import (
-    CLOZE_BLANK,
-    Cloze,
-    Deck,
-    Flashcard,
-    Match,
-    MultipleChoice,
-    Numeric,
-    Order,
-    Question,
-    ShortAnswer,
-    SingleChoice,
-    TrueFalse,
-)
+from quiz.core.models import Cloze, Deck, Flashcard, Question
 from quiz.core.text import normalize
 
 CardSide = Literal["front", "back"]
@@ -101,40 +88,3 @@ def valid_until_of(cards: Iterable[Card]) -> dict[str, date]:
         if card.question.valid_until is not None:
             limits[card.key] = card.question.valid_until
     return limits
-
-
-def card_text(card: Card) -> CardText:
-    """What the card browser shows and searches of a card: its prompt as asked and its
-    answer as one line of plain text (a cloze's text with its blanks filled in)."""
-    question = card.question
-    tags = " ".join(question.tags)
-    if isinstance(question, Cloze):
-        blanks = question.blanks
-        filled = CLOZE_BLANK.sub(
-            lambda match: match.group(1).partition("|")[0].strip(), question.text
-        )
-        answer = blanks[card.blank].answer if card.blank is not None else ""
-        return CardText(question.kind, tags, filled, answer)
-    answer = _answer_text(question)
-    if card.side == "back":
-        return CardText(question.kind, tags, answer, question.prompt)
-    return CardText(question.kind, tags, question.prompt, answer)
-
-
-def _answer_text(question: Question) -> str:
-    """A question's answer key as one line."""
-    match question:
-        case Flashcard() | ShortAnswer() | SingleChoice():
-            return question.answer
-        case MultipleChoice():
-            return "; ".join(question.answers)
-        case TrueFalse():
-            return "True" if question.answer else "False"
-        case Numeric():
-            return f"{question.answer} {question.unit or ''}".strip()
-        case Order():
-            return " → ".join(question.items)
-        case Match():
-            return "; ".join(f"{left} → {right}" for left, right in question.pairs)
-        case Cloze():  # answered per blank by card_text
-            return ""

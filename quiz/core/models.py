@@ -78,6 +78,9 @@ MAX_MAGNITUDE = 1e300
 MAX_POINTS = 1000
 """Most points one question may be worth."""
 
+DEFAULT_EXAM_RETENTION = 0.9
+"""The recall aimed for on a deck's `exam_date` when it sets no `exam_retention`."""
+
 MAX_TIME_LIMIT = 7 * 24 * 60 * 60
 """Longest time limit, in seconds: a week (a take-home exam)."""
 
@@ -128,6 +131,22 @@ class DeckMeta(StrictModel):
     """Overrides the global FSRS desired retention for this deck's reviews."""
     as_of: date | None = None
     """The date the deck's facts describe; unset, the source's publication date."""
+    exam_date: date | None = None
+    """The day of an exam on this deck: reviews are brought forward where needed so that
+    predicted recall of each card that day reaches `exam_retention`."""
+    exam_retention: Annotated[float, Field(gt=0.7, lt=1.0)] | None = None
+    """The predicted recall each card should have on `exam_date` (default 0.9)."""
+
+    @model_validator(mode="after")
+    def _exam_retention_needs_a_date(self) -> DeckMeta:
+        if self.exam_retention is not None and self.exam_date is None:
+            raise ValueError("exam_retention needs exam_date")
+        return self
+
+    @property
+    def exam_target(self) -> float:
+        """The recall aimed for on the exam day: `exam_retention`, else 0.9."""
+        return self.exam_retention if self.exam_retention is not None else DEFAULT_EXAM_RETENTION
 
     @property
     def facts_as_of(self) -> date | None:

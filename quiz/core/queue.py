@@ -37,6 +37,9 @@ class TodaysQueue:
     learning: list[QueueRow]
     reviews: list[QueueRow]
     new: list[QueueRow]
+    review_room: int = 0
+    """More reviews `reviews_per_day` allows today beyond `reviews` (the new cards are taken
+    from this room): what may be brought forward to today (`quiz.core.exam_prep`)."""
 
 
 def todays_queue(
@@ -111,7 +114,7 @@ def todays_queue(
         new_room,
         keep,
     )
-    return TodaysQueue(learning, reviews, new)
+    return TodaysQueue(learning, reviews, new, room - len(reviews))
 
 
 def take(

@@ -1,12 +1,14 @@
-"""Bringing the store's cards in line with a parsed deck: one call for every caller."""
+"""Bringing the store's cards in line with a parsed deck (one call for every caller), with
+the text of each card that the card browser shows and searches."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
 
-from quiz.core.cards import Card, card_text, valid_until_of
-from quiz.core.models import Deck
+from quiz.core.cards import Card, CardText, valid_until_of
+from quiz.core.checking import expected_text
+from quiz.core.models import CLOZE_BLANK, Cloze, Deck, Flashcard
 from quiz.core.storage import ReconcileResult, Store
 
 
@@ -32,3 +34,19 @@ def reconcile_cards(
         valid_until=valid_until_of(cards),
         texts={card.key: card_text(card) for card in cards},
     )
+
+
+def card_text(card: Card) -> CardText:
+    """A card's prompt as asked and its answer as one line (`expected_text`); a cloze's
+    prompt is its text with every blank filled in, so any of its words finds it."""
+    question = card.question
+    tags = " ".join(question.tags)
+    answer = expected_text(card)
+    if isinstance(question, Cloze):
+        filled = CLOZE_BLANK.sub(
+            lambda blank: blank.group(1).partition("|")[0].strip(), question.text
+        )
+        return CardText(question.kind, tags, filled, answer)
+    if isinstance(question, Flashcard) and card.side == "back":  # asks the answer side
+        return CardText(question.kind, tags, question.answer, answer)
+    return CardText(question.kind, tags, question.prompt, answer)

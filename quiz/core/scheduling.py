@@ -19,6 +19,12 @@ module only adapts it to the rest of quiz:
   at 19:03 the next evening was reviewed one day after the last time, not 0 days
   (which fsrs would take for a same-day repeat). The interval fsrs gives is then
   added to the real time of the answer; learning steps keep their minutes.
+- With a `DayLoad` (and fuzz on), a review's day within its fuzz range is picked
+  by load (`quiz.core.balance`), lighter on easy days. With an `ExamGoal` (a deck's
+  `exam_date`), a review whose interval would leave predicted recall on the exam
+  day below the goal is brought forward to a day whose review still reaches it
+  (`exam_window`). `valid_until` caps every interval after both. The buttons'
+  ranges (`preview_ranges`) are the ranges these choices are made from.
 - `format_interval` prints an interval the way Anki labels its buttons.
 - `to_review_logs` and `fit_parameters` feed the learner's own log to the
   optional `fsrs.Optimizer` (`quiz optimize`), which needs PyTorch.
@@ -29,6 +35,7 @@ refuses anything else.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
@@ -37,8 +44,9 @@ from enum import IntEnum
 import fsrs
 
 from quiz.config import Settings
+from quiz.core.balance import MAX_BALANCED_DAYS, DayLoad, pick_interval
 from quiz.core.card_state import CardState, Phase
-from quiz.core.days import study_day
+from quiz.core.days import StudyDay, day_bounds, study_day
 from quiz.core.models import DeckMeta
 from quiz.core.storage import ReviewRecord
 from quiz.errors import QuizError
@@ -59,6 +67,24 @@ class Grade(IntEnum):
 
 
 NEW_CARD = CardState()
+
+EVEN_WEEK = (1.0,) * 7
+"""Every weekday takes a full share of the load (no easy days)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ExamGoal:
+    """A deck's exam: predicted recall of each card on `day` should reach `retention`."""
+
+    day: date
+    retention: float
+
+    @classmethod
+    def of(cls, deck: DeckMeta | None) -> ExamGoal | None:
+        """The goal a deck's `exam_date` and `exam_retention` set, if it has one."""
+        if deck is None or deck.exam_date is None:
+            return None
+        return cls(deck.exam_date, deck.exam_target)
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +198,14 @@ class Scheduler:
         parameters: Sequence[float] | None = None,
         day_starts_at: int = 4,
         tz: tzinfo | None = None,
+        load: DayLoad | None = None,
+        weekday_loads: Sequence[float] = EVEN_WEEK,
+        exam: ExamGoal | None = None,
     ) -> None:
+        """`load`: balance reviews by the cards due per day (with fuzz only, as fuzz makes
+        the room); `weekday_loads`: each weekday's share, Monday first (easy days below 1);
+        `exam`: the deck's exam goal."""
+
         def make(fuzz: bool) -> fsrs.Scheduler:
             return fsrs.Scheduler(
                 parameters=parameters or fsrs.scheduler.DEFAULT_PARAMETERS,
@@ -188,14 +221,23 @@ class Scheduler:
         self._fuzz = fuzz
         self._day_starts_at = day_starts_at
         self._tz = tz
+        self._load = load if fuzz else None
+        self._weekday_loads = tuple(weekday_loads)
+        self.exam = exam
 
     @classmethod
     def for_deck(
-        cls, settings: Settings, deck: DeckMeta | None = None, *, tz: tzinfo | None = None
+        cls,
+        settings: Settings,
+        deck: DeckMeta | None = None,
+        *,
+        tz: tzinfo | None = None,
+        load: DayLoad | None = None,
     ) -> Scheduler:
-        """A scheduler from the settings, with the deck's own desired retention if it has one.
+        """A scheduler from the settings, with the deck's own desired retention and exam.
 
         `tz` pins the zone of the study days (tests); None is the system's local zone.
+        `load` balances the reviews when the settings ask for it (`load_balancing`).
         """
         return cls(
             desired_retention=settings.retention_for(deck),
@@ -206,6 +248,9 @@ class Scheduler:
             parameters=settings.parameters,
             day_starts_at=settings.day_starts_at,
             tz=tz,
+            load=load if settings.load_balancing else None,
+            weekday_loads=settings.weekday_loads,
+            exam=ExamGoal.of(deck),
         )
 
     def day_time(self, moment: datetime) -> datetime:
@@ -214,12 +259,21 @@ class Scheduler:
         label = study_day(utc(moment), self._day_starts_at, self._tz).date
         return datetime.combine(label, time(0), tzinfo=timezone.utc)
 
+    def study_day(self, label: date) -> StudyDay:
+        """The bounds of study day `label` in the scheduler's zone."""
+        return day_bounds(label, self._day_starts_at, self._tz)
+
     def _in_days(self, state: CardState, now: datetime) -> fsrs.Card:
         """The fsrs card of `state` with its last review moved to its study day."""
         card = to_fsrs(state, self.day_time(now))
         if card.last_review is not None:
             card.last_review = self.day_time(card.last_review)
         return card
+
+    @property
+    def fuzzed(self) -> bool:
+        """Whether review intervals are spread (fuzz, and balancing if a load was given)."""
+        return self._fuzz
 
     @property
     def desired_retention(self) -> float:
@@ -240,11 +294,122 @@ class Scheduler:
         never scheduled past it (see `_capped`)."""
         now = utc(now)
         day = self.day_time(now)
-        card, _ = self._fsrs.review_card(self._in_days(state, now), grade.rating, day, duration_ms)
-        card.due = now + self._capped(card.due - day, now, until)
+        before = self._in_days(state, now)
+        if self._load is None and self.exam is None:
+            card, _ = self._fsrs.review_card(before, grade.rating, day, duration_ms)
+            interval = self._capped(card.due - day, now, until)
+        else:
+            card, _ = self._steady.review_card(before, grade.rating, day, duration_ms)
+            interval = self._chosen(card, card.due - day, now, until)
+        card.due = self._within(now + interval, now, until)
         card.last_review = now
         after = from_fsrs(card, state, grade)
         return after, Review(grade, now, duration_ms, state, after)
+
+    def _within(self, due: datetime, now: datetime, until: date | None) -> datetime:
+        """`due`, moved back into study day `until` when whole days added across a change of
+        clocks (DST) pushed it an hour into the next: a review at 03:00 local plus 36 days is
+        04:00 local after clocks go forward, which is the next study day."""
+        if until is None or study_day(utc(now), self._day_starts_at, self._tz).date >= until:
+            return due
+        return min(due, self.study_day(until).end - timedelta(microseconds=1))
+
+    def _chosen(
+        self, card: fsrs.Card, interval: timedelta, now: datetime, until: date | None
+    ) -> timedelta:
+        """The interval a review gets when balancing or an exam has a say: a day of
+        `_day_range`, by load when balancing, at random when only fuzzing, else the unfuzzed
+        interval moved into the range."""
+        low, high = self._day_range(card, interval, now, until)
+        if low == high or card.state is not fsrs.State.Review:
+            return low
+        if not self._fuzz:
+            return min(max(interval, low), high)
+        days = list(range(low.days, high.days + 1))
+        if self._load is None or low.days > MAX_BALANCED_DAYS:
+            return timedelta(days=random.choice(days))
+        today = study_day(now, self._day_starts_at, self._tz).date
+        labels = [today + timedelta(days=n) for n in days]
+        due = self._load.due_per_day([self.study_day(label) for label in labels])
+        shares = [self._weekday_loads[label.weekday()] for label in labels]
+        return timedelta(days=pick_interval(days, due, shares))
+
+    def _day_range(
+        self, card: fsrs.Card, interval: timedelta, now: datetime, until: date | None
+    ) -> tuple[timedelta, timedelta]:
+        """The shortest and longest interval a review giving `card` (reviewed at its study
+        day's start, `interval` unfuzzed) may get: the fuzz range, moved before the exam
+        when the goal needs it (`exam_window`), capped by `until`."""
+        if card.state is not fsrs.State.Review:
+            return (self._capped(interval, now, until),) * 2
+        low, high = interval, interval
+        if self._fuzz:
+            low, high = fuzz_range(interval, self._fsrs.maximum_interval)
+        window = self.exam_window(card)
+        if window is not None:
+            first, last = window
+            if low > last:  # the review would come after the exam: bring it forward
+                low, high = first, last
+            elif high >= first:  # the final review before the exam: one that reaches the goal
+                low, high = max(low, first), min(high, last)
+        return self._capped(low, now, until), self._capped(high, now, until)
+
+    def exam_window(self, card: fsrs.Card) -> tuple[timedelta, timedelta] | None:
+        """The intervals whose review (graded Good) leaves `card`'s predicted recall on the
+        exam day at the goal, when it would fall short without one; None when no review is
+        needed or none can be had (an exam today or tomorrow, or past).
+
+        `card` was just reviewed: its `last_review` is the start of its study day (fsrs's
+        time). The window ends the day before the exam and starts at the first day whose
+        review reaches the goal; the later the review, the higher the recall on the exam
+        day, so that day is found by bisection. If no day reaches it, the last day does
+        the most a review can.
+        """
+        if self.exam is None or card.last_review is None:
+            return None
+        exam_time = datetime.combine(self.exam.day, time(0), tzinfo=timezone.utc)
+        last = (exam_time - card.last_review).days - 1
+        if last < 1 or self._recall_at(card, exam_time) >= self.exam.retention:
+            return None
+        first, high = last, last
+        low = 1
+        while low <= high:
+            middle = (low + high) // 2
+            reviewed, _ = self._steady.review_card(
+                card, fsrs.Rating.Good, card.last_review + timedelta(days=middle)
+            )
+            if self._recall_at(reviewed, exam_time) >= self.exam.retention:
+                first, high = middle, middle - 1
+            else:
+                low = middle + 1
+        return timedelta(days=first), timedelta(days=last)
+
+    def exam_review_days(self, state: CardState) -> tuple[date, date] | None:
+        """The study days whose review (graded Good) brings a card in review to the exam goal,
+        the first and the last (the eve of the exam), when its predicted recall on the exam
+        day falls short without one: `exam_window` for a card as stored, whose next review
+        may already have been scheduled past the exam. None as for `exam_window`."""
+        if state.state is not Phase.REVIEW or state.last_review is None:
+            return None
+        card = self._in_days(state, state.last_review)
+        window = self.exam_window(card)
+        if window is None:
+            return None
+        assert card.last_review is not None
+        reviewed = card.last_review.date()
+        return reviewed + window[0], reviewed + window[1]
+
+    def recall_holds_for(self, retention: float) -> float:
+        """Days per day of stability that predicted recall stays at `retention` or above after
+        a review: a card of stability S reaches it after S times this many days (fsrs's
+        forgetting curve depends on days over stability only). Lets a query find the cards
+        whose recall will have fallen below a goal by some day without computing each."""
+        decay = -self._steady.parameters[20]
+        factor = 0.9 ** (1 / decay) - 1
+        return float((retention ** (1 / decay) - 1) / factor)
+
+    def _recall_at(self, card: fsrs.Card, moment: datetime) -> float:
+        return float(self._steady.get_card_retrievability(card, moment))
 
     def _capped(self, interval: timedelta, now: datetime, until: date | None) -> timedelta:
         """`interval`, shortened to land on study day `until` if it would land after it.
@@ -261,34 +426,36 @@ class Scheduler:
     def preview(
         self, state: CardState, now: datetime, *, until: date | None = None
     ) -> dict[Grade, timedelta]:
-        """The interval each grade would give now, without fuzz (see the class docstring)."""
-        day = self.day_time(now)
-        card = self._in_days(state, now)
-        return {
-            grade: self._capped(
-                self._steady.review_card(card, grade.rating, day)[0].due - day, now, until
-            )
-            for grade in Grade
-        }
+        """The interval each grade would give now, without fuzz (see the class docstring);
+        moved into the exam's window when the exam needs it."""
+        return {grade: interval for grade, (interval, _) in self._previews(state, now, until)}
 
     def preview_ranges(
         self, state: CardState, now: datetime, *, until: date | None = None
     ) -> dict[Grade, tuple[timedelta, timedelta]]:
         """The shortest and longest interval each grade may give now: with fuzz on, the
-        review draws its interval from this range, so the buttons can say so ("7-9d")."""
-        previews = self.preview(state, now)
+        review draws its interval from this range (balancing included), so the buttons can
+        say so ("7-9d")."""
         if not self._fuzz:
             return {
-                grade: (self._capped(interval, now, until),) * 2
-                for grade, interval in previews.items()
+                grade: (interval, interval)
+                for grade, (interval, _) in self._previews(state, now, until)
             }
-        maximum = self._fsrs.maximum_interval
-        return {
-            grade: (self._capped(low, now, until), self._capped(high, now, until))
-            for grade, (low, high) in (
-                (grade, fuzz_range(interval, maximum)) for grade, interval in previews.items()
-            )
-        }
+        return {grade: bounds for grade, (_, bounds) in self._previews(state, now, until)}
+
+    def _previews(
+        self, state: CardState, now: datetime, until: date | None
+    ) -> list[tuple[Grade, tuple[timedelta, tuple[timedelta, timedelta]]]]:
+        """Each grade's unfuzzed interval and its range, as `review` would choose them."""
+        day = self.day_time(now)
+        card = self._in_days(state, now)
+        previews = []
+        for grade in Grade:
+            after = self._steady.review_card(card, grade.rating, day)[0]
+            interval = after.due - day
+            low, high = self._day_range(after, interval, now, until)
+            previews.append((grade, (min(max(interval, low), high), (low, high))))
+        return previews
 
     def retrievability(self, state: CardState, now: datetime) -> float:
         """The predicted chance of recalling the card now (in study days); 0 for a new card."""

@@ -5,19 +5,22 @@ everything with a few SQL aggregates over indexes, never row by row in Python,
 so it stays under a second at 100k cards and a million reviews
 (`tests/bench/bench_study.py`):
 
-- cards: new, learning (and relearning), review, and due today (by the end of
-  the current study day, overdue included); orphaned cards are not counted.
+- cards: new, learning (and relearning) and review (suspended ones apart), suspended,
+  buried today, and due today (by the end of the current study day, overdue included,
+  suspended and buried left out); orphaned cards are not counted.
 - reviews on each study day (the last 365 are reported; all are used for the
   streaks), the total, and the average answer time over the last 30 days
   (answers that recorded a time).
 - true retention: the share of reviews of mature cards (scheduled interval of
   21 days or more, read from the logged state before the answer) graded Hard,
-  Good or Easy, over the last 365 days.
+  Good or Easy, over the last 365 days; and Anki's table of it, young (under 21
+  days) and mature, today, over the last 7 and the last 30 study days.
 - current and longest streak of study days with at least one review; the
   current streak still counts when today has none yet but yesterday had.
 - due forecast: cards due on each of the next 30 study days (today's count
   includes the overdue ones).
-- hardest cards: the most lapses (a review card forgotten), then most reviews.
+- hardest cards: the most lapses (a review card forgotten), then most reviews; and
+  the leeches (`Settings.leech_threshold`), most lapses first.
 
 Study days follow the review session's rule (`quiz.core.days.study_day`): they
 roll over at `day_starts_at` local time in `tz` (the system zone when None).
@@ -42,6 +45,9 @@ HISTORY_DAYS = 365
 FORECAST_DAYS = 30
 PACE_DAYS = 30
 HARDEST = 10
+LEECHES = 50
+RETENTION_PERIODS = (("today", 1), ("week", 7), ("month", 30))
+"""The rows of the true-retention table: a name and how many study days it covers."""
 
 _MATURE = (
     "state_before = 2 AND json_valid(state_before_json)"
@@ -49,6 +55,9 @@ _MATURE = (
     " - json_extract(state_before_json, '$.last_review') >= 1814400000000"
 )
 """The WHERE clause of the store's partial index `reviews_mature`, repeated so SQLite uses it."""
+_OVERRULED = "((correct = 1 AND grade = 1) OR (correct = 0 AND grade > 1))"
+"""The WHERE clause of the store's partial index `reviews_overruled`, repeated so SQLite
+uses it: a review judged right graded Again, or judged wrong graded better."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,10 +68,15 @@ class CardCounts:
     learning: int = 0
     review: int = 0
     due_today: int = 0
+    suspended: int = 0
+    """Suspended cards of any phase; not counted in `new`, `learning` or `review`."""
+    buried: int = 0
+    """Cards buried today (counted in their phase too)."""
+    leeches: int = 0
 
     @property
     def total(self) -> int:
-        return self.new + self.learning + self.review
+        return self.new + self.learning + self.review + self.suspended
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +95,36 @@ class HardCard:
     card_key: str
     lapses: int
     reps: int
+    prompt: str | None = None
+    """The card's prompt as last reconciled (None before the deck's text was stored)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Retention:
+    """Reviews of review-phase cards in one period and age class: remembered (Hard, Good or
+    Easy) and forgotten (Again)."""
+
+    passed: int = 0
+    failed: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.passed + self.failed
+
+    @property
+    def rate(self) -> float | None:
+        """The share remembered; None without reviews."""
+        return self.passed / self.total if self.total else None
+
+
+@dataclass(frozen=True, slots=True)
+class RetentionRow:
+    """One row of the true-retention table: a period (`RETENTION_PERIODS`) and its young
+    (interval under `MATURE_DAYS`) and mature reviews."""
+
+    period: str
+    young: Retention
+    mature: Retention
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +165,9 @@ class Stats:
     forecast: list[DayCount] = field(default_factory=list)
     """The next `FORECAST_DAYS` study days, today first."""
     hardest: list[HardCard] = field(default_factory=list)
+    leeches: list[HardCard] = field(default_factory=list)
+    """Cards marked leeches, most lapses first (at most `LEECHES`)."""
+    retention_table: list[RetentionRow] = field(default_factory=list)
     overrules: list[Overrules] = field(default_factory=list)
     """Decks whose verdicts learners overruled, most overruled first."""
 
@@ -129,6 +176,10 @@ class Stats:
         data = asdict(self)
         data["today"] = self.today.isoformat()
         data["cards"]["total"] = self.cards.total
+        for row in data["retention_table"]:
+            for age in ("young", "mature"):
+                cell = row[age]
+                cell["rate"] = Retention(cell["passed"], cell["failed"]).rate
         for name in ("reviews_per_day", "forecast"):
             data[name] = [{"day": d.day.isoformat(), "count": d.count} for d in getattr(self, name)]
         return data
@@ -162,7 +213,7 @@ def collect(
     )[0][0]
     return Stats(
         today=today.date,
-        cards=_card_counts(store, where, params, today.end),
+        cards=_card_counts(store, where, params, today.end, today.date),
         reviews_per_day=[DayCount(day, activity.get(day, 0)) for day in history],
         total_reviews=sum(activity.values()),
         average_answer_ms=None if pace is None else float(pace),
@@ -172,16 +223,66 @@ def collect(
         longest_streak=longest,
         forecast=_forecast(store, where, params, today.date, day_starts_at, tz),
         overrules=_overrules(store, where, params),
-        hardest=[
-            HardCard(*row)
-            for row in store.read(
-                "SELECT deck_id, card_key, lapses, reps FROM cards"
-                f" WHERE orphaned = 0 AND lapses > 0 AND {where}"
-                " ORDER BY lapses DESC, reps DESC, deck_id, card_key LIMIT ?",
-                (*params, HARDEST),
-            )
-        ],
+        hardest=_most_lapsed(store, f"lapses > 0 AND {where}", params, HARDEST),
+        leeches=_most_lapsed(store, f"leech = 1 AND {where}", params, LEECHES, index="cards_leech"),
+        retention_table=_retention_table(store, where, params, today.date, day_starts_at, tz),
     )
+
+
+def _most_lapsed(
+    store: Store, where: str, params: tuple[str, ...], limit: int, *, index: str = ""
+) -> list[HardCard]:
+    """Cards matching `where`, most lapses first, then most reviews, with their prompts;
+    `index` names the index to read them by (the planner would scan another)."""
+    hint = f" INDEXED BY {index}" if index else ""
+    return [
+        HardCard(*row)
+        for row in store.read(
+            "SELECT deck_id, card_key, lapses, reps, (SELECT prompt FROM card_texts t"
+            f" WHERE t.deck_id = cards.deck_id AND t.card_key = cards.card_key) FROM cards{hint}"
+            f" WHERE orphaned = 0 AND {where}"
+            " ORDER BY lapses DESC, reps DESC, deck_id, card_key LIMIT ?",
+            (*params, limit),
+        )
+    ]
+
+
+def _retention_table(
+    store: Store,
+    where: str,
+    params: tuple[str, ...],
+    today: date,
+    starts_at: int,
+    tz: tzinfo | None,
+) -> list[RetentionRow]:
+    """True retention of young and mature cards today, this week and this month: one pass
+    over the month's reviews of review-phase cards, through the reviews' time index."""
+    starts = {
+        name: to_us(day_bounds(today - timedelta(days=days - 1), starts_at, tz).start)
+        for name, days in RETENTION_PERIODS
+    }
+    counts: dict[tuple[str, bool, bool], int] = {}
+    rows = store.read(
+        "SELECT reviewed_at >= ?, reviewed_at >= ?,"
+        " json_extract(state_before_json, '$.due')"
+        " - json_extract(state_before_json, '$.last_review') >= 1814400000000,"
+        " grade > 1, count(*) FROM reviews"
+        " WHERE reviewed_at >= ? AND state_before = 2 AND json_valid(state_before_json)"
+        f" AND {where} GROUP BY 1, 2, 3, 4",
+        (starts["today"], starts["week"], starts["month"], *params),
+    )
+    for in_today, in_week, mature, passed, count in rows:
+        for name, inside in (("today", in_today), ("week", in_week), ("month", True)):
+            if inside:
+                key = (name, bool(mature), bool(passed))
+                counts[key] = counts.get(key, 0) + count
+
+    def cell(name: str, mature: bool) -> Retention:
+        return Retention(counts.get((name, mature, True), 0), counts.get((name, mature, False), 0))
+
+    return [
+        RetentionRow(name, cell(name, False), cell(name, True)) for name, _ in RETENTION_PERIODS
+    ]
 
 
 def _overrules(store: Store, where: str, params: tuple[str, ...]) -> list[Overrules]:
@@ -189,9 +290,9 @@ def _overrules(store: Store, where: str, params: tuple[str, ...]) -> list[Overru
     verdict beside the grade) and in quizzes (`attempt_answers.overruled`)."""
     found: dict[str, list[int]] = {}
     for deck_id, again, right in store.read(
-        "SELECT deck_id, coalesce(sum(correct = 1 AND grade = 1), 0),"
-        " coalesce(sum(correct = 0 AND grade > 1), 0) FROM reviews"
-        f" WHERE correct IS NOT NULL AND {where} GROUP BY deck_id",
+        "SELECT deck_id, coalesce(sum(correct = 1), 0), coalesce(sum(correct = 0), 0)"
+        f" FROM reviews INDEXED BY reviews_overruled WHERE {_OVERRULED} AND {where}"
+        " GROUP BY deck_id",
         params,
     ):
         found[deck_id] = [again, right, 0]
@@ -211,15 +312,19 @@ def _decks(deck_ids: Sequence[str]) -> tuple[str, tuple[str, ...]]:
 
 
 def _bounds(days: list[date], starts_at: int, tz: tzinfo | None) -> str:
-    """A JSON array of [start, end) microsecond bounds, one per study day."""
-    spans = [day_bounds(day, starts_at, tz) for day in days]
-    return json.dumps([[to_us(span.start), to_us(span.end)] for span in spans])
+    """A JSON array of [start, end) microsecond bounds and the ISO date, one per study day."""
+    spans = [(day, day_bounds(day, starts_at, tz)) for day in days]
+    return json.dumps(
+        [[to_us(span.start), to_us(span.end), day.isoformat()] for day, span in spans]
+    )
 
 
 _PER_DAY = (
-    "WITH days(i, s, e) AS (SELECT key, json_extract(value, '$[0]'), json_extract(value, '$[1]')"
-    " FROM json_each(?)) SELECT i, ({count}) FROM days"
+    "WITH days(i, s, e, d) AS (SELECT key, json_extract(value, '$[0]'),"
+    " json_extract(value, '$[1]'), json_extract(value, '$[2]') FROM json_each(?))"
+    " SELECT i, ({count}) FROM days"
 )
+"""Counts per study day: `{count}` may use the day's bounds `s`, `e` and its date `d`."""
 
 
 def _activity(
@@ -243,24 +348,39 @@ def _activity(
     return {days[index]: total for index, total in rows if total}
 
 
-def _card_counts(store: Store, where: str, params: tuple[str, ...], end: datetime) -> CardCounts:
+def _card_counts(
+    store: Store, where: str, params: tuple[str, ...], end: datetime, today: date
+) -> CardCounts:
+    """Cards by phase and mark, read from the covering queue index (every non-orphaned card
+    is in it, new ones too), and the leeches from theirs."""
+    day = today.isoformat()
+    buried = "buried_until IS NOT NULL AND buried_until > ?"
+    index = "cards_due" if where == "1" else "cards_deck_due"
     by_state = {
-        state: (count, due or 0)
-        for state, count, due in store.read(
-            "SELECT state, count(*), sum(due < ?) FROM cards"
-            f" WHERE orphaned = 0 AND {where} GROUP BY state",
-            (to_us(end), *params),
+        (state, suspended): (count, due or 0, buried_count or 0)
+        for state, suspended, count, due, buried_count in store.read(
+            f"SELECT state, suspended, count(*), sum(due < ? AND NOT ({buried})), sum({buried})"
+            f" FROM cards INDEXED BY {index} WHERE orphaned = 0 AND {where}"
+            " GROUP BY state, suspended",
+            (to_us(end), day, day, *params),
         )
     }
+    leeches = store.read(
+        f"SELECT count(*) FROM cards WHERE leech = 1 AND orphaned = 0 AND {where}", params
+    )[0][0]
 
-    def count(*states: int) -> int:
-        return sum(by_state.get(state, (0, 0))[0] for state in states)
+    def total(column: int, states: tuple[int, ...], suspended: int = 0) -> int:
+        return sum(by_state.get((state, suspended), (0, 0, 0))[column] for state in states)
 
+    every = (0, 1, 2, 3)
     return CardCounts(
-        new=count(0),
-        learning=count(1, 3),
-        review=count(2),
-        due_today=sum(by_state.get(state, (0, 0))[1] for state in (1, 2, 3)),
+        new=total(0, (0,)),
+        learning=total(0, (1, 3)),
+        review=total(0, (2,)),
+        due_today=total(1, (1, 2, 3)),
+        suspended=total(0, every, suspended=1),
+        buried=total(2, every) + total(2, every, suspended=1),
+        leeches=leeches,
     )
 
 
@@ -288,14 +408,16 @@ def _forecast(
     starts_at: int,
     tz: tzinfo | None,
 ) -> list[DayCount]:
-    """Cards due on each of the next study days; today also counts the overdue ones."""
+    """Cards due on each of the next study days (not suspended nor buried that day; after
+    load balancing, as the scheduler placed them); today also counts the overdue ones."""
     days = [today + timedelta(days=n) for n in range(FORECAST_DAYS)]
     bounds = json.loads(_bounds(days, starts_at, tz))
     bounds[0][0] = 0
     index = "cards_due" if where == "1" else "cards_deck_due"  # the planner needs the hint
     count = (
         f"SELECT count(*) FROM cards INDEXED BY {index} WHERE orphaned = 0"
-        f" AND state IN (1, 2, 3) AND {where} AND due >= s AND due < e"
+        f" AND state IN (1, 2, 3) AND {where} AND due >= s AND due < e AND suspended = 0"
+        " AND (buried_until IS NULL OR buried_until <= d)"
     )
     rows = store.read(_PER_DAY.format(count=count), (json.dumps(bounds), *params))
     return [DayCount(days[index], total) for index, total in rows]

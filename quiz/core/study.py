@@ -41,6 +41,10 @@ the deck's cards with the store, then serves today's queue one card at a time::
   The card's full state is read when it is shown, so a card another `quiz`
   process answered meanwhile shows fresh; `answer` raises `StoreConflict` if
   another process answers it while it is on screen.
+- The scheduler balances reviews over the learner's whole workload (every deck's
+  cards due per day, `quiz.core.balance.StoreLoad`) when `load_balancing` is on,
+  and plans around the deck's `exam_date`; building the queue first brings cards
+  scheduled past the exam before it (`quiz.core.exam_prep.bring_cards_forward`).
 - `study_day` and `day_bounds` (in `quiz.core.days`, re-exported here) give the
   study day of a moment and the bounds of a day; `quiz.core.stats` and the
   library count days with them too.
@@ -66,6 +70,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import Literal
 
 from quiz.config import Settings
+from quiz.core.balance import StoreLoad
 from quiz.core.card_state import CardMarks, CardState, Flag, Phase
 from quiz.core.cards import Card, cards_of, cards_of_question, question_identity
 from quiz.core.checking import CheckResult, Response, check, check_card
@@ -73,6 +78,7 @@ from quiz.core.custom_study import CustomStudy
 from quiz.core.days import Clock, StudyDay, local_time, system_clock
 from quiz.core.days import day_bounds as day_bounds  # re-exported: moved to days, fsrs-free
 from quiz.core.days import study_day as study_day
+from quiz.core.exam_prep import ExamCatchUp, ExamOutlook, bring_cards_forward, deck_exam_outlook
 from quiz.core.judging import lexicon
 from quiz.core.models import Deck, Question
 from quiz.core.queue import QueueRow, todays_queue
@@ -226,7 +232,7 @@ class ReviewSession:
         self._now = now
         self._tz = tz
         self.deck_id = deck.deck.id
-        self.scheduler = Scheduler.for_deck(settings, deck.deck, tz=tz)
+        self.scheduler = Scheduler.for_deck(settings, deck.deck, tz=tz, load=StoreLoad(store))
         lexicon.warm_up(deck.deck.language)
         self._cards = {card.key: card for card in cards_of(deck)}
         self._reconcile(path, content_hash)
@@ -237,6 +243,8 @@ class ReviewSession:
         self._current: _Queued | None = None
         self._undo: list[_Snapshot] = []
         self._outcomes: list[AnswerOutcome] = []
+        self.exam_catch_up: ExamCatchUp | None = None
+        """Cards due after the deck's exam that building the queue brought before it."""
         self._day = self._build_queue()
 
     def _reconcile(self, path: str | None, content_hash: str | None) -> None:
@@ -268,7 +276,10 @@ class ReviewSession:
 
     def _build_queue(self) -> StudyDay:
         """Read today's queue (`quiz.core.queue.todays_queue`, shared with the deck page)."""
-        day = study_day(self._now(), self.settings.day_starts_at, self._tz)
+        now = self._now()
+        day = study_day(now, self.settings.day_starts_at, self._tz)
+        catch_up = bring_cards_forward(self.store, self.deck.deck, self.settings, now, self._tz)
+        self.exam_catch_up = catch_up or self.exam_catch_up
         custom = self.custom
         queue = todays_queue(
             self.store,
@@ -567,6 +578,16 @@ class ReviewSession:
             return self._day.end
         return first
 
+    def exam_outlook(self) -> ExamOutlook | None:
+        """The deck's readiness for its `exam_date` (None without one ahead), with what
+        bringing cards before it did (`exam_catch_up`)."""
+        outlook = deck_exam_outlook(
+            self.store, self.deck.deck, self.settings, self._now(), self._tz
+        )
+        if outlook is None or self.exam_catch_up is None:
+            return outlook
+        return replace(outlook, catch_up=self.exam_catch_up)
+
     def tomorrow(self) -> DayForecast:
         """What the next study day will hold, as far as is known now.
 
@@ -785,7 +806,7 @@ class QuizSession:
             store, deck, every_card, path=path, content_hash=content_hash, now=reconciled_at
         )
         self._settings = settings or Settings()
-        self._scheduler = Scheduler.for_deck(self._settings, deck.deck)
+        self._scheduler = Scheduler.for_deck(self._settings, deck.deck, load=StoreLoad(store))
         lexicon.warm_up(deck.deck.language)
         self.started_at = now()
         self.attempt_id = store.start_attempt(

@@ -185,6 +185,12 @@ class QuizApp(App[None]):
 
         self.push_screen(StatsScreen(loaded))
 
+    def open_browser(self, deck_ids: Sequence[str] | None = None) -> None:
+        """Show the card browser: every card (or those of `deck_ids`), to find and manage."""
+        from quiz.ui.screens.browser import BrowserScreen
+
+        self.push_screen(BrowserScreen(deck_ids))
+
     # --- editing a deck where the learner is ------------------------------------------------------
 
     @property

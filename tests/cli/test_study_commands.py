@@ -78,8 +78,37 @@ def test_stats_json_of_every_deck(db: Path) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["decks"] == ["geo"] and data["total_reviews"] == 1
-    assert data["cards"] == {"new": 1, "learning": 0, "review": 1, "due_today": 0, "total": 2}
-    assert data["hardest"] == [{"deck_id": "geo", "card_key": "fr", "lapses": 2, "reps": 4}]
+    assert data["cards"] == {
+        "new": 1,
+        "learning": 0,
+        "review": 1,
+        "due_today": 0,
+        "suspended": 0,
+        "buried": 0,
+        "leeches": 0,
+        "total": 2,
+    }
+    assert data["hardest"] == [
+        {"deck_id": "geo", "card_key": "fr", "lapses": 2, "reps": 4, "prompt": None}
+    ]
+    assert [row["period"] for row in data["retention_table"]] == ["today", "week", "month"]
+    assert data["leeches"] == []
+
+
+def test_stats_lists_leeches_and_suspended_cards(db: Path, tmp_path: Path) -> None:
+    with Store.open(db, now=NOW) as store:
+        store.suspend([("geo", "de")], now=NOW)
+        store._db.execute("UPDATE cards SET leech = 1 WHERE card_key = 'fr'")
+    deck = tmp_path / "geo.toml"
+    deck.write_text(DECK, encoding="utf-8")
+    result = run("--db", str(db), "stats", str(deck))
+    assert result.exit_code == 0, result.output
+    assert "Leeches" in result.output and "True retention" in result.output
+    lines = [line.strip() for line in result.output.splitlines()]
+    leeches = lines[lines.index("Leeches") : lines.index("Forgotten most often")]
+    assert any("fr: Capital of France?" in line for line in leeches), leeches
+    data = json.loads(run("--db", str(db), "stats", "--format", "json").output)
+    assert (data["cards"]["suspended"], data["cards"]["leeches"], data["cards"]["new"]) == (1, 1, 0)
 
 
 def test_stats_by_deck_id(db: Path) -> None:

@@ -14,10 +14,11 @@ from hypothesis import strategies as st
 
 from quiz.config import Settings
 from quiz.core.card_state import CardMarks, CardState, Flag, Phase
-from quiz.core.cards import card_text, cards_of
+from quiz.core.cards import cards_of
 from quiz.core.days import study_day
 from quiz.core.deckfile.loading import parse_deck
 from quiz.core.queue import todays_queue
+from quiz.core.reconcile import card_text
 from quiz.core.scheduling import Grade
 from quiz.core.storage import Store
 from quiz.core.storage.card_actions import leech_due
@@ -313,7 +314,7 @@ def test_card_text_of_every_kind() -> None:
         "z:blank-1": ("Paris is the capital of France.", "Paris"),
         "z:blank-2": ("Paris is the capital of France.", "France"),
         "o": ("Smallest first", "1 → 2 → 3"),
-        "p": ("Match capitals", "France → Paris; Peru → Lima"),
+        "p": ("Match capitals", "France = Paris; Peru = Lima"),
     }
     assert {t.kind for t in texts.values()} == {
         "flashcard",
@@ -387,3 +388,29 @@ def undo_all_restores(store: Store, operations: list[tuple[str, list[str], Flag]
         store.undo_card_action(batch)
     assert {key: store.card("geo", key) for key in KEYS} == start
     assert store.read("SELECT count(*) FROM card_events") == [(0,)]
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("flag", 9),
+        ("flag", "red"),
+        ("suspended", 2),
+        ("leech", -1),
+        ("buried_until", "tomorrow"),
+        ("buried_until", "2026-02-30"),
+        ("buried_until", 20260303),
+    ],
+)
+def test_doctor_clears_marks_no_quiz_wrote(store: Store, column: str, value: object) -> None:
+    store.set_flag([("geo", "b")], Flag.BLUE, now=NOW)
+    store._db.execute(f"UPDATE cards SET {column} = ? WHERE card_key = 'a'", (value,))
+    with pytest.raises(StoreError, match="doctor --repair"):
+        store.card("geo", "a")
+    found = store.doctor(repair=False, now=NOW)
+    assert [(f.check, f.count) for f in found.findings] == [("bad-card-marks", 1)]
+    store.doctor(repair=True, now=NOW)
+    card = store.card("geo", "a")
+    assert card is not None and card.marks == CardMarks()
+    assert store.card("geo", "b").marks.flag is Flag.BLUE  # type: ignore[union-attr]
+    assert store.doctor(repair=True, now=NOW).findings == []

@@ -42,6 +42,11 @@ def version_1_database(path: Path) -> None:
         "INSERT INTO decks (id, title, synced_at) VALUES ('capitals', 'Capitals', ?)", (to_us(NOW),)
     )
     connection.execute(
+        "INSERT INTO deck_files (path, size, mtime_ns, content_hash, deck_id, title, checked_at)"
+        " VALUES ('/decks/capitals.toml', 10, 1, 'h', 'capitals', 'Capitals', ?)",
+        (to_us(NOW),),
+    )
+    connection.execute(
         "INSERT INTO attempts (id, deck_id, student, mode, seed, started_at, finished_at, score,"
         " max_score) VALUES (1, 'capitals', 'ann', 'exam', 7, ?, ?, 1, 2)",
         (to_us(NOW), to_us(NOW + timedelta(minutes=1))),
@@ -102,6 +107,8 @@ def test_a_version_1_database_is_backed_up_and_migrated(tmp_path: Path) -> None:
             " OR leech"
         ).fetchone() == (0,)
         assert connection.execute("SELECT count(*) FROM card_events").fetchone() == (0,)
+        # ... and the library's file cache is dropped, so its next scan reads every deck
+        assert connection.execute("SELECT count(*) FROM deck_files").fetchone() == (0,)
     backups = list_backups(db)
     assert [b.reason for b in backups] == ["pre-migrate"]
     assert verify_backup(backups[0].path, max_schema=SCHEMA_VERSION) == 1  # the old file, as it was

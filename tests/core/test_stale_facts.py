@@ -11,7 +11,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from quiz.config import Settings
@@ -60,6 +60,12 @@ def store(tmp_path: Path) -> Iterator[Store]:
 
 
 @settings(max_examples=150, deadline=None)
+@example(  # at 03:00 local, the study day before; 36 days on, clocks had gone forward
+    grades=[Grade.Easy, Grade.Easy, Grade.Easy, Grade.Hard, Grade.Hard],
+    gaps=[0, 0, 0, 22620, 0, 0, 0, 0, 0, 0, 0, 0],
+    days_left=51,
+    fuzz=False,
+)
 @given(
     grades=st.lists(st.sampled_from(list(Grade)), min_size=1, max_size=12),
     gaps=st.lists(st.integers(min_value=0, max_value=40 * 24 * 60), min_size=12, max_size=12),

@@ -230,3 +230,58 @@ def test_overruled_verdicts_per_deck(store: Store) -> None:
             for o in stats.overrules] == [("a", 2, 1, 0), ("b", 0, 0, 1)]  # fmt: skip
     assert collect(store, ["b"], now=NOW).overrules[0].total == 1
     assert stats.to_json()["overrules"][0]["again_after_right"] == 2
+
+
+def test_true_retention_table_by_age_and_period(store: Store) -> None:
+    """Young and mature reviews, today, in the last 7 and the last 30 study days, each review
+    counted in every period that holds it; learning reviews and older ones are left out."""
+    mature, young = 30 * DAY, 5 * DAY
+    moments = {
+        "today": NOW - timedelta(hours=1),
+        "week": NOW - 3 * DAY,
+        "month": NOW - 20 * DAY,
+        "older": NOW - 40 * DAY,
+    }
+    for n, at in enumerate(moments.values()):
+        young_key, mature_key = f"a{n}", f"a{n + 4}" if n < 2 else f"b{n - 2}"
+        answer(store, young_key, at - 60 * DAY, review(at, interval=young))
+        answer(store, young_key, at, review(at + DAY), grade=1)  # a young card forgotten
+        answer(store, mature_key, at - 60 * DAY, review(at, interval=mature))
+        answer(store, mature_key, at, review(at + DAY), grade=3)  # a mature card remembered
+    table = {row.period: row for row in collect(store, None, now=NOW, tz=NEW_YORK).retention_table}
+    assert list(table) == ["today", "week", "month"]
+    assert [(table[p].young.passed, table[p].young.failed) for p in table] == [
+        (0, 1),
+        (0, 2),
+        (0, 3),
+    ]
+    assert [(table[p].mature.passed, table[p].mature.failed) for p in table] == [
+        (1, 0),
+        (2, 0),
+        (3, 0),
+    ]
+    assert table["month"].mature.rate == 1.0 and table["month"].young.rate == 0.0
+    data = collect(store, None, now=NOW, tz=NEW_YORK).to_json()
+    assert data["retention_table"][2]["young"] == {"passed": 0, "failed": 3, "rate": 0.0}
+
+
+def test_no_reviews_no_rate() -> None:
+    from quiz.core.stats import Retention
+
+    assert Retention().rate is None
+    assert Retention(3, 1).rate == 0.75
+
+
+def test_suspended_buried_and_leech_cards_are_counted_apart(store: Store) -> None:
+    answer(store, "a0", NOW - 10 * DAY, review(NOW - DAY))
+    answer(store, "a1", NOW - 10 * DAY, review(NOW - DAY, lapses=9))
+    store.suspend([("a", "a0"), ("a", "a2")], now=NOW)
+    store.bury([("a", "a1")], until=TODAY + DAY, now=NOW)
+    store._db.execute("UPDATE cards SET leech = 1 WHERE card_key = 'a1'")
+    result = collect(store, ["a"], now=NOW, tz=NEW_YORK)
+    assert result.cards == CardCounts(
+        new=3, learning=0, review=1, due_today=0, suspended=2, buried=1, leeches=1
+    )
+    assert result.cards.total == 6
+    assert [(c.card_key, c.lapses) for c in result.leeches] == [("a1", 9)]
+    assert sum(d.count for d in result.forecast) == 0  # a0 suspended, a1 buried today

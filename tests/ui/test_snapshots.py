@@ -148,3 +148,16 @@ def test_stats(
     simulate_reviews(store, load(DECKS / "chemistry-elements.toml"), days=35, until=NOW)
     app = build_app(Start(at="stats"))
     assert snap_compare(app, terminal_size=size, run_before=settle)
+
+
+def test_stats_tables(
+    size: tuple[int, int], snap_compare: SnapCompare, build_app: AppFactory, store: Store
+) -> None:
+    """True retention by period and age, and the leeches with their prompts."""
+    loaded = load(DECKS / "chemistry-elements.toml")
+    simulate_reviews(store, loaded, days=35, until=NOW)
+    leech = store.read("SELECT card_key FROM cards WHERE lapses > 0 ORDER BY card_key LIMIT 1")
+    store.suspend([(loaded.deck.deck.id, leech[0][0])], now=NOW)
+    store._db.execute("UPDATE cards SET leech = 1 WHERE card_key = ?", leech[0])
+    app = build_app(Start(at="stats"))
+    assert snap_compare(app, terminal_size=size, run_before=then_settle("t"))

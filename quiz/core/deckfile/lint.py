@@ -102,6 +102,7 @@ def _warnings_on_valid_deck(deck: Deck, text: str, name: str, today: date) -> li
         found.append((("deck", "pass_mark"), False, "pass_mark = 0 means every quiz passes"))
     found.extend(_typed_answer_settings(deck))
     found.extend(_stale_facts(deck, today))
+    found.extend(_past_exam(deck.deck, today))
     for index, question in enumerate(deck.questions):
         found.extend(_question_found(question, ("questions", index), deck.deck))
     return _positioned(found, text, name)
@@ -153,6 +154,16 @@ def _stale_facts(deck: Deck, today: date) -> list[tuple[TomlPath, bool, str]]:
                  f" as of ({facts.isoformat()})")
             )  # fmt: skip
     return found
+
+
+def _past_exam(meta: DeckMeta, today: date) -> list[tuple[TomlPath, bool, str]]:
+    """An `exam_date` gone by: reviews are no longer planned around it, probably a date to
+    move or to remove."""
+    if meta.exam_date is None or meta.exam_date >= today:
+        return []
+    ago = counted((today - meta.exam_date).days, "day")
+    message = f"exam_date {meta.exam_date.isoformat()} is past ({ago} ago): reviews ignore it"
+    return [(("deck", "exam_date"), True, message)]
 
 
 DEFAULT_THRESHOLD = DeckMeta.model_fields["typo_threshold"].default

@@ -1,11 +1,11 @@
 """`Store` methods for what a learner does to cards besides answering them.
 
 Suspend and unsuspend, bury until a study day and unbury, flag, forget (back to new) and
-set a due date; and the leech mark an answer can add (`mark_leech`, inside the answer's
-own transaction). Each action is one transaction that writes one `card_events` row per
-card it changed, with the card's state and marks before and after; the rows of one
-action share a `batch`, and `undo_card_action(batch)` takes the action back whole, as
-undo takes back an answer.
+set a due date (one for all, or each card its own: `set_dues`); and the leech mark an
+answer can add (`mark_leech`, inside the answer's own transaction). Each action is one
+transaction that writes one `card_events` row per card it changed, with the card's state
+and marks before and after; the rows of one action share a `batch`, and
+`undo_card_action(batch)` takes the action back whole, as undo takes back an answer.
 
 An event's undo compares and restores only the columns its kind changed (a flag's undo
 leaves alone an answer given since), and refuses with `StoreConflict` when one of them
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, Literal
@@ -310,6 +310,20 @@ class CardActionMethods(Database):
 
         return self._act(cards, "set-due", str(to_us(due)), now, move)
 
+    def set_dues(self, dues: Mapping[CardRef, datetime], *, now: datetime) -> ActionResult:
+        """Make each studied card due at its own time, as one action (one batch, one undo):
+        a backlog spread over the coming days. New cards are left as they are."""
+
+        def moves(ref: CardRef) -> tuple[str, Change]:
+            def move(state: CardState, marks: CardMarks) -> tuple[CardState, CardMarks] | None:
+                if state.state is Phase.NEW:
+                    return None
+                return replace(state, due=dues[ref]), marks
+
+            return str(to_us(dues[ref])), move
+
+        return self._act_each(list(dues), "set-due", now, moves)
+
     def _act(
         self,
         cards: Sequence[CardRef],
@@ -319,12 +333,23 @@ class CardActionMethods(Database):
         change: Change,
     ) -> ActionResult:
         """Apply `change` to each card in one transaction, logging one event per card changed."""
+        return self._act_each(cards, kind, now, lambda _: (value, change))
+
+    def _act_each(
+        self,
+        cards: Sequence[CardRef],
+        kind: EventKind,
+        now: datetime,
+        change_for: Callable[[CardRef], tuple[str | None, Change]],
+    ) -> ActionResult:
+        """`_act` with a value and a change of each card's own (`change_for(card)`)."""
         stamp = to_us(now)
         batch: int | None = None
         changed = 0
         columns = _TOUCHES[kind]
         with self._write() as db:
             for ref in dict.fromkeys(cards):
+                value, change = change_for(ref)
                 before = _read(db, *ref)
                 after = change(*before)
                 if after is None or after == before:

@@ -31,7 +31,7 @@ import stat
 import struct
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
@@ -399,7 +399,7 @@ class Database:
 
     # -- reads --
 
-    def _rows(self, sql: str, params: Sequence[object] = ()) -> list[Any]:
+    def _rows(self, sql: str, params: Sequence[object] | Mapping[str, object] = ()) -> list[Any]:
         with self._lock:
             try:
                 return self._retry(lambda: self._db.execute(sql, params).fetchall())
@@ -408,7 +408,7 @@ class Database:
                     raise
                 raise self._translate(error) from error
 
-    def _one(self, sql: str, params: Sequence[object] = ()) -> Any:
+    def _one(self, sql: str, params: Sequence[object] | Mapping[str, object] = ()) -> Any:
         rows = self._rows(sql, params)
         return rows[0] if rows else None
 

@@ -144,7 +144,8 @@ class DoctorMethods(Database):
         recreating the card, orphaned, from its last logged state); cards or attempts of
         decks never reconciled (a placeholder deck row is added and the cards are orphaned);
         attempt answers without an attempt (deleted: nothing can show them); card states
-        that do not parse (reset to the last logged state, else to new); log states that do
+        that do not parse (reset to the last logged state, else to new); card marks no quiz
+        wrote (cleared); log states that do
         not parse (cleared; the row stays); review-phase cards without a due time (made due
         at their last review). Repairs are idempotent: a second run finds nothing.
         """
@@ -168,6 +169,7 @@ class DoctorMethods(Database):
             findings += self._check_loose_answers(repair)
             findings += self._check_log_states(repair)
             findings += self._check_card_states(repair)
+            findings += self._check_card_marks(repair)
             findings += self._check_due_missing(repair, stamp)
         return DoctorReport(integrity=integrity, findings=findings)
 
@@ -339,6 +341,27 @@ class DoctorMethods(Database):
         return [
             Finding("bad-card-state", len(bad), f"{len(bad)} card(s) with invalid state", repair)
         ]
+
+    def _check_card_marks(self, repair: bool) -> list[Finding]:
+        """Marks no quiz wrote (a flag out of range, a buried day that is not a date) would
+        make every read of the card fail: they are cleared (not suspended, not buried, no
+        flag; a leech mark kept only if it was 1)."""
+        where = (
+            "suspended NOT IN (0, 1) OR leech NOT IN (0, 1) OR flag NOT IN (0, 1, 2, 3, 4, 5)"
+            " OR typeof(suspended) != 'integer' OR typeof(leech) != 'integer'"
+            " OR typeof(flag) != 'integer' OR (buried_until IS NOT NULL AND"
+            " (typeof(buried_until) != 'text'"
+            " OR date(buried_until, '+0 days') IS NOT buried_until))"
+        )
+        count = self._db.execute(f"SELECT count(*) FROM cards WHERE {where}").fetchone()[0]
+        if not count:
+            return []
+        if repair:
+            self._db.execute(
+                "UPDATE cards SET suspended = 0, buried_until = NULL, flag = 0,"
+                f" leech = (leech IS 1) WHERE {where}"
+            )
+        return [Finding("bad-card-marks", count, f"{count} card(s) with invalid marks", repair)]
 
     def _check_due_missing(self, repair: bool, stamp: int) -> list[Finding]:
         where = "state IN (1, 2, 3) AND due IS NULL"

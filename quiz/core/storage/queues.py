@@ -158,6 +158,96 @@ class CardMethods(Database):
         )
         return int(row[0])
 
+    def due_per_day(
+        self, deck_ids: Sequence[str] | None, days: Sequence[tuple[datetime, datetime]]
+    ) -> list[int]:
+        """How many studied, non-orphaned cards fall due in each of `days` (start <= due <
+        end, aware times): the load balancer's view of the coming days.
+
+        One statement: a count per day and phase, each an index range of `cards_due` or
+        `cards_deck_due` read without touching the table (the day bounds come from the
+        caller, who knows the learner's zone and DST). Suspended cards are left out; stale
+        and buried ones are counted on their due day (a balancer's estimate needs no more).
+        """
+        if not days:
+            return []
+        studiable, _ = studiable_sql(None)  # suspended cards are not shown, buried ones are later
+        filters = [
+            (deck_sql, deck_params, int(phase))
+            for deck_sql, deck_params in _per_deck(deck_ids)
+            for phase in (Phase.LEARNING, Phase.REVIEW, Phase.RELEARNING)
+        ]
+        counts = " + ".join(
+            f"(SELECT count(*) FROM cards WHERE {deck_sql} AND state = {phase}"
+            f" AND orphaned = 0{studiable} AND due >= day.start AND due < day.stop)"
+            for deck_sql, _, phase in filters
+        )
+        bounds = [
+            value
+            for position, (start, end) in enumerate(days)
+            for value in (position, to_us(start), to_us(end))
+        ]
+        rows = self._rows(
+            "WITH day(position, start, stop) AS (VALUES "
+            + ", ".join("(?, ?, ?)" for _ in days)
+            + f") SELECT {counts or '0'} FROM day ORDER BY position",
+            (*bounds, *(param for _, params, _ in filters for param in params)),
+        )
+        return [int(row[0]) for row in rows]
+
+    def studied_states(self, deck_id: str, *, on: date | None = None) -> list[CardState]:
+        """The scheduling state of every studied, non-orphaned, studiable card of one deck
+        (see `studiable_sql`): what a forecast over the whole deck, such as its exam outlook,
+        reads. One deck's studied cards, never every card of the database."""
+        studiable, studiable_params = studiable_sql(on)
+        rows = self._rows(
+            f"SELECT card_key, {STATE_COLUMNS} FROM cards"
+            f" WHERE deck_id = ? AND state != 0 AND orphaned = 0{studiable}",
+            (deck_id, *studiable_params),
+        )
+        return [state_from_row(deck_id, row[0], row[1:]) for row in rows]
+
+    def reviews_fading_by(
+        self,
+        deck_id: str,
+        *,
+        due_from: datetime,
+        at: datetime,
+        holds_for: float,
+        on: date,
+        limit: int,
+    ) -> list[tuple[str, CardState, date | None]]:
+        """Studiable cards in review of one deck due at or after `due_from` whose predicted
+        recall will have fallen below a goal by `at`: last reviewed more than `holds_for` times
+        their stability days before it (less two days, as the caller counts whole study days
+        and checks each card exactly). With each its question's `valid_until`; soonest due
+        first, at most `limit`: one range of the `cards_deck_due` index, a row read each.
+        What bringing cards before an exam reads (`quiz.core.exam_prep`)."""
+        _check_limit(limit)
+        studiable, studiable_params = studiable_sql(on)
+        rows = self._rows(
+            f"SELECT card_key, {STATE_COLUMNS}, valid_until FROM cards"
+            f" WHERE deck_id = ? AND state = ? AND orphaned = 0 AND due >= ?{studiable}"
+            " AND ? - last_review > (stability * ? - 2) * 86400000000 ORDER BY due LIMIT ?",
+            (
+                deck_id,
+                int(Phase.REVIEW),
+                to_us(due_from),
+                *studiable_params,
+                to_us(at),
+                holds_for,
+                limit,
+            ),
+        )
+        return [
+            (
+                row[0],
+                state_from_row(deck_id, row[0], row[1:-1]),
+                None if row[-1] is None else date.fromisoformat(row[-1]),
+            )
+            for row in rows
+        ]
+
     def count_new(self, deck_ids: Sequence[str] | None, *, on: date | None = None) -> int:
         """How many non-orphaned, studiable cards (see `studiable_sql`) were never reviewed."""
         deck_sql, deck_params = decks_filter(deck_ids)

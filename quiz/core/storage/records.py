@@ -7,6 +7,7 @@ that points at `quiz doctor --repair`, never a half-built record.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -223,9 +224,22 @@ def card_from_row(row: Any) -> CardRecord:
         raise invalid_state(f"card {row[0]}/{row[1]}", error) from error
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+"""How a study day is stored (`date.fromisoformat` alone would also take `20260303`)."""
+
+
 def marks_from_row(row: Sequence[Any]) -> CardMarks:
     """The marks in a row of `MARK_COLUMNS` (raises ValueError on values quiz never wrote)."""
     suspended, buried_until, flag, leech = row
+    for name, value in (("suspended", suspended), ("leech", leech)):
+        if value not in (0, 1) or isinstance(value, (bool, float)):
+            raise ValueError(f"{name} must be 0 or 1, not {value!r}")
+    if not isinstance(flag, int) or isinstance(flag, bool):
+        raise ValueError(f"flag must be an integer, not {flag!r}")
+    if buried_until is not None and not (
+        isinstance(buried_until, str) and _ISO_DAY.fullmatch(buried_until)
+    ):
+        raise ValueError(f"buried_until must be a YYYY-MM-DD date, not {buried_until!r}")
     return CardMarks(
         suspended=bool(suspended),
         buried_until=None if buried_until is None else date.fromisoformat(buried_until),

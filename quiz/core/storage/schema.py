@@ -271,7 +271,9 @@ def _migration_7(connection: sqlite3.Connection) -> None:
     * `cards.suspended`, `buried_until` (the study day a buried card returns), `flag` and
       `leech`. Every queue leaves suspended and buried cards out with one condition, so
       the queue indexes end with both columns and counts still read the index alone
-      (see migration 3).
+      (see migration 3); `cards_leech` lists the leeches without reading every card, and
+      `reviews_overruled` the reviews whose grade turned the checker's verdict without
+      reading the whole log (statistics read both on every start of the stats screen).
     * `card_events`: one row per card an action changed (suspend, unsuspend, bury,
       unbury, flag, forget, set-due, leech), with the card's state and marks before and
       after as JSON. The cards of one action share a `batch` (its first row's id), which
@@ -279,8 +281,9 @@ def _migration_7(connection: sqlite3.Connection) -> None:
       undoing the answer undoes the mark.
     * `card_texts` and its FTS5 index `card_search` (external content, kept in step by
       `reconcile_deck`, the one writer): what the card browser searches without parsing
-      every deck. Forgetting each deck's content hash makes the next session reconcile
-      it, which fills them in.
+      every deck. Forgetting each deck's content hash and the library's deck-file cache
+      makes the next library scan (or session) parse and reconcile every deck once, which
+      fills them in.
     """
     _run_script(
         connection,
@@ -299,6 +302,11 @@ def _migration_7(connection: sqlite3.Connection) -> None:
             WHERE orphaned = 0;
         CREATE INDEX cards_due ON cards(state, due, orphaned, valid_until, suspended, buried_until)
             WHERE orphaned = 0;
+        CREATE INDEX cards_leech ON cards(deck_id, lapses) WHERE leech = 1 AND orphaned = 0;
+        -- Reviews whose grade turned the checker's verdict, for quiz.core.stats, which
+        -- repeats this WHERE clause to select the index.
+        CREATE INDEX reviews_overruled ON reviews(deck_id, correct, grade)
+            WHERE (correct = 1 AND grade = 1) OR (correct = 0 AND grade > 1);
         CREATE TABLE card_events (
             id INTEGER PRIMARY KEY,
             batch INTEGER NOT NULL,
@@ -330,6 +338,7 @@ def _migration_7(connection: sqlite3.Connection) -> None:
             tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
         );
         UPDATE decks SET content_hash = NULL;
+        DELETE FROM deck_files;
         """,
     )
 

@@ -18,6 +18,9 @@
   `bury(until=)`, `unbury`, `set_flag`, `forget`, `set_due`; `card_events(deck, key)`.
   `record_review(..., leech=)` marks a leech with the answer. Card text for search:
   `reconcile_deck(..., texts=)` keeps `card_texts` and its FTS5 index `card_search`.
+* Finding cards (`card_search.CardSearchMethods`): `search_cards(query, context=,
+  order_by=, descending=, limit=, offset=) -> list[CardRow]`, `count_cards`, `card_refs`
+  (every match, for an action), `card_reviews(deck, key)`.
 * Attempts: `start_attempt(..., questions=, pass_mark=) -> int`,
   `record_attempt_answer(...)` (committed per answer), `finish_attempt(...) ->
   AttemptRecord`, `attempt(id)`, `attempts(deck_id)`, `attempt_answers(id)`,
@@ -38,6 +41,7 @@ from pathlib import Path
 from quiz.core.backup import BackupJob, backup_failed, start_daily_backup, write_backup
 from quiz.core.storage.attempts import AttemptMethods
 from quiz.core.storage.card_actions import CardActionMethods
+from quiz.core.storage.card_search import CardSearchMethods
 from quiz.core.storage.decks import DeckMethods
 from quiz.core.storage.doctor import DoctorMethods
 from quiz.core.storage.queues import CardMethods
@@ -45,7 +49,13 @@ from quiz.core.storage.reviews import ReviewMethods
 
 
 class Store(
-    DeckMethods, CardMethods, CardActionMethods, ReviewMethods, AttemptMethods, DoctorMethods
+    DeckMethods,
+    CardMethods,
+    CardActionMethods,
+    CardSearchMethods,
+    ReviewMethods,
+    AttemptMethods,
+    DoctorMethods,
 ):
     """An open study database. Create with `Store.open`; one thread at a time may use it."""
 

@@ -86,6 +86,9 @@ class DeckScreen(QuizAppScreen):
                 source += f" ({meta.source.published.isoformat()})"
             yield Static(Content.assemble(("Source: ", "bold"), plain(source)), id="deck-source")
         yield Static("", id="deck-today")
+        if meta.exam_date is not None:
+            yield Static("", id="deck-exam")
+            yield Static("", id="deck-exam-warning", classes="error-text")
         yield Static("", id="deck-scores")
 
     def on_mount(self) -> None:
@@ -121,6 +124,7 @@ class DeckScreen(QuizAppScreen):
         self.query_one("#deck-today", Static).update(
             Content.assemble(("Today: ", "bold"), f"{new} · {due} due for review")
         )
+        self._refresh_exam()
         scores = [
             f"{a.percent:.0f}%" + ("" if a.full else f" ({a.answered} of {a.deck_questions})")
             for a in app.store.recent_scores(deck_id, limit=5)
@@ -128,6 +132,23 @@ class DeckScreen(QuizAppScreen):
         self.query_one("#deck-scores", Static).update(
             Content.assemble(("Recent quizzes: ", "bold"), ", ".join(scores) or "none yet")
         )
+
+    def _refresh_exam(self) -> None:
+        """The exam line: predicted recall on the exam day, and why the goal is out of reach."""
+        from quiz.core.exam_prep import deck_exam_outlook
+
+        assert self.loaded is not None
+        meta, app = self.loaded.deck.deck, self.quiz_app
+        if meta.exam_date is None:
+            return
+        outlook = deck_exam_outlook(app.store, meta, app.settings, app.now(), app.tz)
+        line = f"Exam {meta.exam_date.isoformat()}: past" if outlook is None else outlook.summary()
+        when, _, what = line.partition(": ")
+        warning = None if outlook is None else outlook.warning()
+        self.query_one("#deck-exam", Static).update(Content.assemble((f"{when}: ", "bold"), what))
+        shown = self.query_one("#deck-exam-warning", Static)
+        shown.update(Content(warning or ""))
+        shown.display = warning is not None
 
     def action_take(self) -> None:
         """Start a scored quiz on this deck."""

@@ -97,9 +97,11 @@ class LibraryScreen(QuizAppScreen):
         Binding("f5,ctrl+r", "rescan", "Rescan", id="rescan-decks", show=False),
         Binding("m", "missing", "Missing decks", id="missing-decks", show=False),
         Binding("escape", "back", "Quit", id="quit-library", priority=True),
+        Binding("b", "browse", "Cards", id="browse-cards"),  # last: a narrow bar drops it first
         Binding("q", "back", "Quit", id="quit-library-q", show=False),
     ]
-    """Enter opens the highlighted deck; T quizzes and R reviews it straight away;
+    """Enter opens the highlighted deck; T quizzes and R reviews it straight away; B browses
+    every card;
     `/` types a filter (these keys act whenever the filter is not being typed in).
 
     `/`, Enter in the filter and Escape move the focus between the filter and the list,
@@ -353,6 +355,10 @@ class LibraryScreen(QuizAppScreen):
     def action_stats(self) -> None:
         """Statistics of all decks."""
         self.quiz_app.open_stats(None)
+
+    def action_browse(self) -> None:
+        """Find and manage the cards of every deck."""
+        self.quiz_app.open_browser()
 
     def action_missing(self) -> None:
         """List (or stop listing) the decks whose file is gone: studied from a file since

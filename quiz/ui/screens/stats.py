@@ -1,4 +1,5 @@
-"""Study statistics as pictures: a year of reviews, the last month, and the coming month.
+"""Study statistics: pictures of a year of reviews, the last month and the coming month, and
+(`t`) tables of true retention, leeches and overruled verdicts.
 
 The numbers come from `quiz.core.stats.collect` (SQL aggregates); this screen only
 draws them, with Textual's `Sparkline` for the year and `textual-plotext` bar
@@ -11,9 +12,9 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import Label, Sparkline, Static
+from textual.widgets import ContentSwitcher, Label, Sparkline, Static
 from textual_plotext import PlotextPlot
 
 from quiz.core.text import counted, sanitize
@@ -23,9 +24,10 @@ from quiz.ui.widgets.titlebar import TitleBar
 
 if TYPE_CHECKING:
     from quiz.core.library import LoadedDeck
-    from quiz.core.stats import DayCount, Stats
+    from quiz.core.stats import DayCount, Retention, Stats
 
 RECENT_DAYS = 30
+PERIOD_LABELS = {"today": "Today", "week": "Last 7 days", "month": "Last 30 days"}
 
 
 def figures(stats: Stats) -> Content:
@@ -56,6 +58,48 @@ def figures(stats: Stats) -> Content:
         ("Streak ", "bold"),
         f"{counted(stats.current_streak, 'day')} (longest {stats.longest_streak})",
     )
+
+
+def _rate(cell: Retention) -> str:
+    return "—" if cell.rate is None else f"{100 * cell.rate:.0f}% of {cell.total}"
+
+
+def one_line(text: str) -> str:
+    """Deck text on one line, safe to show: sanitized, whitespace runs collapsed."""
+    return " ".join(sanitize(text).split())
+
+
+def tables(stats: Stats, titles: dict[str, str]) -> Content:
+    """True retention by period and age, then the leeches and the overruled verdicts: lines
+    of at most 58 cells, so the view reads at 60 columns."""
+    from quiz.core.stats import MATURE_DAYS
+
+    lines: list[Content | str] = [
+        Content.styled("True retention", "bold"),
+        Content.styled(f"{'Reviewed':<13}{'Young':>14}{'Mature':>14}", "$text-muted"),
+    ]
+    for period in stats.retention_table:
+        label = PERIOD_LABELS.get(period.period, period.period)
+        lines.append(f"{label:<13}{_rate(period.young):>14}{_rate(period.mature):>14}")
+    lines.append(Content.styled(f"mature: scheduled {MATURE_DAYS} days or more", "$text-muted"))
+    lines.append("")
+    cards = stats.cards
+    lines.append(
+        Content.assemble(
+            ("Leeches ", "bold"),
+            f"{cards.leeches} · {cards.suspended} suspended · {cards.buried} buried today",
+        )
+    )
+    for card in stats.leeches:
+        what = one_line(card.prompt or card.card_key)
+        lines.append(f"{card.lapses:>3} lapses · {what[:40]}{'…' if len(what) > 40 else ''}")
+    if stats.overrules:
+        lines.append("")
+        lines.append(Content.styled("Verdicts overruled", "bold"))
+        for row in stats.overrules:
+            name = sanitize(titles.get(row.deck_id, row.deck_id))
+            lines.append(f"{row.total:>3} · {name}")
+    return Content("\n").join(Content(line) if isinstance(line, str) else line for line in lines)
 
 
 class DayBars(PlotextPlot):
@@ -99,10 +143,12 @@ class StatsScreen(QuizAppScreen):
 
     CSS_PATH = "stats.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("t", "view('tables-view')", "Tables", id="stats-tables"),
+        Binding("t", "view('charts-view')", "Charts", id="stats-charts"),
         Binding("escape,q", "back", "Back", id="stats-back"),
         Binding("f5", "reload", "Refresh", id="stats-refresh"),
     ]
-    """q goes back; F5 reads the statistics again."""
+    """t switches between charts and tables; q goes back; F5 reads the statistics again."""
 
     def __init__(self, loaded: LoadedDeck | None = None) -> None:
         super().__init__()
@@ -112,12 +158,16 @@ class StatsScreen(QuizAppScreen):
     def compose(self) -> ComposeResult:
         yield TitleBar()
         yield Static("", id="figures")
-        with Vertical(id="year-box"):
-            yield Label("Reviews per day over the last 12 months", classes="caption")
-            yield Sparkline([], id="year")
-        with Horizontal(id="charts"):
-            yield DayBars("Reviews, last 30 days", id="recent")
-            yield DayBars("Due, next 30 days", id="forecast")
+        with ContentSwitcher(initial="charts-view", id="views"):
+            with Vertical(id="charts-view"):
+                with Vertical(id="year-box"):
+                    yield Label("Reviews per day over the last 12 months", classes="caption")
+                    yield Sparkline([], id="year")
+                with Horizontal(id="charts"):
+                    yield DayBars("Reviews, last 30 days", id="recent")
+                    yield DayBars("Due, next 30 days", id="forecast")
+            with VerticalScroll(id="tables-view"):
+                yield Static("", id="tables")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -142,6 +192,18 @@ class StatsScreen(QuizAppScreen):
         self.query_one("#year", Sparkline).data = [d.count for d in stats.reviews_per_day]
         self.query_one("#recent", DayBars).show(stats.reviews_per_day[-RECENT_DAYS:])
         self.query_one("#forecast", DayBars).show(stats.forecast)
+        titles = {record.id: record.title for record in app.store.decks()}
+        self.query_one("#tables", Static).update(tables(stats, titles))
+
+    def action_view(self, view: str) -> None:
+        """Show the charts or the tables."""
+        self.query_one("#views", ContentSwitcher).current = view
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "view":  # `t` offers the view not shown
+            return self.query_one("#views", ContentSwitcher).current != parameters[0]
+        return True
 
     def action_back(self) -> None:
         """Back to where the statistics were opened from."""

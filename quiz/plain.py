@@ -7,8 +7,11 @@ script can pipe the answers in, one line per prompt, and read the last line:
     Result: 17/25 points (68%), passed (pass mark 60%), 25 of 25 answered, time 0:42
 
 Typing `:q` at any prompt ends the quiz or review (what was answered is kept);
-`:u` at a review prompt undoes the last answer; `:o` overrules the verdict on the
-last answer (at a quiz's next prompt, or at a review's grade prompt after a wrong one).
+`:u` at a review prompt undoes the last answer or card action; `:o` overrules the verdict
+on the last answer (at a quiz's next prompt, or at a review's grade prompt after a wrong
+one). At a review prompt, `:suspend`, `:bury`, `:flag COLOUR` (`:flag none` takes it off),
+`:forget` and `:edit` act on the card asked (as `!`, `-`, `f`, `x` and `e` do in the
+full-screen review); a leech is announced.
 Exit status: 0 when the quiz was answered to the end (or the review queue emptied), 1
 when it ended early (`:q`, end of input, or the time limit).
 
@@ -58,6 +61,7 @@ from quiz.presentation.questions import KIND_LABELS, presented_order, prompt_of
 
 if TYPE_CHECKING:
     from quiz.config import Settings
+    from quiz.core.custom_study import CustomStudy
     from quiz.core.library import LoadedDeck
     from quiz.core.models import DeckMeta
     from quiz.core.storage import Store
@@ -92,6 +96,19 @@ class TimeUp(Exception):
     """The attempt's time limit ran out."""
 
 
+CARD_COMMANDS = ("suspend", "bury", "flag", "forget", "edit")
+"""The `:` commands a review prompt takes about the card asked."""
+
+
+class CardCommand(Exception):
+    """The learner typed `:suspend`, `:bury`, `:flag COLOUR`, `:forget` or `:edit` (review)."""
+
+    def __init__(self, name: str, argument: str) -> None:
+        super().__init__(name)
+        self.name = name
+        self.argument = argument
+
+
 class Console:
     """Reads answers and writes prompts; all deck text passes through `say`/`ask` sanitised."""
 
@@ -103,9 +120,11 @@ class Console:
         allow_undo: bool = False,
         allow_overrule: bool = False,
         allow_skip: bool = False,
+        allow_card_commands: bool = False,
     ) -> None:
         self.stdin = stdin
         self.stdout = stdout
+        self.allow_card_commands = allow_card_commands
         self.allow_undo = allow_undo
         self.allow_overrule = allow_overrule
         self.allow_skip = allow_skip
@@ -132,6 +151,9 @@ class Console:
             raise Overrule
         if self.allow_skip and answer.strip() == SKIP:
             raise Skip
+        name, _, argument = answer.strip().partition(" ")
+        if self.allow_card_commands and name.startswith(":") and name[1:] in CARD_COMMANDS:
+            raise CardCommand(name[1:], argument.strip())
         return answer
 
     def ask_until(self, prompt: str, parse: Callable[[str], T | None], help_: str) -> T:
@@ -363,15 +385,19 @@ def run_quiz(
     stdin: TextIO,
     stdout: TextIO,
     settings: Settings | None = None,
+    questions: Sequence[Question] | None = None,
 ) -> int:
-    """Take a quiz or exam on the console; returns the exit status (0: answered to the end)."""
+    """Take a quiz or exam on the console; returns the exit status (0: answered to the end).
+    `questions`: exactly these questions of the deck (a cram pass)."""
     console = Console(stdin, stdout, allow_overrule=not options.exam, allow_skip=not options.exam)
     if options.exam and options.student is None:
         try:
             options = replace(options, student=_ask_name(console))
         except Quit:
             return 1
-    session = start_quiz_session(store, loaded, options, settings=settings, now=now)
+    session = start_quiz_session(
+        store, loaded, options, settings=settings, now=now, questions=questions
+    )
     limit = options.time_limit_for(loaded.deck.deck)
     _say_quiz_start(console, session, options, limit)
     deadline = None if limit is None else session.started_at + timedelta(seconds=limit)
@@ -556,17 +582,28 @@ def run_review(
     now: Callable[[], datetime],
     stdin: TextIO,
     stdout: TextIO,
+    custom: CustomStudy | None = None,
 ) -> int:
-    """Review today's due cards on the console; returns the exit status (0: queue emptied)."""
+    """Review today's due cards on the console; returns the exit status (0: queue emptied).
+    `custom`: custom study (review ahead, extra new cards, one tag)."""
     from quiz.core.study import ReviewSession
 
-    console = Console(stdin, stdout, allow_undo=True)
-    deck = loaded.deck
+    console = Console(stdin, stdout, allow_undo=True, allow_card_commands=True)
     session = ReviewSession(
-        store, deck, settings, now, path=str(loaded.path), content_hash=loaded.content_hash
+        store,
+        loaded.deck,
+        settings,
+        now,
+        path=str(loaded.path),
+        content_hash=loaded.content_hash,
+        custom=custom,
     )
     seed = int(now().timestamp())
-    console.say(f"Review: {deck.deck.title}. Type {QUIT} to stop, {UNDO} to undo the last answer.")
+    extra = "" if custom is None or not custom.describe() else f" ({custom.describe()})"
+    console.say(
+        f"Review: {loaded.deck.deck.title}{extra}. Type {QUIT} to stop, {UNDO} to undo;"
+        " :suspend, :bury, :flag COLOUR, :forget, :edit act on the card."
+    )
     notice = stale_notice(len(session.stale_questions), included=False)
     if notice is not None:
         console.say(notice)
@@ -585,12 +622,14 @@ def run_review(
                 f" {counts.learning} learning, {counts.review} to review."
             )
             try:
-                _review_card(console, session, card, deck.deck, seed, now)
+                _review_card(console, session, card, session.deck.deck, seed, now)
             except Undo:
                 if session.undo() is None:
                     console.say("Nothing to undo.")
                 else:
                     console.say("Undone.")
+            except CardCommand as command:
+                loaded = _card_command(console, session, loaded, card, command)
             _say_backup_problem(console, session.backup_problem())
     except Quit:
         finished = False
@@ -607,6 +646,62 @@ def run_review(
         console.say(f"Next card due in {format_interval(wait)}.")
     console.say(forecast_text(session.tomorrow()))
     return 0 if finished else 1
+
+
+def _card_command(
+    console: Console, session: ReviewSession, loaded: LoadedDeck, card: Card, command: CardCommand
+) -> LoadedDeck:
+    """Act on the card asked (`:suspend` ...); returns the deck studied from now on (the
+    edited one after a good `:edit`)."""
+    from quiz.presentation.card_actions import action_text, parse_flag
+
+    if command.name == "edit":
+        return _edit(console, session, loaded, card)
+    if command.name == "flag":
+        flag = parse_flag(command.argument or "red")
+        if flag is None:
+            console.say("Flags: red, orange, green, blue, purple, or none.")
+            return loaded
+        console.say(action_text(session.flag(card, flag)))
+        return loaded
+    act = {"suspend": session.suspend, "bury": session.bury, "forget": session.forget}
+    console.say(action_text(act[command.name](card)))
+    return loaded
+
+
+def _edit(console: Console, session: ReviewSession, loaded: LoadedDeck, card: Card) -> LoadedDeck:
+    """Open the learner's editor at the card's question, then study the deck as edited (or,
+    if it no longer loads, say where and keep the version before)."""
+    import subprocess
+
+    from quiz.core.deckfile.diagnostics import DeckError
+    from quiz.core.editing import editor_command, open_for_edit, reread
+
+    try:
+        before, line = open_for_edit(loaded.path, card.question)
+    except DeckError as error:
+        console.say(f"Cannot edit: {error}")
+        return loaded
+    command = editor_command(loaded.path, line)
+    try:
+        subprocess.run(command, check=False)
+    except OSError as error:
+        console.say(f"The editor did not start ({command[0]}: {error.strerror}); set $EDITOR.")
+        return loaded
+    result = reread(before)
+    for error_line in result.errors:
+        console.say(error_line)
+    if result.errors:
+        console.say("The edited deck does not load: still studying the version before.")
+        return loaded
+    if result.loaded is None:
+        console.say("The deck is unchanged.")
+        return loaded
+    session.reload(
+        result.loaded.deck, path=str(result.loaded.path), content_hash=result.loaded.content_hash
+    )
+    console.say("Deck reloaded: your history is kept.")
+    return result.loaded
 
 
 def _say_backup_problem(console: Console, problem: str | None) -> None:
@@ -675,4 +770,9 @@ def _review_card(
     if correct is not None:
         grade = grade_for(correct, grade)
     duration = max(0, int((now() - shown).total_seconds() * 1000))
-    session.answer(card, grade, response=response, correct=correct, duration_ms=duration)
+    outcome = session.answer(card, grade, response=response, correct=correct, duration_ms=duration)
+    if outcome.leech:
+        from quiz.presentation.card_actions import leech_text
+
+        suspended = session.settings.leech_action == "suspend"
+        console.say(leech_text(outcome, suspended=suspended, keys=(UNDO, ":edit")))

@@ -28,6 +28,7 @@ from quiz.core.text import sanitize
 
 if TYPE_CHECKING:
     from quiz.config import Settings
+    from quiz.core.custom_study import CramFilter
     from quiz.core.library import LoadedDeck
     from quiz.core.storage import Store
     from quiz.presentation.options import QuizOptions
@@ -316,21 +317,117 @@ def take(
 @click.command("review")
 @click.argument("deck")
 @click.option("--plain", is_flag=True, help="Line-by-line prompts on stdin/stdout, no full screen.")
+@click.option(
+    "--ahead",
+    type=click.IntRange(min=1, max=3650),
+    metavar="DAYS",
+    help="Custom study: also review the cards due in the next DAYS days (scheduled from now).",
+)
+@click.option(
+    "--extra-new",
+    type=click.IntRange(min=1, max=10000),
+    metavar="N",
+    help="Custom study: N more new cards than new_per_day, for this review.",
+)
+@click.option("--tag", metavar="TAG", help="Custom study: only the questions tagged TAG.")
+@click.option(
+    "--cram",
+    metavar="tag:X|flag:COLOUR|lapses:N",
+    help="A quiz-like pass over those cards; grades leave the schedule alone (see --schedule).",
+)
+@click.option("--schedule", is_flag=True, help="With --cram: grades also move the schedule.")
 @click.pass_context
-def review(ctx: click.Context, deck: str, plain: bool) -> None:
-    """Review DECK's cards that are due today (spaced repetition)."""
+def review(
+    ctx: click.Context,
+    deck: str,
+    plain: bool,
+    ahead: int | None,
+    extra_new: int | None,
+    tag: str | None,
+    cram: str | None,
+    schedule: bool,
+) -> None:
+    """Review DECK's cards that are due today (spaced repetition), or study beyond them."""
+    from quiz.core.custom_study import CramFilter, CustomStudy
+
+    if cram is not None and (ahead or extra_new or tag):
+        raise click.UsageError("--cram is a pass of its own: not with --ahead, --extra-new, --tag")
+    if schedule and cram is None:
+        raise click.UsageError("--schedule is for --cram (a review always schedules)")
+    try:
+        crammed = None if cram is None else CramFilter.parse(cram)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="--cram") from None
+    custom = CustomStudy(ahead_days=ahead or 0, extra_new=extra_new or 0, tag=tag)
     with _collector_paused(not plain):
         settings = load_settings()
         with open_store(database_path(ctx), settings=settings) as store:
             loaded = load_or_fail(resolve_deck(store, settings, deck))
+            if tag is not None and not any(tag in q.tags for q in loaded.deck.questions):
+                raise click.ClickException(
+                    f"no question of {sanitize(loaded.deck.deck.id)} has the tag {sanitize(tag)}"
+                )
+            if crammed is not None:
+                _cram(ctx, store, settings, loaded, crammed, schedule=schedule, plain=plain)
+                return
             if plain:
                 from quiz.plain import run_review
 
                 ctx.exit(
                     run_review(
-                        store, loaded, settings, now=system_now, stdin=sys.stdin, stdout=sys.stdout
+                        store,
+                        loaded,
+                        settings,
+                        now=system_now,
+                        stdin=sys.stdin,
+                        stdout=sys.stdout,
+                        custom=custom,
                     )
                 )
             from quiz.ui.app import Start
 
-            _run(ctx, Start(at="review", loaded=loaded), store, settings)
+            _run(ctx, Start(at="review", loaded=loaded, custom=custom), store, settings)
+
+
+def _cram(
+    ctx: click.Context,
+    store: Store,
+    settings: Settings,
+    loaded: LoadedDeck,
+    crammed: CramFilter,
+    *,
+    schedule: bool,
+    plain: bool,
+) -> None:
+    """`quiz review --cram`: a quiz over the chosen questions (an attempt, not reviews, unless
+    `schedule`)."""
+    from quiz.core.cards import cards_of
+    from quiz.core.custom_study import cram_questions
+    from quiz.core.library import reconcile
+    from quiz.presentation.options import QuizOptions
+
+    keys = set(reconcile(store, loaded, system_now()))
+    cards = [card for card in cards_of(loaded.deck) if card.key in keys]
+    questions = cram_questions(store, loaded.deck, crammed, cards)
+    if not questions:
+        raise click.ClickException(f"no card of {sanitize(loaded.deck.deck.id)} is {crammed}")
+    options = QuizOptions(schedule=schedule)
+    if plain:
+        from quiz.plain import run_quiz
+
+        ctx.exit(
+            run_quiz(
+                store,
+                loaded,
+                options,
+                now=system_now,
+                stdin=sys.stdin,
+                stdout=sys.stdout,
+                settings=settings,
+                questions=questions,
+            )
+        )
+    from quiz.ui.app import Start
+
+    start = Start(at="quiz", loaded=loaded, quiz=options, questions=tuple(questions))
+    _run(ctx, start, store, settings)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Container
 from dataclasses import dataclass
+from datetime import datetime
 
 from quiz.config import Settings
 from quiz.core.card_state import Phase
@@ -47,11 +48,14 @@ def todays_queue(
     settings: Settings,
     day: StudyDay,
     known: Container[str] | None = None,
+    due_by: datetime | None = None,
 ) -> TodaysQueue:
     """The queue of `deck_id` on `day` under the daily limits, less siblings of cards answered
     or queued today. `known`: the card keys of the deck as loaded (None: every stored card),
-    so a card added on disk after loading is not served."""
+    so a card added on disk after loading is not served, or the keys custom study allows;
+    `due_by`: reviews due by then, not just by the day's end (custom study's review ahead)."""
     start = to_us(day.start)
+    review_by = to_us(max(day.end, due_by or day.end))
     done = dict(
         store.read(
             "SELECT state_before, count(*) FROM reviews"
@@ -84,11 +88,13 @@ def todays_queue(
     fresh, fresh_params = studiable_sql(day.date)  # no suspended, buried or stale card
 
     def due(phase: Phase, limit: int) -> list[QueueRow]:
-        """Cards of one phase due by the day's end, most overdue first (one index walk)."""
+        """Cards of one phase due by the day's end (reviews: `due_by`), most overdue first
+        (one index walk)."""
+        by = review_by if phase is Phase.REVIEW else to_us(day.end)
         return rows(
             f"cards WHERE deck_id = ? AND state = ? AND orphaned = 0 AND due <= ?{fresh}"
             " ORDER BY due",
-            (deck_id, int(phase), to_us(day.end), *fresh_params),
+            (deck_id, int(phase), by, *fresh_params),
             limit,
         )
 

@@ -28,6 +28,15 @@ the deck's cards with the store, then serves today's queue one card at a time::
 - `answer` commits before it returns (the store's transaction); `undo` goes back
   any number of answers of this session, restoring the card's stored state and
   deleting the log row, and returns the card to show again.
+- `suspend`, `bury` (until the next study day), `flag` and `forget` act on a card
+  through the store's card actions (`quiz.core.storage.card_actions`); the first
+  two and `forget` take it out of today's queue, a flag leaves it. They go on the
+  same undo stack as answers, so `undo` takes back answers and actions alike, newest
+  first. A leech suspended by its answer does not come back today either.
+- `reload` swaps in an edited deck (same id): the store is reconciled, history stays
+  with each card's key, and queued cards show their new text.
+- `custom` (`quiz.core.custom_study.CustomStudy`) widens or narrows today's queue:
+  reviews due some days ahead, extra new cards, one tag only.
 - `next_card` is a peek: it returns the same card until that card is answered.
   The card's full state is read when it is shown, so a card another `quiz`
   process answered meanwhile shows fresh; `answer` raises `StoreConflict` if
@@ -62,9 +71,10 @@ from typing import Literal
 
 from quiz.config import Settings
 from quiz.core.balance import StoreLoad
-from quiz.core.card_state import CardState, Phase
+from quiz.core.card_state import CardMarks, CardState, Flag, Phase
 from quiz.core.cards import Card, cards_of, cards_of_question, question_identity
 from quiz.core.checking import CheckResult, Response, check, check_card
+from quiz.core.custom_study import CustomStudy
 from quiz.core.days import Clock, StudyDay, local_time, system_clock
 from quiz.core.days import day_bounds as day_bounds  # re-exported: moved to days, fsrs-free
 from quiz.core.days import study_day as study_day
@@ -158,11 +168,26 @@ _Learning = tuple[datetime, int, _Queued]
 """A learning card waiting for its step: (due, arrival serial for stable order, card)."""
 
 
+CardActionKind = Literal["suspend", "bury", "flag", "forget"]
+
+
+@dataclass(frozen=True, slots=True)
+class CardActionOutcome:
+    """What one card action did: the store's batch to undo it by (None: nothing changed,
+    e.g. the flag it already had), and the flag set, for a flag."""
+
+    card: Card
+    kind: CardActionKind
+    batch: int | None
+    flag: Flag | None = None
+
+
 @dataclass(frozen=True, slots=True)
 class _Snapshot:
-    """The queues as they were just before one answer, so undo can put them back."""
+    """The queues as they were just before one answer or card action, so undo can put
+    them back."""
 
-    outcome: AnswerOutcome
+    step: AnswerOutcome | CardActionOutcome
     day: date
     main: list[_Queued]
     learning: list[_Learning]
@@ -184,6 +209,7 @@ class ReviewSession:
         daily_backup: start the day's backup of the database if it has none yet
             (studying starting is when the store wants it taken); it runs beside the
             session, and `backup_problem` says if it failed.
+        custom: custom study (review ahead, extra new cards, one tag); None: today's queue.
     """
 
     def __init__(
@@ -197,8 +223,10 @@ class ReviewSession:
         path: str | None = None,
         content_hash: str | None = None,
         daily_backup: bool = True,
+        custom: CustomStudy | None = None,
     ) -> None:
         self.store = store
+        self.custom = custom or CustomStudy()
         self.deck = deck
         self.settings = settings
         self._now = now
@@ -252,7 +280,15 @@ class ReviewSession:
         day = study_day(now, self.settings.day_starts_at, self._tz)
         catch_up = bring_cards_forward(self.store, self.deck.deck, self.settings, now, self._tz)
         self.exam_catch_up = catch_up or self.exam_catch_up
-        queue = todays_queue(self.store, self.deck_id, self.settings, day, known=self._cards)
+        custom = self.custom
+        queue = todays_queue(
+            self.store,
+            self.deck_id,
+            custom.limits(self.settings),
+            day,
+            known=custom.served(self._cards.values()),
+            due_by=day.end + timedelta(days=custom.ahead_days) if custom.ahead_days else None,
+        )
         self._main = [self._queued(row) for row in (*queue.reviews, *queue.new)]
         self._learning = []
         for row in queue.learning:
@@ -397,7 +433,8 @@ class ReviewSession:
         self._undo.append(_Snapshot(outcome, self._day.date, main, learning))
         self._outcomes.append(outcome)
         learning_step = after.state in (Phase.LEARNING, Phase.RELEARNING)
-        if learning_step and after.due is not None and after.due < self._day.end:
+        suspended = leech and self.settings.leech_action == "suspend"
+        if learning_step and not suspended and after.due is not None and after.due < self._day.end:
             self._push_learning(_Queued(card, after.state, after.due, after))
         return outcome
 
@@ -409,28 +446,119 @@ class ReviewSession:
         self._main = [item for item in self._main if item.card.key != card.key]
         self._learning = [entry for entry in self._learning if entry[2].card.key != card.key]
 
-    def undo(self) -> Card | None:
-        """Take back the newest answer of this session and return its card, to show again.
+    # -- card actions --
 
-        The card's stored state is restored exactly and its log row deleted; the
-        queue is put back as it was (rebuilt, if the answer was on an earlier study
-        day). Repeated calls go further back; None when there is nothing to undo.
+    def marks(self, card: Card) -> CardMarks:
+        """The card's marks (suspended, buried, flag, leech) as stored now."""
+        record = self.store.card(self.deck_id, card.key)
+        if record is None:
+            raise KeyError(f"card {card.key!r} is not in deck {self.deck_id!r}")
+        return record.marks
+
+    def suspend(self, card: Card) -> CardActionOutcome:
+        """Suspend the card: out of every queue until unsuspended (the browser does that)."""
+        result = self.store.suspend([(self.deck_id, card.key)], now=self._now())
+        return self._acted(CardActionOutcome(card, "suspend", result.batch), leaves=True)
+
+    def bury(self, card: Card) -> CardActionOutcome:
+        """Bury the card until the next study day."""
+        tomorrow = self._day.date + timedelta(days=1)
+        result = self.store.bury([(self.deck_id, card.key)], until=tomorrow, now=self._now())
+        return self._acted(CardActionOutcome(card, "bury", result.batch), leaves=True)
+
+    def flag(self, card: Card, flag: Flag) -> CardActionOutcome:
+        """Put a coloured flag on the card (`Flag.NONE` takes it off); it stays in the queue."""
+        result = self.store.set_flag([(self.deck_id, card.key)], flag, now=self._now())
+        return self._acted(CardActionOutcome(card, "flag", result.batch, flag), leaves=False)
+
+    def forget(self, card: Card) -> CardActionOutcome:
+        """Send the card back to new (its log and lapse count stay); it leaves today's queue
+        and comes back as a new card on a later day, under the new-card limit."""
+        result = self.store.forget([(self.deck_id, card.key)], now=self._now())
+        return self._acted(CardActionOutcome(card, "forget", result.batch), leaves=True)
+
+    def _acted(self, outcome: CardActionOutcome, *, leaves: bool) -> CardActionOutcome:
+        """Record an action on the undo stack and, if `leaves`, take its card out of today."""
+        main, learning = list(self._main), list(self._learning)
+        self._undo.append(_Snapshot(outcome, self._day.date, main, learning))
+        if leaves:
+            self._take_out(outcome.card)
+        return outcome
+
+    # -- undo --
+
+    @property
+    def can_undo(self) -> bool:
+        """Whether there is an answer or card action of this session to take back."""
+        return bool(self._undo)
+
+    def undo(self) -> Card | None:
+        """Take back the newest answer or card action of this session and return its card,
+        to show again.
+
+        An answer's card state is restored exactly and its log row deleted; an action is
+        undone whole by the store. The queue is put back as it was (rebuilt, if the step
+        was on an earlier study day). Repeated calls go further back; None when there is
+        nothing to undo.
         """
         if not self._undo:
             return None
         snapshot = self._undo[-1]
-        outcome = snapshot.outcome
-        restored = self.store.undo_review(outcome.review_id)  # a StoreError changes nothing
+        step = snapshot.step
+        if isinstance(step, AnswerOutcome):
+            state = self.store.undo_review(step.review_id).state  # a StoreError changes nothing
+            self._outcomes.remove(step)
+        else:
+            if step.batch is not None:
+                self.store.undo_card_action(step.batch)
+            state = self.state_in_store(step.card)
         self._undo.pop()
-        self._outcomes.remove(outcome)
+        card = self._cards.get(step.card.key, step.card)  # its text as now loaded
         if snapshot.day == self._day.date:
             self._main, self._learning = snapshot.main, snapshot.learning
         else:
             self._day = self._build_queue()
-            self._take_out(outcome.card)
-        state = restored.state
-        self._current = _Queued(outcome.card, state.state, state.due, state)
-        return outcome.card
+        self._current = None
+        self._take_out(card)  # from the queues: it is shown now
+        self._current = _Queued(card, state.state, state.due, state)
+        return card
+
+    def state_in_store(self, card: Card) -> CardState:
+        """The card's state as stored now (not the one read when it was shown)."""
+        state = self.store.card_state(self.deck_id, card.key)
+        if state is None:
+            raise KeyError(f"card {card.key!r} is not in deck {self.deck_id!r}")
+        return state
+
+    # -- editing --
+
+    def reload(self, deck: Deck, *, path: str | None, content_hash: str | None) -> Card | None:
+        """Study `deck`, an edited version of this session's deck (same id), from now on.
+
+        The store is reconciled (a card keeps its history by key; a question whose key
+        changed starts as new, the old one orphaned with its history). Queued cards take
+        their new text; cards gone from the deck leave the queue. Returns the card on
+        screen in its new version, or None if it is gone (then `next_card` goes on).
+        """
+        if deck.deck.id != self.deck_id:
+            raise ValueError(f"the edited deck's id is {deck.deck.id!r}, not {self.deck_id!r}")
+        self.deck = deck
+        self.scheduler = Scheduler.for_deck(self.settings, deck.deck, tz=self._tz)
+        self._cards = {card.key: card for card in cards_of(deck)}
+        self._reconcile(path, content_hash)
+        self._main = [fresh for item in self._main if (fresh := self._renewed(item))]
+        self._learning = [
+            (due, serial, fresh)
+            for due, serial, item in self._learning
+            if (fresh := self._renewed(item))
+        ]
+        if self._current is not None:
+            self._current = self._renewed(self._current)
+        return None if self._current is None else self._current.card
+
+    def _renewed(self, item: _Queued) -> _Queued | None:
+        card = self._cards.get(item.card.key)
+        return None if card is None else replace(item, card=card)
 
     def next_due(self) -> datetime | None:
         """When a card is next available: now, a learning step, the next study day, or later.

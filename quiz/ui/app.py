@@ -27,6 +27,8 @@ from quiz.presentation.options import QuizOptions
 
 if TYPE_CHECKING:
     from quiz.config import Settings
+    from quiz.core.custom_study import CustomStudy
+    from quiz.core.editing import Reread
     from quiz.core.library import BackgroundScan, LoadedDeck
     from quiz.core.models import Question
     from quiz.core.storage import Store
@@ -44,6 +46,10 @@ class Start:
     loaded: LoadedDeck | None = None
     """The deck of a quiz, review or stats start, loaded by the CLI (errors reported there)."""
     quiz: QuizOptions = field(default_factory=QuizOptions)
+    questions: tuple[Question, ...] | None = None
+    """A quiz of exactly these questions of the deck (a cram pass, `quiz review --cram`)."""
+    custom: CustomStudy | None = None
+    """A review's custom study (`quiz review --ahead --extra-new --tag`)."""
     library_scan: BackgroundScan | None = None
     """The library's scan, when the CLI started it before importing Textual."""
 
@@ -102,11 +108,11 @@ class QuizApp(App[None]):
         if start.at == "quiz" and start.loaded is not None:
             from quiz.ui.screens.quiz import QuizScreen
 
-            return QuizScreen(start.loaded, start.quiz)
+            return QuizScreen(start.loaded, start.quiz, questions=start.questions)
         if start.at == "review" and start.loaded is not None:
             from quiz.ui.screens.review import ReviewScreen
 
-            return ReviewScreen(start.loaded)
+            return ReviewScreen(start.loaded, start.custom)
         if start.at == "deck" and start.deck is not None:
             from quiz.ui.screens.deck import DeckScreen
 
@@ -167,11 +173,11 @@ class QuizApp(App[None]):
 
         self.push_screen(QuizScreen(loaded, options or self.start.quiz, questions=questions))
 
-    def open_review(self, loaded: LoadedDeck) -> None:
-        """Start a spaced-repetition review of a deck's due cards."""
+    def open_review(self, loaded: LoadedDeck, custom: CustomStudy | None = None) -> None:
+        """Start a spaced-repetition review of a deck's due cards (`custom`: custom study)."""
         from quiz.ui.screens.review import ReviewScreen
 
-        self.push_screen(ReviewScreen(loaded))
+        self.push_screen(ReviewScreen(loaded, custom))
 
     def open_stats(self, loaded: LoadedDeck | None = None) -> None:
         """Show study statistics, for one deck or (None) all of them."""
@@ -184,6 +190,50 @@ class QuizApp(App[None]):
         from quiz.ui.screens.browser import BrowserScreen
 
         self.push_screen(BrowserScreen(deck_ids))
+
+    # --- editing a deck where the learner is ------------------------------------------------------
+
+    @property
+    def can_edit(self) -> bool:
+        """Whether `edit_question` may open an editor: not in a browser tab of `quiz serve`
+        (the deck files are the teacher's, and a tab has no terminal to lend)."""
+        return not self.is_web
+
+    def edit_question(self, deck_path: Path, question: Question) -> Reread | None:
+        """Open `$VISUAL`/`$EDITOR` at `question`'s line of `deck_path`, with the app suspended,
+        and read the deck again afterwards. Returns the edited deck or the located errors
+        (`Reread`); None when nothing was edited (no editor here, or it could not start),
+        after saying why."""
+        import subprocess
+
+        from textual.app import SuspendNotSupported
+
+        from quiz.core.deckfile.diagnostics import DeckError
+        from quiz.core.editing import editor_command, open_for_edit, reread
+
+        if not self.can_edit:
+            self.notify("Editing is not available here.", severity="warning")
+            return None
+        try:
+            before, line = open_for_edit(deck_path, question)
+        except DeckError as error:
+            self.notify(sanitize(str(error)), title="Cannot edit", severity="error")
+            return None
+        command = editor_command(deck_path, line)
+        try:
+            try:
+                with self.suspend():
+                    subprocess.run(command, check=False)
+            except SuspendNotSupported:  # a headless driver (tests): nothing to hand over
+                subprocess.run(command, check=False, capture_output=True)
+        except OSError as error:
+            self.notify(
+                f"{sanitize(command[0])}: {sanitize(error.strerror or str(error))}",
+                title="The editor did not start (set $EDITOR)",
+                severity="error",
+            )
+            return None
+        return reread(before)
 
     # --- app-wide actions ------------------------------------------------------------------------
 

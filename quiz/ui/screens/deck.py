@@ -20,6 +20,7 @@ from quiz.ui.widgets.titlebar import TitleBar
 
 if TYPE_CHECKING:
     from quiz.core.library import LoadedDeck
+    from quiz.ui.screens.custom_study import CustomChoice
 
 
 class DeckScreen(QuizAppScreen):
@@ -31,8 +32,10 @@ class DeckScreen(QuizAppScreen):
         Binding("r", "review", "Review", id="deck-review"),
         Binding("s", "stats", "Stats", id="deck-stats"),
         Binding("escape,q", "back", "Back", id="deck-back"),
+        Binding("c", "custom", "Custom study", id="deck-custom"),
     ]
-    """T, R and S start a quiz, a review or the deck's statistics; q goes back."""
+    """T, R and S start a quiz, a review or the deck's statistics; C opens custom study (review
+    ahead, extra new cards, one tag, or a cram); q goes back."""
 
     def __init__(self, path: Path) -> None:
         super().__init__()
@@ -161,6 +164,34 @@ class DeckScreen(QuizAppScreen):
         """This deck's statistics."""
         if self.loaded is not None:
             self.quiz_app.open_stats(self.loaded)
+
+    def action_custom(self) -> None:
+        """Custom study: a form, then a widened or narrowed review, or a cram pass."""
+        from quiz.ui.screens.custom_study import CustomStudyScreen
+
+        if self.loaded is not None:
+            tags = [tag for q in self.loaded.deck.questions for tag in q.tags]
+            self.app.push_screen(CustomStudyScreen(tags), self._custom_chosen)
+
+    def _custom_chosen(self, choice: CustomChoice | None) -> None:
+        """Start what the custom study form asked for."""
+        if choice is None or self.loaded is None:
+            return
+        if choice.custom is not None:
+            self.quiz_app.open_review(self.loaded, choice.custom)
+            return
+        assert choice.cram is not None
+        from quiz.core.cards import cards_of
+        from quiz.core.custom_study import cram_questions
+        from quiz.presentation.options import QuizOptions
+
+        app = self.quiz_app
+        cards = cards_of(self.loaded.deck)
+        questions = cram_questions(app.store, self.loaded.deck, choice.cram, cards)
+        if not questions:
+            self.notify(f"No card is {sanitize(str(choice.cram))}.", severity="warning")
+            return
+        app.open_quiz(self.loaded, QuizOptions(schedule=choice.schedule), questions=questions)
 
     def action_back(self) -> None:
         """Back to the library."""

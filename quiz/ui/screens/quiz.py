@@ -76,13 +76,16 @@ class QuizScreen(QuizAppScreen):
         Binding("escape,q", "leave", "End quiz", id="end-quiz"),
         Binding("ctrl+s,f2", "skip", "Skip", id="skip-question", key_display="^s"),
         Binding("p", "passage", "Passage", id="quiz-passage"),
+        Binding("e", "edit", "Edit", id="quiz-edit", show=False),
         Binding("pageup", "scroll(-1)", "Scroll up", id="quiz-scroll-up", show=False),
         Binding("pagedown", "scroll(1)", "Scroll down", id="quiz-scroll-down", show=False),
     ]
     """Enter moves on after the feedback; o overrules its verdict (not in an exam); Escape
     or q asks, then ends the quiz, keeping the answers; Ctrl+S or F2 skips a question (keys
     that are not text in an answer box; not in an exam; on a narrow bar it goes before
-    Escape); PageUp/PageDown scroll a long question (the answer input keeps the focus)."""
+    Escape); e edits the question in the learner's editor after its feedback (not in an
+    exam: the new version counts from the next quiz); PageUp/PageDown scroll a long
+    question (the answer input keeps the focus)."""
 
     def __init__(
         self,
@@ -318,6 +321,8 @@ class QuizScreen(QuizAppScreen):
             return shown and self.result is not None and parameters[0] != self.result.correct
         if action == "passage":
             return self.showing_feedback and self._passage() is not None
+        if action == "edit":
+            return self.showing_feedback and not self.options.exam and self.quiz_app.can_edit
         return True
 
     def _passage(self) -> Passage | None:
@@ -367,6 +372,27 @@ class QuizScreen(QuizAppScreen):
         self.order.append(self.order[self.index])
         self.index += 1
         await self.show_question()
+
+    def action_edit(self) -> None:
+        """Edit the question just answered; this attempt keeps the questions it started with,
+        the next quiz or review takes the edited deck."""
+        if not self.showing_feedback or self.options.exam:
+            return
+        reread = self.quiz_app.edit_question(self.loaded.path, self.question)
+        if reread is None:
+            return
+        if reread.errors:
+            self.notify(
+                sanitize("\n".join(reread.errors[:3])),
+                title="The edited deck does not load: the version before stays",
+                severity="error",
+                timeout=30,
+                markup=False,
+            )
+        elif reread.loaded is None:
+            self.notify("The deck is unchanged.", timeout=3)
+        else:  # this attempt (and a retry of it) keeps the questions it was started with
+            self.notify("Saved: the next quiz or review asks the new version.", timeout=5)
 
     async def action_next(self) -> None:
         """Go on to the next question, or to the results after the last one."""

@@ -7,11 +7,14 @@ answer is graded Again, a right one Hard, Good (Enter) or Easy. The learner has 
 last word: `o` overrules the verdict ("I was right" opens Hard/Good/Easy, "I was
 wrong" leaves Again), and 1 after a right answer is Again ("I did not really know
 it"). Each button shows the interval that grade gives, from
-`ReviewSession.interval_labels`. `u` undoes the last answer.
+`ReviewSession.interval_labels`. `!` suspends the card, `-` buries it until tomorrow,
+`f` steps its flag through the colours, `x` forgets it, `e` edits its question in the
+learner's editor; `u` undoes the last answer or action. A leech is announced.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, ClassVar
 
@@ -23,6 +26,7 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Label
 
+from quiz.core.card_state import Flag
 from quiz.core.cards import Card
 from quiz.core.checking import CheckResult, Response, check_card
 from quiz.core.models import Flashcard, Question
@@ -30,6 +34,7 @@ from quiz.core.passage import Passage, source_passage
 from quiz.core.scheduling import Grade
 from quiz.core.text import counted, sanitize
 from quiz.errors import StoreError
+from quiz.presentation.card_actions import action_text, flag_name, leech_text, next_flag
 from quiz.presentation.formatting import duration_text, forecast_text, stale_notice
 from quiz.presentation.questions import KIND_LABELS, presented_order, prompt_of
 from quiz.ui.screens.base import QuizAppScreen
@@ -46,8 +51,9 @@ from quiz.ui.widgets.titlebar import TitleBar
 if TYPE_CHECKING:
     from textual.timer import Timer
 
+    from quiz.core.custom_study import CustomStudy
     from quiz.core.library import LoadedDeck
-    from quiz.core.study import ReviewSession
+    from quiz.core.study import AnswerOutcome, CardActionOutcome, ReviewSession
 
 
 def when_text(moment: datetime, now: datetime) -> str:
@@ -85,16 +91,33 @@ class ReviewScreen(QuizAppScreen):
         Binding("u,ctrl+z", "undo", "Undo", id="undo-answer", key_display="u/^z"),
         Binding("p", "passage", "Passage", id="review-passage"),
         Binding("escape,q", "leave", "End review", id="end-review"),
+        Binding(
+            "exclamation_mark",
+            "suspend",
+            "Suspend",
+            id="review-suspend",
+            key_display="!",
+            show=False,
+        ),
+        Binding("minus", "bury", "Bury", id="review-bury", key_display="-", show=False),
+        Binding("f", "flag", "Flag", id="review-flag", show=False),
+        Binding("e", "edit", "Edit", id="review-edit", show=False),
+        Binding("x", "forget", "Forget", id="review-forget", show=False),
         Binding("pageup", "scroll(-1)", "Scroll up", id="review-scroll-up", show=False),
         Binding("pagedown", "scroll(1)", "Scroll down", id="review-scroll-down", show=False),
     ]
     """Space shows a flashcard's answer, then grades Good; 1-4 (labelled on the buttons) grade
     Again/Hard/Good/Easy once the answer is shown; o overrules the checker's verdict; u
-    (Ctrl+Z while typing) takes back the last answer; q or Escape ends."""
+    (Ctrl+Z while typing) takes back the last answer or card action; q or Escape ends; !
+    suspends the card, - buries it until tomorrow, f steps its flag through the colours, e
+    edits its question, x forgets it (these act when no answer box has the keys; listed by ?
+    and the palette, not on the bar, where they pushed out End review and I was right)."""
 
-    def __init__(self, loaded: LoadedDeck) -> None:
+    def __init__(self, loaded: LoadedDeck, custom: CustomStudy | None = None) -> None:
+        """`custom`: custom study (review ahead, extra new cards, one tag); None: today's queue."""
         super().__init__()
         self.loaded = loaded
+        self.custom = custom
         self.session: ReviewSession | None = None
         self._backup_watch: Timer | None = None
         self._passage_of: tuple[Question, Passage | None] | None = None
@@ -116,6 +139,7 @@ class ReviewScreen(QuizAppScreen):
         yield TitleBar()
         with Horizontal(id="review-status"):
             yield Label("", id="counts")
+            yield Label("", id="card-flag")
             yield Label("", id="done-count")
         with VerticalScroll(id="review-body", can_focus=False):
             yield Label("", id="kind")
@@ -129,7 +153,8 @@ class ReviewScreen(QuizAppScreen):
 
         app = self.quiz_app
         self.title = sanitize(self.loaded.deck.deck.title)
-        self.sub_title = "Review"
+        described = self.custom.describe() if self.custom is not None else ""
+        self.sub_title = f"Review · {described}" if described else "Review"
         self.seed = int(app.now().timestamp())
         try:
             self.session = ReviewSession(
@@ -140,6 +165,7 @@ class ReviewScreen(QuizAppScreen):
                 tz=app.tz,
                 path=str(self.loaded.path),
                 content_hash=self.loaded.content_hash,
+                custom=self.custom,
             )
         except StoreError as error:  # e.g. a damaged database
             app.leave_with_error(error, title="Cannot start the review")
@@ -175,6 +201,7 @@ class ReviewScreen(QuizAppScreen):
         await self.query_one("#grade-slot", Vertical).remove_children()
         self.card, self.result, self.response, self.revealed = card, None, None, False
         self._update_counts()
+        self._show_flag()
         if card is None:
             await self._show_finished(box)
             self.refresh_bindings()
@@ -236,8 +263,23 @@ class ReviewScreen(QuizAppScreen):
                 )
             )
         lines.append(Label(forecast_text(self.session.tomorrow()), id="forecast"))
-        lines.append(Label("u: undo the last answer · q: back", classes="hint"))
+        lines.append(Label("u: undo the last answer or action · q: back", classes="hint"))
         await box.mount_all(lines)
+
+    def _show_flag(self) -> None:
+        """The shown card's flag, in its colour, beside the counts (nothing when unflagged)."""
+        label = self.query_one("#card-flag", Label)
+        flag = Flag.NONE if self.card is None or self.session is None else self._flag()
+        for other in Flag:
+            label.set_class(other is flag, f"flag-{flag_name(other)}")
+        label.update("" if flag is Flag.NONE else f"⚑ {flag_name(flag)} ")
+
+    def _flag(self) -> Flag:
+        assert self.session is not None and self.card is not None
+        try:
+            return self.session.marks(self.card).flag
+        except (KeyError, StoreError):
+            return Flag.NONE
 
     def _update_counts(self) -> None:
         assert self.session is not None
@@ -364,7 +406,11 @@ class ReviewScreen(QuizAppScreen):
             wrong = self.revealed and self.result is not None and not self.right
             return None if self.card is None else not wrong
         if action == "undo":
-            return True if self.session is not None and self.session.summary().answered else None
+            return True if self.session is not None and self.session.can_undo else None
+        if action in ("suspend", "bury", "flag", "forget"):
+            return self.card is not None
+        if action == "edit":
+            return self.card is not None and self.quiz_app.can_edit
         if action == "passage":
             return self.revealed and self._passage() is not None
         return True
@@ -412,13 +458,15 @@ class ReviewScreen(QuizAppScreen):
         from quiz.errors import StoreConflict
 
         try:
-            self.session.answer(
+            outcome = self.session.answer(
                 self.card,
                 grade,
                 response=self.response,
                 correct=None if self.result is None else self.result.correct,
                 duration_ms=duration,
             )
+            if outcome.leech:
+                self._announce_leech(outcome)
         except StoreConflict:
             self.notify("This card was answered elsewhere meanwhile; skipped.", severity="warning")
         except StoreError as error:  # a full disk, a database locked too long: grade again
@@ -435,8 +483,88 @@ class ReviewScreen(QuizAppScreen):
     async def _chosen(self, event: GradeBar.Chosen) -> None:
         await self.action_grade(int(event.grade))
 
+    def _announce_leech(self, outcome: AnswerOutcome) -> None:
+        """Say that the card just answered is a leech (and suspended, if the settings say so)."""
+        suspended = self.quiz_app.settings.leech_action == "suspend"
+        keys = ("u", "e") if self.quiz_app.can_edit else None
+        text = leech_text(outcome, suspended=suspended, keys=keys)
+        self.notify(text, title="Leech", severity="warning", timeout=15, markup=False)
+
+    # --- card actions -------------------------------------------------------------------------
+
+    async def _act(self, act: Callable[[Card], CardActionOutcome]) -> None:
+        """Run a card action on the shown card, say what it did, and show what comes next."""
+        if self.session is None or self.card is None:
+            return
+        try:
+            outcome = act(self.card)
+        except StoreError as error:  # a full disk, a database locked too long: nothing changed
+            self.notify(sanitize(str(error)), title="Not done", severity="error")
+            return
+        self.notify(action_text(outcome), timeout=3)
+        if outcome.kind == "flag":
+            self._show_flag()
+            self.refresh_bindings()
+        else:
+            await self.show_next()
+
+    async def action_suspend(self) -> None:
+        """Suspend the card: out of every review until unsuspended."""
+        if self.session is not None:
+            await self._act(self.session.suspend)
+
+    async def action_bury(self) -> None:
+        """Bury the card until tomorrow."""
+        if self.session is not None:
+            await self._act(self.session.bury)
+
+    async def action_flag(self) -> None:
+        """Step the card's flag to the next colour (after purple: none)."""
+        session = self.session
+        if session is not None and self.card is not None:
+            colour = next_flag(self._flag())
+            await self._act(lambda card: session.flag(card, colour))
+
+    async def action_forget(self) -> None:
+        """Send the card back to new."""
+        if self.session is not None:
+            await self._act(self.session.forget)
+
+    async def action_edit(self) -> None:
+        """Edit the card's question in the learner's editor, then study the edited deck."""
+        if self.session is None or self.card is None:
+            return
+        reread = self.quiz_app.edit_question(self.loaded.path, self.card.question)
+        if reread is None:
+            return
+        if reread.errors:
+            self.notify(
+                sanitize("\n".join(reread.errors[:3])),
+                title="The edited deck does not load: still studying the version before",
+                severity="error",
+                timeout=30,
+                markup=False,
+            )
+            return
+        if reread.loaded is None:
+            self.notify("The deck is unchanged.", timeout=3)
+            return
+        self.loaded = reread.loaded
+        self._passage_of = None
+        try:
+            card = self.session.reload(
+                reread.loaded.deck,
+                path=str(reread.loaded.path),
+                content_hash=reread.loaded.content_hash,
+            )
+        except (StoreError, ValueError) as error:
+            self.notify(sanitize(str(error)), title="Not reloaded", severity="error")
+            return
+        self.notify("Deck reloaded: your history is kept.", timeout=3)
+        await self.show_next(card)
+
     async def action_undo(self) -> None:
-        """Take back the last answer and show its card again."""
+        """Take back the last answer or card action and show its card again."""
         if self.session is None:
             return
         try:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from quiz.core.card_query import (
@@ -488,6 +488,7 @@ def test_retrievability_filter_agrees_with_the_scheduler(
             assert below == int(expected < threshold)
 
 
+@example(text="0\x00", order_by="deck", descending=False)  # a NUL ended the query
 @given(
     text=st.one_of(
         st.text(max_size=30),

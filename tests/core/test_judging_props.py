@@ -81,3 +81,9 @@ def test_another_number_is_always_wrong(
 @PROPERTY
 def test_a_negated_key_is_always_wrong(key: str, negation: str, language: str) -> None:
     assert not check(short(key), negation.format(key), deck(language)).correct
+
+
+def test_a_capital_with_its_iota_and_a_separate_accent_is_the_key() -> None:
+    """Found by the property above: ῌ + perispomeni is ῇ in capitals, not "close"."""
+    result = check(short("ῇ"), "ῌ\u0342", deck("fr"))
+    assert result.correct, result

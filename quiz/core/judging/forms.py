@@ -133,12 +133,15 @@ def prepare(text: str) -> str:
 
 
 def casefold(word: str) -> str:
-    """Case folding, composed again (Ϋ̀ folds to ϋ + grave, which is ῢ); the Turkish capital
-    İ folds to a plain i (without its combining dot).
+    """Case folding of the decomposed word, composed again (Ϋ̀ folds to ϋ + grave, which is
+    ῢ); the Turkish capital İ folds to a plain i (without its combining dot).
 
+    Decomposing first puts marks in canonical order before folding: ῌ typed with a
+    perispomeni folds to the same ῆι as ῇ only then (folded whole, the tilde lands on the ι).
     A plain capital I stays i, although Turkish pairs it with ı: learners type it for both.
     """
-    return unicodedata.normalize("NFC", word.casefold()).replace("i\u0307", "i")
+    folded = unicodedata.normalize("NFD", word).casefold()
+    return unicodedata.normalize("NFC", folded).replace("i\u0307", "i")
 
 
 def form_of(text: str, *, language: str, fold: bool) -> Form:

@@ -137,6 +137,7 @@ class _Where:
 def fts_phrase(text: str, *, prefix: bool = True) -> str | None:
     """`text` as one quoted FTS5 phrase (a prefix unless told), or None when it holds nothing
     the index tokenizes (letters, digits): quoting makes any text a valid query."""
+    text = text.replace("\x00", " ")  # SQLite reads a NUL as the end of the query string
     if not any(char.isalnum() for char in text):
         return None
     return '"' + text.replace('"', '""') + '"' + ("*" if prefix else "")

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from textual.widgets import Static
-from ui_support import AppFactory
+from ui_support import NOW, AppFactory
 
 from quiz.config import Settings
+from quiz.core.card_state import CardState, Phase
+from quiz.core.cards import cards_of
+from quiz.core.library import load
+from quiz.core.storage import Store
+from quiz.core.study import ReviewSession
 from quiz.ui.app import Start
 from quiz.ui.screens.deck import DeckScreen
 
@@ -29,6 +35,9 @@ def deck_with_exam(folder: Path, exam: str | None, questions: int = 12) -> Path:
 
 def text_of(screen: DeckScreen, selector: str) -> str:
     return str(screen.query_one(selector, Static).render())
+
+
+DAY = timedelta(days=1)
 
 
 @pytest.mark.parametrize(
@@ -71,3 +80,26 @@ async def test_a_deck_without_an_exam_has_no_exam_line(
     app = build_app(Start(at="deck", deck=deck_with_exam(tmp_path, None)))
     async with app.run_test(size=(80, 24)):
         assert not app.screen.query("#deck-exam")
+
+
+async def test_a_review_says_which_cards_it_brought_before_a_late_exam(
+    build_app: AppFactory, settings: Settings, store: Store, tmp_path: Path
+) -> None:
+    """Cards scheduled past an exam set later are brought before it when the review starts
+    (`quiz.core.exam_prep`), and the review says so, with the undo command."""
+    plain = load(deck_with_exam(tmp_path, None, questions=4))
+    ReviewSession(store, plain.deck, settings, lambda: NOW, daily_backup=False)
+    for card in cards_of(plain.deck):
+        weak = CardState(Phase.REVIEW, None, 3.0, 5.0, NOW + 40 * DAY, NOW - 2 * DAY, 3, 0)
+        store.record_review("exam", card.key, after=weak, grade=3, reviewed_at=NOW - 2 * DAY)
+    exam_day = (NOW + 10 * DAY).date().isoformat()
+    app = build_app(Start(at="review", loaded=load(deck_with_exam(tmp_path, exam_day, 4))))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        notices = [n.message for n in app._notifications]
+        assert any("brought before it (undo: quiz spread --undo" in str(m) for m in notices), (
+            notices
+        )
+    due = [store.card_state("exam", card.key) for card in cards_of(plain.deck)]
+    assert all(s is not None and s.due is not None and s.due < NOW + 10 * DAY for s in due)

@@ -175,6 +175,9 @@ class ReviewScreen(QuizAppScreen):
         notice = stale_notice(len(self.session.stale_questions), included=False)
         if notice is not None:
             self.notify(notice, severity="warning", timeout=10)
+        catch_up = self.session.exam_catch_up
+        if catch_up is not None and (moved := catch_up.notice()) is not None:
+            self.notify(moved, title="Exam", timeout=10, markup=False)
         await self.show_next()
 
     def _report_backup(self) -> None:

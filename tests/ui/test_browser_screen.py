@@ -3,6 +3,7 @@ action with its undo, checked in the store."""
 
 from __future__ import annotations
 
+import sys
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -323,3 +324,41 @@ async def test_open_browser_for_one_deck(build_app: AppFactory, tmp_path: Path) 
         await pilot.press("slash", *"deck:every")  # another deck's term finds nothing here
         await settle(pilot, 0.3)
         assert screen.total == 0
+
+
+EDITOR_SCRIPT = """\
+import sys
+line, path = int(sys.argv[1].lstrip("+")), sys.argv[2]
+lines = open(path, encoding="utf-8").read().split("\\n")
+for index in range(line - 1, len(lines)):
+    if lines[index].startswith("prompt = "):
+        lines[index] = lines[index].replace('prompt = "', 'prompt = "' + sys.argv[0][-9:-3], 1)
+        break
+open(path, "w", encoding="utf-8").write("\\n".join(lines))
+"""
+"""A stand-in for `$EDITOR` (`edited.py`): prefixes the first prompt at or after its line
+with "edited"."""
+
+
+async def test_e_edits_the_highlighted_cards_question_and_the_list_shows_it(
+    build_app: AppFactory, tmp_path: Path, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    script = tmp_path / "edited.py"
+    script.write_text(EDITOR_SCRIPT, encoding="utf-8")
+    monkeypatch.delenv("VISUAL", raising=False)
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    folder = folder_with(tmp_path, NEWS_DECK)
+    app = build_app(deck_dirs=[folder])
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_browser(pilot)
+        await pilot.press("down")
+        await settle(pilot)
+        row = screen.highlighted()
+        assert row is not None
+        key, before = row.card_key, row.prompt
+        await pilot.press("e")
+        await settle(pilot)
+        assert f'prompt = "edited{before}' in (folder / NEWS_DECK.name).read_text(encoding="utf-8")
+        text = store.read("SELECT prompt FROM card_texts WHERE card_key = ?", (key,))
+        assert text == [(f"edited{before}",)]
+        assert any(r.prompt == f"edited{before}" for r in screen.rows)

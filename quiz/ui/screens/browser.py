@@ -174,6 +174,7 @@ class BrowserScreen(QuizAppScreen):
         Binding("d", "set_due", "Set due", id="browser-set-due"),
         Binding("F", "forget", "Forget", id="browser-forget", key_display="F"),
         Binding("u,ctrl+z", "undo", "Undo", id="browser-undo", key_display="u"),
+        Binding("e", "edit", "Edit", id="browser-edit"),
         Binding("o", "sort", "Sort", id="browser-sort"),
         Binding("a", "select_all", "Select all", id="browser-select-all"),
         Binding("O", "reverse", "Reverse", id="browser-reverse", show=False, key_display="O"),
@@ -617,6 +618,58 @@ class BrowserScreen(QuizAppScreen):
             return
         self.undo_stack.pop()
         self.notify(f"Undone: {what}.", markup=False)
+        self.run_search(reset=False, keep=self.cursor_row)
+
+    # --- editing --------------------------------------------------------------------------------
+
+    def action_edit(self) -> None:
+        """Edit the highlighted card's question in the learner's editor, at its line; the store
+        takes the edited deck (history kept by id) and the list shows the new text."""
+        from pathlib import Path
+
+        from quiz.core.cards import cards_of
+        from quiz.core.deckfile.diagnostics import DeckError
+        from quiz.core.library import load, reconcile
+
+        row = self.highlighted()
+        if row is None:
+            return
+        app = self.quiz_app
+        record = app.store.deck(row.deck_id)
+        if record is None or record.path is None:
+            self.notify("No deck file is known for this card's deck.", markup=False)
+            return
+        path = Path(record.path)
+        try:
+            loaded = load(path)
+        except (DeckError, OSError) as error:
+            self.notify(sanitize(str(error)), title="Cannot edit", severity="error", markup=False)
+            return
+        card = next((c for c in cards_of(loaded.deck) if c.key == row.card_key), None)
+        if card is None:
+            self.notify("This card is no longer in its deck file.", markup=False)
+            return
+        reread = app.edit_question(path, card.question)
+        if reread is None:
+            return
+        if reread.errors:
+            self.notify(
+                sanitize("\n".join(reread.errors[:3])),
+                title="The edited deck does not load: the cards keep the version before",
+                severity="error",
+                timeout=30,
+                markup=False,
+            )
+            return
+        if reread.loaded is None:
+            self.notify("The deck is unchanged.", timeout=3, markup=False)
+            return
+        try:
+            reconcile(app.store, reread.loaded, app.now())
+        except StoreError as error:
+            self.notify(sanitize(str(error)), title="Not saved", severity="error", markup=False)
+            return
+        self.notify("Deck edited: its cards keep their history.", timeout=3, markup=False)
         self.run_search(reset=False, keep=self.cursor_row)
 
     # --- sorting --------------------------------------------------------------------------------

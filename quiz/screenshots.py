@@ -228,6 +228,8 @@ async def take_all(folder: Path) -> list[Path]:
                 ("summary", app(summary), _answer_all),
                 ("help", app(quiz), _press("f1")),
                 ("browser", app(), _browse),
+                ("custom-study", app(Start(at="deck", deck=chemistry.path)), _press("c")),
+                ("stats-tables", app(Start(at="stats", loaded=None)), _press("t")),
             ]
             # One question of every other kind, each alone in a copy of the news deck.
             shown = {"short", "flashcard"}

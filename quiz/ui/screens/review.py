@@ -275,7 +275,7 @@ class ReviewScreen(QuizAppScreen):
         flag = Flag.NONE if self.card is None or self.session is None else self._flag()
         for other in Flag:
             label.set_class(other is flag, f"flag-{flag_name(other)}")
-        label.update("" if flag is Flag.NONE else f"⚑ {flag_name(flag)} ")
+        label.update("" if flag is Flag.NONE else f"⚑ {flag_name(flag)}   ")
 
     def _flag(self) -> Flag:
         assert self.session is not None and self.card is not None

@@ -414,3 +414,13 @@ def test_doctor_clears_marks_no_quiz_wrote(store: Store, column: str, value: obj
     assert card is not None and card.marks == CardMarks()
     assert store.card("geo", "b").marks.flag is Flag.BLUE  # type: ignore[union-attr]
     assert store.doctor(repair=True, now=NOW).findings == []
+
+
+def test_a_missing_index_a_query_names_points_at_doctor(store: Store) -> None:
+    from quiz.core.stats import collect
+
+    store._db.execute("DROP INDEX cards_leech")
+    with pytest.raises(StoreError, match=r"lacks an index.*doctor --repair"):
+        collect(store, None, now=NOW)
+    assert [f.check for f in store.doctor(repair=True, now=NOW).findings] == ["missing-index"]
+    assert collect(store, None, now=NOW).cards.leeches == 0

@@ -41,3 +41,19 @@ async def test_t_switches_between_charts_and_tables(build_app: AppFactory, store
         await pilot.press("t")
         await pilot.pause()
         assert views.current == "charts-view"
+
+
+async def test_a_database_lacking_an_index_is_said_not_a_crash(
+    build_app: AppFactory, store: Store
+) -> None:
+    """Statistics name their indexes; one missing (damage doctor mends) ends the screen with
+    the way out, back on the library."""
+    store._db.execute("DROP INDEX reviews_overruled")
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.press("s")
+        await pilot.pause()
+        assert not isinstance(app.screen, StatsScreen)
+        messages = [str(n.message) for n in app._notifications]
+        assert any("doctor --repair" in m and "reviews_overruled" in m for m in messages), messages

@@ -378,6 +378,11 @@ class Database:
                 return _damaged(self.path, str(error))
             if problems:
                 return _damaged(self.path, f"{problems[0]}, so: {error}")
+        if str(error).startswith("no such index"):  # a query names one; it is mended in place
+            return StoreError(
+                f"{self.path} lacks an index ({error}); no history is lost:"
+                " run quiz doctor --repair to create it"
+            )
         if _is_busy(error):
             return StoreError(
                 f"{self.path} stayed locked by another program for {self._busy_timeout:g} s;"

@@ -18,6 +18,7 @@ from textual.widgets import ContentSwitcher, Label, Sparkline, Static
 from textual_plotext import PlotextPlot
 
 from quiz.core.text import counted, sanitize
+from quiz.errors import StoreError
 from quiz.ui.screens.base import QuizAppScreen
 from quiz.ui.widgets.keybar import KeyBar
 from quiz.ui.widgets.titlebar import TitleBar
@@ -181,13 +182,17 @@ class StatsScreen(QuizAppScreen):
 
         app = self.quiz_app
         deck_ids = [self.loaded.deck.deck.id] if self.loaded is not None else None
-        self.stats = stats = collect(
-            app.store,
-            deck_ids,
-            now=app.now(),
-            day_starts_at=app.settings.day_starts_at,
-            tz=app.tz,
-        )
+        try:
+            self.stats = stats = collect(
+                app.store,
+                deck_ids,
+                now=app.now(),
+                day_starts_at=app.settings.day_starts_at,
+                tz=app.tz,
+            )
+        except StoreError as error:  # a damaged database, or one lacking an index
+            app.leave_with_error(error, title="Cannot read the statistics")
+            return
         self.query_one("#figures", Static).update(figures(stats))
         self.query_one("#year", Sparkline).data = [d.count for d in stats.reviews_per_day]
         self.query_one("#recent", DayBars).show(stats.reviews_per_day[-RECENT_DAYS:])

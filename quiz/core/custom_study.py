@@ -10,17 +10,17 @@ Two kinds, each a small value the UI and plain mode build and the core acts on:
   flagged a colour, or whose cards lapsed at least N times. A cram is a quiz over them
   (`QuizSession`), which leaves the schedule alone unless asked to (`schedule=True`).
 
-The extra new cards live in the session only: the store has no place for a day's
-allowance yet, so restarting the app the same day starts from `new_per_day` again.
+The extra new cards are the study day's allowance, kept in the store
+(`Store.set_extra_new`): today's queue adds them to both daily limits however often the
+app is started that day, and the deck page counts them too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Literal
 
-from quiz.config import Settings
 from quiz.core.card_state import Flag
 from quiz.core.cards import Card
 from quiz.core.models import Deck, Question
@@ -36,23 +36,13 @@ class CustomStudy:
     ahead_days: int = 0
     """Also serve reviews due within this many days after today."""
     extra_new: int = 0
-    """New cards on top of `new_per_day` (and of `reviews_per_day`) for this session."""
+    """New cards on top of `new_per_day` (and of `reviews_per_day`) today."""
     tag: str | None = None
     """Only questions carrying this tag."""
 
     def __post_init__(self) -> None:
         if self.ahead_days < 0 or self.extra_new < 0:
             raise ValueError("ahead_days and extra_new cannot be negative")
-
-    def limits(self, settings: Settings) -> Settings:
-        """The daily limits with the extra new cards added to both."""
-        if not self.extra_new:
-            return settings
-        return replace(
-            settings,
-            new_per_day=settings.new_per_day + self.extra_new,
-            reviews_per_day=settings.reviews_per_day + self.extra_new,
-        )
 
     def served(self, cards: Collection[Card]) -> set[str]:
         """The keys of `cards` this study may serve (all, or those of questions with `tag`)."""

@@ -101,9 +101,10 @@ def todays_queue(
     learning: list[QueueRow] = []
     for phase in (Phase.LEARNING, Phase.RELEARNING):
         learning += take(functools.partial(due, phase), None, keep)
-    room = max(0, settings.reviews_per_day - reviewed - introduced)
+    extra = store.extra_new(deck_id, day.date)  # custom study's allowance for the day
+    room = max(0, settings.reviews_per_day + extra - reviewed - introduced)
     reviews = take(functools.partial(due, Phase.REVIEW), room, keep)
-    new_room = min(max(0, settings.new_per_day - introduced), room - len(reviews))
+    new_room = min(max(0, settings.new_per_day + extra - introduced), room - len(reviews))
     new = take(
         lambda n: rows(
             f"cards INDEXED BY cards_new WHERE state = 0 AND orphaned = 0 AND deck_id = ?{fresh}"

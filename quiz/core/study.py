@@ -245,6 +245,9 @@ class ReviewSession:
         self._outcomes: list[AnswerOutcome] = []
         self.exam_catch_up: ExamCatchUp | None = None
         """Cards due after the deck's exam that building the queue brought before it."""
+        if self.custom.extra_new:  # today's allowance, kept so a restart keeps it
+            today = study_day(now(), settings.day_starts_at, tz).date
+            store.set_extra_new(self.deck_id, today, self.custom.extra_new)
         self._day = self._build_queue()
 
     def _reconcile(self, path: str | None, content_hash: str | None) -> None:
@@ -284,7 +287,7 @@ class ReviewSession:
         queue = todays_queue(
             self.store,
             self.deck_id,
-            custom.limits(self.settings),
+            self.settings,
             day,
             known=custom.served(self._cards.values()),
             due_by=day.end + timedelta(days=custom.ahead_days) if custom.ahead_days else None,

@@ -277,6 +277,13 @@ def test_extra_new_cards_raise_todays_new_limit(store: Store) -> None:
     assert session(store, plain_deck(6), Clock(), config).counts().new == 2
     extra = session(store, plain_deck(6), Clock(), config, custom=CustomStudy(extra_new=3))
     assert extra.counts().new == 5
+    # the day's allowance is kept: a restart the same day still has it, asking again for 3
+    # does not make it 6, and the next study day is back to the limit
+    assert session(store, plain_deck(6), Clock(), config).counts().new == 5
+    again = session(store, plain_deck(6), Clock(), config, custom=CustomStudy(extra_new=3))
+    assert again.counts().new == 5
+    tomorrow = Clock(T0 + timedelta(days=1))
+    assert session(store, plain_deck(6), tomorrow, config).counts().new == 2
 
 
 def test_one_tag_only(store: Store) -> None:

@@ -271,3 +271,23 @@ class CardMethods(Database):
             (to_us(since), *deck_params),
         )
         return {(row[0], row[1]) for row in rows}
+
+    def extra_new(self, deck_id: str, day: date) -> int:
+        """The extra new cards custom study allowed `deck_id` on study day `day` (0: none)."""
+        row = self._one(
+            "SELECT extra_new FROM study_extras WHERE deck_id = ? AND day = ?",
+            (deck_id, day.isoformat()),
+        )
+        return 0 if row is None else int(row[0])
+
+    def set_extra_new(self, deck_id: str, day: date, count: int) -> None:
+        """Allow `deck_id` `count` new cards beyond `new_per_day` on study day `day` (what was
+        asked last that day holds, so asking again for 10 does not make it 20)."""
+        if count < 0:
+            raise ValueError(f"extra new cards cannot be negative, not {count}")
+        with self._write() as db:
+            db.execute(
+                "INSERT INTO study_extras (deck_id, day, extra_new) VALUES (?, ?, ?)"
+                " ON CONFLICT (deck_id, day) DO UPDATE SET extra_new = excluded.extra_new",
+                (deck_id, day.isoformat(), count),
+            )

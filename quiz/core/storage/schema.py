@@ -279,6 +279,8 @@ def _migration_7(connection: sqlite3.Connection) -> None:
       after as JSON. The cards of one action share a `batch` (its first row's id), which
       undo takes back whole; a leech mark made by an answer names its `review_id`, so
       undoing the answer undoes the mark.
+    * `study_extras`: extra new cards custom study allowed a deck on one study day, so the
+      allowance holds however often the app is started that day.
     * `card_texts` and its FTS5 index `card_search` (external content, kept in step by
       `reconcile_deck`, the one writer): what the card browser searches without parsing
       every deck; `card_texts_prompt` hands the browser's sort by prompt its order (a
@@ -340,6 +342,12 @@ def _migration_7(connection: sqlite3.Connection) -> None:
             prompt, answer, tags, content = 'card_texts', content_rowid = 'id',
             tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3'
         );
+        CREATE TABLE study_extras (
+            deck_id TEXT NOT NULL,
+            day TEXT NOT NULL,
+            extra_new INTEGER NOT NULL,
+            PRIMARY KEY (deck_id, day)
+        ) WITHOUT ROWID;
         UPDATE decks SET content_hash = NULL;
         DELETE FROM deck_files;
         """,

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from rich.console import Console
     from rich.table import Table
 
-    from quiz.core.stats import HardCard, Retention, Stats
+    from quiz.core.stats import HardCard, Stats
     from quiz.core.storage import Store
 
 
@@ -104,6 +104,7 @@ def _print_tables(console: Console, result: Stats, name: str, prompts: dict[str,
     from rich.text import Text
 
     from quiz.core.stats import MATURE_DAYS, Retention
+    from quiz.presentation.formatting import RETENTION_LABELS, retention_text
 
     console.print(Text(f"Statistics of {name}, study day {result.today.isoformat()}", "bold"))
     cards = Table(
@@ -155,7 +156,7 @@ def _print_tables(console: Console, result: Stats, name: str, prompts: dict[str,
         young, mature = period.young, period.mature
         both = Retention(young.passed + mature.passed, young.failed + mature.failed)
         retention.add_row(
-            RETENTION_LABELS[period.period], *(_rate(cell) for cell in (young, mature, both))
+            RETENTION_LABELS[period.period], *(retention_text(c) for c in (young, mature, both))
         )
     retention.caption = f"mature: scheduled {MATURE_DAYS} days or more"
     console.print(retention)
@@ -208,16 +209,6 @@ def _card_label(card: HardCard, prompts: dict[str, str]) -> str:
     """A card's key, with its prompt (from the deck file given, else as last stored)."""
     prompt = prompts.get(card.card_key, card.prompt)
     return f"{card.card_key}: {prompt}" if prompt else card.card_key
-
-
-RETENTION_LABELS = {"today": "Today", "week": "Last 7 days", "month": "Last 30 days"}
-
-
-def _rate(cell: Retention) -> str:
-    """A retention cell: the share remembered and of how many reviews, or a dash."""
-    if cell.rate is None:
-        return "—"
-    return f"{100 * cell.rate:.0f}% of {cell.total}"
 
 
 def _percent(share: float | None, out_of: int) -> str:

@@ -62,3 +62,9 @@ def normalize(text: str, *, accents: bool = True) -> str:
 def counted(count: int, noun: str) -> str:
     """`1 question`, `2 questions`: a count with its noun (plural by adding `s`)."""
     return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def one_line(text: str) -> str:
+    """`text` with its line breaks and runs of spaces made single spaces, for a list whose
+    CSS cuts each line to the width with `…`."""
+    return " ".join(text.split())

@@ -11,6 +11,7 @@ from quiz.core.text import counted, sanitize
 
 if TYPE_CHECKING:
     from quiz.core.checking import MarkedRow
+    from quiz.core.stats import Retention
     from quiz.core.study import DayForecast
 
 
@@ -76,3 +77,12 @@ def stale_notice(count: int, *, included: bool) -> str | None:
         f"{questions.capitalize()} {verb} past {'its' if count == 1 else 'their'} valid_until"
         " date and left out: the facts may no longer hold (quiz check lists them)."
     )
+
+
+RETENTION_LABELS = {"today": "Today", "week": "Last 7 days", "month": "Last 30 days"}
+"""How the periods of `quiz.core.stats.RETENTION_PERIODS` are named in tables."""
+
+
+def retention_text(cell: Retention) -> str:
+    """A true-retention cell: the share remembered and of how many reviews, or a dash."""
+    return "—" if cell.rate is None else f"{100 * cell.rate:.0f}% of {cell.total}"

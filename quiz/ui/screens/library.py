@@ -27,7 +27,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from quiz.core.text import counted, sanitize
+from quiz.core.text import counted, one_line, sanitize
 from quiz.ui.screens.base import QuizAppScreen
 from quiz.ui.widgets.deck_text import plain
 from quiz.ui.widgets.keybar import KeyBar
@@ -37,12 +37,6 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
     from quiz.core.library import BackgroundScan, LibraryEntry, LoadedDeck, ScanProgress
-
-
-def one_line(text: str) -> str:
-    """`text` with its line breaks and runs of spaces made single spaces (the list's CSS
-    cuts each line to the width with `…`)."""
-    return " ".join(text.split())
 
 
 def entry_prompt(entry: LibraryEntry) -> Content:

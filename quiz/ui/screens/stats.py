@@ -17,18 +17,18 @@ from textual.content import Content
 from textual.widgets import ContentSwitcher, Label, Sparkline, Static
 from textual_plotext import PlotextPlot
 
-from quiz.core.text import counted, sanitize
+from quiz.core.text import counted, one_line, sanitize
 from quiz.errors import StoreError
+from quiz.presentation.formatting import RETENTION_LABELS, retention_text
 from quiz.ui.screens.base import QuizAppScreen
 from quiz.ui.widgets.keybar import KeyBar
 from quiz.ui.widgets.titlebar import TitleBar
 
 if TYPE_CHECKING:
     from quiz.core.library import LoadedDeck
-    from quiz.core.stats import DayCount, Retention, Stats
+    from quiz.core.stats import DayCount, Stats
 
 RECENT_DAYS = 30
-PERIOD_LABELS = {"today": "Today", "week": "Last 7 days", "month": "Last 30 days"}
 
 
 def figures(stats: Stats) -> Content:
@@ -61,15 +61,6 @@ def figures(stats: Stats) -> Content:
     )
 
 
-def _rate(cell: Retention) -> str:
-    return "—" if cell.rate is None else f"{100 * cell.rate:.0f}% of {cell.total}"
-
-
-def one_line(text: str) -> str:
-    """Deck text on one line, safe to show: sanitized, whitespace runs collapsed."""
-    return " ".join(sanitize(text).split())
-
-
 def tables(stats: Stats, titles: dict[str, str]) -> Content:
     """True retention by period and age, then the leeches and the overruled verdicts: lines
     of at most 58 cells, so the view reads at 60 columns."""
@@ -80,8 +71,10 @@ def tables(stats: Stats, titles: dict[str, str]) -> Content:
         Content.styled(f"{'Reviewed':<13}{'Young':>14}{'Mature':>14}", "$text-muted"),
     ]
     for period in stats.retention_table:
-        label = PERIOD_LABELS.get(period.period, period.period)
-        lines.append(f"{label:<13}{_rate(period.young):>14}{_rate(period.mature):>14}")
+        label = RETENTION_LABELS.get(period.period, period.period)
+        lines.append(
+            f"{label:<13}{retention_text(period.young):>14}{retention_text(period.mature):>14}"
+        )
     lines.append(Content.styled(f"mature: scheduled {MATURE_DAYS} days or more", "$text-muted"))
     lines.append("")
     cards = stats.cards
@@ -92,7 +85,7 @@ def tables(stats: Stats, titles: dict[str, str]) -> Content:
         )
     )
     for card in stats.leeches:
-        what = one_line(card.prompt or card.card_key)
+        what = one_line(sanitize(card.prompt or card.card_key))
         lines.append(f"{card.lapses:>3} lapses · {what[:40]}{'…' if len(what) > 40 else ''}")
     if stats.overrules:
         lines.append("")

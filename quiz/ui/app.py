@@ -28,7 +28,6 @@ from quiz.presentation.options import QuizOptions
 if TYPE_CHECKING:
     from quiz.config import Settings
     from quiz.core.custom_study import CustomStudy
-    from quiz.core.editing import Reread
     from quiz.core.library import BackgroundScan, LoadedDeck
     from quiz.core.models import Question
     from quiz.core.storage import Store
@@ -199,11 +198,13 @@ class QuizApp(App[None]):
         (the deck files are the teacher's, and a tab has no terminal to lend)."""
         return not self.is_web
 
-    def edit_question(self, deck_path: Path, question: Question) -> Reread | None:
+    def edit_question(
+        self, deck_path: Path, question: Question, *, keeps: str
+    ) -> LoadedDeck | None:
         """Open `$VISUAL`/`$EDITOR` at `question`'s line of `deck_path`, with the app suspended,
-        and read the deck again afterwards. Returns the edited deck or the located errors
-        (`Reread`); None when nothing was edited (no editor here, or it could not start),
-        after saying why."""
+        and read the deck again afterwards. Returns the edited deck when it changed and still
+        loads; otherwise None, after saying why: no editor here, it could not start, the deck
+        is unchanged, or its located errors (`keeps` says what the screen goes on with)."""
         import subprocess
 
         from textual.app import SuspendNotSupported
@@ -233,7 +234,18 @@ class QuizApp(App[None]):
                 severity="error",
             )
             return None
-        return reread(before)
+        edited = reread(before)
+        if edited.errors:
+            self.notify(
+                sanitize("\n".join(edited.errors[:3])),
+                title=f"The edited deck does not load: {keeps}",
+                severity="error",
+                timeout=30,
+                markup=False,
+            )
+        elif edited.loaded is None:
+            self.notify("The deck is unchanged.", timeout=3)
+        return edited.loaded
 
     # --- app-wide actions ------------------------------------------------------------------------
 

@@ -649,23 +649,11 @@ class BrowserScreen(QuizAppScreen):
         if card is None:
             self.notify("This card is no longer in its deck file.", markup=False)
             return
-        reread = app.edit_question(path, card.question)
-        if reread is None:
-            return
-        if reread.errors:
-            self.notify(
-                sanitize("\n".join(reread.errors[:3])),
-                title="The edited deck does not load: the cards keep the version before",
-                severity="error",
-                timeout=30,
-                markup=False,
-            )
-            return
-        if reread.loaded is None:
-            self.notify("The deck is unchanged.", timeout=3, markup=False)
+        edited = app.edit_question(path, card.question, keeps="the cards keep the version before")
+        if edited is None:
             return
         try:
-            reconcile(app.store, reread.loaded, app.now())
+            reconcile(app.store, edited, app.now())
         except StoreError as error:
             self.notify(sanitize(str(error)), title="Not saved", severity="error", markup=False)
             return

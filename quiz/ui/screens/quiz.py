@@ -378,20 +378,10 @@ class QuizScreen(QuizAppScreen):
         the next quiz or review takes the edited deck."""
         if not self.showing_feedback or self.options.exam:
             return
-        reread = self.quiz_app.edit_question(self.loaded.path, self.question)
-        if reread is None:
-            return
-        if reread.errors:
-            self.notify(
-                sanitize("\n".join(reread.errors[:3])),
-                title="The edited deck does not load: the version before stays",
-                severity="error",
-                timeout=30,
-                markup=False,
-            )
-        elif reread.loaded is None:
-            self.notify("The deck is unchanged.", timeout=3)
-        else:  # this attempt (and a retry of it) keeps the questions it was started with
+        edited = self.quiz_app.edit_question(
+            self.loaded.path, self.question, keeps="the version before stays"
+        )
+        if edited is not None:  # this attempt (and a retry of it) keeps its questions
             self.notify("Saved: the next quiz or review asks the new version.", timeout=5)
 
     async def action_next(self) -> None:

@@ -537,28 +537,16 @@ class ReviewScreen(QuizAppScreen):
         """Edit the card's question in the learner's editor, then study the edited deck."""
         if self.session is None or self.card is None:
             return
-        reread = self.quiz_app.edit_question(self.loaded.path, self.card.question)
-        if reread is None:
+        edited = self.quiz_app.edit_question(
+            self.loaded.path, self.card.question, keeps="still studying the version before"
+        )
+        if edited is None:
             return
-        if reread.errors:
-            self.notify(
-                sanitize("\n".join(reread.errors[:3])),
-                title="The edited deck does not load: still studying the version before",
-                severity="error",
-                timeout=30,
-                markup=False,
-            )
-            return
-        if reread.loaded is None:
-            self.notify("The deck is unchanged.", timeout=3)
-            return
-        self.loaded = reread.loaded
+        self.loaded = edited
         self._passage_of = None
         try:
             card = self.session.reload(
-                reread.loaded.deck,
-                path=str(reread.loaded.path),
-                content_hash=reread.loaded.content_hash,
+                edited.deck, path=str(edited.path), content_hash=edited.content_hash
             )
         except (StoreError, ValueError) as error:
             self.notify(sanitize(str(error)), title="Not reloaded", severity="error")

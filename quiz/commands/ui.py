@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from quiz.config import Settings
     from quiz.core.custom_study import CramFilter
     from quiz.core.library import LoadedDeck
+    from quiz.core.models import Question
     from quiz.core.storage import Store
     from quiz.presentation.options import QuizOptions
     from quiz.ui.app import QuizApp, Start
@@ -295,23 +296,7 @@ def take(
                     f"no question of {sanitize(loaded.deck.deck.id)} has the tags "
                     + ", ".join(sanitize(t) for t in options.tags)
                 )
-            if plain:
-                from quiz.plain import run_quiz
-
-                ctx.exit(
-                    run_quiz(
-                        store,
-                        loaded,
-                        options,
-                        now=system_now,
-                        stdin=sys.stdin,
-                        stdout=sys.stdout,
-                        settings=settings,
-                    )
-                )
-            from quiz.ui.app import Start
-
-            _run(ctx, Start(at="quiz", loaded=loaded, quiz=options), store, settings)
+            _start_quiz(ctx, store, settings, loaded, options, plain=plain)
 
 
 @click.command("review")
@@ -412,6 +397,21 @@ def _cram(
     if not questions:
         raise click.ClickException(f"no card of {sanitize(loaded.deck.deck.id)} is {crammed}")
     options = QuizOptions(schedule=schedule)
+    _start_quiz(ctx, store, settings, loaded, options, plain=plain, questions=questions)
+
+
+def _start_quiz(
+    ctx: click.Context,
+    store: Store,
+    settings: Settings,
+    loaded: LoadedDeck,
+    options: QuizOptions,
+    *,
+    plain: bool,
+    questions: Sequence[Question] | None = None,
+) -> None:
+    """Run a quiz (of `questions` only, when given) in plain mode or full screen; a take and
+    a cram start alike."""
     if plain:
         from quiz.plain import run_quiz
 
@@ -429,5 +429,5 @@ def _cram(
         )
     from quiz.ui.app import Start
 
-    start = Start(at="quiz", loaded=loaded, quiz=options, questions=tuple(questions))
-    _run(ctx, start, store, settings)
+    chosen = tuple(questions) if questions is not None else None
+    _run(ctx, Start(at="quiz", loaded=loaded, quiz=options, questions=chosen), store, settings)

@@ -396,7 +396,7 @@ def _cram(
     questions = cram_questions(store, loaded.deck, crammed, cards)
     if not questions:
         raise click.ClickException(f"no card of {sanitize(loaded.deck.deck.id)} is {crammed}")
-    options = QuizOptions(schedule=schedule)
+    options = QuizOptions(schedule=schedule, shuffle=True)
     _start_quiz(ctx, store, settings, loaded, options, plain=plain, questions=questions)
 
 

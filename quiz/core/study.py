@@ -747,8 +747,9 @@ class QuizSession:
         count: ask at most this many questions.
         tags: only questions carrying at least one of these tags.
         shuffle: shuffle the question order; the deck's `shuffle` when None.
-        questions: ask exactly these questions of `deck`, in this order (a retry
-            of the ones missed); `count`, `tags` and `shuffle` are then unused.
+        questions: ask exactly these questions of `deck` (a retry of the ones missed, a
+            cram pass), in this order unless `shuffle` is True (then in the seed's order);
+            `count` and `tags` are then unused.
         schedule: also review the questions' cards with FSRS (off by default:
             cramming for a test must not wreck the intervals).
         settings: the settings used when `schedule` is on.
@@ -788,6 +789,8 @@ class QuizSession:
             if any(not any(q is d for d in deck.questions) for q in questions):
                 raise ValueError("questions must be questions of the deck")
             self.questions = list(questions)
+            if shuffle:
+                random.Random(self.seed).shuffle(self.questions)
         else:
             pool = [q for q in deck.questions if mode == "exam" or not q.stale_on(today)]
             self.questions = _choose(pool, tags, count, self.seed, shuffle, deck)

@@ -36,3 +36,24 @@ def test_retry_refuses_questions_of_another_deck(store: Store) -> None:
     other = load(ROOT / "decks" / "belarus-prisoner-release-2025.toml").deck
     with pytest.raises(ValueError, match="questions of the deck"):
         QuizSession(store, deck, questions=[other.questions[0]], now=lambda: NOW)
+
+
+def test_given_questions_keep_their_order_unless_shuffled(store: Store) -> None:
+    """A cram pass asks its questions shuffled with the recorded seed: the same seed gives
+    the same order, and some seed gives an order other than the deck's."""
+    deck = load(ROOT / "decks" / "chemistry-elements.toml").deck
+    given = list(deck.questions)
+    kept = QuizSession(store, deck, questions=given, seed=3, now=lambda: NOW)
+    assert kept.questions == given
+    orders = [
+        [
+            q.id
+            for q in QuizSession(
+                store, deck, questions=given, shuffle=True, seed=seed, now=lambda: NOW
+            ).questions
+        ]
+        for seed in (1, 1, 2)
+    ]
+    assert orders[0] == orders[1]
+    assert sorted(orders[0]) == sorted(q.id for q in given)
+    assert orders[0] != [q.id for q in given] or orders[2] != [q.id for q in given]

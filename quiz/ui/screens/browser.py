@@ -45,6 +45,7 @@ from quiz.core.card_query import (
 from quiz.core.card_state import Flag, Phase
 from quiz.core.text import counted, sanitize
 from quiz.errors import StoreError
+from quiz.presentation.card_actions import flag_name
 from quiz.ui.screens.base import QuizAppScreen
 from quiz.ui.widgets.deck_text import plain
 from quiz.ui.widgets.keybar import KeyBar
@@ -516,8 +517,15 @@ class BrowserScreen(QuizAppScreen):
 
     # --- actions --------------------------------------------------------------------------------
 
-    def _act(self, verb: str, action: Callable[[list[CardRef], datetime], ActionResult]) -> None:
-        """Run one store action on the targets, remember it for undo and say what it did."""
+    def _act(
+        self,
+        verb: str,
+        action: Callable[[list[CardRef], datetime], ActionResult],
+        *,
+        how: str = "",
+    ) -> None:
+        """Run one store action on the targets, remember it for undo and say what it did
+        (`verb` the cards `how`: "flagged 2 cards red")."""
         targets = self.targets()
         if not targets:
             return
@@ -528,7 +536,7 @@ class BrowserScreen(QuizAppScreen):
                 sanitize(str(error)), title=f"Could not {verb}", severity="error", markup=False
             )
             return
-        what = f"{verb} {counted(result.changed, 'card')}"
+        what = f"{verb} {counted(result.changed, 'card')}{how}"
         if result.batch is not None:
             self.undo_stack.append((result.batch, what))
         unchanged = f" ({result.unchanged} left as they were)" if result.unchanged else ""
@@ -562,8 +570,8 @@ class BrowserScreen(QuizAppScreen):
         """Flag the cards with colour `number` (0: take the flag off)."""
         store = self.quiz_app.store
         flag = Flag(number)
-        verb = "unflagged" if flag is Flag.NONE else f"flagged {flag.name.lower()}"
-        self._act(verb, lambda refs, now: store.set_flag(refs, flag, now=now))
+        verb, how = ("unflagged", "") if flag is Flag.NONE else ("flagged", f" {flag_name(flag)}")
+        self._act(verb, lambda refs, now: store.set_flag(refs, flag, now=now), how=how)
 
     def action_cycle_flag(self) -> None:
         """The highlighted card's next flag colour, for the cards (after purple: none)."""

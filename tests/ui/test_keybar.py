@@ -32,7 +32,7 @@ async def bar_at(pilot: Pilot[None], width: int) -> list[str]:
 
 
 async def assert_drops_whole_keys(pilot: Pilot[None]) -> None:
-    """At 160 columns every key; at 80 and 60 a prefix-ordered subset, whole, with help."""
+    """At 160 columns every key; at 80 and 60 an order-keeping subset, whole, with help."""
     every = await bar_at(pilot, 160)
     assert "?/F1 Help" in every and "^p palette" in every
     for width in (80, 60, 40):
@@ -43,12 +43,11 @@ async def assert_drops_whole_keys(pilot: Pilot[None]) -> None:
         assert kept == shown  # the order stays
     shown = await bar_at(pilot, 80)
     assert shown[0] == every[0]  # the most important key stays at 80 columns
-    assert "^p palette" in shown
 
 
 async def test_quiz_feedback_bar_fits_80_and_60_columns(build_app: AppFactory) -> None:
-    """Feedback's "⏎ Next  o I was right  esc End quiz  ?/F1 Help  ^p palette": at 60
-    columns the last keys go whole, help and Next stay."""
+    """Feedback's "⏎ Next  o I was right  esc End quiz  e Edit  ?/F1 Help  ^p palette": at 60
+    columns the palette hint and the extra Edit go, the keys that answer stay."""
     loaded = load(UI_DATA / "every-kind.toml")
     app = build_app(Start(at="quiz", loaded=loaded, quiz=QuizOptions(seed=1, tags=("short",))))
     async with app.run_test(size=(80, 24)) as pilot:
@@ -57,8 +56,8 @@ async def test_quiz_feedback_bar_fits_80_and_60_columns(build_app: AppFactory) -
         assert "o I was right" in await bar_at(pilot, 160)
         await assert_drops_whole_keys(pilot)
         shown = await bar_at(pilot, 60)
-        assert shown[0] == "⏎ Next" and shown[-1] == "^p palette"
-        assert len(shown) < len(await bar_at(pilot, 160))
+        assert shown == ["⏎ Next", "o I was right", "esc End quiz", "?/F1 Help"]
+        assert "e Edit" in await bar_at(pilot, 80)
 
 
 async def test_review_bar_after_an_answer_fits(build_app: AppFactory, settings: Settings) -> None:
@@ -164,17 +163,58 @@ async def test_order_moves_are_one_entry_whatever_keys_they_have(build_app: AppF
 
 
 def test_a_key_dropped_early_comes_back_when_a_later_drop_makes_room() -> None:
-    """From the right: `p Passage` goes first, then `esc End quiz` to fit; after that the
-    shorter `p Passage` fits again and is kept (it was left out at 60 columns)."""
+    """`esc End quiz` does not fit after Next and help; the shorter `p Passage` after it
+    does and is kept (it was left out at 60 columns)."""
     from textual.content import Content
 
-    from quiz.ui.widgets.keybar import fitting
+    from quiz.ui.widgets.keybar import AVAILABLE, HELP, fitting
 
     keys = [
-        (Content("⏎ Next  "), True, False),
-        (Content("esc End quiz  "), True, False),
-        (Content("p Passage  "), True, False),
-        (Content("?/F1 Help"), True, True),
+        (Content("⏎ Next  "), AVAILABLE),
+        (Content("esc End quiz  "), AVAILABLE),
+        (Content("p Passage  "), AVAILABLE),
+        (Content("?/F1 Help"), HELP),
     ]
     kept = fitting(keys, 30)
-    assert [text.plain for text, _, _ in kept] == ["⏎ Next  ", "p Passage  ", "?/F1 Help"]
+    assert [text.plain for text, _ in kept] == ["⏎ Next  ", "p Passage  ", "?/F1 Help"]
+
+
+def test_keys_are_kept_by_rank_and_drawn_in_their_order() -> None:
+    """Help, then available keys, then the palette hint, then extras, then dimmed keys; an
+    extra only when everything ranked above it fits."""
+    from textual.content import Content
+
+    from quiz.ui.widgets.keybar import AVAILABLE, DIMMED, EXTRA, HELP, PALETTE, fitting
+
+    keys = [
+        (Content("dim "), DIMMED),
+        (Content("extra "), EXTRA),
+        (Content("key "), AVAILABLE),
+        (Content("help "), HELP),
+        (Content("palette "), PALETTE),
+    ]
+
+    def kept(width: int) -> list[str]:
+        return [text.plain.strip() for text, _ in fitting(keys, width)]
+
+    assert kept(100) == ["dim", "extra", "key", "help", "palette"]
+    assert kept(23) == ["extra", "key", "help", "palette"]
+    assert kept(20) == ["key", "help", "palette"]
+    assert kept(12) == ["key", "help"]
+    # "extra " would fit, but the palette hint did not; a dimmed key takes the room left
+    assert kept(15) == ["dim", "key", "help"]
+    assert kept(3) == ["help"]  # help stays even when it alone overflows
+
+
+def test_an_extra_waits_until_every_available_key_fits() -> None:
+    from textual.content import Content
+
+    from quiz.ui.widgets.keybar import AVAILABLE, EXTRA, HELP, fitting
+
+    keys = [
+        (Content("long key name "), AVAILABLE),
+        (Content("x "), EXTRA),
+        (Content("help "), HELP),
+    ]
+    assert [text.plain for text, _ in fitting(keys, 8)] == ["help "]
+    assert [text.plain for text, _ in fitting(keys, 21)] == ["long key name ", "x ", "help "]

@@ -227,3 +227,46 @@ async def test_a_broken_edit_keeps_the_old_deck_and_shows_the_located_error(
         await pilot.press("space", "3")  # studying goes on with the old version
         await pilot.pause()
         assert screen.card is not None and screen.card.key == "two"
+
+
+TYPED = """\
+[deck]
+id = "typed"
+title = "Typed"
+
+[[questions]]
+id = "capital"
+kind = "short"
+prompt = "Capital of France?"
+answer = "Paris"
+"""
+
+
+async def test_the_bar_offers_card_actions_where_there_is_room_and_not_while_typing(
+    build_app: AppFactory, deck_file: Path, tmp_path: Path
+) -> None:
+    """Wide: the card actions follow the answering keys. At 60 columns they give way to End
+    review. While an answer box takes the keys, they are not offered (they would type)."""
+    app = build_app(Start(at="review", loaded=load(deck_file)))
+    async with app.run_test(size=(140, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen)
+        for action in ("! Suspend", "- Bury", "f Flag", "e Edit", "x Forget"):
+            assert action in key_bar(screen)
+        assert key_bar(screen).index("End review") < key_bar(screen).index("Suspend")
+        await pilot.resize_terminal(60, 20)
+        await pilot.pause()
+        assert "End review" in key_bar(screen) and "Suspend" not in key_bar(screen)
+    typed = tmp_path / "typed.toml"
+    typed.write_text(TYPED, encoding="utf-8")
+    app = build_app(Start(at="review", loaded=load(typed)))
+    async with app.run_test(size=(140, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, ReviewScreen) and screen.card is not None
+        await pilot.pause()
+        for action in ("Suspend", "Bury", "Flag", "Edit", "Forget"):
+            assert action not in key_bar(screen)
+        await pilot.press("minus", "exclamation_mark", "enter")  # typed, not acted on
+        await pilot.pause()
+        assert screen.card is not None and screen.result is not None
+        assert "Suspend" in key_bar(screen)  # the feedback: the keys are free again

@@ -191,7 +191,9 @@ class DeckScreen(QuizAppScreen):
         if not questions:
             self.notify(f"No card is {sanitize(str(choice.cram))}.", severity="warning")
             return
-        app.open_quiz(self.loaded, QuizOptions(schedule=choice.schedule, shuffle=True), questions=questions)
+        app.open_quiz(
+            self.loaded, QuizOptions(schedule=choice.schedule, shuffle=True), questions=questions
+        )
 
     def action_back(self) -> None:
         """Back to the library."""

@@ -76,7 +76,7 @@ class QuizScreen(QuizAppScreen):
         Binding("escape,q", "leave", "End quiz", id="end-quiz"),
         Binding("ctrl+s,f2", "skip", "Skip", id="skip-question", key_display="^s"),
         Binding("p", "passage", "Passage", id="quiz-passage"),
-        Binding("e", "edit", "Edit", id="quiz-edit", show=False),
+        Binding("e", "edit", "Edit", id="quiz-edit"),
         Binding("pageup", "scroll(-1)", "Scroll up", id="quiz-scroll-up", show=False),
         Binding("pagedown", "scroll(1)", "Scroll down", id="quiz-scroll-down", show=False),
     ]
@@ -132,7 +132,7 @@ class QuizScreen(QuizAppScreen):
             yield Label("", id="clock")
         yield ProgressBar(show_eta=False, id="progress")
         yield Stage()
-        yield KeyBar()
+        yield KeyBar(extras=("quiz-edit",))
 
     async def on_mount(self) -> None:
         app = self.quiz_app

@@ -72,6 +72,8 @@ def when_text(moment: datetime, now: datetime) -> str:
 
 
 GRADES = Binding.Group("Grade")
+CARD_ACTION_KEYS = ("review-suspend", "review-bury", "review-flag", "review-edit", "review-forget")
+"""Shown on the key bar only where the answering keys leave room (`KeyBar(extras=)`)."""
 """The key bar shows the four grade keys as one entry, `1-4 Grade`."""
 
 
@@ -97,12 +99,11 @@ class ReviewScreen(QuizAppScreen):
             "Suspend",
             id="review-suspend",
             key_display="!",
-            show=False,
         ),
-        Binding("minus", "bury", "Bury", id="review-bury", key_display="-", show=False),
-        Binding("f", "flag", "Flag", id="review-flag", show=False),
-        Binding("e", "edit", "Edit", id="review-edit", show=False),
-        Binding("x", "forget", "Forget", id="review-forget", show=False),
+        Binding("minus", "bury", "Bury", id="review-bury", key_display="-"),
+        Binding("f", "flag", "Flag", id="review-flag"),
+        Binding("e", "edit", "Edit", id="review-edit"),
+        Binding("x", "forget", "Forget", id="review-forget"),
         Binding("pageup", "scroll(-1)", "Scroll up", id="review-scroll-up", show=False),
         Binding("pagedown", "scroll(1)", "Scroll down", id="review-scroll-down", show=False),
     ]
@@ -110,8 +111,8 @@ class ReviewScreen(QuizAppScreen):
     Again/Hard/Good/Easy once the answer is shown; o overrules the checker's verdict; u
     (Ctrl+Z while typing) takes back the last answer or card action; q or Escape ends; !
     suspends the card, - buries it until tomorrow, f steps its flag through the colours, e
-    edits its question, x forgets it (these act when no answer box has the keys; listed by ?
-    and the palette, not on the bar, where they pushed out End review and I was right)."""
+    edits its question, x forgets it (these act when no answer box has the keys; the bar
+    shows them only in the room the other keys leave: `CARD_ACTION_KEYS`)."""
 
     def __init__(self, loaded: LoadedDeck, custom: CustomStudy | None = None) -> None:
         """`custom`: custom study (review ahead, extra new cards, one tag); None: today's queue."""
@@ -146,7 +147,7 @@ class ReviewScreen(QuizAppScreen):
             yield Vertical(id="card")
             yield Vertical(id="outcome")
         yield Vertical(id="grade-slot")
-        yield KeyBar()
+        yield KeyBar(extras=CARD_ACTION_KEYS)
 
     async def on_mount(self) -> None:
         from quiz.core.study import ReviewSession
@@ -410,6 +411,8 @@ class ReviewScreen(QuizAppScreen):
             return None if self.card is None else not wrong
         if action == "undo":
             return True if self.session is not None and self.session.can_undo else None
+        if action in ("suspend", "bury", "flag", "forget", "edit") and self._typing():
+            return False  # the keys go into the answer; not offered on the bar meanwhile
         if action in ("suspend", "bury", "flag", "forget"):
             return self.card is not None
         if action == "edit":
@@ -417,6 +420,11 @@ class ReviewScreen(QuizAppScreen):
         if action == "passage":
             return self.revealed and self._passage() is not None
         return True
+
+    def _typing(self) -> bool:
+        """Whether the focused widget takes typed characters (an answer box): Textual leaves
+        out the bindings it would consume, except `-`, whose key name it cannot map."""
+        return self.focused is not None and self.focused.check_consume_key("minus", "-")
 
     def _passage(self) -> Passage | None:
         """The article passage the shown card's question was made from, when the deck's

@@ -119,6 +119,11 @@ class ClozeText(Widget, can_focus=True):
         self.values[self.current] = ""
         self.refresh()
 
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        """Printable keys are typed into the blank: the key bar leaves out bindings they
+        would otherwise name (as it does for an `Input`)."""
+        return character is not None and character.isprintable()
+
     async def on_key(self, event: events.Key) -> None:
         """Typing fills the current blank; Enter moves on, and submits from the last.
 

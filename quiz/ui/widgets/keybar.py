@@ -5,18 +5,20 @@ Textual's `Footer` recomposes a widget per key whenever the bindings change
 the quiz (tests/bench/bench_ui.py). This bar renders the same information as a single
 `Content` line, so moving to the next question stays within a frame.
 
-Overflow: when the keys do not fit the width, whole keys are dropped, never cut.
-The importance of a key is its place in the bar (the focused widget's keys, then
-its parents' up to the app's, each in the order its class declares them in `BINDINGS`,
-most important first), so keys drop from the right, dimmed (unavailable) keys
-before available ones; the help key (`?/F1`, binding id `help`) is never dropped,
-and the Ctrl+P palette hint goes only when help alone leaves no room for it. The
-bar recomputes this on every resize.
+Overflow: when the keys do not fit the width, whole keys are dropped, never cut. Keys are
+kept in order of importance while they fit, a shorter one after a key that did not fit
+still taking the room left: the help key (`?/F1`, binding id `help`) always; then the
+available keys in the bar's order (the focused widget's keys, then its parents' up to the
+app's, each in the order its class declares them in `BINDINGS`, most important first);
+then the Ctrl+P palette hint; then the screen's extras (`KeyBar(extras=...)`: binding ids
+of keys worth showing only where every key above fits, such as review's card actions); then
+dimmed (unavailable) keys. What is kept is drawn in the bar's order, the palette hint on
+the right. The bar recomputes this on every resize; `?` lists every key.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from textual.app import RenderResult
@@ -25,6 +27,9 @@ from textual.content import Content
 from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widget import Widget
+
+HELP, AVAILABLE, PALETTE, EXTRA, DIMMED = range(5)
+"""The ranks of the bar's entries, most important first."""
 
 
 @dataclass
@@ -35,6 +40,17 @@ class _Entry:
     description: str
     enabled: bool
     is_help: bool
+    is_extra: bool
+
+    @property
+    def rank(self) -> int:
+        """Importance, lowest first (module docstring): help, available, (palette), extra,
+        dimmed."""
+        if self.is_help:
+            return HELP
+        if not self.enabled:
+            return DIMMED
+        return EXTRA if self.is_extra else AVAILABLE
 
     def text(self) -> Content:
         """` key description `; a group of consecutive digits reads `1-4`, others `a/b`."""
@@ -51,7 +67,7 @@ class _Entry:
 class KeyBar(Widget):
     """Keys with `show=True` that apply now; disabled ones dimmed; Ctrl+P on the right.
 
-    Keys that do not fit are dropped whole, last and dimmed first, help never (module
+    Keys that do not fit are dropped whole, least important first, help never (module
     docstring). The keys of a `Binding.Group` make one entry under the group's description
     (review's `1-4 Grade`)."""
 
@@ -67,8 +83,11 @@ class KeyBar(Widget):
     }
     """
 
-    def __init__(self) -> None:
+    def __init__(self, extras: Collection[str] = ()) -> None:
+        """`extras`: ids of bindings shown only in the room the other keys and the palette
+        hint leave."""
         super().__init__()
+        self.extras = frozenset(extras)
         self.line = Content("")
 
     def render(self) -> RenderResult:
@@ -105,16 +124,16 @@ class KeyBar(Widget):
                     entry.keys.append(key)
                 continue
             description = binding.description if group is None else group.description
-            entries[slot] = _Entry([key], description, active.enabled, binding.id == "help")
-        keys = [(entry.text(), entry.enabled, entry.is_help) for entry in entries.values()]
-        width = self.size.width or self.app.size.width
-        room = width - (palette.cell_length + 1 if palette else 0)  # 1: the gap before it
-        kept = fitting(keys, room)
-        if palette is not None and sum(text.cell_length for text, _, _ in kept) > room:
-            palette = None
-            kept = fitting(keys, width)
-        line = Content("").join(text for text, _, _ in kept)
+            entries[slot] = _Entry(
+                [key], description, active.enabled, binding.id == "help", binding.id in self.extras
+            )
+        ranked = [(entry.text(), entry.rank) for entry in entries.values()]
         if palette is not None:
+            ranked.append((Content.assemble(" ", palette), PALETTE))  # " ": the gap before it
+        width = self.size.width or self.app.size.width
+        fitted = fitting(ranked, width)
+        line = Content("").join(text for text, rank in fitted if rank != PALETTE)
+        if palette is not None and any(rank == PALETTE for _, rank in fitted):
             gap = max(1, width - line.cell_length - palette.cell_length)
             line = Content.assemble(line, " " * gap, palette)
         # Content's == compares the text only: a key turning dim keeps the text the same.
@@ -126,27 +145,22 @@ class KeyBar(Widget):
         self.refresh_keys()
 
 
-def fitting(keys: list[tuple[Content, bool, bool]], width: int) -> list[tuple[Content, bool, bool]]:
-    """`keys` (text, enabled, is help) without the least important ones that overflow
-    `width`: dimmed keys from the right first, then available ones from the right; help
-    stays even if it alone overflows; an available key dropped early comes back if the
-    room made after it holds it."""
-    dropped: set[int] = set()
-    used = sum(text.cell_length for text, _, _ in keys)
-    for enabled in (False, True):
-        for index in reversed(range(len(keys))):
-            text, available, is_help = keys[index]
-            if used <= width:
-                break
-            if available is enabled and not is_help:
-                dropped.add(index)
-                used -= text.cell_length
-    for index in sorted(dropped):  # a short key dropped before a longer one may fit again
-        text, available, _ = keys[index]
-        if available and used + text.cell_length <= width:
-            dropped.discard(index)
-            used += text.cell_length
-    return [key for index, key in enumerate(keys) if index not in dropped]
+def fitting(keys: list[tuple[Content, int]], width: int) -> list[tuple[Content, int]]:
+    """`keys` (text, rank) that fit `width`, in their order: taken by rank, then order, each
+    kept if it fits the room the keys taken before it leave (module docstring); help
+    (rank `HELP`) stays even if it alone overflows; extras only when every key ranked
+    above them is kept."""
+    room = width
+    kept: set[int] = set()
+    all_kept = True
+    for index in sorted(range(len(keys)), key=lambda i: (keys[i][1], i)):
+        text, rank = keys[index]
+        if rank == HELP or (text.cell_length <= room and (rank != EXTRA or all_kept)):
+            kept.add(index)
+            room -= text.cell_length
+        elif rank < EXTRA:
+            all_kept = False
+    return [key for index, key in enumerate(keys) if index in kept]
 
 
 def in_declared_order(bindings: Iterable[ActiveBinding]) -> list[ActiveBinding]:

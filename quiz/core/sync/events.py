@@ -1,0 +1,135 @@
+"""An event of study history and its one-line JSON form in the event files.
+
+A line is one JSON object with sorted keys (a diff shows what changed, a person can read
+it): `v` the format version, `id` (`<device>:<seq>`, unique for ever), `hlc` the clock
+stamp (`clock.Stamp`), `at` when it happened (microseconds, UTC), `kind`, the card it is
+about (`deck`, `card`; absent for an attempt) and `data`, what the kind needs (an answer:
+grade, response, verdict, the state before and after, the scheduler's parameters and fuzz
+seed; an undo: the id of the event it takes back). `decode_line` refuses anything else,
+and a line from a newer format with `NewerFormat`, so an older quiz never half-reads it.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, TypeGuard
+
+from quiz.core.sync.clock import Stamp
+
+FORMAT_VERSION = 1
+"""The version of the event line format this quiz writes and reads."""
+
+KINDS = frozenset(
+    {
+        "answer",  # a review: grade, response, verdict, state before and after
+        "undo",  # takes back the event `data.undoes` names
+        "suspend",
+        "unsuspend",
+        "bury",  # data.until: the study day the card returns
+        "unbury",
+        "flag",  # data.flag: 0 (none) to 5
+        "forget",
+        "set_due",  # data.due: the new due time
+        "leech",  # the card was marked a leech
+        "attempt",  # a finished quiz or exam attempt, with its answers
+    }
+)
+
+
+class EventFormatError(ValueError):
+    """A line that is not an event this quiz wrote (or a torn one)."""
+
+
+class NewerFormat(EventFormatError):
+    """A line written by a newer quiz: refused whole, never half-read."""
+
+
+@dataclass(frozen=True)
+class Event:
+    """One thing a device did to the study history."""
+
+    device: str
+    seq: int
+    stamp: Stamp
+    at_us: int
+    kind: str
+    deck: str | None = None
+    card: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        """`<device>:<seq>`: names the event on every device (an undo refers to it)."""
+        return f"{self.device}:{self.seq}"
+
+    def order(self) -> tuple[int, int, str, int]:
+        """The replay order: clock stamp, then device and sequence (total and the same
+        everywhere)."""
+        return (self.stamp.wall_us, self.stamp.counter, self.device, self.seq)
+
+
+def encode_line(event: Event) -> str:
+    """The event as one line of an event file, newline included."""
+    record: dict[str, Any] = {
+        "v": FORMAT_VERSION,
+        "id": event.id,
+        "hlc": event.stamp.text(),
+        "at": event.at_us,
+        "kind": event.kind,
+        "data": event.data,
+    }
+    if event.deck is not None:
+        record["deck"] = event.deck
+    if event.card is not None:
+        record["card"] = event.card
+    text = json.dumps(record, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text + "\n"
+
+
+def _int(value: object) -> TypeGuard[int]:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def decode_line(line: str) -> Event:
+    """The event of one line (without or with its newline); `EventFormatError` when it is
+    not one, `NewerFormat` when a newer quiz wrote it."""
+    try:
+        record = json.loads(line)
+    except (json.JSONDecodeError, RecursionError) as error:
+        raise EventFormatError(f"not JSON: {error}") from None
+    if not isinstance(record, dict):
+        raise EventFormatError("not a JSON object")
+    version = record.get("v")
+    if not _int(version) or version < 1:
+        raise EventFormatError(f"no format version (v): {version!r}")
+    if version > FORMAT_VERSION:
+        raise NewerFormat(
+            f"written in event format {version}; this quiz reads up to {FORMAT_VERSION}:"
+            " update quiz on this device"
+        )
+    event_id, hlc, at = record.get("id"), record.get("hlc"), record.get("at")
+    kind, data, deck, card = (record.get(name) for name in ("kind", "data", "deck", "card"))
+    if not isinstance(event_id, str) or event_id.count(":") < 1:
+        raise EventFormatError(f"bad id {event_id!r}")
+    device, _, seq = event_id.rpartition(":")
+    if not device or not seq.isdigit() or not seq.isascii():
+        raise EventFormatError(f"bad id {event_id!r}")
+    if not isinstance(hlc, str):
+        raise EventFormatError(f"bad clock stamp {hlc!r}")
+    try:
+        stamp = Stamp.parse(hlc, device)
+    except ValueError as error:
+        raise EventFormatError(str(error)) from None
+    if not _int(at):
+        raise EventFormatError(f"bad time {at!r}")
+    if kind not in KINDS:
+        raise EventFormatError(f"unknown kind {kind!r}")
+    if not isinstance(data, dict):
+        raise EventFormatError("data is not an object")
+    for name, value in (("deck", deck), ("card", card)):
+        if value is not None and not isinstance(value, str):
+            raise EventFormatError(f"bad {name} {value!r}")
+    if kind != "attempt" and (deck is None or card is None):
+        raise EventFormatError(f"a {kind} event names no card")
+    return Event(device, int(seq), stamp, at, kind, deck, card, data)

@@ -1,0 +1,189 @@
+"""The sync folder on disk: its layout, this device's appends, and reading other devices.
+
+    DIR/quiz-sync.json                          marks the folder (format and version)
+    DIR/devices/<device-id>/events-YYYY-MM.jsonl  one device's events of one month (UTC)
+
+Only the device named in a path ever writes there, so a sync tool (git, Syncthing,
+Dropbox, a network share) never sees two writers of one file. Appends are flushed and
+fsynced before they count. Reading another device's file starts where the last read
+stopped (a byte offset the caller keeps): a last line without its newline, or one that
+is not yet valid JSON, is a copy in progress and is left for the next sync; a file
+shorter than the offset was truncated or replaced and is read again from its start (the
+caller imports events by id, so nothing is doubled); a line from a newer quiz stops the
+file there, with a message.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from quiz.core.sync.events import Event, EventFormatError, NewerFormat, decode_line, encode_line
+
+MARKER = "quiz-sync.json"
+DEVICES = "devices"
+FOLDER_VERSION = 1
+"""The version of the folder layout (in its marker file)."""
+
+_DEVICE_ID = re.compile(r"[a-z0-9][a-z0-9-]{2,62}[a-z0-9]")
+_EVENT_FILE = re.compile(r"events-(\d{4})-(\d{2})\.jsonl")
+
+
+class SyncFolderError(Exception):
+    """The folder cannot be used for sync (not one, or from a newer quiz)."""
+
+
+def new_device_id(hostname: str) -> str:
+    """`<host>-<random>`: readable in `quiz sync status`, unique without coordination."""
+    host = re.sub(r"[^a-z0-9]+", "-", hostname.lower()).strip("-")[:40] or "device"
+    return f"{host}-{secrets.token_hex(4)}"
+
+
+def valid_device_id(device: str) -> bool:
+    """Whether `device` is a device id this quiz would make (a safe folder name)."""
+    return _DEVICE_ID.fullmatch(device) is not None
+
+
+def init_folder(root: Path) -> None:
+    """Make `root` a sync folder (idempotent); refuse one marked by a newer quiz."""
+    root.mkdir(parents=True, exist_ok=True)
+    marker = root / MARKER
+    if marker.exists():
+        check_folder(root)
+        return
+    (root / DEVICES).mkdir(exist_ok=True)
+    marker_text = json.dumps({"format": "quiz-sync", "version": FOLDER_VERSION}, indent=1)
+    marker.write_text(marker_text + "\n", encoding="utf-8")
+
+
+def check_folder(root: Path) -> None:
+    """Raise `SyncFolderError` unless `root` is a sync folder this quiz can use."""
+    marker = root / MARKER
+    try:
+        data = json.loads(marker.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SyncFolderError(f"{root} is not a quiz sync folder (run: quiz sync init)") from None
+    except (OSError, ValueError) as error:
+        raise SyncFolderError(f"{marker} cannot be read: {error}") from None
+    version = data.get("version") if isinstance(data, dict) else None
+    if not isinstance(version, int) or data.get("format") != "quiz-sync":
+        raise SyncFolderError(f"{marker} is not a quiz sync marker")
+    if version > FOLDER_VERSION:
+        raise SyncFolderError(f"{root} was set up by a newer quiz (format {version}): update quiz")
+
+
+def event_file(root: Path, device: str, at: datetime) -> Path:
+    """The file `device` appends an event of time `at` to."""
+    month = at.astimezone(timezone.utc)
+    return root / DEVICES / device / f"events-{month:%Y-%m}.jsonl"
+
+
+def append_events(root: Path, device: str, events: Iterable[Event]) -> list[Path]:
+    """Append `events` (all this device's) to their month files, durably; the files written."""
+    by_file: dict[Path, list[str]] = {}
+    for event in events:
+        if event.device != device:
+            raise ValueError(f"event {event.id} is not {device}'s to write")
+        moment = datetime.fromtimestamp(event.at_us / 1_000_000, tz=timezone.utc)
+        by_file.setdefault(event_file(root, device, moment), []).append(encode_line(event))
+    for path, lines in by_file.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        created = not path.exists()
+        with path.open("ab") as handle:
+            if handle.tell() > 0 and not _ends_with_newline(path):
+                handle.write(b"\n")  # a torn line of our own (a crash mid-write) stays apart
+            handle.write("".join(lines).encode("utf-8"))
+            handle.flush()
+            os.fsync(handle.fileno())
+        if created:
+            _fsync_dir(path.parent)
+    return sorted(by_file)
+
+
+def _ends_with_newline(path: Path) -> bool:
+    with path.open("rb") as handle:
+        handle.seek(-1, os.SEEK_END)
+        return handle.read(1) == b"\n"
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a new file's name durable too (POSIX; a no-op where folders cannot be opened)."""
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def device_files(root: Path) -> dict[str, list[Path]]:
+    """Every device's event files in the folder, oldest month first."""
+    found: dict[str, list[Path]] = {}
+    devices = root / DEVICES
+    if not devices.is_dir():
+        return found
+    for folder in sorted(devices.iterdir()):
+        if folder.is_dir() and valid_device_id(folder.name):
+            files = sorted(p for p in folder.iterdir() if _EVENT_FILE.fullmatch(p.name))
+            found[folder.name] = files
+    return found
+
+
+@dataclass
+class FileRead:
+    """What one read of an event file brought: complete events, where to go on next time,
+    and what was wrong (said to the learner, never a reason to drop history)."""
+
+    events: list[Event] = field(default_factory=list)
+    offset: int = 0
+    problems: list[str] = field(default_factory=list)
+    restarted: bool = False
+    """The file was shorter than the offset (truncated or replaced): read from its start."""
+
+
+def read_events(path: Path, device: str, offset: int = 0) -> FileRead:
+    """The events of `device`'s file `path` from byte `offset` on (module docstring)."""
+    result = FileRead(offset=offset)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        result.problems.append(f"{path} is gone (deleted, or not synced yet)")
+        return result
+    if len(data) < offset:
+        result.problems.append(
+            f"{path} is shorter than when it was last read: read again from its start"
+        )
+        result.restarted = True
+        offset = result.offset = 0
+    position = offset
+    lines = data[offset:].split(b"\n")
+    complete = lines[:-1]  # the part after the last newline is torn or empty: left
+    for number, raw in enumerate(complete):
+        last = number == len(complete) - 1 and not lines[-1]
+        try:
+            event = decode_line(raw.decode("utf-8"))
+        except NewerFormat as error:
+            result.problems.append(f"{path}: {error}")
+            break
+        except (EventFormatError, UnicodeDecodeError) as error:
+            if last:
+                break  # perhaps still being copied: the next sync reads it again
+            result.problems.append(f"{path}: a line that is not an event was skipped ({error})")
+            position += len(raw) + 1
+            result.offset = position
+            continue
+        position += len(raw) + 1
+        result.offset = position
+        if event.device != device:
+            result.problems.append(f"{path}: event {event.id} is not {device}'s; skipped")
+            continue
+        result.events.append(event)
+    return result

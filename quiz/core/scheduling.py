@@ -36,10 +36,11 @@ refuses anything else.
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from enum import IntEnum
+from typing import Any
 
 import fsrs
 
@@ -201,10 +202,12 @@ class Scheduler:
         load: DayLoad | None = None,
         weekday_loads: Sequence[float] = EVEN_WEEK,
         exam: ExamGoal | None = None,
+        rng: random.Random | None = None,
     ) -> None:
         """`load`: balance reviews by the cards due per day (with fuzz only, as fuzz makes
         the room); `weekday_loads`: each weekday's share, Monday first (easy days below 1);
-        `exam`: the deck's exam goal."""
+        `exam`: the deck's exam goal; `rng`: draw the fuzzed day from this generator (the
+        same seed, the same interval: replaying another device's answer, `from_record`)."""
 
         def make(fuzz: bool) -> fsrs.Scheduler:
             return fsrs.Scheduler(
@@ -219,6 +222,7 @@ class Scheduler:
         self._fsrs = make(fuzz)
         self._steady = make(False)
         self._fuzz = fuzz
+        self._rng = rng
         self._day_starts_at = day_starts_at
         self._tz = tz
         self._load = load if fuzz else None
@@ -251,6 +255,42 @@ class Scheduler:
             load=load if settings.load_balancing else None,
             weekday_loads=settings.weekday_loads,
             exam=ExamGoal.of(deck),
+        )
+
+    def record(self, now: datetime) -> dict[str, object]:
+        """What an answer at `now` was scheduled with, for its sync event: another device
+        that must recompute the answer (`from_record`) schedules it the same way. The zone
+        is kept as its offset at `now`, which puts `now` in the same study day."""
+        local = utc(now).astimezone(self._tz)  # tz None: the system's zone
+        offset = local.utcoffset() or timedelta(0)
+        return {
+            "w": list(self._fsrs.parameters),
+            "retention": self._fsrs.desired_retention,
+            "steps": [int(step.total_seconds() // 60) for step in self._fsrs.learning_steps],
+            "relearning": [int(s.total_seconds() // 60) for s in self._fsrs.relearning_steps],
+            "max": self._fsrs.maximum_interval,
+            "fuzz": self._fuzz,
+            "day_starts_at": self._day_starts_at,
+            "utc_offset_min": round(offset.total_seconds() / 60),
+            "exam": None if self.exam is None else [self.exam.day.isoformat(), self.exam.retention],
+        }
+
+    @classmethod
+    def from_record(cls, record: Mapping[str, Any], seed: int) -> Scheduler:
+        """The scheduler `record` describes, its fuzz drawn from `seed` (no load balancing:
+        another device's load is not ours to know, and replay must not depend on it)."""
+        exam = record.get("exam")
+        return cls(
+            desired_retention=float(record["retention"]),
+            learning_steps=[int(m) for m in record["steps"]],
+            relearning_steps=[int(m) for m in record["relearning"]],
+            maximum_interval=int(record["max"]),
+            fuzz=bool(record["fuzz"]),
+            parameters=[float(w) for w in record["w"]],
+            day_starts_at=int(record["day_starts_at"]),
+            tz=timezone(timedelta(minutes=int(record["utc_offset_min"]))),
+            exam=None if exam is None else ExamGoal(date.fromisoformat(exam[0]), float(exam[1])),
+            rng=random.Random(seed),
         )
 
     def day_time(self, moment: datetime) -> datetime:
@@ -295,7 +335,7 @@ class Scheduler:
         now = utc(now)
         day = self.day_time(now)
         before = self._in_days(state, now)
-        if self._load is None and self.exam is None:
+        if self._load is None and self.exam is None and self._rng is None:
             card, _ = self._fsrs.review_card(before, grade.rating, day, duration_ms)
             interval = self._capped(card.due - day, now, until)
         else:
@@ -327,7 +367,7 @@ class Scheduler:
             return min(max(interval, low), high)
         days = list(range(low.days, high.days + 1))
         if self._load is None or low.days > MAX_BALANCED_DAYS:
-            return timedelta(days=random.choice(days))
+            return timedelta(days=(self._rng or random).choice(days))
         today = study_day(now, self._day_starts_at, self._tz).date
         labels = [today + timedelta(days=n) for n in days]
         due = self._load.due_per_day([self.study_day(label) for label in labels])

@@ -9,4 +9,8 @@ total order (`clock.Stamp`). The SQLite store stays each device's own.
 * `events`: an event and its one-line JSON form (with a schema version).
 * `folder`: the folder's layout, appending this device's events, and reading another
   device's files from where the last sync stopped (torn last lines left for later).
+* `replay`: a card's state and marks as the replay of its events in clock order, keeping
+  each recorded state where replay agrees and recomputing where devices diverged.
+* `answers`: an answer event's data and its recomputation (the scheduler it recorded, a
+  fuzz seed from the event id).
 """

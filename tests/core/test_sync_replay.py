@@ -4,6 +4,7 @@ offline on two devices are recomputed the same way everywhere."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
@@ -14,12 +15,18 @@ from hypothesis import strategies as st
 from quiz.core.card_state import CardMarks, CardState, Flag, Phase
 from quiz.core.scheduling import Grade, Scheduler
 from quiz.core.storage.encoding import state_from_json, state_to_json, to_us
-from quiz.core.sync.answers import answer_data, fuzz_seed, recompute_answer
+from quiz.core.sync.answers import fuzz_seed, recompute_answer
 from quiz.core.sync.clock import HybridClock
-from quiz.core.sync.events import Event
-from quiz.core.sync.replay import CardReplay, replay_card
+from quiz.core.sync.events import Event, answer_data, sched_data
+from quiz.core.sync.replay import CardReplay, recorded_state, replay_card
 
 START = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
+RECORDS: dict[str, dict[str, object]] = {}
+"""The scheduler records answers name (what the `sched` events of a store hold)."""
+
+
+def recompute(event: Event, prior: CardState) -> CardState:
+    return recompute_answer(event, prior, RECORDS)
 
 
 @dataclass
@@ -37,7 +44,7 @@ class Device:
         self.clock = HybridClock(self.name)
 
     def view(self) -> CardReplay:
-        return replay_card(self.known.values(), recompute_answer)
+        return replay_card(self.known.values(), recompute)
 
     def _event(self, now: datetime, kind: str, data: dict[str, object]) -> Event:
         local = now + self.skew  # what this device's clock says
@@ -47,12 +54,20 @@ class Device:
         self.known[event.id] = event
         return event
 
+    def _sched(self, local: datetime) -> str:
+        sched = sched_data(self.scheduler.record(local))
+        RECORDS[sched["id"]] = sched["record"]
+        return str(sched["id"])
+
     def answer(self, now: datetime, grade: Grade) -> Event:
         local = now + self.skew
         before = self.view().state
         after, _ = self.scheduler.review(before, grade, local)
         data = answer_data(
-            grade=grade, before=before, after=after, sched=self.scheduler.record(local)
+            grade=int(grade),
+            before_json=state_to_json(before),
+            after_json=state_to_json(after),
+            sched=self._sched(local),
         )
         return self._event(now, "answer", data)
 
@@ -77,6 +92,11 @@ class Device:
             if event.id not in self.known:
                 self.clock.observe(event.stamp)
                 self.known[event.id] = event
+
+
+def as_object(state: CardState) -> object:
+    """A state as an event carries it (a JSON object)."""
+    return json.loads(state_to_json(state))
 
 
 def scheduler(fuzz: bool = True) -> Scheduler:
@@ -113,7 +133,7 @@ def test_a_recomputed_answer_is_the_same_on_every_device() -> None:
         device.answer(START + timedelta(days=day * 9), Grade.Good)
     event = max(device.known.values(), key=Event.order)
     prior = CardState(Phase.REVIEW, None, 30.0, 5.0, START, START - timedelta(days=20), 4, 0)
-    results = {recompute_answer(event, prior) for _ in range(5)}
+    results = {recompute(event, prior) for _ in range(5)}
     assert len(results) == 1
     assert fuzz_seed("laptop-0001:6") != fuzz_seed("laptop-0001:7")
 
@@ -123,10 +143,10 @@ def test_one_devices_history_replays_to_exactly_what_it_recorded() -> None:
     now = START
     for grade in (Grade.Good, Grade.Good, Grade.Again, Grade.Good, Grade.Easy) * 3:
         event = device.answer(now, grade)
-        now = (state_from_json(event.data["after"]).due or now) + timedelta(hours=2)
+        now = (recorded_state(event.data["after"]).due or now) + timedelta(hours=2)
     replayed = device.view()
     last = max(device.known.values(), key=Event.order)
-    assert replayed.state == state_from_json(last.data["after"])
+    assert replayed.state == recorded_state(last.data["after"])
     assert replayed.conflicts == 0 and len(replayed.changes) == 15
 
 
@@ -215,8 +235,8 @@ def test_forget_and_set_due_on_another_prior_state_are_recomputed() -> None:
         START + timedelta(days=5),
         "set_due",
         due=to_us(due),
-        before=state_to_json(studied),
-        after=state_to_json(
+        before=as_object(studied),
+        after=as_object(
             CardState(
                 studied.state,
                 studied.step,
@@ -234,8 +254,8 @@ def test_forget_and_set_due_on_another_prior_state_are_recomputed() -> None:
         START + timedelta(days=5, hours=2),
         "forget",
         reset=False,
-        before=state_to_json(laptop.view().state),
-        after=state_to_json(
+        before=as_object(laptop.view().state),
+        after=as_object(
             CardState(reps=laptop.view().state.reps, lapses=laptop.view().state.lapses)
         ),
     )
@@ -301,7 +321,7 @@ def test_after_everyone_syncs_every_device_holds_one_replay_of_the_union(
     views = [device.view() for device in devices]
     assert all(view == views[0] for view in views)
     shuffled = sorted(union.values(), key=lambda e: e.id)  # another arrival order
-    assert replay_card(shuffled, recompute_answer) == views[0]
+    assert replay_card(shuffled, recompute) == views[0]
 
 
 def test_an_unknown_mark_is_refused() -> None:

@@ -147,13 +147,14 @@ def set_state(
 # --- a state as JSON in the review log ---------------------------------------------------
 
 _STATE_KEYS = {"state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses"}
-_encode_state = json.JSONEncoder(sort_keys=True, separators=(",", ":")).encode
-"""`json.dumps` with options builds a new encoder per call, and every answer logs two states."""
+encode_state = json.JSONEncoder(sort_keys=True, separators=(",", ":")).encode
+"""`json.dumps` with options builds a new encoder per call, and every answer logs two states;
+`state_to_json`'s text of a state's object form (a state a sync event carries)."""
 
 
 def state_to_json(state: CardState) -> str:
     """The exact, lossless text kept in the review log for undo."""
-    return _encode_state(
+    return encode_state(
         {
             "state": int(state.state),
             "step": state.step,
@@ -169,7 +170,11 @@ def state_to_json(state: CardState) -> str:
 
 def state_from_json(text: str) -> CardState:
     """Parse `state_to_json` output; raises ValueError on anything else (see `doctor`)."""
-    data = json.loads(text)
+    return state_from_object(json.loads(text))
+
+
+def state_from_object(data: object) -> CardState:
+    """`state_from_json` of text already parsed (a state inside a sync event)."""
     if not isinstance(data, dict) or set(data) != _STATE_KEYS:
         raise ValueError("card state must be an object with the keys " + str(_STATE_KEYS))
     return checked_state(

@@ -11,7 +11,9 @@ and a line from a newer format with `NewerFormat`, so an older quiz never half-r
 
 from __future__ import annotations
 
+import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeGuard
 
@@ -33,8 +35,12 @@ KINDS = frozenset(
         "set_due",  # data.due: the new due time
         "leech",  # the card was marked a leech
         "attempt",  # a finished quiz or exam attempt, with its answers
+        "sched",  # data.id, data.record: a scheduler answers name by id (`sched_data`)
     }
 )
+
+CARDLESS_KINDS = frozenset({"attempt", "sched"})
+"""Kinds about no one card."""
 
 
 class EventFormatError(ValueError):
@@ -67,6 +73,42 @@ class Event:
         """The replay order: clock stamp, then device and sequence (total and the same
         everywhere)."""
         return (self.stamp.wall_us, self.stamp.counter, self.device, self.seq)
+
+
+def answer_data(
+    *,
+    grade: int,
+    before_json: str,
+    after_json: str,
+    sched: str,
+    duration_ms: int = 0,
+    until: str | None = None,
+    response: str | None = None,
+    correct: bool | None = None,
+) -> dict[str, Any]:
+    """The `data` of an answer event: enough to show it in history and to recompute it
+    (`sync.answers`): the grade, the states before and after (`state_to_json`'s text, kept
+    as JSON objects; `replay.recorded_state` reads them back), the id of the scheduler's
+    record (`sched_data`) and the question's `valid_until` (ISO date)."""
+    return {
+        "grade": grade,
+        "before": json.loads(before_json),  # objects, not strings: readable in the file
+        "after": json.loads(after_json),
+        "sched": sched,
+        "duration_ms": duration_ms,
+        "until": until,
+        "response": response,
+        "correct": correct,
+    }
+
+
+def sched_data(record: Mapping[str, object]) -> dict[str, Any]:
+    """The `data` of a `sched` event: a scheduler's record (`Scheduler.record`) and its id,
+    a hash of it. An answer names the record by id instead of carrying its 21 weights,
+    which would be most of every line; a device writes each record it uses once, before
+    the first answer that names it."""
+    text = json.dumps(record, sort_keys=True, separators=(",", ":"))
+    return {"id": hashlib.sha256(text.encode("utf-8")).hexdigest()[:16], "record": dict(record)}
 
 
 def encode_line(event: Event) -> str:
@@ -130,6 +172,6 @@ def decode_line(line: str) -> Event:
     for name, value in (("deck", deck), ("card", card)):
         if value is not None and not isinstance(value, str):
             raise EventFormatError(f"bad {name} {value!r}")
-    if kind != "attempt" and (deck is None or card is None):
+    if kind not in CARDLESS_KINDS and (deck is None or card is None):
         raise EventFormatError(f"a {kind} event names no card")
     return Event(device, int(seq), stamp, at, kind, deck, card, data)

@@ -19,12 +19,13 @@ import json
 import os
 import re
 import secrets
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 from quiz.core.sync.events import Event, EventFormatError, NewerFormat, decode_line, encode_line
+from quiz.errors import QuizError
 
 MARKER = "quiz-sync.json"
 DEVICES = "devices"
@@ -35,7 +36,7 @@ _DEVICE_ID = re.compile(r"[a-z0-9][a-z0-9-]{2,62}[a-z0-9]")
 _EVENT_FILE = re.compile(r"events-(\d{4})-(\d{2})\.jsonl")
 
 
-class SyncFolderError(Exception):
+class SyncFolderError(QuizError):
     """The folder cannot be used for sync (not one, or from a newer quiz)."""
 
 
@@ -150,40 +151,60 @@ class FileRead:
 
 
 def read_events(path: Path, device: str, offset: int = 0) -> FileRead:
-    """The events of `device`'s file `path` from byte `offset` on (module docstring)."""
-    result = FileRead(offset=offset)
+    """The events of `device`'s file `path` from byte `offset` on (module docstring), all
+    at once (`iter_events` reads a big file in pieces)."""
+    whole = FileRead(offset=offset)
+    for piece in iter_events(path, device, offset):
+        whole.events += piece.events
+        whole.problems += piece.problems
+        whole.offset = piece.offset
+        whole.restarted = whole.restarted or piece.restarted
+    return whole
+
+
+def iter_events(
+    path: Path, device: str, offset: int = 0, *, chunk: int = 10_000
+) -> Iterator[FileRead]:
+    """`read_events` in pieces of at most `chunk` events, each with the offset reached, so
+    a file of a million events is never all in memory."""
+    piece = FileRead(offset=offset)
     try:
-        data = path.read_bytes()
+        handle = path.open("rb")
     except FileNotFoundError:
-        result.problems.append(f"{path} is gone (deleted, or not synced yet)")
-        return result
-    if len(data) < offset:
-        result.problems.append(
-            f"{path} is shorter than when it was last read: read again from its start"
-        )
-        result.restarted = True
-        offset = result.offset = 0
-    position = offset
-    lines = data[offset:].split(b"\n")
-    complete = lines[:-1]  # the part after the last newline is torn or empty: left
-    for number, raw in enumerate(complete):
-        last = number == len(complete) - 1 and not lines[-1]
-        try:
-            event = decode_line(raw.decode("utf-8"))
-        except NewerFormat as error:
-            result.problems.append(f"{path}: {error}")
-            break
-        except (EventFormatError, UnicodeDecodeError) as error:
-            if last:
-                break  # perhaps still being copied: the next sync reads it again
-            result.problems.append(f"{path}: a line that is not an event was skipped ({error})")
-            position += len(raw) + 1
-            result.offset = position
-            continue
-        position += len(raw) + 1
-        result.offset = position
-        if event.device != device:
-            result.problems.append(f"{path}: event {event.id} is not {device}'s; skipped")
-            continue
-        result.events.append(event)
-    return result
+        piece.problems.append(f"{path} is gone (deleted, or not synced yet)")
+        yield piece
+        return
+    with handle:
+        size = os.fstat(handle.fileno()).st_size
+        if size < offset:
+            piece.problems.append(
+                f"{path} is shorter than when it was last read: read again from its start"
+            )
+            piece.restarted = True
+            offset = piece.offset = 0
+        handle.seek(offset)
+        position = offset
+        line = handle.readline()
+        while line.endswith(b"\n"):  # a last part without its newline is torn: left
+            following = handle.readline()
+            try:
+                event = decode_line(line[:-1].decode("utf-8"))
+            except NewerFormat as error:
+                piece.problems.append(f"{path}: {error}")
+                break
+            except (EventFormatError, UnicodeDecodeError) as error:
+                if not following:
+                    break  # the last line, perhaps still being copied: read again next time
+                piece.problems.append(f"{path}: a line that is not an event was skipped ({error})")
+            else:
+                if event.device != device:
+                    piece.problems.append(f"{path}: event {event.id} is not {device}'s; skipped")
+                else:
+                    piece.events.append(event)
+            position += len(line)
+            piece.offset = position
+            if len(piece.events) >= chunk:
+                yield piece
+                piece = FileRead(offset=position)
+            line = following
+    yield piece

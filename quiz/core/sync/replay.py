@@ -15,12 +15,13 @@ event recorded). Marks (suspend, bury, flag, leech) simply apply in order.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 
 from quiz.core.card_state import CardMarks, CardState, Flag, Phase
-from quiz.core.storage.encoding import from_us, state_from_json
+from quiz.core.storage.encoding import from_us, state_from_object, state_to_json
 from quiz.core.sync.events import Event
 
 Recompute = Callable[[Event, CardState], CardState]
@@ -60,22 +61,33 @@ def replay_card(events: Iterable[Event], recompute_answer: Recompute) -> CardRep
     ordered = sorted(events, key=Event.order)
     undone = {e.data.get("undoes") for e in ordered if e.kind == "undo"}
     state, marks = CardState(), CardMarks()
+    as_recorded: object = _NEW  # `state` as an event records it: compared without parsing
     changes: list[ReplayedChange] = []
     for event in ordered:
         if event.kind == "undo" or event.id in undone:
             continue
         if event.kind in SCHEDULE_KINDS:
-            recorded_before = state_from_json(event.data["before"])
-            recorded_after = state_from_json(event.data["after"])
-            if recorded_before == state:
-                after, recomputed = recorded_after, False
+            if event.data.get("before") == as_recorded:
+                as_recorded = event.data["after"]
+                after, recomputed = recorded_state(as_recorded), False
             else:
                 after, recomputed = _recomputed(event, state, recompute_answer), True
+                as_recorded = json.loads(state_to_json(after))
             changes.append(ReplayedChange(event, state, after, recomputed))
             state = after
         else:
             marks = apply_mark(event, marks)
     return CardReplay(state, marks, tuple(changes))
+
+
+_NEW = json.loads(state_to_json(CardState()))
+"""A new card's state as events record it."""
+
+
+def recorded_state(value: object) -> CardState:
+    """A state an event carries (a JSON object of `state_to_json`'s keys); ValueError if
+    it is not one."""
+    return state_from_object(value)
 
 
 def _recomputed(event: Event, prior: CardState, recompute_answer: Recompute) -> CardState:
@@ -102,6 +114,8 @@ def apply_mark(event: Event, marks: CardMarks) -> CardMarks:
         return replace(marks, buried_until=None)
     if kind == "flag":
         return replace(marks, flag=Flag(int(event.data["flag"])))
-    if kind == "leech":
-        return replace(marks, leech=True)
+    if kind == "leech":  # with leech_action = "suspend", the mark suspends the card too
+        return replace(
+            marks, leech=True, suspended=marks.suspended or bool(event.data.get("suspend"))
+        )
     raise ValueError(f"{event.kind} is not a card event")

@@ -31,6 +31,7 @@ def reconcile_cards(
         card_keys=[card.key for card in cards],
         question_count=len(deck.questions),
         now=now,
+        meta_json=deck.deck.model_dump_json(),  # a synced answer records the deck's retention
         valid_until=valid_until_of(cards),
         texts={card.key: card_text(card) for card in cards},
     )

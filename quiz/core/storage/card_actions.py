@@ -88,7 +88,7 @@ class ActionResult:
     unchanged: int
 
 
-def _mark_values(marks: CardMarks) -> tuple[object, ...]:
+def mark_values(marks: CardMarks) -> tuple[object, ...]:
     """Marks as the values of `MARK_COLUMNS`."""
     buried = None if marks.buried_until is None else marks.buried_until.isoformat()
     return (int(marks.suspended), buried, int(marks.flag), int(marks.leech))
@@ -99,14 +99,14 @@ def _snapshot_json(state: CardState, marks: CardMarks) -> str:
     return json.dumps(
         {
             "state": json.loads(state_to_json(state)),
-            "marks": dict(zip(_MARK_NAMES, _mark_values(marks), strict=True)),
+            "marks": dict(zip(_MARK_NAMES, mark_values(marks), strict=True)),
         },
         sort_keys=True,
         separators=(",", ":"),
     )
 
 
-def _snapshot_from_json(text: str) -> tuple[CardState, CardMarks]:
+def snapshot_from_json(text: str) -> tuple[CardState, CardMarks]:
     data = json.loads(text)
     if not isinstance(data, dict) or set(data) != {"state", "marks"}:
         raise ValueError("an event snapshot must be an object with 'state' and 'marks'")
@@ -121,7 +121,7 @@ def _values(state: CardState, marks: CardMarks) -> dict[str, object]:
     """Every column an event may touch, by name, as stored."""
     return {
         **dict(zip(_STATE_NAMES, state_values(state), strict=True)),
-        **dict(zip(_MARK_NAMES, _mark_values(marks), strict=True)),
+        **dict(zip(_MARK_NAMES, mark_values(marks), strict=True)),
     }
 
 
@@ -239,7 +239,7 @@ def undo_events(db: sqlite3.Connection, where: str, params: tuple[object, ...]) 
     refs: list[CardRef] = []
     for event_id, deck_id, card_key, kind, before_json, after_json in rows:
         try:
-            before, after = _snapshot_from_json(before_json), _snapshot_from_json(after_json)
+            before, after = snapshot_from_json(before_json), snapshot_from_json(after_json)
         except (ValueError, TypeError, RecursionError) as error:
             raise invalid_state(f"card event {event_id}", error) from error
         columns = _TOUCHES.get(kind)
@@ -408,8 +408,8 @@ def _event_from_row(row: Any) -> CardEvent:
             kind=row[5],
             value=row[6],
             review_id=row[7],
-            before=_snapshot_from_json(row[8]),
-            after=_snapshot_from_json(row[9]),
+            before=snapshot_from_json(row[8]),
+            after=snapshot_from_json(row[9]),
         )
     except (ValueError, TypeError, RecursionError) as error:
         raise invalid_state(f"card event {row[0]}", error) from error

@@ -65,7 +65,8 @@ def amend_review(db: sqlite3.Connection, amendment: ReviewAmendment) -> None:
     ):
         raise StoreConflict(f"card {deck_id}/{card_key} was answered again since")
     db.execute(
-        "UPDATE reviews SET grade = ?, state_after_json = ? WHERE id = ?",
+        # event_id: a synced answer amended is sent again (and its first event undone)
+        "UPDATE reviews SET grade = ?, state_after_json = ?, event_id = NULL WHERE id = ?",
         (amendment.grade, state_to_json(amendment.after), amendment.review_id),
     )
 

@@ -354,6 +354,82 @@ def _migration_7(connection: sqlite3.Connection) -> None:
     )
 
 
+def _migration_8(connection: sqlite3.Connection) -> None:
+    """Study history shared through a sync folder (`quiz.core.sync`).
+
+    `sync_device` (one row once sync is set up): this device's id, its clock and the next
+    sequence number of its events. `sync_folders`: the folders it syncs through, each
+    for everything or for attempts only (a class folder), and how far this device's
+    events have been written there. `sync_events`: every event this store knows, its own
+    and the other devices', by id, the states before and after of a schedule change in
+    columns of their own (`state_to_json` text, as the review log keeps them, so a chain
+    of answers can be checked in SQL); `source` is `undo:EVENT` for an undo made here (each
+    event is undone once), `imported` for an event read from the folder, NULL for the rest
+    made here. `reviews.event_id`, `card_events.event_id` and `attempts.event_id` tie
+    a local row to its event (row ids are reused after a delete; event ids never are): an
+    own row without one is new since the last sync, an own event whose row is gone was
+    undone since, and an imported answer or attempt is found again, never doubled.
+    `sync_files`: how far each other device's file has been read.
+    `sync_waiting`: cards with imported events but no row here yet (their deck not opened
+    on this device), replayed by the first sync after they get one.
+    """
+    _run_script(
+        connection,
+        """
+        CREATE TABLE sync_device (
+            one INTEGER PRIMARY KEY CHECK (one = 1),
+            device TEXT NOT NULL,
+            clock_wall INTEGER NOT NULL,
+            clock_counter INTEGER NOT NULL,
+            next_seq INTEGER NOT NULL
+        );
+        CREATE TABLE sync_folders (
+            folder TEXT PRIMARY KEY,
+            scope TEXT NOT NULL CHECK (scope IN ('all', 'attempts')),
+            joined_at INTEGER NOT NULL,
+            written_seq INTEGER NOT NULL DEFAULT 0
+        ) WITHOUT ROWID;
+        CREATE TABLE sync_events (
+            id TEXT PRIMARY KEY,
+            device TEXT NOT NULL,
+            seq INTEGER NOT NULL,
+            wall_us INTEGER NOT NULL,
+            counter INTEGER NOT NULL,
+            at INTEGER NOT NULL,
+            kind TEXT NOT NULL,
+            deck_id TEXT,
+            card_key TEXT,
+            before_json TEXT,
+            after_json TEXT,
+            data_json TEXT NOT NULL,
+            source TEXT
+        ) WITHOUT ROWID;
+        CREATE INDEX sync_events_card ON sync_events(deck_id, card_key)
+            WHERE card_key IS NOT NULL;
+        CREATE INDEX sync_events_source ON sync_events(source) WHERE source IS NOT NULL;
+        CREATE INDEX sync_events_device ON sync_events(device, seq);
+        CREATE TABLE sync_files (
+            path TEXT PRIMARY KEY,
+            device TEXT NOT NULL,
+            offset INTEGER NOT NULL,
+            read_at INTEGER NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE sync_waiting (
+            deck_id TEXT NOT NULL,
+            card_key TEXT NOT NULL,
+            PRIMARY KEY (deck_id, card_key)
+        ) WITHOUT ROWID;
+        ALTER TABLE reviews ADD COLUMN event_id TEXT;
+        CREATE UNIQUE INDEX reviews_event ON reviews(event_id) WHERE event_id IS NOT NULL;
+        ALTER TABLE attempts ADD COLUMN event_id TEXT;
+        CREATE UNIQUE INDEX attempts_event ON attempts(event_id) WHERE event_id IS NOT NULL;
+        ALTER TABLE card_events ADD COLUMN event_id TEXT;
+        CREATE UNIQUE INDEX card_events_event ON card_events(event_id)
+            WHERE event_id IS NOT NULL;
+        """,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_1,
     _migration_2,
@@ -362,6 +438,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_5,
     _migration_6,
     _migration_7,
+    _migration_8,
 ]
 """Migration N+1 turns schema N into N+1; append, never edit a released one."""
 

@@ -26,6 +26,9 @@
   AttemptRecord`, `attempt(id)`, `attempts(deck_id)`, `attempt_answers(id)`,
   `attempt_questions(id)`, `last_finished_percents()` (the library's "last full quiz")
   (`attempts.AttemptMethods`).
+* Sync (`sync_log.SyncMethods`): `sync_setup()`, `join_sync_folder`, `collect_own_events`,
+  `own_events`, `set_written`, `sync_file_offsets`, `import_events`, `devices_seen`,
+  `card_sync_events`; the sync itself is `quiz.core.sync.engine`.
 * Safety: `backup_now(reason, now=)`, `start_daily_backup(now) -> BackupJob | None`
   (call when studying starts; it runs on a thread of its own), here; `doctor(repair=,
   now=)` (`doctor.DoctorMethods`); restoring a backup is
@@ -46,6 +49,7 @@ from quiz.core.storage.decks import DeckMethods
 from quiz.core.storage.doctor import DoctorMethods
 from quiz.core.storage.queues import CardMethods
 from quiz.core.storage.reviews import ReviewMethods
+from quiz.core.storage.sync_log import SyncMethods
 
 
 class Store(
@@ -56,6 +60,7 @@ class Store(
     ReviewMethods,
     AttemptMethods,
     DoctorMethods,
+    SyncMethods,
 ):
     """An open study database. Create with `Store.open`; one thread at a time may use it."""
 

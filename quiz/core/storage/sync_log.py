@@ -1,0 +1,632 @@
+"""`Store` methods for sync (`quiz.core.sync`): this device's events and the others'.
+
+Own events are made at sync time from the rows studying wrote, not on the answer's path
+(an answer stays one small transaction): `collect_own_events` turns every review, card
+event and finished attempt that has no event yet into one, and every exported review or
+card event whose row is gone (undone since) into an undo. They are stamped in the order
+they happened, after everything this device had read before (`HybridClock`), which is
+what causality needs: all of them happened after the previous sync's import.
+
+`import_events` takes in other devices' events by id (a second copy changes nothing),
+then replays every card they touch from all its events (`replay` is given by the caller,
+so the store does not import the scheduler) and writes the outcome: the card's state and
+marks, and one review row per answer in effect (an imported answer gets a row, an
+answer undone elsewhere loses its row, a recomputed one gets its new states). Imported
+attempts become attempt rows. Events of a card or deck this store does not have yet are
+kept and applied by the sync after the deck is first opened.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from quiz.core.storage.card_actions import mark_values, snapshot_from_json
+from quiz.core.storage.connection import Database
+from quiz.core.storage.encoding import from_us, set_state, state_to_json, to_us
+from quiz.core.storage.records import MARK_COLUMNS
+from quiz.core.sync.clock import HybridClock, Stamp
+from quiz.core.sync.events import Event, answer_data, sched_data
+from quiz.core.sync.replay import SCHEDULE_KINDS, CardReplay, recorded_state
+from quiz.errors import StoreError
+
+Replay = Callable[[Sequence[Event]], CardReplay]
+"""Replays one card's events (`quiz.core.sync.replay.replay_card` with a recompute)."""
+
+Scope = str
+"""`all` (a learner's own devices) or `attempts` (a class folder: attempts only)."""
+
+_CARD_EVENT_KINDS = {
+    "suspend": "suspend",
+    "unsuspend": "unsuspend",
+    "bury": "bury",
+    "unbury": "unbury",
+    "flag": "flag",
+    "forget": "forget",
+    "set-due": "set_due",
+    "leech": "leech",
+}
+"""`card_events.kind` -> event kind."""
+
+_ATTEMPT_FIELDS = (
+    "deck_id, deck_hash, student, mode, seed, started_at, finished_at, score, max_score, pass_mark"
+)
+_ANSWER_FIELDS = (
+    "position, question_key, response_json, correct, score, points, answered_at, duration_ms,"
+    " overruled, checked_score, original_score, original_correct, regraded"
+)
+_QUESTION_FIELDS = "position, question_key, points"
+
+
+@dataclass(frozen=True)
+class SyncFolderRecord:
+    """A folder this device syncs through."""
+
+    folder: str
+    scope: Scope
+    joined_at: datetime
+    written_seq: int
+    """This device's events up to this sequence number are in the folder."""
+
+
+@dataclass(frozen=True)
+class SyncSetup:
+    """This device's sync identity: set once `quiz sync init` has run."""
+
+    device: str
+    clock: HybridClock
+    next_seq: int
+    folders: tuple[SyncFolderRecord, ...]
+
+
+@dataclass
+class ImportResult:
+    """What one import brought in."""
+
+    imported: int = 0
+    cards: int = 0
+    conflicts: int = 0
+    attempts: int = 0
+    waiting: int = 0
+    """Events kept for cards or decks this store does not have yet."""
+    devices: set[str] = field(default_factory=set)
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class DeviceSeen:
+    """Another device as this store knows it (for `quiz sync status`)."""
+
+    device: str
+    events: int
+    newest: datetime | None
+
+
+class SyncMethods(Database):
+    """Sync: the device identity, own events, importing and replaying the others'."""
+
+    def sync_setup(self) -> SyncSetup | None:
+        """This device's id, clock and folders; None until sync is set up."""
+        row = self._one("SELECT device, clock_wall, clock_counter, next_seq FROM sync_device")
+        if row is None:
+            return None
+        folders = tuple(
+            SyncFolderRecord(folder, scope, from_us(joined), written)
+            for folder, scope, joined, written in self._rows(
+                "SELECT folder, scope, joined_at, written_seq FROM sync_folders ORDER BY folder"
+            )
+        )
+        return SyncSetup(row[0], HybridClock(row[0], row[1], row[2]), row[3], folders)
+
+    def join_sync_folder(self, folder: str, *, scope: Scope, device: str, now: datetime) -> str:
+        """Sync through `folder` from now on; the device id (`device` if it had none yet)."""
+        if scope not in ("all", "attempts"):
+            raise ValueError(f"unknown sync scope {scope!r}")
+        with self._write() as db:
+            row = db.execute("SELECT device FROM sync_device").fetchone()
+            if row is None:
+                db.execute(
+                    "INSERT INTO sync_device (one, device, clock_wall, clock_counter, next_seq)"
+                    " VALUES (1, ?, 0, 0, 1)",
+                    (device,),
+                )
+            else:
+                device = row[0]
+            db.execute(
+                "INSERT INTO sync_folders (folder, scope, joined_at) VALUES (?, ?, ?)"
+                " ON CONFLICT (folder) DO UPDATE SET scope = excluded.scope",
+                (folder, scope, to_us(now)),
+            )
+        return device
+
+    def collect_own_events(
+        self, *, now: datetime, sched_for: Callable[[str], Mapping[str, object]]
+    ) -> int:
+        """Make events of everything studied or undone since the last sync (module
+        docstring); `sched_for(deck_id)` is what that deck's answers are scheduled with."""
+        with self._write() as db:
+            row = db.execute(
+                "SELECT device, clock_wall, clock_counter, next_seq FROM sync_device"
+            ).fetchone()
+            if row is None:
+                raise StoreError("sync is not set up on this device: run quiz sync init DIR")
+            device, clock = row[0], HybridClock(row[0], row[1], row[2])
+            seq = row[3]
+            made = _new_own_events(db, device, now, sched_for)
+            made.sort(key=lambda item: (item[0], item[1]))
+            for at_us, _, kind, deck, card, data, (table, row_id) in made:
+                stamp = clock.stamp(at_us)
+                event = Event(device, seq, stamp, at_us, kind, deck, card, data)
+                _insert_event(db, event, f"undo:{data['undoes']}" if kind == "undo" else None)
+                if table is not None:  # (a grade amended later clears reviews.event_id: the
+                    # next sync undoes this answer and sends the amended one)
+                    db.execute(f"UPDATE {table} SET event_id = ? WHERE id = ?", (event.id, row_id))
+                seq += 1
+            db.execute(
+                "UPDATE sync_device SET clock_wall = ?, clock_counter = ?, next_seq = ?",
+                (clock.wall_us, clock.counter, seq),
+            )
+        return len(made)
+
+    def own_events(self, after_seq: int, *, attempts_only: bool = False) -> list[Event]:
+        """This device's events past `after_seq`, in order (to append to a folder)."""
+        setup = self.sync_setup()
+        if setup is None:
+            return []
+        kinds = " AND kind = 'attempt'" if attempts_only else ""
+        rows = self._rows(
+            f"SELECT {_EVENT_COLUMNS} FROM sync_events WHERE device = ? AND seq > ?{kinds}"
+            " ORDER BY seq",
+            (setup.device, after_seq),
+        )
+        return [_event_from_row(row) for row in rows]
+
+    def set_written(self, folder: str, seq: int) -> None:
+        """Record that this device's events up to `seq` are in `folder` (never going back)."""
+        with self._write() as db:
+            db.execute(
+                "UPDATE sync_folders SET written_seq = max(written_seq, ?) WHERE folder = ?",
+                (seq, folder),
+            )
+
+    def set_file_offsets(self, offsets: Mapping[str, tuple[str, int]], *, now: datetime) -> None:
+        """Record how far files have been read or written (path -> (device, offset))."""
+        with self._write() as db:
+            _set_offsets(db, offsets, now)
+
+    def sync_file_offsets(self) -> dict[str, int]:
+        """How far each other device's file has been read (path -> byte offset)."""
+        return dict(self._rows("SELECT path, offset FROM sync_files"))
+
+    def import_events(
+        self,
+        events: Iterable[Event],
+        *,
+        offsets: Mapping[str, tuple[str, int]],
+        replay: Replay,
+        now: datetime,
+    ) -> ImportResult:
+        """`add_events` then `apply_waiting`: a small import in one call."""
+        result = self.add_events(events, offsets=offsets, now=now)
+        applied = self.apply_waiting(replay)
+        result.cards, result.conflicts = applied.cards, applied.conflicts
+        result.attempts, result.waiting = applied.attempts, applied.waiting
+        return result
+
+    def add_events(
+        self,
+        events: Iterable[Event],
+        *,
+        offsets: Mapping[str, tuple[str, int]],
+        now: datetime,
+    ) -> ImportResult:
+        """Take in other devices' `events` (known ones are skipped) and record the file
+        offsets they were read up to (path -> (device, offset)), in one transaction; the
+        cards they touch wait in `sync_waiting` for `apply_waiting`, so an import cut short
+        is finished by the next sync."""
+        result = ImportResult()
+        with self._write() as db:
+            row = db.execute("SELECT device, clock_wall, clock_counter FROM sync_device").fetchone()
+            if row is None:
+                raise StoreError("sync is not set up on this device: run quiz sync init DIR")
+            clock = HybridClock(row[0], row[1], row[2])
+            touched: set[tuple[str, str]] = set()
+            own_seq = 0
+            for event in events:
+                try:
+                    if not _insert_event(db, event, "imported"):
+                        continue
+                except (ValueError, TypeError, KeyError) as error:
+                    result.problems.append(f"event {event.id} was skipped: {error}")
+                    continue
+                if event.device == clock.device:
+                    # ours, from before a backup was restored: take it back, go on after it
+                    own_seq = max(own_seq, event.seq)
+                clock.observe(event.stamp)
+                if event.kind == "sched":
+                    continue  # bookkeeping, not study: not counted
+                result.imported += 1
+                result.devices.add(event.device)
+                if event.card is not None and event.deck is not None:
+                    touched.add((event.deck, event.card))
+            db.executemany("INSERT OR IGNORE INTO sync_waiting VALUES (?, ?)", touched)
+            db.execute(
+                "UPDATE sync_device SET clock_wall = ?, clock_counter = ?,"
+                " next_seq = max(next_seq, ?)",
+                (clock.wall_us, clock.counter, own_seq + 1),
+            )
+            _set_offsets(db, offsets, now)
+        return result
+
+    def apply_waiting(self, replay: Replay, *, batch: int = 2000) -> ImportResult:
+        """Replay every waiting card that has a row here and write the outcome, `batch`
+        cards a transaction; make rows of imported attempts whose deck is known."""
+        result = ImportResult()
+        after: tuple[str, str] = ("", "")
+        while True:
+            with self._write() as db:
+                refs = db.execute(
+                    "SELECT deck_id, card_key FROM sync_waiting WHERE (deck_id, card_key) > (?, ?)"
+                    " ORDER BY deck_id, card_key LIMIT ?",
+                    (*after, batch),
+                ).fetchall()
+                for ref in refs:
+                    outcome = _apply_card(db, ref, replay)
+                    if outcome is None:
+                        result.waiting += 1  # no such card here yet: its deck not opened
+                        continue
+                    db.execute("DELETE FROM sync_waiting WHERE deck_id = ? AND card_key = ?", ref)
+                    result.cards += 1
+                    result.conflicts += outcome.conflicts
+            if len(refs) < batch:
+                break
+            after = refs[-1]
+        with self._write() as db:
+            result.attempts = _apply_attempts(db)
+            result.waiting += _attempts_waiting(db)
+        return result
+
+    def devices_seen(self) -> list[DeviceSeen]:
+        """Every device whose events this store holds, with its newest event's time."""
+        return [
+            DeviceSeen(device, count, None if newest is None else from_us(newest))
+            for device, count, newest in self._rows(
+                "SELECT device, count(*), max(at) FROM sync_events WHERE kind != 'sched'"
+                " GROUP BY device ORDER BY device"
+            )
+        ]
+
+    def sched_records(self) -> dict[str, dict[str, Any]]:
+        """Every scheduler record answers name (id -> record), from the `sched` events."""
+        records: dict[str, dict[str, Any]] = {}
+        for (data_json,) in self._rows("SELECT data_json FROM sync_events WHERE kind = 'sched'"):
+            data = json.loads(data_json)
+            if isinstance(data, dict) and isinstance(data.get("record"), dict):
+                records[str(data.get("id"))] = data["record"]
+        return records
+
+    def card_sync_events(self, deck_id: str, card_key: str) -> list[Event]:
+        """One card's events, own and imported (in no particular order)."""
+        rows = self._rows(
+            f"SELECT {_EVENT_COLUMNS} FROM sync_events WHERE deck_id = ? AND card_key = ?",
+            (deck_id, card_key),
+        )
+        return [_event_from_row(row) for row in rows]
+
+
+def _set_offsets(
+    db: sqlite3.Connection, offsets: Mapping[str, tuple[str, int]], now: datetime
+) -> None:
+    db.executemany(
+        "INSERT INTO sync_files (path, device, offset, read_at) VALUES (?, ?, ?, ?)"
+        " ON CONFLICT (path) DO UPDATE SET offset = excluded.offset, read_at = excluded.read_at",
+        [(path, device, offset, to_us(now)) for path, (device, offset) in offsets.items()],
+    )
+
+
+_encode_data = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+"""An event's data as stored (one encoder for every event: `json.dumps` makes one a call)."""
+
+_EVENT_COLUMNS = (
+    "id, device, seq, wall_us, counter, at, kind, deck_id, card_key, before_json, after_json,"
+    " data_json"
+)
+
+_Made = tuple[int, int, str, str | None, str | None, dict[str, Any], tuple[str | None, int]]
+"""(time, tie-break, kind, deck, card, data, (table, row id)) of an own event to make: the
+local row it comes from gets its `event_id`."""
+
+
+def _new_own_events(
+    db: sqlite3.Connection,
+    device: str,
+    now: datetime,
+    sched_for: Callable[[str], Mapping[str, object]],
+) -> list[_Made]:
+    """Every own event a sync should make now (`SyncMethods.collect_own_events`)."""
+    made: list[_Made] = []
+    scheds: dict[str, str] = {}  # deck -> the id of its scheduler record
+    written = {
+        str(json.loads(data)["id"])
+        for (data,) in db.execute(
+            "SELECT data_json FROM sync_events WHERE kind = 'sched' AND device = ?", (device,)
+        )
+    }
+    for (
+        review_id,
+        deck,
+        card,
+        at,
+        grade,
+        response,
+        correct,
+        duration,
+        before,
+        after,
+        until,
+    ) in db.execute(
+        "SELECT r.id, r.deck_id, r.card_key, r.reviewed_at, r.grade, r.response, r.correct,"
+        " r.duration_ms, r.state_before_json, r.state_after_json, c.valid_until"
+        " FROM reviews AS r JOIN cards AS c USING (deck_id, card_key)"
+        " WHERE r.event_id IS NULL ORDER BY r.id"
+    ):
+        if deck not in scheds:
+            sched = sched_data(sched_for(deck))
+            scheds[deck] = sched["id"]
+            if sched["id"] not in written:  # before the first answer naming it
+                written.add(sched["id"])
+                made.append((at, -1, "sched", None, None, sched, (None, 0)))
+        data = answer_data(
+            grade=grade,
+            before_json=before,
+            after_json=after,
+            sched=scheds[deck],
+            duration_ms=duration or 0,
+            until=until,
+            response=response,
+            correct=None if correct is None else bool(correct),
+        )
+        made.append((at, review_id, "answer", deck, card, data, ("reviews", review_id)))
+    for row_id, deck, card, at, kind, value, before_json, after_json in db.execute(
+        "SELECT id, deck_id, card_key, at, kind, value, before_json, after_json FROM card_events"
+        " WHERE event_id IS NULL ORDER BY id"
+    ):
+        data = _card_event_data(kind, value, before_json, after_json)
+        link = ("card_events", row_id)
+        made.append((at, row_id, _CARD_EVENT_KINDS[kind], deck, card, data, link))
+    for (attempt_id,) in db.execute(
+        "SELECT id FROM attempts WHERE event_id IS NULL AND finished_at IS NOT NULL ORDER BY id"
+    ).fetchall():
+        at, data = _attempt_data(db, attempt_id)
+        made.append((at, attempt_id, "attempt", None, None, data, ("attempts", attempt_id)))
+    stamp = to_us(now)
+    # Own answers and card changes whose row is gone were undone here since the last sync.
+    for event_id, deck, card in db.execute(
+        "SELECT s.id, s.deck_id, s.card_key FROM sync_events AS s WHERE s.device = ?"
+        " AND s.kind NOT IN ('undo', 'attempt', 'sched')"
+        " AND NOT EXISTS (SELECT 1 FROM sync_events WHERE source = 'undo:' || s.id)"
+        # a card change of ours taken back from the folder (after a restore) has no row
+        " AND (s.kind = 'answer' OR s.source IS NULL)"
+        " AND NOT EXISTS (SELECT 1 FROM reviews WHERE event_id = s.id)"
+        " AND NOT EXISTS (SELECT 1 FROM card_events WHERE event_id = s.id)",
+        (device,),
+    ).fetchall():
+        made.append((stamp, 0, "undo", deck, card, {"undoes": event_id}, (None, 0)))
+    return made
+
+
+def _card_event_data(
+    kind: str, value: str | None, before_json: str, after_json: str
+) -> dict[str, Any]:
+    """The `data` of the event made from a `card_events` row."""
+    if kind == "bury":
+        return {"until": value}
+    if kind == "flag":
+        return {"flag": int(value or 0)}
+    if kind == "leech":
+        return {"suspend": value == "suspend"}
+    if kind in ("forget", "set-due"):
+        before, after = snapshot_from_json(before_json)[0], snapshot_from_json(after_json)[0]
+        data: dict[str, Any] = {
+            "before": json.loads(state_to_json(before)),
+            "after": json.loads(state_to_json(after)),
+        }
+        if kind == "forget":
+            data["reset"] = value == "reset"
+        else:
+            data["due"] = int(value or 0)
+        return data
+    return {}
+
+
+def _attempt_data(db: sqlite3.Connection, attempt_id: int) -> tuple[int, dict[str, Any]]:
+    """A finished attempt, its questions and answers, as an event's data; and its time."""
+    attempt = db.execute(
+        f"SELECT {_ATTEMPT_FIELDS} FROM attempts WHERE id = ?", (attempt_id,)
+    ).fetchone()
+    names = [name.strip() for name in _ATTEMPT_FIELDS.split(",")]
+    data: dict[str, Any] = dict(zip(names, attempt, strict=True))
+    data["questions"] = [
+        list(row)
+        for row in db.execute(
+            f"SELECT {_QUESTION_FIELDS} FROM attempt_questions WHERE attempt_id = ?"
+            " ORDER BY position",
+            (attempt_id,),
+        )
+    ]
+    data["answers"] = [
+        list(row)
+        for row in db.execute(
+            f"SELECT {_ANSWER_FIELDS} FROM attempt_answers WHERE attempt_id = ? ORDER BY position",
+            (attempt_id,),
+        )
+    ]
+    return int(data["finished_at"]), data
+
+
+def _insert_event(db: sqlite3.Connection, event: Event, source: str | None) -> bool:
+    """Store one event; False when it was there already. A schedule change's states go to
+    columns of their own, as `state_to_json` text (a state that is not one is refused)."""
+    data, before, after = event.data, None, None
+    if event.kind in SCHEDULE_KINDS:
+        data = dict(data)
+        before = state_to_json(recorded_state(data.pop("before", None)))
+        after = state_to_json(recorded_state(data.pop("after", None)))
+    cursor = db.execute(
+        "INSERT OR IGNORE INTO sync_events (id, device, seq, wall_us, counter, at, kind,"
+        " deck_id, card_key, before_json, after_json, data_json, source)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            event.id,
+            event.device,
+            event.seq,
+            event.stamp.wall_us,
+            event.stamp.counter,
+            event.at_us,
+            event.kind,
+            event.deck,
+            event.card,
+            before,
+            after,
+            _encode_data(data),
+            source,
+        ),
+    )
+    return cursor.rowcount == 1
+
+
+def _event_from_row(row: Any) -> Event:
+    _, device, seq, wall, counter, at, kind, deck, card, before, after, data_json = row
+    stamp = Stamp(wall, counter, device)
+    data = json.loads(data_json)
+    if before is not None:
+        data["before"], data["after"] = json.loads(before), json.loads(after)
+    return Event(device, seq, stamp, at, kind, deck, card, data)
+
+
+def _apply_card(db: sqlite3.Connection, ref: tuple[str, str], replay: Replay) -> CardReplay | None:
+    """Replay one card from all its events and write the outcome; None if the store has no
+    such card yet (its events wait)."""
+    deck, card = ref
+    if (
+        db.execute(
+            "SELECT 1 FROM cards WHERE deck_id = ? AND card_key = ?", (deck, card)
+        ).fetchone()
+        is None
+    ):
+        return None
+    events = [
+        _event_from_row(row)
+        for row in db.execute(
+            f"SELECT {_EVENT_COLUMNS} FROM sync_events WHERE deck_id = ? AND card_key = ?",
+            (deck, card),
+        )
+    ]
+    outcome = replay(events)
+    set_state(db, deck, card, outcome.state)
+    marks = mark_values(outcome.marks)
+    assignments = ", ".join(f"{name.strip()} = ?" for name in MARK_COLUMNS.split(","))
+    db.execute(
+        f"UPDATE cards SET {assignments} WHERE deck_id = ? AND card_key = ?",
+        (*marks, deck, card),
+    )
+    kept = {change.event.id for change in outcome.changes if change.event.kind == "answer"}
+    for (event_id,) in db.execute(
+        "SELECT event_id FROM reviews WHERE deck_id = ? AND card_key = ? AND event_id IS NOT NULL",
+        (deck, card),
+    ).fetchall():
+        if event_id not in kept:
+            db.execute(
+                "DELETE FROM card_events WHERE review_id IN"
+                " (SELECT id FROM reviews WHERE event_id = ?)",
+                (event_id,),
+            )
+            db.execute("DELETE FROM reviews WHERE event_id = ?", (event_id,))
+    rows = []
+    texts: dict[int, str] = {}  # id(state) -> its text: one answer's after is the next's before
+    for change in outcome.changes:
+        before = texts.get(id(change.before)) or state_to_json(change.before)
+        after = state_to_json(change.after)
+        texts = {id(change.after): after}
+        if change.event.kind != "answer":
+            continue
+        data = change.event.data
+        correct = data.get("correct")
+        rows.append(
+            (
+                deck,
+                card,
+                change.event.at_us,
+                int(data["grade"]),
+                int(change.before.state),
+                data.get("response"),
+                None if correct is None else int(bool(correct)),
+                data.get("duration_ms"),
+                before,
+                after,
+                change.event.id,
+            )
+        )
+    db.executemany(
+        "INSERT INTO reviews (deck_id, card_key, reviewed_at, grade, state_before, response,"
+        " correct, duration_ms, state_before_json, state_after_json, event_id)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+        " ON CONFLICT (event_id) WHERE event_id IS NOT NULL DO UPDATE SET"
+        " state_before = excluded.state_before,"
+        " state_before_json = excluded.state_before_json,"
+        " state_after_json = excluded.state_after_json",
+        rows,
+    )
+    return outcome
+
+
+def _apply_attempts(db: sqlite3.Connection) -> int:
+    """Make attempt rows of imported attempt events whose deck this store knows."""
+    made = 0
+    for event_id, data_json in db.execute(
+        "SELECT s.id, s.data_json FROM sync_events AS s WHERE s.kind = 'attempt'"
+        " AND NOT EXISTS (SELECT 1 FROM attempts WHERE event_id = s.id)"
+        " AND EXISTS (SELECT 1 FROM decks WHERE id = json_extract(s.data_json, '$.deck_id'))"
+    ).fetchall():
+        data = json.loads(data_json)
+        names = [name.strip() for name in _ATTEMPT_FIELDS.split(",")]
+        cursor = db.execute(
+            f"INSERT INTO attempts ({_ATTEMPT_FIELDS}, event_id)"
+            f" VALUES ({', '.join('?' * (len(names) + 1))})",
+            (*(data[name] for name in names), event_id),
+        )
+        attempt_id = cursor.lastrowid
+        db.executemany(
+            f"INSERT INTO attempt_questions (attempt_id, {_QUESTION_FIELDS}) VALUES (?, ?, ?, ?)",
+            [(attempt_id, *row) for row in data["questions"]],
+        )
+        db.executemany(
+            f"INSERT INTO attempt_answers (attempt_id, {_ANSWER_FIELDS})"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(attempt_id, *row) for row in data["answers"]],
+        )
+        made += 1
+    return made
+
+
+def _attempts_waiting(db: sqlite3.Connection) -> int:
+    """Imported attempts of decks this store does not know yet."""
+    row = db.execute(
+        "SELECT count(*) FROM sync_events AS s WHERE s.kind = 'attempt'"
+        " AND NOT EXISTS (SELECT 1 FROM attempts WHERE event_id = s.id)"
+    ).fetchone()
+    return int(row[0])
+
+
+__all__ = [
+    "DeviceSeen",
+    "ImportResult",
+    "Replay",
+    "SyncFolderRecord",
+    "SyncMethods",
+    "SyncSetup",
+]

@@ -1,0 +1,356 @@
+"""One sync: this device's new events out to each folder, the other devices' in.
+
+For each folder the device syncs through (`Store.sync_setup().folders`):
+
+1. make events of what was studied since the last sync (`Store.collect_own_events`)
+   and append the ones this folder lacks to this device's file there;
+2. if the folder is a git work tree: commit those files, `git pull --rebase`;
+3. read every other device's files from where the last sync stopped and import the new
+   events (`Store.import_events`, which replays the cards they touch); a class folder
+   (scope `attempts`) is written to only: a student's self-study stays private, and the
+   teacher reads the attempts with `quiz results --from DIR`;
+4. if git: `git push`.
+
+Nothing here can lose local history: a folder that is missing or unreadable, a git
+failure or a damaged file of another device becomes a problem in the report, and the
+store is only ever added to.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from quiz.config import Settings
+from quiz.core.storage import Store
+from quiz.core.storage.sync_log import SyncFolderRecord
+from quiz.core.sync import git
+from quiz.core.sync.answers import recompute_answer
+from quiz.core.sync.events import Event
+from quiz.core.sync.folder import (
+    DEVICES,
+    MARKER,
+    SyncFolderError,
+    append_events,
+    check_folder,
+    device_files,
+    init_folder,
+    iter_events,
+    new_device_id,
+    read_events,
+)
+from quiz.core.sync.replay import CardReplay, replay_card
+from quiz.errors import QuizError
+
+SchedFor = Callable[[str], Mapping[str, object]]
+"""A deck id -> the record of the scheduler its answers are given with."""
+
+
+class SyncError(QuizError):
+    """Sync cannot run as asked (not set up, a database inside the folder)."""
+
+
+@dataclass
+class FolderReport:
+    """What one folder's sync did."""
+
+    folder: str
+    scope: str
+    written: int = 0
+    imported: int = 0
+    cards: int = 0
+    conflicts: int = 0
+    attempts: int = 0
+    waiting: int = 0
+    devices: set[str] = field(default_factory=set)
+    problems: list[str] = field(default_factory=list)
+    git: list[str] = field(default_factory=list)
+    """What git did (committed, pulled, pushed), in order."""
+    notes: list[str] = field(default_factory=list)
+
+
+def replayer(store: Store) -> Callable[[Sequence[Event]], CardReplay]:
+    """A card's replay, answers recomputed with the scheduler records `store` holds (read
+    once: call after the events naming them were added)."""
+    records = store.sched_records()
+
+    def replay(events: Sequence[Event]) -> CardReplay:
+        return replay_card(events, lambda event, prior: recompute_answer(event, prior, records))
+
+    return replay
+
+
+def scheduler_records(store: Store, settings: Settings, now: datetime) -> SchedFor:
+    """What each deck's answers are scheduled with now (its `[deck]` retention and exam
+    over the settings), for the answer events a sync makes."""
+    from quiz.core.models import DeckMeta
+    from quiz.core.scheduling import Scheduler
+
+    def record(deck_id: str) -> Mapping[str, object]:
+        known = store.deck(deck_id)
+        meta: DeckMeta | None = None
+        if known is not None and known.meta_json not in ("", "{}"):
+            try:
+                meta = DeckMeta.model_validate_json(known.meta_json)
+            except ValueError:
+                meta = None  # written by another version: the settings alone
+        return Scheduler.for_deck(settings, meta).record(now)
+
+    return record
+
+
+def inside(path: Path, folder: Path) -> bool:
+    """Whether `path` is `folder` or inside it (links resolved)."""
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def refuse_database_inside(store: Store, folder: Path) -> None:
+    """A database in a synced folder is copied without its WAL or forked by the sync tool:
+    refuse to sync through a folder that holds this store's database."""
+    if inside(store.path, folder):
+        raise SyncError(
+            f"the study database {store.path} is inside the sync folder {folder}: a sync tool"
+            " would copy it half-written. Keep the database out of it (quiz --db PATH, or the"
+            " default in your data folder) and sync through a folder of its own."
+        )
+
+
+def join(store: Store, folder: Path, *, scope: str, now: datetime) -> str:
+    """`quiz sync init DIR`: make `folder` a sync folder (if new) and sync through it; this
+    device's id. Its history goes out as events at the first sync."""
+    folder = folder.expanduser().absolute()
+    refuse_database_inside(store, folder)
+    init_folder(folder)
+    device = store.join_sync_folder(
+        str(folder), scope=scope, device=new_device_id(socket.gethostname()), now=now
+    )
+    (folder / DEVICES / device).mkdir(parents=True, exist_ok=True)
+    return device
+
+
+def sync_all(store: Store, *, now: datetime, sched_for: SchedFor) -> list[FolderReport]:
+    """Sync through every folder this device has joined."""
+    setup = store.sync_setup()
+    if setup is None or not setup.folders:
+        raise SyncError("sync is not set up on this device: run quiz sync init DIR")
+    return [sync_folder(store, record, now=now, sched_for=sched_for) for record in setup.folders]
+
+
+def sync_folder(
+    store: Store, record: SyncFolderRecord, *, now: datetime, sched_for: SchedFor
+) -> FolderReport:
+    """Steps 1-4 of the module docstring for one folder."""
+    root = Path(record.folder)
+    report = FolderReport(record.folder, record.scope)
+    try:
+        refuse_database_inside(store, root)
+        check_folder(root)
+    except (SyncError, SyncFolderError) as error:
+        report.problems.append(str(error))
+        return report
+    setup = store.sync_setup()
+    assert setup is not None
+    device = setup.device
+    written_seq = _catch_up_own(store, root, device, record, report, now)
+    store.collect_own_events(now=now, sched_for=sched_for)
+    own = store.own_events(written_seq, attempts_only=record.scope == "attempts")
+    try:
+        files = append_events(root, device, own)
+    except OSError as error:
+        report.problems.append(f"could not write to {root}: {error}")
+        return report
+    after = store.sync_setup()
+    assert after is not None
+    store.set_written(record.folder, after.next_seq - 1)
+    store.set_file_offsets(
+        {os.fspath(path): (device, path.stat().st_size) for path in files}, now=now
+    )
+    report.written = sum(event.kind != "sched" for event in own)
+    use_git = git.is_work_tree(root)
+    if use_git:
+        _git_before(root, device, report)
+    if record.scope == "all":
+        _import(store, root, device, report, now)
+    if use_git and not report.problems:
+        _git_push(root, report)
+    return report
+
+
+def _catch_up_own(
+    store: Store,
+    root: Path,
+    device: str,
+    record: SyncFolderRecord,
+    report: FolderReport,
+    now: datetime,
+) -> int:
+    """Read this device's own files past what the store recorded writing. Normally there is
+    nothing: after a backup was restored there are the events made since that backup, which
+    come back (history is never lost) and the sequence goes on after them. Returns the
+    sequence number this folder holds this device's events up to."""
+    offsets = store.sync_file_offsets()
+    taken_back, newest = 0, record.written_seq
+    present = device_files(root).get(device, [])
+    for path in present:
+        key = os.fspath(path)
+        for piece in iter_events(path, device, offsets.get(key, 0)):
+            report.problems += piece.problems
+            added = store.add_events(piece.events, offsets={key: (device, piece.offset)}, now=now)
+            taken_back += added.imported
+            report.problems += added.problems
+            newest = max([newest, *(event.seq for event in piece.events)])
+    own_folder = os.fspath(root / DEVICES / device) + os.sep
+    reached = {os.fspath(path) for path in present}
+    for key in offsets:
+        if key.startswith(own_folder) and key not in reached:
+            report.problems.append(
+                f"this device's file {key} is gone from the folder; its events are still in"
+                " this device's database"
+            )
+    if taken_back:
+        store.apply_waiting(replayer(store))
+        report.notes.append(
+            f"took back {taken_back} events of this device from the folder (a backup was"
+            " restored since they were made)"
+        )
+    return newest
+
+
+def _git_before(root: Path, device: str, report: FolderReport) -> None:
+    """Commit this device's files and pull the others' (problems reported, not raised)."""
+    paths = [f"{DEVICES}/{device}", MARKER]
+    if not _git_step(report, "committed", lambda: git.commit_device(root, paths, device)):
+        return
+    if git.has_upstream(root):
+        _git_step(report, "pulled", lambda: git.pull(root))
+    else:
+        report.git.append("no remote to pull from or push to (git remote add, git push -u)")
+
+
+def _git_push(root: Path, report: FolderReport) -> None:
+    if git.has_upstream(root):
+        _git_step(report, "pushed", lambda: git.push(root))
+
+
+def _git_step(report: FolderReport, done: str, step: Callable[[], bool]) -> bool:
+    """Run one git step, noting `done` when it did something; False (the problem noted)
+    when it failed."""
+    try:
+        did = step()
+    except git.GitProblem as error:
+        report.problems.append(f"{error}; studying and the local history are not affected")
+        return False
+    if did:
+        report.git.append(done)
+    return True
+
+
+def _import(store: Store, root: Path, device: str, report: FolderReport, now: datetime) -> None:
+    """Read the other devices' files from their offsets, a piece at a time, take in what is
+    new, then replay the cards it touched."""
+    offsets = store.sync_file_offsets()
+    seen: set[str] = set()
+    for other, files in device_files(root).items():
+        if other == device:
+            continue
+        for path in files:
+            key = os.fspath(path)
+            seen.add(key)
+            for piece in iter_events(path, other, offsets.get(key, 0)):
+                report.problems += piece.problems
+                added = store.add_events(
+                    piece.events, offsets={key: (other, piece.offset)}, now=now
+                )
+                report.imported += added.imported
+                report.devices |= added.devices
+                report.problems += added.problems
+    for key in offsets:  # another device's files read before that are gone now
+        mine = Path(key).parent.name == device
+        if key.startswith(os.fspath(root) + os.sep) and key not in seen and not mine:
+            report.problems.append(f"{key} is gone (deleted, or not synced yet)")
+    applied = store.apply_waiting(replayer(store))
+    report.cards = applied.cards
+    report.conflicts = applied.conflicts
+    report.attempts = applied.attempts
+    report.waiting = applied.waiting
+
+
+def load_attempts(store: Store, folder: Path, *, now: datetime) -> list[str]:
+    """Fill `store` (a fresh one: `quiz results --from DIR`) with every attempt in the event
+    files of `folder`'s devices, each student's device its own; the problems found."""
+    check_folder(folder)
+    problems: list[str] = []
+    events: list[Event] = []
+    for device, files in device_files(folder).items():
+        for path in files:
+            read = read_events(path, device)
+            problems += read.problems
+            events += [event for event in read.events if event.kind == "attempt"]
+    for deck_id in sorted({str(event.data.get("deck_id")) for event in events}):
+        store.reconcile_deck(
+            deck_id,
+            title=deck_id,
+            path=None,
+            content_hash=None,
+            card_keys=[],
+            question_count=0,
+            now=now,
+        )
+    store.join_sync_folder(str(folder), scope="attempts", device="results-reader", now=now)
+    store.import_events(events, offsets={}, replay=replayer(store), now=now)
+    return problems
+
+
+class SyncJob:
+    """A sync on a thread of its own, through its own connection, started a moment after a
+    study session begins (`sync_on_study`), so it is never in the way of the first
+    question; `wait()` gives its reports, or the problem that stopped it, as lines."""
+
+    def __init__(self, database: Path, settings: Settings, *, delay: float = 1.0) -> None:
+        self._database = database
+        self._settings = settings
+        self._delay = delay
+        self.lines: list[str] = []
+        self._thread = threading.Thread(target=self._run, name="quiz-sync", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        time.sleep(self._delay)
+        self.lines = sync_lines(self._database, self._settings)
+
+    def wait(self, timeout: float | None = None) -> list[str]:
+        self._thread.join(timeout)
+        return self.lines
+
+
+def sync_lines(database: Path, settings: Settings) -> list[str]:
+    """Sync through every folder this database has joined, in a short line each (for the
+    end of a session); problems are lines too, never exceptions."""
+    from quiz.errors import QuizError
+
+    now = datetime.now(timezone.utc)
+    try:
+        with Store.open(database, now=now) as store:
+            if store.sync_setup() is None:
+                return []
+            reports = sync_all(store, now=now, sched_for=scheduler_records(store, settings, now))
+    except (QuizError, OSError, sqlite3.Error) as error:
+        return [f"sync: not done ({error})"]
+    lines = []
+    for report in reports:
+        line = f"sync: wrote {report.written}, read {report.imported} events"
+        if report.problems:
+            line += f"; {report.problems[0]}"
+        lines.append(line)
+    return lines

@@ -1,0 +1,450 @@
+"""Several stores sharing one sync folder (issue 16): interleavings of answers, undos, card
+actions and syncs on each device; once everyone has synced, every device holds the same
+cards, the same review log and the same events, which are the replay of their union."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from contextlib import ExitStack, suppress
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from quiz.config import Settings
+from quiz.core.card_state import Flag, Phase
+from quiz.core.scheduling import Grade, Scheduler
+from quiz.core.storage import Store
+from quiz.core.sync import engine
+from quiz.core.sync.engine import SyncError, join, replayer, sync_all
+from quiz.errors import StoreError
+
+NOW = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
+KEYS = ["a", "b", "c"]
+
+
+def open_store(path: Path) -> Store:
+    store = Store.open(path, now=NOW)
+    store.reconcile_deck(
+        "geo",
+        title="Geo",
+        path=None,
+        content_hash=None,
+        card_keys=KEYS,
+        question_count=len(KEYS),
+        now=NOW,
+    )
+    return store
+
+
+@dataclass
+class Device:
+    """One machine: its own database, a scheduler, and what it can undo."""
+
+    store: Store
+    answers: list[int] = field(default_factory=list)
+    actions: list[int] = field(default_factory=list)
+
+    def sched_for(self, now: datetime) -> engine.SchedFor:
+        return engine.scheduler_records(self.store, Settings(), now)
+
+    def answer(self, key: str, grade: Grade, now: datetime) -> None:
+        before = self.store.card_state("geo", key)
+        assert before is not None
+        after, _ = Scheduler(tz=timezone.utc).review(before, grade, now)
+        review_id = self.store.record_review(
+            "geo", key, after=after, grade=int(grade), reviewed_at=now, expect_before=before
+        )
+        self.answers.append(review_id)
+
+    def undo_answer(self) -> None:
+        if self.answers:
+            # StoreError: no longer the card's newest answer here (another device's came in)
+            with suppress(StoreError):
+                self.store.undo_review(self.answers.pop())
+
+    def act(self, key: str, kind: str, now: datetime) -> None:
+        ref = [("geo", key)]
+        if kind == "suspend":
+            result = self.store.suspend(ref, now=now)
+        elif kind == "flag":
+            result = self.store.set_flag(ref, Flag.RED, now=now)
+        else:
+            result = self.store.forget(ref, now=now)
+        if result.batch is not None:
+            self.actions.append(result.batch)
+
+    def undo_action(self) -> None:
+        if self.actions:
+            # StoreError: the card changed since (a sync brought another device's change)
+            with suppress(StoreError):
+                self.store.undo_card_action(self.actions.pop())
+
+    def sync(self, now: datetime) -> None:
+        for report in sync_all(self.store, now=now, sched_for=self.sched_for(now)):
+            assert report.problems == [], report.problems
+
+
+def snapshot(store: Store) -> tuple[object, ...]:
+    """Everything sync must make equal: card states and marks, the review log by event,
+    and the set of events."""
+    cards = store.read(
+        "SELECT card_key, state, step, stability, difficulty, due, last_review, reps, lapses,"
+        " suspended, buried_until, flag, leech FROM cards ORDER BY card_key"
+    )
+    reviews = store.read(
+        "SELECT event_id, deck_id, card_key, reviewed_at, grade, state_before_json,"
+        " state_after_json FROM reviews ORDER BY event_id"
+    )
+    events = store.read("SELECT id FROM sync_events ORDER BY id")
+    return tuple(cards), tuple(reviews), tuple(events)
+
+
+@pytest.fixture
+def devices(tmp_path: Path) -> Iterator[list[Device]]:
+    folder = tmp_path / "sync"
+    with ExitStack() as stack:
+        made = []
+        for name in ("laptop", "desktop", "server"):
+            store = stack.enter_context(open_store(tmp_path / f"{name}.sqlite3"))
+            join(store, folder, scope="all", now=NOW)
+            made.append(Device(store))
+        yield made
+
+
+def test_two_devices_answering_offline_end_with_the_same_cards(devices: list[Device]) -> None:
+    laptop, desktop, _ = devices
+    laptop.answer("a", Grade.Good, NOW)
+    laptop.sync(NOW)
+    desktop.sync(NOW)
+    assert desktop.store.card_state("geo", "a") == laptop.store.card_state("geo", "a")
+    later = NOW + timedelta(days=3)
+    laptop.answer("a", Grade.Good, later)  # offline on both
+    desktop.answer("a", Grade.Again, later + timedelta(hours=1))
+    desktop.act("b", "suspend", later)
+    for device in (laptop, desktop, laptop):
+        device.sync(later + timedelta(hours=2))
+    assert snapshot(laptop.store) == snapshot(desktop.store)
+    state = laptop.store.card_state("geo", "a")
+    assert state is not None and state.reps == 3 and state.lapses == 1
+    assert laptop.store.card("geo", "b").marks.suspended  # type: ignore[union-attr]
+    assert len(laptop.store.read("SELECT * FROM reviews")) == 3
+
+
+def test_an_undo_on_one_device_takes_the_answer_back_on_the_others(
+    devices: list[Device],
+) -> None:
+    laptop, desktop, _ = devices
+    laptop.answer("a", Grade.Good, NOW)
+    laptop.act("a", "flag", NOW)
+    laptop.sync(NOW)
+    desktop.sync(NOW)
+    assert len(desktop.store.read("SELECT * FROM reviews")) == 1
+    laptop.undo_action()
+    laptop.undo_answer()
+    laptop.sync(NOW + timedelta(minutes=5))
+    desktop.sync(NOW + timedelta(minutes=5))
+    assert desktop.store.read("SELECT * FROM reviews") == []
+    card = desktop.store.card("geo", "a")
+    assert card is not None and card.state.state is Phase.NEW and card.marks.flag is Flag.NONE
+    assert snapshot(laptop.store) == snapshot(desktop.store)
+
+
+def test_a_second_sync_changes_nothing(devices: list[Device]) -> None:
+    laptop, desktop, _ = devices
+    laptop.answer("a", Grade.Good, NOW)
+    laptop.sync(NOW)
+    desktop.sync(NOW)
+    before = snapshot(desktop.store)
+    desktop.sync(NOW + timedelta(minutes=1))
+    laptop.sync(NOW + timedelta(minutes=1))
+    assert snapshot(desktop.store) == before == snapshot(laptop.store)
+
+
+def test_history_from_before_joining_is_merged(tmp_path: Path) -> None:
+    """Two machines studied before they were joined: both histories end up on both."""
+    with open_store(tmp_path / "one.sqlite3") as one, open_store(tmp_path / "two.sqlite3") as two:
+        first, second = Device(one), Device(two)
+        first.answer("a", Grade.Good, NOW)
+        second.answer("b", Grade.Easy, NOW + timedelta(hours=1))
+        second.act("c", "flag", NOW)
+        for store in (one, two):
+            join(store, tmp_path / "sync", scope="all", now=NOW)
+        for device in (first, second, first):
+            device.sync(NOW + timedelta(hours=2))
+        assert snapshot(one) == snapshot(two)
+        assert len(one.read("SELECT * FROM reviews")) == 2
+
+
+def test_a_database_inside_the_sync_folder_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "Sync"
+    folder.mkdir()
+    with (
+        open_store(folder / "quiz.sqlite3") as store,
+        pytest.raises(SyncError, match="inside the sync folder"),
+    ):
+        join(store, folder, scope="all", now=NOW)
+
+
+def test_a_folder_that_became_unusable_is_reported_not_fatal(devices: list[Device]) -> None:
+    laptop = devices[0]
+    laptop.answer("a", Grade.Good, NOW)
+    setup = laptop.store.sync_setup()
+    assert setup is not None
+    (Path(setup.folders[0].folder) / "quiz-sync.json").unlink()
+    reports = sync_all(laptop.store, now=NOW, sched_for=laptop.sched_for(NOW))
+    assert "not a quiz sync folder" in reports[0].problems[0]
+    assert len(laptop.store.read("SELECT * FROM reviews")) == 1
+
+
+def test_a_torn_line_in_another_devices_file_waits_for_the_next_sync(
+    devices: list[Device],
+) -> None:
+    laptop, desktop, _ = devices
+    laptop.answer("a", Grade.Good, NOW)
+    laptop.answer("b", Grade.Good, NOW + timedelta(minutes=1))
+    laptop.sync(NOW)
+    setup = laptop.store.sync_setup()
+    assert setup is not None
+    (path,) = Path(setup.folders[0].folder, "devices", setup.device).iterdir()
+    whole = path.read_bytes()
+    path.write_bytes(whole[: len(whole) - 30])  # the sync tool is mid-copy
+    desktop.sync(NOW)
+    assert len(desktop.store.read("SELECT * FROM reviews")) == 1
+    path.write_bytes(whole)
+    desktop.sync(NOW)
+    assert snapshot(desktop.store) == snapshot(laptop.store)
+
+
+def test_events_of_a_deck_not_opened_here_wait_for_it(tmp_path: Path) -> None:
+    with (
+        open_store(tmp_path / "one.sqlite3") as one,
+        Store.open(tmp_path / "two.sqlite3", now=NOW) as two,
+    ):
+        for store in (one, two):
+            join(store, tmp_path / "sync", scope="all", now=NOW)
+        first, second = Device(one), Device(two)
+        first.answer("a", Grade.Good, NOW)
+        first.sync(NOW)
+        second.sync(NOW)  # the deck is not in this store yet
+        assert two.read("SELECT * FROM reviews") == []
+        two.reconcile_deck(
+            "geo",
+            title="Geo",
+            path=None,
+            content_hash=None,
+            card_keys=KEYS,
+            question_count=3,
+            now=NOW,
+        )
+        second.sync(NOW)
+        assert snapshot(two) == snapshot(one)
+
+
+@dataclass
+class Step:
+    kind: str
+    device: int
+    key: str
+    grade: Grade
+    minutes: int
+
+
+STEPS = st.lists(
+    st.builds(
+        Step,
+        st.sampled_from(["answer", "answer", "undo", "act", "undo_action", "sync"]),
+        st.integers(0, 2),
+        st.sampled_from(KEYS),
+        st.sampled_from(list(Grade)),
+        st.integers(0, 2 * 24 * 60),
+    ),
+    max_size=25,
+)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(STEPS, st.integers(2, 3), st.sampled_from(["suspend", "flag", "forget"]))
+def test_any_interleaving_converges_to_one_replay_of_the_union(
+    steps: list[Step], count: int, action: str
+) -> None:
+    with tempfile.TemporaryDirectory() as temp, ExitStack() as stack:
+        root = Path(temp)
+        devices = []
+        for n in range(count):
+            store = stack.enter_context(open_store(root / f"d{n}.sqlite3"))
+            join(store, root / "sync", scope="all", now=NOW)
+            devices.append(Device(store))
+        now = NOW
+        for step in steps:
+            device = devices[step.device % count]
+            if step.kind == "answer":
+                device.answer(step.key, step.grade, now)
+            elif step.kind == "undo":
+                device.undo_answer()
+            elif step.kind == "act":
+                device.act(step.key, action, now)
+            elif step.kind == "undo_action":
+                device.undo_action()
+            else:
+                device.sync(now)
+            now += timedelta(minutes=step.minutes)
+        for device in devices + devices:
+            device.sync(now)
+        snapshots = [snapshot(device.store) for device in devices]
+        assert all(shot == snapshots[0] for shot in snapshots)
+        # Every event once, and the cards are the replay of the union of events.
+        store = devices[0].store
+        ids = [row[0] for row in store.read("SELECT id FROM sync_events")]
+        assert len(ids) == len(set(ids))
+        for key in KEYS:
+            outcome = replayer(store)(store.card_sync_events("geo", key))
+            card = store.card("geo", key)
+            assert card is not None
+            assert (card.state, card.marks) == (outcome.state, outcome.marks)
+
+
+def test_the_event_files_are_json_lines_a_person_can_read(devices: list[Device]) -> None:
+    laptop = devices[0]
+    laptop.answer("a", Grade.Good, NOW)
+    laptop.sync(NOW)
+    setup = laptop.store.sync_setup()
+    assert setup is not None
+    (path,) = Path(setup.folders[0].folder, "devices", setup.device).iterdir()
+    assert path.name == "events-2026-12.jsonl"
+    sched, line = (json.loads(text) for text in path.read_text(encoding="utf-8").splitlines())
+    record = line
+    assert record["kind"] == "answer" and record["card"] == "a" and record["v"] == 1
+    # The scheduler record is written once, before the first answer naming it.
+    assert sched["kind"] == "sched" and record["data"]["sched"] == sched["data"]["id"]
+    assert record["data"]["grade"] == 3 and sched["data"]["record"]["retention"] == 0.9
+    with sqlite3.connect(laptop.store.path) as connection:
+        (event_id,) = connection.execute("SELECT event_id FROM reviews").fetchone()
+    assert event_id == record["id"]
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 1), st.sampled_from(KEYS), st.sampled_from(list(Grade))),
+        min_size=1,
+        max_size=12,
+    ),
+    st.integers(-5 * 24 * 60, 5 * 24 * 60),
+)
+def test_devices_used_in_turn_keep_every_answer_as_given_whatever_their_clocks(
+    turns: list[tuple[int, str, Grade]], skew_minutes: int
+) -> None:
+    """Syncing before and after each use, no answer is ever recomputed, even when one
+    device's clock is days off: the clock orders events after what a device has seen."""
+    with tempfile.TemporaryDirectory() as temp, ExitStack() as stack:
+        root = Path(temp)
+        devices = []
+        for n in range(2):
+            store = stack.enter_context(open_store(root / f"d{n}.sqlite3"))
+            join(store, root / "sync", scope="all", now=NOW)
+            devices.append(Device(store))
+        skews = [timedelta(0), timedelta(minutes=skew_minutes)]
+        given_states = []
+        now = NOW
+        for which, key, grade in turns:
+            device, local = devices[which], now + skews[which]
+            device.sync(local)
+            device.answer(key, grade, local)
+            given_states.append(device.store.card_state("geo", key))
+            device.sync(local)
+            now += timedelta(days=1)
+        for which, device in enumerate(devices):
+            device.sync(now + skews[which])
+        for device in devices:
+            kept = [
+                row[0]
+                for row in device.store.read(
+                    "SELECT state_after_json FROM reviews ORDER BY reviewed_at, id"
+                )
+            ]
+            assert len(kept) == len(given_states)
+        assert snapshot(devices[0].store) == snapshot(devices[1].store)
+        for key in KEYS:
+            outcome = replayer(devices[0].store)(devices[0].store.card_sync_events("geo", key))
+            assert outcome.conflicts == 0
+
+
+def test_after_restoring_an_old_backup_the_folder_gives_the_newer_history_back(
+    tmp_path: Path,
+) -> None:
+    """A restored backup forgets what was studied after it; the device's own file in the
+    folder still has it: the next sync takes it back and numbers new events after it."""
+    import shutil
+
+    database = tmp_path / "laptop.sqlite3"
+    with open_store(database) as store:
+        join(store, tmp_path / "sync", scope="all", now=NOW)
+        device = Device(store)
+        device.answer("a", Grade.Good, NOW)
+        device.sync(NOW)
+        backup = store.backup_now("manual", now=NOW)
+        device.answer("b", Grade.Good, NOW + timedelta(minutes=5))
+        device.sync(NOW + timedelta(minutes=5))
+        expected = snapshot(store)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    shutil.copy(backup, database)
+    with Store.open(database, now=NOW) as restored:
+        assert len(restored.read("SELECT * FROM reviews")) == 1
+        device = Device(restored)
+        device.sync(NOW + timedelta(minutes=10))
+        assert snapshot(restored) == expected
+        device.answer("c", Grade.Good, NOW + timedelta(minutes=15))
+        device.sync(NOW + timedelta(minutes=15))
+        ids = [row[0] for row in restored.read("SELECT id FROM sync_events WHERE kind != 'sched'")]
+        assert len(ids) == len(set(ids)) == 3
+
+
+def test_a_deleted_or_truncated_file_of_another_device_is_reported_and_nothing_is_lost(
+    devices: list[Device],
+) -> None:
+    laptop, desktop, _ = devices
+    laptop.answer("a", Grade.Good, NOW)
+    laptop.answer("b", Grade.Good, NOW + timedelta(minutes=1))
+    laptop.sync(NOW)
+    desktop.sync(NOW)
+    setup = laptop.store.sync_setup()
+    assert setup is not None
+    (path,) = Path(setup.folders[0].folder, "devices", setup.device).iterdir()
+    whole = path.read_bytes()
+    path.write_bytes(whole[: whole.index(b"\n") + 1])  # someone cut it to its first line
+    reports = sync_all(desktop.store, now=NOW, sched_for=desktop.sched_for(NOW))
+    assert any("shorter than when it was last read" in p for p in reports[0].problems)
+    assert len(desktop.store.read("SELECT * FROM reviews")) == 2  # nothing dropped
+    path.unlink()
+    reports = sync_all(desktop.store, now=NOW, sched_for=desktop.sched_for(NOW))
+    assert any("is gone" in p for p in reports[0].problems)
+    assert len(desktop.store.read("SELECT * FROM reviews")) == 2
+    reports = sync_all(laptop.store, now=NOW, sched_for=laptop.sched_for(NOW))
+    assert any("this device's file" in p and "is gone" in p for p in reports[0].problems)
+    assert len(laptop.store.read("SELECT * FROM reviews")) == 2
+
+
+def test_a_session_sync_runs_beside_studying_and_never_raises(tmp_path: Path) -> None:
+    """`sync_on_study`: the job syncs through its own connection and reports in lines; a
+    store without sync says nothing, a folder that is gone is a line, not an error."""
+    from quiz.core.sync.engine import SyncJob
+
+    database = tmp_path / "quiz.sqlite3"
+    with open_store(database) as store:
+        assert SyncJob(database, Settings(), delay=0).wait(10) == []
+        join(store, tmp_path / "sync", scope="all", now=NOW)
+        Device(store).answer("a", Grade.Good, NOW)
+        lines = SyncJob(database, Settings(), delay=0).wait(10)
+        assert lines == ["sync: wrote 1, read 0 events"]
+        assert store.read("SELECT count(*) FROM sync_events WHERE kind = 'answer'") == [(1,)]
+        (tmp_path / "sync" / "quiz-sync.json").unlink()
+        (lines,) = [SyncJob(database, Settings(), delay=0).wait(10)]
+        assert len(lines) == 1 and "not a quiz sync folder" in lines[0]

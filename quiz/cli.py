@@ -33,6 +33,7 @@ SUBCOMMANDS = {
     "optimize": "quiz.commands.study:optimize",
     "cards": "quiz.commands.cards:cards",
     "spread": "quiz.commands.schedule:spread",
+    "sync": "quiz.commands.sync:sync",
 }
 """Subcommand name -> `module:attribute`, imported when the command runs (or `--help`
 lists them): `quiz` alone loads only `quiz.commands.ui` (and `quiz.commands.files`, which

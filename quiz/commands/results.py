@@ -10,6 +10,9 @@ is `--format`, else the output file's suffix, else CSV.
 from __future__ import annotations
 
 import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -100,6 +103,36 @@ def _output_options(function: click.decorators.FC) -> click.decorators.FC:
     )(function)
 
 
+def _from_option(function: click.decorators.FC) -> click.decorators.FC:
+    return click.option(
+        "--from",
+        "from_dir",
+        type=click.Path(exists=True, file_okay=False, path_type=Path),
+        help="A class sync folder: every student's attempts in it (sync init --attempts-only).",
+    )(function)
+
+
+@contextmanager
+def _attempt_source(ctx: click.Context, from_dir: Path | None) -> Iterator[Store]:
+    """The store attempts are read from: the study database, or with `--from DIR` a
+    temporary one filled from the class folder's event files (problems said on stderr)."""
+    if from_dir is None:
+        with open_store(database_path(ctx), must_exist=True) as store:
+            yield store
+        return
+    from datetime import datetime, timezone
+
+    from quiz.core.storage import Store
+    from quiz.core.sync.engine import load_attempts
+
+    with tempfile.TemporaryDirectory() as temporary:
+        now = datetime.now(timezone.utc)
+        with Store.open(Path(temporary) / "results.sqlite3", now=now) as store:
+            for problem in load_attempts(store, from_dir, now=now):
+                click.echo(f"warning: {sanitize(problem)}", err=True)
+            yield store
+
+
 @results.command("export")
 @click.argument("deck", required=False)
 @click.option("--student", help="Only this student's attempts (exact name).")
@@ -107,6 +140,7 @@ def _output_options(function: click.decorators.FC) -> click.decorators.FC:
     "--format", "fmt", type=click.Choice(FORMATS), help="csv or json (default: by -o suffix, csv)."
 )
 @click.option("--summary", is_flag=True, help="One row per attempt instead of per question.")
+@_from_option
 @_output_options
 @click.pass_context
 def export(
@@ -115,6 +149,7 @@ def export(
     student: str | None,
     fmt: str | None,
     summary: bool,
+    from_dir: Path | None,
     output: Path | None,
     force: bool,
 ) -> None:
@@ -124,13 +159,14 @@ def export(
     0 points): student, deck id and content hash, attempt, mode, UTC start and
     finish, question id, response, correct, points earned and possible, time in ms.
     --summary: one row per attempt with score, percent and passed. Give the file
-    to your teacher for `quiz results merge`.
+    to your teacher for `quiz results merge`. --from DIR: the attempts of every student
+    syncing into the class folder DIR, instead of this device's.
     """
     from quiz.core.results.export import answer_rows, summary_rows, to_csv, to_json
     from quiz.core.results.records import ANSWER_FILE_COLUMNS, SUMMARY_COLUMNS
 
     fmt = _format(fmt, output)
-    with open_store(database_path(ctx), must_exist=True) as store:
+    with _attempt_source(ctx, from_dir) as store:
         deck_id, known = _deck_filter(store, deck)
         if summary:
             # Attempts store their pass mark; only older ones need the deck file's.
@@ -169,7 +205,7 @@ def _count(number: int, noun: str) -> str:
 
 
 @results.command("merge")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
     "--format",
     "fmt",
@@ -186,12 +222,16 @@ def _count(number: int, noun: str) -> str:
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
     help="The deck sat: lists every choice of its choice questions, picked or not.",
 )
+@_from_option
 @_output_options
+@click.pass_context
 def merge(
+    ctx: click.Context,
     files: tuple[Path, ...],
     fmt: str | None,
     all_attempts: bool,
     deck: Path | None,
+    from_dir: Path | None,
     output: Path | None,
     force: bool,
 ) -> None:
@@ -205,14 +245,22 @@ def merge(
     choice was picked (distractor analysis). The same attempt handed in twice counts
     once. With -o FILE.csv each table is its own file (FILE-students.csv,
     FILE-questions.csv, FILE-answers.csv), and a readable table is also printed to
-    stderr.
+    stderr. --from DIR adds every attempt in the class sync folder DIR: no result files
+    to collect by hand.
     """
     from quiz.core.files import read_regular_file
     from quiz.core.results.class_table import class_table, collect_attempts
     from quiz.core.results.reading import MAX_RESULTS_BYTES, read_answers
 
     fmt = _format(fmt, output)
+    if not files and from_dir is None:
+        raise click.UsageError("give result FILES to merge, or --from a class sync folder")
     parsed = []
+    if from_dir is not None:
+        from quiz.core.results.export import answer_rows
+
+        with _attempt_source(ctx, from_dir) as store:
+            parsed.append(answer_rows(store))
     for file in files:
         data = read_regular_file(  # an UnreadableFileError ends in quiz.cli
             file,

@@ -1,0 +1,229 @@
+"""`quiz sync init | (run) | status` through the real CLI: two devices (two data folders)
+sharing a plain folder, and a git repository with a bare remote in a temporary folder."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from quiz.cli import main
+
+DECK = """\
+[deck]
+id = "geo"
+title = "Geography"
+
+[[questions]]
+id = "fr"
+kind = "flashcard"
+prompt = "Capital of France?"
+answer = "Paris"
+
+[[questions]]
+id = "pe"
+kind = "flashcard"
+prompt = "Capital of Peru?"
+answer = "Lima"
+"""
+
+
+def run(data: Path, *args: str, given: str = "") -> Result:
+    return CliRunner().invoke(main, list(args), input=given, env={"QUIZ_DATA_DIR": str(data)})
+
+
+@pytest.fixture
+def deck(tmp_path: Path) -> Path:
+    path = tmp_path / "geo.toml"
+    path.write_text(DECK, encoding="utf-8")
+    return path
+
+
+def reviewed(data: Path) -> list[str]:
+    """The cards the plain review shows first today, as a stand-in for 'what is due'."""
+    import sqlite3
+
+    with sqlite3.connect(data / "quiz.sqlite3") as connection:
+        return [row[0] for row in connection.execute("SELECT card_key FROM reviews ORDER BY 1")]
+
+
+def test_two_devices_share_answers_through_a_folder(tmp_path: Path, deck: Path) -> None:
+    laptop, desktop, shared = tmp_path / "laptop", tmp_path / "desktop", tmp_path / "shared"
+    assert run(laptop, "sync", "init", str(shared)).exit_code == 0
+    run(laptop, "review", str(deck), "--plain", given="\n3\n:q\n")
+    result = run(laptop, "sync")
+    assert result.exit_code == 0, result.output
+    assert "wrote 1 event" in result.output
+    assert run(desktop, "sync", "init", str(shared)).exit_code == 0
+    run(desktop, "review", str(deck), "--plain", given=":q\n")
+    result = run(desktop, "sync")
+    assert result.exit_code == 0, result.output
+    assert "read 1 new event from vm-" in result.output or "read 1 new event from" in result.output
+    assert "updated 1 card" in result.output
+    assert reviewed(desktop) == reviewed(laptop) == ["fr"]
+    status = run(desktop, "sync", "status")
+    assert status.exit_code == 0, status.output
+    assert "this device: vm-" in status.output or "this device: " in status.output
+    assert status.output.count(": 1 event, newest") == 1  # the laptop's answer
+
+
+def test_sync_before_init_says_how_to_set_it_up(tmp_path: Path) -> None:
+    result = run(tmp_path / "data", "sync")
+    assert result.exit_code == 1
+    assert "quiz sync init DIR" in result.output
+    result = run(tmp_path / "data", "sync", "status")
+    assert "quiz sync init DIR" in result.output
+
+
+def test_the_database_inside_the_sync_folder_is_refused(tmp_path: Path) -> None:
+    data = tmp_path / "Dropbox" / "quiz"
+    result = run(data, "sync", "init", str(tmp_path / "Dropbox"))
+    assert result.exit_code == 1
+    assert "inside the sync folder" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_folder_from_a_newer_quiz_is_refused(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    (shared / "quiz-sync.json").write_text('{"format": "quiz-sync", "version": 7}')
+    result = run(tmp_path / "data", "sync", "init", str(shared))
+    assert result.exit_code == 1 and "newer quiz" in result.output
+
+
+GIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "learner",
+    "GIT_AUTHOR_EMAIL": "learner@example.org",
+    "GIT_COMMITTER_NAME": "learner",
+    "GIT_COMMITTER_EMAIL": "learner@example.org",
+}
+
+
+def git(cwd: Path, *args: str) -> str:
+    import os
+
+    return subprocess.run(
+        ["git", "-C", str(cwd), *args],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **GIT_IDENTITY},
+    ).stdout
+
+
+needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+
+
+@needs_git
+def test_a_git_folder_is_committed_pulled_and_pushed(tmp_path: Path, deck: Path) -> None:
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "--quiet", "--bare", "-b", "main", str(remote))
+    clones = [tmp_path / "laptop-repo", tmp_path / "desktop-repo"]
+    git(tmp_path, "clone", "--quiet", str(remote), str(clones[0]))
+    git(clones[0], "checkout", "--quiet", "-b", "main")
+    laptop, desktop = tmp_path / "laptop", tmp_path / "desktop"
+    assert run(laptop, "sync", "init", str(clones[0])).exit_code == 0
+    run(laptop, "review", str(deck), "--plain", given="\n3\n:q\n")
+    first = run(laptop, "sync")  # the remote is empty: nothing to pull, the push makes main
+    assert first.exit_code == 0, first.output
+    assert "committed" in first.output and "pushed" in first.output
+    git(tmp_path, "clone", "--quiet", str(remote), str(clones[1]))  # the second machine
+    assert run(desktop, "sync", "init", str(clones[1])).exit_code == 0
+    run(desktop, "review", str(deck), "--plain", given=":q\n")
+    result = run(desktop, "sync")
+    assert result.exit_code == 0, result.output
+    assert "read 1 new event" in result.output and "pushed" in result.output
+    run(desktop, "review", str(deck), "--plain", given="\n4\n:q\n")  # the desktop answers pe
+    assert run(desktop, "sync").exit_code == 0
+    result = run(laptop, "sync")
+    assert result.exit_code == 0, result.output
+    assert "pulled" in result.output and "read 1 new event" in result.output
+    assert reviewed(laptop) == reviewed(desktop) == ["fr", "pe"]
+    log = git(clones[0], "log", "--format=%s")
+    assert "quiz sync: " in log
+
+
+@needs_git
+def test_an_unreachable_remote_is_a_message_and_local_history_stays(
+    tmp_path: Path, deck: Path
+) -> None:
+    repo = tmp_path / "repo"
+    git(tmp_path, "init", "--quiet", "-b", "main", str(repo))
+    git(repo, "remote", "add", "origin", str(tmp_path / "no-such-remote.git"))
+    (repo / "README").write_text("x")
+    git(repo, "add", "README")
+    git(repo, "commit", "--quiet", "-m", "start")
+    git(repo, "config", "branch.main.remote", "origin")
+    git(repo, "config", "branch.main.merge", "refs/heads/main")
+    data = tmp_path / "data"
+    assert run(data, "sync", "init", str(repo)).exit_code == 0
+    run(data, "review", str(deck), "--plain", given="\n3\n:q\n")
+    result = run(data, "sync")
+    assert result.exit_code == 1
+    assert "git pull failed" in result.output
+    assert "local history are not affected" in result.output
+    assert "Traceback" not in result.output
+    assert reviewed(data) == ["fr"]
+
+
+QUIZ = """\
+[deck]
+id = "capitals"
+title = "Capitals"
+
+[[questions]]
+id = "fr"
+kind = "short"
+prompt = "Capital of France?"
+answer = "Paris"
+
+[[questions]]
+id = "pe"
+kind = "short"
+prompt = "Capital of Peru?"
+answer = "Lima"
+"""
+
+
+def test_a_class_folder_carries_attempts_to_the_teacher_and_nothing_else(
+    tmp_path: Path,
+) -> None:
+    deck = tmp_path / "capitals.toml"
+    deck.write_text(QUIZ, encoding="utf-8")
+    folder = tmp_path / "class"
+    for student, answers in (("ann", "Paris\n\nLima\n\n\n"), ("bob", "Rome\n\nLima\n\n\n")):
+        data = tmp_path / student
+        assert run(data, "sync", "init", str(folder), "--attempts-only").exit_code == 0
+        take = run(
+            data, "take", str(deck), "--plain", "--student", student, "--no-shuffle", given=answers
+        )
+        assert "Result:" in take.output, take.output
+        run(data, "review", str(deck), "--plain", given="Paris\n3\n:q\n")  # self-study
+        result = run(data, "sync")
+        assert result.exit_code == 0, result.output
+        assert "wrote 1 event" in result.output  # the attempt; the review stays private
+    lines = [
+        line
+        for path in (folder / "devices").rglob("*.jsonl")
+        for line in path.read_text(encoding="utf-8").splitlines()
+    ]
+    assert len(lines) == 2 and all('"kind":"attempt"' in line for line in lines)
+    teacher = tmp_path / "teacher"
+    result = run(teacher, "results", "--from", str(folder), "--summary")
+    assert result.exit_code == 0, result.output
+    rows = result.output.strip().splitlines()
+    assert rows[0].startswith("student,") and len(rows) == 3
+    scores = {row.split(",")[0]: int(row.split(",")[9]) for row in rows[1:]}
+    assert scores["ann"] > scores["bob"]  # bob's Rome was wrong
+    table = run(teacher, "results", "merge", "--from", str(folder), "--format", "table")
+    assert table.exit_code == 0, table.output
+    assert "ann" in table.output and "bob" in table.output
+    assert not (teacher / "quiz.sqlite3").exists()  # the teacher's own history is untouched
+
+
+def test_merge_needs_files_or_a_folder(tmp_path: Path) -> None:
+    result = run(tmp_path / "data", "results", "merge")
+    assert result.exit_code == 2 and "--from" in result.output

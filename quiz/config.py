@@ -171,6 +171,9 @@ class Settings:
     leech_action: str = field(default="mark", metadata=_rule(str, choices=("mark", "suspend")))
     """What becomes of a leech: "mark" keeps it in the queue, "suspend" takes it out until
     the learner rewrites or unsuspends it."""
+    sync_on_study: bool = field(default=False, metadata=_rule(bool))
+    """Run `quiz sync` when a study session starts (in the background, never in the way of
+    the first question) and when it ends; a folder that is not there only gets a note."""
     theme: str = field(default="textual-dark", metadata=_rule(str))
     """Name of the Textual theme of the full-screen interface."""
     synchronous: str = field(default="full", metadata=_rule(str, choices=("full", "normal")))

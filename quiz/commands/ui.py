@@ -126,6 +126,25 @@ def _collector_paused(pause: bool = True) -> Iterator[None]:
         gc.enable()
 
 
+@contextmanager
+def _session_sync(database: Path, settings: Settings) -> Iterator[None]:
+    """With `sync_on_study`: sync beside the session from a moment after it starts, and
+    again when it ends (what it did goes to stderr). Without it, nothing."""
+    if not settings.sync_on_study:
+        yield
+        return
+    from quiz.core.sync.session import SyncJob
+
+    started = SyncJob(database, settings)
+    try:
+        yield
+    finally:
+        lines = started.wait(timeout=30)
+        ended = SyncJob(database, settings, delay=0).wait(timeout=120)
+        for line in [*lines, *ended]:
+            click.echo(sanitize(line), err=True)
+
+
 def _run(ctx: click.Context, start: Start, store: Store, settings: Settings) -> None:
     from quiz.config import config_path
 
@@ -296,7 +315,8 @@ def take(
                     f"no question of {sanitize(loaded.deck.deck.id)} has the tags "
                     + ", ".join(sanitize(t) for t in options.tags)
                 )
-            _start_quiz(ctx, store, settings, loaded, options, plain=plain)
+            with _session_sync(store.path, settings):
+                _start_quiz(ctx, store, settings, loaded, options, plain=plain)
 
 
 @click.command("review")
@@ -352,26 +372,27 @@ def review(
                 raise click.ClickException(
                     f"no question of {sanitize(loaded.deck.deck.id)} has the tag {sanitize(tag)}"
                 )
-            if crammed is not None:
-                _cram(ctx, store, settings, loaded, crammed, schedule=schedule, plain=plain)
-                return
-            if plain:
-                from quiz.plain import run_review
+            with _session_sync(store.path, settings):
+                if crammed is not None:
+                    _cram(ctx, store, settings, loaded, crammed, schedule=schedule, plain=plain)
+                    return
+                if plain:
+                    from quiz.plain import run_review
 
-                ctx.exit(
-                    run_review(
-                        store,
-                        loaded,
-                        settings,
-                        now=system_now,
-                        stdin=sys.stdin,
-                        stdout=sys.stdout,
-                        custom=custom,
+                    ctx.exit(
+                        run_review(
+                            store,
+                            loaded,
+                            settings,
+                            now=system_now,
+                            stdin=sys.stdin,
+                            stdout=sys.stdout,
+                            custom=custom,
+                        )
                     )
-                )
-            from quiz.ui.app import Start
+                from quiz.ui.app import Start
 
-            _run(ctx, Start(at="review", loaded=loaded, custom=custom), store, settings)
+                _run(ctx, Start(at="review", loaded=loaded, custom=custom), store, settings)
 
 
 def _cram(

@@ -227,3 +227,37 @@ def test_a_class_folder_carries_attempts_to_the_teacher_and_nothing_else(
 def test_merge_needs_files_or_a_folder(tmp_path: Path) -> None:
     result = run(tmp_path / "data", "results", "merge")
     assert result.exit_code == 2 and "--from" in result.output
+
+
+def test_sync_on_study_syncs_when_a_session_ends(tmp_path: Path, deck: Path) -> None:
+    data, shared = tmp_path / "data", tmp_path / "shared"
+    assert run(data, "sync", "init", str(shared)).exit_code == 0
+    (data / "config.toml").write_text("sync_on_study = true\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        main,
+        ["review", str(deck), "--plain"],
+        input="\n3\n:q\n",
+        env={"QUIZ_DATA_DIR": str(data)},
+    )
+    assert "sync: wrote 1, read 0 events" in result.stderr
+    lines = [
+        line
+        for path in (shared / "devices").rglob("*.jsonl")
+        for line in path.read_text(encoding="utf-8").splitlines()
+    ]
+    assert sum('"kind":"answer"' in line for line in lines) == 1
+
+
+def test_sync_on_study_with_the_folder_gone_says_so_and_keeps_the_answer(
+    tmp_path: Path, deck: Path
+) -> None:
+    data, shared = tmp_path / "data", tmp_path / "shared"
+    assert run(data, "sync", "init", str(shared)).exit_code == 0
+    (data / "config.toml").write_text("sync_on_study = true\n", encoding="utf-8")
+    shutil.rmtree(shared)  # an unplugged drive
+    result = CliRunner().invoke(
+        main, ["review", str(deck), "--plain"], input="\n3\n:q\n", env={"QUIZ_DATA_DIR": str(data)}
+    )
+    assert "Reviewed 1 card" in result.stdout
+    assert "not a quiz sync folder" in result.stderr
+    assert reviewed(data) == ["fr"]

@@ -435,7 +435,7 @@ def test_a_deleted_or_truncated_file_of_another_device_is_reported_and_nothing_i
 def test_a_session_sync_runs_beside_studying_and_never_raises(tmp_path: Path) -> None:
     """`sync_on_study`: the job syncs through its own connection and reports in lines; a
     store without sync says nothing, a folder that is gone is a line, not an error."""
-    from quiz.core.sync.engine import SyncJob
+    from quiz.core.sync.session import SyncJob
 
     database = tmp_path / "quiz.sqlite3"
     with open_store(database) as store:

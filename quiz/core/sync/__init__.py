@@ -11,6 +11,8 @@ total order (`clock.Stamp`). The SQLite store stays each device's own.
   device's files from where the last sync stopped (torn last lines left for later).
 * `replay`: a card's state and marks as the replay of its events in clock order, keeping
   each recorded state where replay agrees and recomputing where devices diverged.
-* `answers`: an answer event's data and its recomputation (the scheduler it recorded, a
-  fuzz seed from the event id).
+* `answers`: recomputing an answer (the scheduler record it names, a fuzz seed from the
+  event id).
+* `engine`: one sync of every folder (write, git, read, replay); `git`: the git steps.
+* `session`: the sync around a study session (`sync_on_study`), off the start's path.
 """

@@ -21,8 +21,6 @@ from __future__ import annotations
 import os
 import socket
 import sqlite3
-import threading
-import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -310,28 +308,6 @@ def load_attempts(store: Store, folder: Path, *, now: datetime) -> list[str]:
     store.join_sync_folder(str(folder), scope="attempts", device="results-reader", now=now)
     store.import_events(events, offsets={}, replay=replayer(store), now=now)
     return problems
-
-
-class SyncJob:
-    """A sync on a thread of its own, through its own connection, started a moment after a
-    study session begins (`sync_on_study`), so it is never in the way of the first
-    question; `wait()` gives its reports, or the problem that stopped it, as lines."""
-
-    def __init__(self, database: Path, settings: Settings, *, delay: float = 1.0) -> None:
-        self._database = database
-        self._settings = settings
-        self._delay = delay
-        self.lines: list[str] = []
-        self._thread = threading.Thread(target=self._run, name="quiz-sync", daemon=True)
-        self._thread.start()
-
-    def _run(self) -> None:
-        time.sleep(self._delay)
-        self.lines = sync_lines(self._database, self._settings)
-
-    def wait(self, timeout: float | None = None) -> list[str]:
-        self._thread.join(timeout)
-        return self.lines
 
 
 def sync_lines(database: Path, settings: Settings) -> list[str]:

@@ -234,7 +234,8 @@ def open_(ctx: click.Context, deck: str | None) -> None:
                 path = resolve_deck(store, settings, deck)
                 load_or_fail(path)
                 start = Start(at="deck", deck=path)
-            _run(ctx, start, store, settings)
+            with _session_sync(store.path, settings):
+                _run(ctx, start, store, settings)
 
 
 @click.command("take")

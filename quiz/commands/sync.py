@@ -42,24 +42,25 @@ def sync(ctx: click.Context) -> None:
         what = "attempts" if report.scope == "attempts" else "history"
         click.echo(f"{sanitize(report.folder)} ({what}):")
         click.echo(f"  wrote {counted(report.written, 'event')}")
+        moved = report.moved
         if report.scope == "all":
-            line = f"  read {counted(report.imported, 'new event')}"
-            if report.devices:
-                line += f" from {', '.join(sorted(report.devices))}"
+            line = f"  read {counted(moved.imported, 'new event')}"
+            if moved.devices:
+                line += f" from {', '.join(sorted(moved.devices))}"
             click.echo(line)
-            if report.cards:
+            if moved.cards:
                 conflicts = (
-                    f" ({counted(report.conflicts, 'answer')} given offline on both sides,"
+                    f" ({counted(moved.conflicts, 'answer')} given offline on both sides,"
                     " recomputed)"
-                    if report.conflicts
+                    if moved.conflicts
                     else ""
                 )
-                click.echo(f"  updated {counted(report.cards, 'card')}{conflicts}")
-            if report.attempts:
-                click.echo(f"  added {counted(report.attempts, 'quiz attempt')}")
-            if report.waiting:
+                click.echo(f"  updated {counted(moved.cards, 'card')}{conflicts}")
+            if moved.attempts:
+                click.echo(f"  added {counted(moved.attempts, 'quiz attempt')}")
+            if moved.waiting:
                 click.echo(
-                    f"  {counted(report.waiting, 'card')} or attempts wait for decks not"
+                    f"  {counted(moved.waiting, 'card')} or attempts wait for decks not"
                     " opened on this device yet"
                 )
         if report.git:

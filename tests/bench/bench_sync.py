@@ -153,9 +153,9 @@ def run_sync(database: Path, folder: Path) -> None:
                 "cpu": cpu,
                 "imports": imports,
                 "peak_mib": peak,
-                "imported": report.imported,
-                "cards": report.cards,
-                "conflicts": report.conflicts,
+                "imported": report.moved.imported,
+                "cards": report.moved.cards,
+                "conflicts": report.moved.conflicts,
                 "problems": report.problems[:3],
             }
         )

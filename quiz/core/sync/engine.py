@@ -28,7 +28,7 @@ from pathlib import Path
 
 from quiz.config import Settings
 from quiz.core.storage import Store
-from quiz.core.storage.sync_log import SyncFolderRecord
+from quiz.core.storage.sync_log import ImportResult, SyncFolderRecord
 from quiz.core.sync import git
 from quiz.core.sync.answers import recompute_answer
 from quiz.core.sync.events import Event
@@ -62,12 +62,8 @@ class FolderReport:
     folder: str
     scope: str
     written: int = 0
-    imported: int = 0
-    cards: int = 0
-    conflicts: int = 0
-    attempts: int = 0
-    waiting: int = 0
-    devices: set[str] = field(default_factory=set)
+    moved: ImportResult = field(default_factory=ImportResult)
+    """What came in from the other devices (its `problems` are in `problems`)."""
     problems: list[str] = field(default_factory=list)
     git: list[str] = field(default_factory=list)
     """What git did (committed, pulled, pushed), in order."""
@@ -270,18 +266,18 @@ def _import(store: Store, root: Path, device: str, report: FolderReport, now: da
                 added = store.add_events(
                     piece.events, offsets={key: (other, piece.offset)}, now=now
                 )
-                report.imported += added.imported
-                report.devices |= added.devices
+                report.moved.imported += added.imported
+                report.moved.devices |= added.devices
                 report.problems += added.problems
     for key in offsets:  # another device's files read before that are gone now
         mine = Path(key).parent.name == device
         if key.startswith(os.fspath(root) + os.sep) and key not in seen and not mine:
             report.problems.append(f"{key} is gone (deleted, or not synced yet)")
     applied = store.apply_waiting(replayer(store))
-    report.cards = applied.cards
-    report.conflicts = applied.conflicts
-    report.attempts = applied.attempts
-    report.waiting = applied.waiting
+    report.moved.cards = applied.cards
+    report.moved.conflicts = applied.conflicts
+    report.moved.attempts = applied.attempts
+    report.moved.waiting = applied.waiting
 
 
 def load_attempts(store: Store, folder: Path, *, now: datetime) -> list[str]:
@@ -325,7 +321,7 @@ def sync_lines(database: Path, settings: Settings) -> list[str]:
         return [f"sync: not done ({error})"]
     lines = []
     for report in reports:
-        line = f"sync: wrote {report.written}, read {report.imported} events"
+        line = f"sync: wrote {report.written}, read {report.moved.imported} events"
         if report.problems:
             line += f"; {report.problems[0]}"
         lines.append(line)

@@ -325,6 +325,12 @@ class DeckPositions:
             self._whole = index_toml(self._text)
         return self._whole.position(path, at_key=at_key)
 
+    def question_headers(self) -> list[int] | None:
+        """Where each question's `[[questions]]` header line starts, or None when the headers
+        do not match the questions one to one (then only the whole-file scan will do)."""
+        tables = self._question_tables()
+        return None if tables is None else [offset for offset, _ in tables]
+
     def _question_tables(self) -> list[tuple[int, int]] | None:
         if self._tables is None:
             tables, line, previous = [], 1, 0

@@ -10,6 +10,7 @@ sanitized (no escape sequences reach the terminal) and printed as plain text.
 from __future__ import annotations
 
 import ast
+import gc
 import inspect
 import itertools
 import json
@@ -57,6 +58,9 @@ def check(paths: tuple[Path, ...], strict: bool, fix: bool, output_format: str) 
     from quiz.core.deckfile.finding import find_deck_files
     from quiz.core.deckfile.lint import lint_deck
 
+    # A short process whose objects (the parsed decks) nearly all live to its end: cyclic
+    # collection would only walk them again and again (~20% of a 10k deck's check).
+    gc.disable()
     files = find_deck_files(paths)
     if not files:
         shown = ", ".join(sanitize(str(p)) for p in paths)

@@ -150,3 +150,59 @@ def test_fix_adds_ids_and_not_one_other_byte() -> None:
         '+     id = "pair"\n',
         '+ id = "pi"\n',
     ]
+
+
+HEADER_SHAPES = [
+    # comments and blank lines under the header; the keys indented two spaces
+    '[[questions]]\n\n# about it\n  prompt = "Capital of France?"\n  answer = "Paris"\n',
+    # CRLF line ends, a header with spaces inside and a comment after it
+    '[[ questions ]]  # first\r\nprompt = "Two plus two?"\r\nanswer = "4"\r\n',
+    # a sub-table before any key of the question's own
+    "[[questions]]\n[questions.source]\nline = 3\n",
+    # the header is the file's last line, with no line end
+    '[[questions]]\nid = "kept"\nprompt = "x"\nanswer = "y"\n[[questions]]',
+    # tabs, and a question that already has an id between two that have none
+    '[[questions]]\n\tprompt = "A?"\n[[questions]]\nid = "b"\nprompt = "B?"\n'
+    '[[questions]]\n\tprompt = "C?"\n',
+    # a multi-line string that holds a header line: the scan decides
+    '[[questions]]\nprompt = """\n[[questions]]\n"""\n[[questions]]\nprompt = "two"\n',
+]
+
+
+@pytest.mark.parametrize("text", HEADER_SHAPES)
+def test_ids_under_known_headers_match_the_whole_file_scan(text: str) -> None:
+    """The header search puts every id where the whole-file scan would, byte for byte."""
+    from quiz.core.interchange.fix_ids import _add_by_scan
+
+    questions = tomli.loads(text).get("questions", [])
+    taken = {q["id"] for q in questions if "id" in q}
+    newline = "\r\n" if "\r\n" in text else "\n"
+    expected = _add_by_scan(text, questions, set(taken), newline)
+    assert add_missing_ids(text) == expected
+    fixed, _ = expected
+    assert add_missing_ids(fixed) == (fixed, [])  # a second fix changes nothing
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_generated_decks_of_every_kind_get_the_same_ids_either_way(seed: int) -> None:
+    """Generated decks (every kind, a tenth of questions without an id): the header path
+    and the scan path write the same file, which loads to the same questions plus ids."""
+    import sys
+
+    from quiz.core.deckfile.loading import parse_deck
+    from quiz.core.interchange.fix_ids import _add_by_scan
+
+    sys.path.insert(0, str(ROOT / "tests" / "bench"))
+    try:
+        from gen_decks import deck_text
+    finally:
+        sys.path.remove(str(ROOT / "tests" / "bench"))
+    text = deck_text(200, seed)
+    questions = tomli.loads(text)["questions"]
+    taken = {q["id"] for q in questions if "id" in q}
+    fixed, added = add_missing_ids(text)
+    assert (fixed, added) == _add_by_scan(text, questions, set(taken), "\n")
+    assert added and all(q.id is not None for q in parse_deck(fixed, "fixed.toml").questions)
+    before = [q.model_dump(exclude={"id"}) for q in parse_deck(text, "deck.toml").questions]
+    after = [q.model_dump(exclude={"id"}) for q in parse_deck(fixed, "fixed.toml").questions]
+    assert before == after

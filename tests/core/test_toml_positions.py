@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from typing import Any
 
 import pytest
@@ -230,3 +231,67 @@ def test_generated_documents_are_located_exactly(doc: dict[str, Any], data: st.D
     spans = index_toml(text).spans
     for path, (key_at, value_at) in writer.expected.items():
         assert (spans[path].key, spans[path].value) == (key_at, value_at), path
+
+
+def _every_path(data: object, here: TomlPath = ()) -> list[TomlPath]:
+    """Every path of parsed TOML data, tables and arrays included."""
+    paths = [here] if here else []
+    if isinstance(data, dict):
+        for key, value in data.items():
+            paths += _every_path(value, (*here, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            paths += _every_path(value, (*here, index))
+    return paths
+
+
+def _decks() -> list[str]:
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    files = [*root.glob("decks/*.toml"), *root.glob("tests/ui/data/*.toml")]
+    sys.path.insert(0, str(root / "tests" / "bench"))
+    try:
+        from gen_decks import deck_text  # every kind, weighted as hand-written decks are
+    finally:
+        sys.path.remove(str(root / "tests" / "bench"))
+    generated = [deck_text(300, seed) for seed in (1, 2, 3)]
+    return [path.read_text(encoding="utf-8") for path in sorted(files)] + [DOC, *generated]
+
+
+@pytest.mark.parametrize("text", _decks(), ids=lambda text: str(len(text)))
+def test_deck_positions_agree_with_the_whole_file_scan(text: str) -> None:
+    """`DeckPositions` scans one question table where the whole-file scan scanned all:
+    every path of every bundled deck, of every kind, at its key and at its value, is put
+    at the same line and column by both."""
+    from quiz.core.deckfile.toml_positions import DeckPositions
+
+    data = tomli.loads(text)
+    questions = data.get("questions")
+    lazy = DeckPositions(text, len(questions) if isinstance(questions, list) else 0)
+    whole = index_toml(text)
+    for path in _every_path(data):
+        for at_key in (True, False):
+            assert lazy.position(path, at_key=at_key) == whole.position(path, at_key=at_key), path
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a header inside a multi-line string: the headers no longer match the questions
+        '[[questions]]\nprompt = """\n[[questions]]\n"""\n[[questions]]\nprompt = "b"\n',
+        # an inline array of questions: no headers at all
+        'questions = [{ prompt = "a" }, { prompt = "b", accept = ["x"] }]\n',
+        # CRLF line ends, a header with spaces and a comment, a table after the last one
+        '[[ questions ]]  # one\r\nprompt = "a"\r\n\r\n[[questions]]\r\nprompt = "b"\r\n'
+        '[deck]\r\nid = "d"\r\n',
+    ],
+)
+def test_deck_positions_fall_back_or_agree_on_odd_shapes(text: str) -> None:
+    from quiz.core.deckfile.toml_positions import DeckPositions
+
+    data = tomli.loads(text)
+    lazy = DeckPositions(text, len(data.get("questions", [])))
+    whole = index_toml(text)
+    for path in _every_path(data):
+        assert lazy.position(path, at_key=True) == whole.position(path, at_key=True), path

@@ -15,7 +15,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from quiz.core.deckfile.diagnostics import DeckError, Diagnostic, quoted
 from quiz.core.deckfile.loading import parse_deck, read_deck_text
-from quiz.core.deckfile.toml_positions import TomlPath, index_toml
+from quiz.core.deckfile.toml_positions import DeckPositions, TomlPath
 from quiz.core.deckfile.toml_syntax import parse_toml
 from quiz.core.files import StrPath
 from quiz.core.judging.rules import typo_level_words
@@ -92,7 +92,8 @@ def _warnings_on_broken_deck(text: str, name: str) -> list[Diagnostic]:
         except ValidationError:
             continue  # its own errors are reported
         found.extend(_question_found(question, ("questions", index), meta))
-    return _positioned(found, text, name)
+    count = len(questions) if isinstance(questions, list) else 0
+    return _positioned(found, DeckPositions(text, count), name)
 
 
 def _warnings_on_valid_deck(deck: Deck, text: str, name: str, today: date) -> list[Diagnostic]:
@@ -105,7 +106,7 @@ def _warnings_on_valid_deck(deck: Deck, text: str, name: str, today: date) -> li
     found.extend(_past_exam(deck.deck, today))
     for index, question in enumerate(deck.questions):
         found.extend(_question_found(question, ("questions", index), deck.deck))
-    return _positioned(found, text, name)
+    return _positioned(found, DeckPositions(text, len(deck.questions)), name)
 
 
 def _question_found(
@@ -120,11 +121,10 @@ def _question_found(
     return found + _question_warnings(question, here, meta)
 
 
-def _positioned(found: list[tuple[TomlPath, bool, str]], text: str, name: str) -> list[Diagnostic]:
-    """Warnings at their places in the file (found only when there are some), in file order."""
-    if not found:
-        return []
-    source = index_toml(text)
+def _positioned(
+    found: list[tuple[TomlPath, bool, str]], source: DeckPositions, name: str
+) -> list[Diagnostic]:
+    """Warnings at their places in the file (each found only for a warning), in file order."""
     diagnostics = [
         Diagnostic(name, *source.position(path, at_key=at_key), "warning", message)
         for path, at_key, message in found

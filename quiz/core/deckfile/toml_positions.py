@@ -285,3 +285,65 @@ def _closing_quotes(text: str, pos: int, quote: str) -> int:
         if text.startswith(quote, pos):
             pos += 1
     return pos
+
+
+_QUESTIONS_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*questions[ \t]*\]\]", re.MULTILINE)
+"""A `[[questions]]` table header at the start of a line."""
+
+
+class DeckPositions:
+    """Positions in a deck file, found only where asked (`SourceMap.position`'s answer).
+
+    Scanning a whole deck costs ~100 ms per 1,000 questions in Python, which `quiz check`
+    paid for a single warning. Here one regex search finds the `[[questions]]` headers,
+    and only the question tables a message is about are scanned, each on its own; a path
+    outside the questions, or a deck whose headers do not match its questions one to one
+    (an inline array, a header inside a multi-line string), gets the whole-file scan.
+    """
+
+    def __init__(self, text: str, question_count: int) -> None:
+        self._text = text
+        self._count = question_count
+        self._tables: list[tuple[int, int]] | None = None
+        """Each question table's (offset, 1-based line) of its header, once looked for."""
+        self._scanned: dict[int, SourceMap] = {}
+        self._whole: SourceMap | None = None
+
+    def position(self, path: TomlPath, *, at_key: bool) -> tuple[int, int]:
+        """`SourceMap.position` of `path` in the deck file."""
+        tables = self._question_tables()
+        if tables is not None and len(path) >= 2 and path[0] == "questions":
+            index = path[1]
+            if isinstance(index, int) and 0 <= index < len(tables):
+                offset, first_line = tables[index]
+                if len(path) == 2 and at_key:  # the header itself: no scan needed
+                    return first_line, self._text.index("[", offset) - offset + 1
+                source = self._question(index, tables)
+                line, col = source.position(("questions", 0, *path[2:]), at_key=at_key)
+                return line + first_line - 1, col
+        if self._whole is None:
+            self._whole = index_toml(self._text)
+        return self._whole.position(path, at_key=at_key)
+
+    def question_headers(self) -> list[int] | None:
+        """Where each question's `[[questions]]` header line starts, or None when the headers
+        do not match the questions one to one (then only the whole-file scan will do)."""
+        tables = self._question_tables()
+        return None if tables is None else [offset for offset, _ in tables]
+
+    def _question_tables(self) -> list[tuple[int, int]] | None:
+        if self._tables is None:
+            tables, line, previous = [], 1, 0
+            for match in _QUESTIONS_HEADER.finditer(self._text):
+                line += self._text.count("\n", previous, match.start())
+                previous = match.start()
+                tables.append((match.start(), line))
+            self._tables = tables
+        return self._tables if len(self._tables) == self._count else None
+
+    def _question(self, index: int, tables: list[tuple[int, int]]) -> SourceMap:
+        if index not in self._scanned:
+            start = tables[index][0]
+            end = tables[index + 1][0] if index + 1 < len(tables) else len(self._text)
+            self._scanned[index] = index_toml(self._text[start:end])
+        return self._scanned[index]

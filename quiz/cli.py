@@ -30,6 +30,7 @@ SUBCOMMANDS = {
     "backup": "quiz.commands.data:backup",
     "restore": "quiz.commands.data:restore",
     "doctor": "quiz.commands.data:doctor",
+    "cache": "quiz.commands.data:cache",
     "optimize": "quiz.commands.study:optimize",
     "cards": "quiz.commands.cards:cards",
     "spread": "quiz.commands.schedule:spread",

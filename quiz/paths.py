@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from platformdirs import user_config_path, user_data_path
+from platformdirs import user_cache_path, user_config_path, user_data_path
 
 APP_NAME = "quiz"
 DB_ENV = "QUIZ_DB"
@@ -29,6 +29,13 @@ def config_dir() -> Path:
     """The folder of `config.toml`, beside the data when `QUIZ_DATA_DIR` is set."""
     override = os.environ.get(DATA_ENV)
     return Path(override) if override else user_config_path(APP_NAME, appauthor=False)
+
+
+def cache_dir() -> Path:
+    """The user cache folder (validated decks); `cache/` in the data folder when
+    `QUIZ_DATA_DIR` is set, so tests and portable installs keep everything in one place."""
+    override = os.environ.get(DATA_ENV)
+    return Path(override) / "cache" if override else user_cache_path(APP_NAME, appauthor=False)
 
 
 def db_path(explicit: Path | None = None) -> Path:

@@ -1,4 +1,5 @@
-"""`quiz backup`, `quiz restore` and `quiz doctor`: looking after the study database.
+"""`quiz backup`, `quiz restore` and `quiz doctor`: looking after the study database;
+`quiz cache`: the validated decks kept for fast starts.
 
 All three honour the global `--db` (and `QUIZ_DB`). The store is imported inside
 the commands so `quiz --help` stays fast. A `StoreError` (damaged file, newer
@@ -87,3 +88,37 @@ def doctor(ctx: click.Context, repair: bool) -> None:
     elif not report.healthy:
         click.echo("Run `quiz doctor --repair` to fix these.")
         ctx.exit(1)
+
+
+@click.group("cache", invoke_without_command=True)
+@click.pass_context
+def cache(ctx: click.Context) -> None:
+    """Where validated decks are kept for fast starts, and how much room they take.
+
+    A study session keeps each deck it parses, named by the file's content hash, and
+    starts from it while the file is unchanged. Nothing in it is needed: `quiz cache
+    clear` only costs the next start a parse.
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    from quiz.commands.ui import user_deck_cache
+
+    found = user_deck_cache().info()
+    click.echo(f"folder:  {sanitize(str(found.folder))}")
+    click.echo(f"decks:   {found.entries}")
+    click.echo(f"size:    {_mib(found.size_bytes)} of {_mib(found.limit_bytes)}")
+    if not found.usable:
+        click.echo("not used: the folder is not yours alone (another user could write to it)")
+
+
+@cache.command("clear")
+def clear_cache() -> None:
+    """Remove every kept deck; the next session parses its deck again."""
+    from quiz.commands.ui import user_deck_cache
+
+    removed = user_deck_cache().clear()
+    click.echo(f"removed {removed} deck{'' if removed == 1 else 's'} from the cache")
+
+
+def _mib(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MiB"

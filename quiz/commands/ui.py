@@ -29,6 +29,7 @@ from quiz.core.text import sanitize
 if TYPE_CHECKING:
     from quiz.config import Settings
     from quiz.core.custom_study import CramFilter
+    from quiz.core.deck_cache import DeckCache
     from quiz.core.library import LoadedDeck
     from quiz.core.models import Question
     from quiz.core.storage import Store
@@ -61,6 +62,7 @@ def make_app(
     deck_dirs: Sequence[Path] | None = None,
     settings_path: Path | None = None,
     tz: tzinfo | None = None,
+    deck_cache: DeckCache | None = None,
 ) -> QuizApp:
     """Build the full-screen app with its services (shared by the CLI and the tests)."""
     from quiz.ui.app import QuizApp
@@ -73,6 +75,7 @@ def make_app(
         start=start,
         settings_path=settings_path,
         tz=tz,
+        deck_cache=deck_cache,
     )
 
 
@@ -94,13 +97,21 @@ def resolve_deck(store: Store, settings: Settings, deck: str) -> Path:
     return found.path
 
 
+def user_deck_cache() -> DeckCache:
+    """The validated-deck cache in the user cache folder, which every study command uses."""
+    from quiz.core.deck_cache import DeckCache
+
+    return DeckCache(paths.cache_dir() / "decks")
+
+
 def load_or_fail(path: Path) -> LoadedDeck:
-    """Load a deck, or end the command with its first error (`FILE:LINE:COL: error: ...`)."""
+    """Load a deck (from the user's deck cache when its bytes are there), or end the command
+    with its first error (`FILE:LINE:COL: error: ...`)."""
     from quiz.core.deckfile.diagnostics import DeckError
     from quiz.core.library import load
 
     try:
-        return load(path)
+        return load(path, user_deck_cache())
     except DeckError as error:
         first = error.diagnostics[0] if error.diagnostics else sanitize(str(error))
         more = len(error.diagnostics) - 1
@@ -148,7 +159,13 @@ def _session_sync(database: Path, settings: Settings) -> Iterator[None]:
 def _run(ctx: click.Context, start: Start, store: Store, settings: Settings) -> None:
     from quiz.config import config_path
 
-    app = make_app(store=store, settings=settings, start=start, settings_path=config_path())
+    app = make_app(
+        store=store,
+        settings=settings,
+        start=start,
+        settings_path=config_path(),
+        deck_cache=user_deck_cache(),
+    )
     # What exists now (modules, classes, the app) lives as long as the app: frozen, no
     # collection walks it again, so none lands on a key press with its cost.
     gc.freeze()

@@ -29,7 +29,10 @@ from quiz.core.storage import DeckFileRecord, Store
 from quiz.core.text import sanitize
 
 if TYPE_CHECKING:
+    from quiz.core.deck_cache import DeckCache
     from quiz.core.models import Deck
+
+_BOM = b"\xef\xbb\xbf"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,16 +85,27 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def load(path: Path) -> LoadedDeck:
-    """Parse a deck file once, with its content hash.
+def load(path: Path, cache: DeckCache | None = None) -> LoadedDeck:
+    """Parse a deck file once, with its content hash; from `cache` if it holds these bytes.
 
     Raises:
         DeckError: the file cannot be read or is not a valid deck.
     """
-    from quiz.core.deckfile.loading import parse_deck, read_deck_text
+    from quiz.core.deckfile.loading import decode_deck_bytes, read_deck_bytes
 
-    text = read_deck_text(path)  # read once, for the parse and the hash
-    return LoadedDeck(parse_deck(text, path), path, content_hash(text.encode()))
+    raw = read_deck_bytes(path)  # read once, for the hash and the parse
+    digest = content_hash(raw.removeprefix(_BOM))  # the UTF-8 of the text parse_deck sees
+    if cache is not None:
+        cached = cache.get(digest)
+        if cached is not None:
+            return LoadedDeck(cached, path, digest)
+    from quiz.core.deckfile.loading import parse_deck
+
+    deck = parse_deck(decode_deck_bytes(raw, str(path)), path)
+    del raw
+    if cache is not None:
+        cache.put(digest, deck)
+    return LoadedDeck(deck, path, digest)
 
 
 def reconcile(store: Store, loaded: LoadedDeck, now: datetime) -> list[str]:

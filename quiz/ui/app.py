@@ -28,6 +28,7 @@ from quiz.presentation.options import QuizOptions
 if TYPE_CHECKING:
     from quiz.config import Settings
     from quiz.core.custom_study import CustomStudy
+    from quiz.core.deck_cache import DeckCache
     from quiz.core.library import BackgroundScan, LoadedDeck
     from quiz.core.models import Question
     from quiz.core.storage import Store
@@ -79,9 +80,11 @@ class QuizApp(App[None]):
         start: Start | None = None,
         settings_path: Path | None = None,
         tz: tzinfo | None = None,
+        deck_cache: DeckCache | None = None,
     ) -> None:
         """`settings_path` is where a theme change is remembered (None: in memory only);
-        `tz` is the zone of study days and shown times (None: the system's)."""
+        `tz` is the zone of study days and shown times (None: the system's); `deck_cache`
+        keeps the decks the app parses for the next start (None: every open parses)."""
         super().__init__()
         self.store = store
         self.settings = settings
@@ -90,6 +93,7 @@ class QuizApp(App[None]):
         self.start = start or Start()
         self.settings_path = settings_path
         self.tz = tz
+        self.deck_cache = deck_cache
         if settings.theme in self.available_themes:
             self.theme = settings.theme
 

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from textual.widgets import Label, Static
-from ui_support import DECKS, AppFactory
+from datetime import timezone
+from pathlib import Path
+from typing import NoReturn
 
+import pytest
+from textual.widgets import Label, Static
+from ui_support import DECKS, AppFactory, Clock
+
+from quiz.commands.ui import make_app
 from quiz.config import Settings
-from quiz.ui.app import Start
+from quiz.core.deck_cache import DeckCache
+from quiz.core.deckfile import loading
+from quiz.core.storage import Store
+from quiz.ui.app import QuizApp, Start
 from quiz.ui.screens.deck import DeckScreen
 from quiz.ui.screens.library import LibraryScreen
 from quiz.ui.screens.review import ReviewScreen
@@ -64,3 +73,47 @@ async def test_back_from_a_deck_page_started_on_goes_to_the_library(
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 0
+
+
+async def test_a_deck_page_and_its_review_run_from_the_deck_cache(
+    store: Store,
+    settings: Settings,
+    clock: Clock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The first app parses the deck and keeps it; the next one opens the page and reviews
+    without parsing (a parse would fail here), and answers like the first."""
+    cache = DeckCache(tmp_path / "cache")
+
+    def app() -> QuizApp:
+        return make_app(
+            store=store,
+            settings=settings,
+            start=Start(at="deck", deck=CHEMISTRY),
+            now=clock,
+            deck_dirs=[DECKS],
+            tz=timezone.utc,
+            deck_cache=cache,
+        )
+
+    first = app()
+    async with first.run_test(size=(80, 24)):
+        assert isinstance(first.screen, DeckScreen) and first.screen.loaded is not None
+    assert cache.info().entries == 1
+
+    def no_parse(text: str, path: object) -> NoReturn:
+        raise AssertionError(f"{path} was parsed")
+
+    monkeypatch.setattr(loading, "parse_deck", no_parse)
+    second = app()
+    async with second.run_test(size=(80, 24)) as pilot:
+        assert "Today: 13 new (of 15)" in today_line(second.screen)  # type: ignore[arg-type]
+        await pilot.press("r")
+        await pilot.pause()
+        review = second.screen
+        assert isinstance(review, ReviewScreen)
+        await pilot.press("space", "3")  # show the answer, then Good
+        await pilot.pause()
+        assert "New 12" in str(review.query_one("#counts", Label).content)
+    assert store.read("SELECT count(*) FROM reviews")[0][0] == 1

@@ -144,8 +144,15 @@ def read_deck_text(path: StrPath) -> str:
     Raises:
         DeckError: one diagnostic saying why the file cannot be read as a deck.
     """
-    name = os.fspath(path)
-    raw = read_deck_bytes(path)
+    return decode_deck_bytes(read_deck_bytes(path), os.fspath(path))
+
+
+def decode_deck_bytes(raw: bytes, name: str) -> str:
+    """A deck file's bytes as text, without a byte-order mark; `name` names it in errors.
+
+    Raises:
+        DeckError: the bytes are not UTF-8, with the line and column of the first bad one.
+    """
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -649,7 +649,7 @@ class BrowserScreen(QuizAppScreen):
             return
         path = Path(record.path)
         try:
-            loaded = load(path)
+            loaded = load(path, app.deck_cache)
         except (DeckError, OSError) as error:
             self.notify(sanitize(str(error)), title="Cannot edit", severity="error", markup=False)
             return

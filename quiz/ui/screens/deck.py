@@ -49,7 +49,7 @@ class DeckScreen(QuizAppScreen):
 
         yield TitleBar()
         try:
-            self.loaded = load(self.path)
+            self.loaded = load(self.path, self.quiz_app.deck_cache)
         except DeckError as error:
             self.error = "\n".join(str(d) for d in error.diagnostics[:5])
         with VerticalScroll(id="deck-body"):

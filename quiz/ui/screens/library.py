@@ -384,7 +384,7 @@ class LibraryScreen(QuizAppScreen):
         from quiz.core.library import load
 
         try:
-            return load(entry.path)
+            return load(entry.path, self.quiz_app.deck_cache)
         except DeckError as error:
             self.notify(
                 str(error.diagnostics[0]), title="Cannot load deck", severity="error", markup=False

@@ -1,0 +1,231 @@
+"""Validated decks kept between runs: a study session on an unchanged deck skips the parse.
+
+Parsing and validating a deck is most of a study session's start (a 10k-question deck:
+~0.3 s of tomli and pydantic; unpickling the validated `Deck` takes a quarter of that).
+So each deck a session loads is kept as a pickle in the user cache folder, one file an
+entry, named by the content hash of the deck file: the same bytes always give the same
+deck, so an entry is never stale, a renamed or copied file still finds it, and an edited
+file simply has another name.
+
+An entry is only trusted when all of this holds, else it is a miss (and removed):
+- its header names this cache format, this Python, this pydantic and the exact source of
+  the modules that decide what a valid deck is (`models.py`, `deckfile/loading.py`): a
+  cache written by another version of quiz is never read as this one's;
+- its payload's CRC-32 matches (a torn or damaged file);
+- it unpickles to a `Deck`.
+
+Pickle runs code named in its data, so the folder must be the user's own: one that another
+user could write to is not used at all. The cache is bounded (`limit_bytes`): after each
+write the least recently used entries (a hit touches its file) go until it fits. Nothing in
+it is precious: every failure to read or write it only costs a parse.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import stat
+import sys
+import tempfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from quiz.core.models import Deck
+
+DEFAULT_LIMIT_BYTES = 256 * 1024 * 1024
+"""Room for the largest decks many times over (a 10 MiB deck pickles to ~10 MiB)."""
+
+_SUFFIX = ".deck"
+_MAGIC = b"quiz deck cache 1\n"
+_RULES = ("models.py", "cards.py", "deckfile/loading.py")
+"""The sources that decide what a deck file validates to, relative to this folder."""
+
+
+@dataclass(frozen=True, slots=True)
+class CacheInfo:
+    """What `quiz cache info` reports."""
+
+    folder: Path
+    entries: int
+    size_bytes: int
+    limit_bytes: int
+    usable: bool
+    """False when the folder is not the user's own (see the module docstring)."""
+
+
+class DeckCache:
+    """The validated-deck cache in `folder` (created on first write, mode 0700).
+
+    Making one costs nothing (pydantic and the models are imported on first use), so the
+    library's start can hold one for the decks it may open.
+    """
+
+    def __init__(self, folder: Path, *, limit_bytes: int = DEFAULT_LIMIT_BYTES) -> None:
+        self.folder = folder
+        self.limit_bytes = limit_bytes
+        self._header: bytes | None = None
+        self._header_known = False
+
+    def get(self, content_hash: str) -> Deck | None:
+        """The deck whose file has this content hash, if a trustworthy entry holds it."""
+        path = self._entry(content_hash)
+        if path is None or not self._usable():
+            return None
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        deck = self._decoded(data)
+        if deck is None:
+            _remove(path)
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(path)  # recently used: the last to go when the cache is pruned
+        return deck
+
+    def put(self, content_hash: str, deck: Deck) -> None:
+        """Keep `deck` under its file's content hash, then prune to the size limit."""
+        path = self._entry(content_hash)
+        if path is None:
+            return
+        header = self._fingerprint()
+        if header is None:
+            return
+        payload = pickle.dumps(deck, protocol=pickle.HIGHEST_PROTOCOL)
+        data = b"%s%08x\n%s" % (header, zlib.crc32(payload), payload)
+        if len(data) > self.limit_bytes:
+            return
+        try:
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            if not self._usable():
+                return
+            descriptor, scratch = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+            try:
+                with open(descriptor, "wb") as file:
+                    file.write(data)
+                os.replace(scratch, path)
+            except BaseException:
+                _remove(Path(scratch))
+                raise
+            self._prune(keep=path)
+        except OSError:
+            pass  # a full disk or a read-only home: the next start parses again
+
+    def info(self) -> CacheInfo:
+        """The folder, how many entries it holds and their size."""
+        entries = self._entries()
+        return CacheInfo(
+            folder=self.folder,
+            entries=len(entries),
+            size_bytes=sum(size for _, _, size in entries),
+            limit_bytes=self.limit_bytes,
+            usable=not self.folder.exists() or self._usable(),
+        )
+
+    def clear(self) -> int:
+        """Remove every entry (and leftovers of interrupted writes); how many entries went."""
+        removed = 0
+        for path, _, _ in self._entries():
+            removed += _remove(path)
+        if self.folder.is_dir():
+            for scratch in self.folder.glob("*.tmp"):
+                _remove(scratch)
+        return removed
+
+    # --- inside -----------------------------------------------------------------------------
+
+    def _entry(self, content_hash: str) -> Path | None:
+        """The entry's file; None for anything but a hex digest (never a path of its own)."""
+        if not content_hash or len(content_hash) > 128:
+            return None
+        try:
+            int(content_hash, 16)
+        except ValueError:
+            return None
+        return self.folder / f"{content_hash.lower()}{_SUFFIX}"
+
+    def _usable(self) -> bool:
+        """Whether the folder is a real folder of this user's that no one else can write."""
+        try:
+            mode = os.lstat(self.folder)
+        except OSError:
+            return False
+        if not stat.S_ISDIR(mode.st_mode):
+            return False
+        if hasattr(os, "getuid") and mode.st_uid != os.getuid():
+            return False
+        return not mode.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+    def _fingerprint(self) -> bytes | None:
+        """The header line that ties an entry to this quiz, this Python and this pydantic;
+        None (no caching) where the rules' sources cannot be read, e.g. a zipped install."""
+        if not self._header_known:
+            self._header_known = True
+            sources = hashlib.sha256()
+            try:
+                for name in _RULES:
+                    sources.update((Path(__file__).parent / name).read_bytes())
+            except OSError:
+                return None
+            import pydantic
+
+            self._header = b"%s%s %s %s\n" % (
+                _MAGIC,
+                sys.version.split()[0].encode(),
+                pydantic.VERSION.encode(),
+                sources.hexdigest()[:32].encode(),
+            )
+        return self._header
+
+    def _decoded(self, data: bytes) -> Deck | None:
+        """The deck in an entry's bytes, or None for any entry this version cannot trust."""
+        header = self._fingerprint()
+        if header is None or not data.startswith(header) or len(data) < len(header) + 9:
+            return None
+        checksum, payload = data[len(header) : len(header) + 9], data[len(header) + 9 :]
+        if checksum != b"%08x\n" % zlib.crc32(payload):
+            return None
+        from quiz.core.models import Deck
+
+        try:
+            deck = pickle.loads(payload)
+        except Exception:  # a damaged pickle can raise nearly anything
+            return None
+        return deck if isinstance(deck, Deck) else None
+
+    def _entries(self) -> list[tuple[Path, int, int]]:
+        """(path, last use in ns, size) of each entry."""
+        if not self.folder.is_dir():
+            return []
+        found = []
+        for path in self.folder.glob(f"*{_SUFFIX}"):
+            try:
+                mode = path.stat()
+            except OSError:
+                continue
+            found.append((path, mode.st_mtime_ns, mode.st_size))
+        return found
+
+    def _prune(self, keep: Path) -> None:
+        """Drop the least recently used entries until the cache fits its limit."""
+        entries = sorted(self._entries(), key=lambda entry: entry[1])
+        total = sum(size for _, _, size in entries)
+        for path, _, size in entries:
+            if total <= self.limit_bytes:
+                return
+            if path != keep:
+                total -= size * _remove(path)
+
+
+def _remove(path: Path) -> int:
+    """Remove a file if it is there; 1 if this call removed it."""
+    try:
+        path.unlink()
+    except OSError:
+        return 0
+    return 1

@@ -56,7 +56,7 @@ QUESTION_KINDS = (
 class StrictModel(BaseModel):
     """Base for every deck model: unknown keys are errors and types are not coerced."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
 
 class Source(StrictModel):

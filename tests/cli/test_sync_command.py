@@ -239,7 +239,9 @@ def test_sync_on_study_syncs_when_a_session_ends(tmp_path: Path, deck: Path) -> 
         input="\n3\n:q\n",
         env={"QUIZ_DATA_DIR": str(data)},
     )
-    assert "sync: wrote 1, read 0 events" in result.stderr
+    assert result.stderr.splitlines() == ["sync: wrote 1, read 0 events"], (
+        "the start's empty sync is quiet"
+    )
     lines = [
         line
         for path in (shared / "devices").rglob("*.jsonl")

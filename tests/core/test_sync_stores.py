@@ -444,6 +444,7 @@ def test_a_session_sync_runs_beside_studying_and_never_raises(tmp_path: Path) ->
         Device(store).answer("a", Grade.Good, NOW)
         lines = SyncJob(database, Settings(), delay=0).wait(10)
         assert lines == ["sync: wrote 1, read 0 events"]
+        assert SyncJob(database, Settings(), delay=0).wait(10) == [], "nothing moved: no line"
         assert store.read("SELECT count(*) FROM sync_events WHERE kind = 'answer'") == [(1,)]
         (tmp_path / "sync" / "quiz-sync.json").unlink()
         (lines,) = [SyncJob(database, Settings(), delay=0).wait(10)]

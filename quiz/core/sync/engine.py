@@ -307,8 +307,9 @@ def load_attempts(store: Store, folder: Path, *, now: datetime) -> list[str]:
 
 
 def sync_lines(database: Path, settings: Settings) -> list[str]:
-    """Sync through every folder this database has joined, in a short line each (for the
-    end of a session); problems are lines too, never exceptions."""
+    """Sync through every folder this database has joined, in a short line each where events
+    moved or something is wrong (for the start and end of a session: a sync with nothing to
+    report says nothing); problems are lines too, never exceptions."""
     from quiz.errors import QuizError
 
     now = datetime.now(timezone.utc)
@@ -321,6 +322,8 @@ def sync_lines(database: Path, settings: Settings) -> list[str]:
         return [f"sync: not done ({error})"]
     lines = []
     for report in reports:
+        if not (report.written or report.moved.imported or report.problems):
+            continue
         line = f"sync: wrote {report.written}, read {report.moved.imported} events"
         if report.problems:
             line += f"; {report.problems[0]}"

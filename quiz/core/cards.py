@@ -8,11 +8,12 @@ history follows a question when its text is edited or the questions reordered.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from quiz.core.lazy_questions import LazyQuestions
 from quiz.core.models import Cloze, Deck, Flashcard, Question
 from quiz.core.text import normalize
 
@@ -78,6 +79,20 @@ def cards_of_question(question: Question) -> list[Card]:
 def cards_of(deck: Deck) -> list[Card]:
     """Every card of a deck, in deck order."""
     return [card for question in deck.questions for card in cards_of_question(question)]
+
+
+def cards_by_key(deck: Deck) -> Mapping[str, Card]:
+    """Every card of a deck by key; a deck from the cache builds a card only when asked."""
+    if isinstance(deck.questions, LazyQuestions):
+        return deck.questions.cards()
+    return {card.key: card for card in cards_of(deck)}
+
+
+def stale_questions(deck: Deck, day: date) -> list[Question]:
+    """The questions whose facts no longer hold on study day `day`, in deck order."""
+    if isinstance(deck.questions, LazyQuestions):
+        return deck.questions.stale_on(day)
+    return [question for question in deck.questions if question.stale_on(day)]
 
 
 def valid_until_of(cards: Iterable[Card]) -> dict[str, date]:

@@ -17,7 +17,7 @@ app is started that day, and the deck page counts them too.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Container, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -44,9 +44,12 @@ class CustomStudy:
         if self.ahead_days < 0 or self.extra_new < 0:
             raise ValueError("ahead_days and extra_new cannot be negative")
 
-    def served(self, cards: Collection[Card]) -> set[str]:
-        """The keys of `cards` this study may serve (all, or those of questions with `tag`)."""
-        return {card.key for card in cards if self.tag is None or self.tag in card.question.tags}
+    def served(self, cards: Mapping[str, Card]) -> Container[str]:
+        """The keys of `cards` (by key) this study may serve: all, or those of questions with
+        `tag` (only then is every card looked at: a big cached deck builds none here)."""
+        if self.tag is None:
+            return cards.keys()
+        return {key for key, card in cards.items() if self.tag in card.question.tags}
 
     def describe(self) -> str:
         """A short line for the review's title: what is being studied beyond the usual."""

@@ -1,18 +1,20 @@
 """Validated decks kept between runs: a study session on an unchanged deck skips the parse.
 
 Parsing and validating a deck is most of a study session's start (a 10k-question deck:
-~0.3 s of tomli and pydantic; unpickling the validated `Deck` takes a quarter of that).
-So each deck a session loads is kept as a pickle in the user cache folder, one file an
-entry, named by the content hash of the deck file: the same bytes always give the same
-deck, so an entry is never stale, a renamed or copied file still finds it, and an edited
-file simply has another name.
+~0.3 s of tomli and pydantic). So each deck a session loads is kept as a pickle in the user
+cache folder, one file an entry, named by the content hash of the deck file: the same bytes
+always give the same deck, so an entry is never stale, a renamed or copied file still finds
+it, and an edited file simply has another name.
 
 An entry is only trusted when all of this holds, else it is a miss (and removed):
 - its header names this cache format, this Python, this pydantic and the exact source of
   the modules that decide what a valid deck is (`models.py`, `deckfile/loading.py`): a
   cache written by another version of quiz is never read as this one's;
 - its payload's CRC-32 matches (a torn or damaged file);
-- it unpickles to a `Deck`.
+- it unpickles to what `_entry` wrote.
+
+A deck from the cache holds its questions as a `LazyQuestions` sequence: a review of a big
+deck unpickles only the questions its queue serves (see `quiz.core.lazy_questions`).
 
 Pickle runs code named in its data, so the folder must be the user's own: one that another
 user could write to is not used at all. The cache is bounded (`limit_bytes`): after each
@@ -34,6 +36,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from quiz.core.lazy_questions import CHUNK
+
 if TYPE_CHECKING:
     from quiz.core.models import Deck
 
@@ -42,8 +46,9 @@ DEFAULT_LIMIT_BYTES = 256 * 1024 * 1024
 
 _SUFFIX = ".deck"
 _MAGIC = b"quiz deck cache 1\n"
-_RULES = ("models.py", "cards.py", "deckfile/loading.py")
-"""The sources that decide what a deck file validates to, relative to this folder."""
+_RULES = ("models.py", "cards.py", "deckfile/loading.py", "deck_cache.py", "lazy_questions.py")
+"""The sources that decide what a deck file validates to and how an entry holds it,
+relative to this folder."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +101,7 @@ class DeckCache:
         header = self._fingerprint()
         if header is None:
             return
-        payload = pickle.dumps(deck, protocol=pickle.HIGHEST_PROTOCOL)
+        payload = pickle.dumps(_entry(deck), protocol=pickle.HIGHEST_PROTOCOL)
         data = b"%s%08x\n%s" % (header, zlib.crc32(payload), payload)
         if len(data) > self.limit_bytes:
             return
@@ -187,16 +192,21 @@ class DeckCache:
         header = self._fingerprint()
         if header is None or not data.startswith(header) or len(data) < len(header) + 9:
             return None
-        checksum, payload = data[len(header) : len(header) + 9], data[len(header) + 9 :]
+        # A view, not a copy: a big deck's entry is tens of MiB, and peak memory counts.
+        checksum, payload = data[len(header) : len(header) + 9], memoryview(data)[len(header) + 9 :]
         if checksum != b"%08x\n" % zlib.crc32(payload):
             return None
-        from quiz.core.models import Deck
+        from quiz.core.lazy_questions import LazyQuestions
+        from quiz.core.models import Deck, DeckMeta
 
         try:
-            deck = pickle.loads(payload)
+            meta, chunks, count, card_positions, valid_until = pickle.loads(payload)
         except Exception:  # a damaged pickle can raise nearly anything
             return None
-        return deck if isinstance(deck, Deck) else None
+        if not isinstance(meta, DeckMeta) or len(chunks) != -(-count // CHUNK):
+            return None
+        questions = LazyQuestions(chunks, count, card_positions, valid_until)
+        return Deck.model_construct(deck=meta, questions=questions)
 
     def _entries(self) -> list[tuple[Path, int, int]]:
         """(path, last use in ns, size) of each entry."""
@@ -220,6 +230,26 @@ class DeckCache:
                 return
             if path != keep:
                 total -= size * _remove(path)
+
+
+def _entry(deck: Deck) -> tuple[object, ...]:
+    """What an entry pickles: the deck's table, its questions in chunks (`lazy_questions`),
+    the position of each card's question, and the questions' `valid_until` dates."""
+    from quiz.core.cards import cards_of_question
+    from quiz.core.lazy_questions import chunked
+
+    questions = deck.questions
+    card_positions = {
+        card.key: position
+        for position, question in enumerate(questions)
+        for card in cards_of_question(question)
+    }
+    valid_until = {
+        position: question.valid_until
+        for position, question in enumerate(questions)
+        if question.valid_until is not None
+    }
+    return (deck.deck, chunked(questions), len(questions), card_positions, valid_until)
 
 
 def _remove(path: Path) -> int:

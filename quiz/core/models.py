@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from collections.abc import Sequence
 from datetime import date
 from typing import Annotated, Literal, Union
 
@@ -394,7 +395,7 @@ class Deck(StrictModel):
     """A whole deck file: the `[deck]` table and its `[[questions]]`."""
 
     deck: DeckMeta
-    questions: list[Question] = Field(min_length=1)
+    questions: Sequence[Question] = Field(min_length=1)
 
     @model_validator(mode="after")
     def _ids_unique(self) -> Deck:

@@ -72,7 +72,14 @@ from typing import Literal
 from quiz.config import Settings
 from quiz.core.balance import StoreLoad
 from quiz.core.card_state import CardMarks, CardState, Flag, Phase
-from quiz.core.cards import Card, cards_of, cards_of_question, question_identity
+from quiz.core.cards import (
+    Card,
+    cards_by_key,
+    cards_of,
+    cards_of_question,
+    question_identity,
+    stale_questions,
+)
 from quiz.core.checking import CheckResult, Response, check, check_card
 from quiz.core.custom_study import CustomStudy
 from quiz.core.days import Clock, StudyDay, local_time, system_clock
@@ -234,7 +241,7 @@ class ReviewSession:
         self.deck_id = deck.deck.id
         self.scheduler = Scheduler.for_deck(settings, deck.deck, tz=tz, load=StoreLoad(store))
         lexicon.warm_up(deck.deck.language)
-        self._cards = {card.key: card for card in cards_of(deck)}
+        self._cards = cards_by_key(deck)
         self._reconcile(path, content_hash)
         self._backup = store.start_daily_backup(local_time(now(), tz)) if daily_backup else None
         self._main: list[_Queued] = []
@@ -273,7 +280,7 @@ class ReviewSession:
     def stale_questions(self) -> list[Question]:
         """Questions left out today because their facts no longer hold (`valid_until`
         passed); their cards and history stay, and return if the date is moved."""
-        return [q for q in self.deck.questions if q.stale_on(self._day.date)]
+        return stale_questions(self.deck, self._day.date)
 
     # -- the queue --
 
@@ -289,7 +296,7 @@ class ReviewSession:
             self.deck_id,
             self.settings,
             day,
-            known=custom.served(self._cards.values()),
+            known=custom.served(self._cards),
             due_by=day.end + timedelta(days=custom.ahead_days) if custom.ahead_days else None,
         )
         self._main = [self._queued(row) for row in (*queue.reviews, *queue.new)]
@@ -547,7 +554,7 @@ class ReviewSession:
             raise ValueError(f"the edited deck's id is {deck.deck.id!r}, not {self.deck_id!r}")
         self.deck = deck
         self.scheduler = Scheduler.for_deck(self.settings, deck.deck, tz=self._tz)
-        self._cards = {card.key: card for card in cards_of(deck)}
+        self._cards = cards_by_key(deck)
         self._reconcile(path, content_hash)
         self._main = [fresh for item in self._main if (fresh := self._renewed(item))]
         self._learning = [

@@ -199,7 +199,8 @@ def test_a_folder_others_can_write_to_is_not_used(
 
 def test_the_least_recently_used_entries_go_first(tmp_path: Path, deck_file: Path) -> None:
     deck = loading.load_deck(deck_file)
-    one_entry = len(pickle.dumps(deck)) + 200
+    DeckCache(tmp_path / "cache").put("aa", deck)
+    one_entry = (tmp_path / "cache" / "aa.deck").stat().st_size
     cache = DeckCache(tmp_path / "cache", limit_bytes=2 * one_entry + 100)
     for number, digest in enumerate(("aa", "bb")):
         cache.put(digest, deck)

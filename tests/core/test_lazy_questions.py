@@ -97,28 +97,23 @@ def test_a_review_of_a_big_cached_deck_decodes_only_what_it_serves(
     )
     monkeypatch.setattr(lazy_questions, "pickle", counted)  # the chunks' unpickling only
     with Store.open(tmp_path / "quiz.sqlite3", now=NOW) as store:
-        session = ReviewSession(
-            store,
-            cached.deck,
-            Settings(fuzz=False, new_per_day=20),
-            lambda: NOW,
-            tz=timezone.utc,
-            path=str(cached.path),
-            content_hash=cached.content_hash,
-            daily_backup=False,
-        )
+
+        def start(loaded: LoadedDeck) -> ReviewSession:
+            return ReviewSession(
+                store,
+                loaded.deck,
+                Settings(fuzz=False, new_per_day=20),
+                lambda: NOW,
+                tz=timezone.utc,
+                path=str(loaded.path),
+                content_hash=loaded.content_hash,
+                daily_backup=False,
+            )
+
+        start(cached)
         assert len(decoded) == 100, "the first start reconciles: every question is read"
         decoded.clear()
-        session = ReviewSession(
-            store,
-            load(cached.path, DeckCache(tmp_path / "cache")).deck,
-            Settings(fuzz=False, new_per_day=20),
-            lambda: NOW,
-            tz=timezone.utc,
-            path=str(cached.path),
-            content_hash=cached.content_hash,
-            daily_backup=False,
-        )
+        session = start(load(cached.path, DeckCache(tmp_path / "cache")))
         assert session.counts().new == 20
         assert len(decoded) == 1, "20 new cards in deck order: the first chunk"
 

@@ -251,9 +251,7 @@ def _value_message(
     kind: str, value: Any, ctx: dict[str, Any], path: TomlPath, data: dict[str, Any], fallback: str
 ) -> str:
     field_name = _path_in_words(path)
-    # `Deck.questions` is a Sequence (a deck from the cache holds them lazily): pydantic says
-    # is_instance_of or sequence_str where a list field says list_type.
-    if path == ("questions",) and kind in ("list_type", "is_instance_of", "sequence_str"):
+    if path == ("questions",) and kind == "list_type":
         return (
             f"questions are [[questions]] tables, with double brackets; got {_type_in_words(value)}"
         )

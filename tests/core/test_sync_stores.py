@@ -449,3 +449,44 @@ def test_a_session_sync_runs_beside_studying_and_never_raises(tmp_path: Path) ->
         (tmp_path / "sync" / "quiz-sync.json").unlink()
         (lines,) = [SyncJob(database, Settings(), delay=0).wait(10)]
         assert len(lines) == 1 and "not a quiz sync folder" in lines[0]
+
+
+def test_a_long_history_goes_out_in_batches_and_an_interrupted_write_resumes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each batch's progress is recorded, so a write that fails half way (a full disk, a
+    killed process) leaves the folder with whole batches and the next sync writes the rest
+    once; nothing is held in memory beyond a batch."""
+    monkeypatch.setattr(engine, "EXPORT_BATCH", 4)
+    laptop, desktop = (Device(open_store(tmp_path / f"{n}.sqlite3")) for n in ("l", "d"))
+    folder = tmp_path / "sync"
+    for number in range(11):
+        laptop.answer(KEYS[number % 3], Grade.Good, NOW + timedelta(days=number))
+    join(laptop.store, folder, scope="all", now=NOW)
+    real_append = engine.append_events
+    batches: list[int] = []
+
+    def failing_third(root: Path, device: str, events: list[object]) -> list[Path]:
+        batches.append(len(events))
+        if len(batches) == 3:
+            raise OSError(28, "No space left on device")
+        return real_append(root, device, events)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(engine, "append_events", failing_third)
+    later = NOW + timedelta(days=20)
+    (report,) = sync_all(laptop.store, now=later, sched_for=laptop.sched_for(later))
+    assert batches == [4, 4, 4] and "No space left" in report.problems[0]
+    monkeypatch.setattr(engine, "append_events", real_append)
+    (report,) = sync_all(laptop.store, now=later, sched_for=laptop.sched_for(later))
+    assert report.problems == []
+    lines = [
+        json.loads(line)
+        for path in sorted((folder / "devices").rglob("*.jsonl"))
+        for line in path.read_text(encoding="utf-8").splitlines()
+    ]
+    ids = [line["id"] for line in lines]
+    assert len(ids) == len(set(ids)), "no event written twice"
+    assert sum(line["kind"] == "answer" for line in lines) == 11
+    join(desktop.store, folder, scope="all", now=later)
+    desktop.sync(later)
+    assert snapshot(desktop.store)[:2] == snapshot(laptop.store)[:2]

@@ -172,16 +172,29 @@ class SyncMethods(Database):
             )
         return len(made)
 
-    def own_events(self, after_seq: int, *, attempts_only: bool = False) -> list[Event]:
-        """This device's events past `after_seq`, in order (to append to a folder)."""
+    def own_events(
+        self,
+        after_seq: int,
+        *,
+        up_to: int | None = None,
+        limit: int | None = None,
+        attempts_only: bool = False,
+    ) -> list[Event]:
+        """This device's events past `after_seq` (up to `up_to`, at most `limit` of them), in
+        order (to append to a folder)."""
         setup = self.sync_setup()
         if setup is None:
             return []
         kinds = " AND kind = 'attempt'" if attempts_only else ""
         rows = self._rows(
-            f"SELECT {_EVENT_COLUMNS} FROM sync_events WHERE device = ? AND seq > ?{kinds}"
-            " ORDER BY seq",
-            (setup.device, after_seq),
+            f"SELECT {_EVENT_COLUMNS} FROM sync_events WHERE device = ? AND seq > ? AND seq <= ?"
+            f"{kinds} ORDER BY seq LIMIT ?",
+            (
+                setup.device,
+                after_seq,
+                setup.next_seq - 1 if up_to is None else up_to,
+                -1 if limit is None else limit,
+            ),
         )
         return [_event_from_row(row) for row in rows]
 

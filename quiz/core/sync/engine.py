@@ -158,19 +158,11 @@ def sync_folder(
     device = setup.device
     written_seq = _catch_up_own(store, root, device, record, report, now)
     store.collect_own_events(now=now, sched_for=sched_for)
-    own = store.own_events(written_seq, attempts_only=record.scope == "attempts")
-    try:
-        files = append_events(root, device, own)
-    except OSError as error:
-        report.problems.append(f"could not write to {root}: {error}")
+    collected = store.sync_setup()
+    assert collected is not None
+    up_to = collected.next_seq - 1
+    if not _write_own(store, root, device, record, written_seq, up_to, report, now):
         return report
-    after = store.sync_setup()
-    assert after is not None
-    store.set_written(record.folder, after.next_seq - 1)
-    store.set_file_offsets(
-        {os.fspath(path): (device, path.stat().st_size) for path in files}, now=now
-    )
-    report.written = sum(event.kind != "sched" for event in own)
     use_git = git.is_work_tree(root)
     if use_git:
         _git_before(root, device, report)
@@ -179,6 +171,46 @@ def sync_folder(
     if use_git and not report.problems:
         _git_push(root, report)
     return report
+
+
+EXPORT_BATCH = 20_000
+"""Own events written to the folder at a time: a first sync of years of history neither holds
+it all in memory (an event is ~2 KiB as objects) nor starts over if it is interrupted."""
+
+
+def _write_own(
+    store: Store,
+    root: Path,
+    device: str,
+    record: SyncFolderRecord,
+    written_seq: int,
+    up_to: int,
+    report: FolderReport,
+    now: datetime,
+) -> bool:
+    """Append this device's events past `written_seq` (up to `up_to`) to its files, a batch at
+    a time, recording after each batch how far the folder holds them; False if it could not
+    write (said in `report`)."""
+    attempts_only = record.scope == "attempts"
+    while True:
+        batch = store.own_events(
+            written_seq, up_to=up_to, limit=EXPORT_BATCH, attempts_only=attempts_only
+        )
+        if not batch:
+            break
+        try:
+            files = append_events(root, device, batch)
+        except OSError as error:
+            report.problems.append(f"could not write to {root}: {error}")
+            return False
+        written_seq = batch[-1].seq
+        store.set_written(record.folder, written_seq)
+        store.set_file_offsets(
+            {os.fspath(path): (device, path.stat().st_size) for path in files}, now=now
+        )
+        report.written += sum(event.kind != "sched" for event in batch)
+    store.set_written(record.folder, up_to)  # past the events this folder does not take
+    return True
 
 
 def _catch_up_own(

@@ -18,11 +18,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from quiz.config import Settings
-from quiz.core.card_state import Flag, Phase
+from quiz.core.card_state import CardState, Flag, Phase
 from quiz.core.scheduling import Grade, Scheduler
 from quiz.core.storage import Store
+from quiz.core.storage.encoding import state_to_json, to_us
 from quiz.core.sync import engine
+from quiz.core.sync.clock import Stamp
 from quiz.core.sync.engine import SyncError, join, replayer, sync_all
+from quiz.core.sync.events import Event, answer_data, sched_data
 from quiz.errors import StoreError
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
@@ -220,6 +223,101 @@ def test_a_torn_line_in_another_devices_file_waits_for_the_next_sync(
     path.write_bytes(whole)
     desktop.sync(NOW)
     assert snapshot(desktop.store) == snapshot(laptop.store)
+
+
+def test_every_card_is_written_as_its_replay_whichever_way_it_is_applied(
+    tmp_path: Path,
+) -> None:
+    """Cards whose answers form a clean chain are written in SQL, the others by replay in
+    Python: both give the card and the review rows `replay_card` gives."""
+    other = "desk-00000001"
+    scheduler = Scheduler(tz=timezone.utc)
+    sched = sched_data(scheduler.record(NOW))
+    new = state_to_json(CardState())
+    seq = 0
+    events = [Event(other, 0, Stamp(to_us(NOW), 0, other), to_us(NOW), "sched", data=sched)]
+
+    def add(key: str, kind: str, data: dict[str, object], *, device: str = other) -> Event:
+        nonlocal seq
+        seq += 1
+        at = to_us(NOW) + seq * 60_000_000
+        event = Event(device, seq, Stamp(at, 0, device), at, kind, "geo", key, data)
+        events.append(event)
+        return event
+
+    def chain(key: str, grades: list[int], **extra: object) -> list[str]:
+        before, states = CardState(), [new]
+        for n, grade in enumerate(grades):
+            at = NOW + timedelta(minutes=seq + 1)
+            after, _ = scheduler.review(before, Grade(grade), at)
+            data = answer_data(
+                grade=grade,
+                before_json=state_to_json(before),
+                after_json=state_to_json(after),
+                sched=sched["id"],
+                duration_ms=1500 + n,
+                response=f"answer {n}",
+                correct=grade > 1,
+            )
+            add(key, "answer", {**data, **extra})
+            before = after
+            states.append(state_to_json(after))
+        return states
+
+    chain("clean", [3, 1, 4])
+    chain("one", [3])
+    states = chain("conflict", [3, 3])
+    add("conflict", "answer", {**events[-1].data, "before": json.loads(states[0])}, device="x-01")
+    chain("flagged", [3, 4])
+    add("flagged", "flag", {"flag": 2})
+    chain("undone", [3, 4])
+    add("undone", "undo", {"undoes": events[-1].id})
+    chain("grade-as-text", [3, 2], grade="3")  # int("3") in Python: not SQL's to bind
+    chain("no-verdict", [2], correct=None, response=None, duration_ms=None)
+    forgotten = chain("forgotten", [3])
+    add("forgotten", "forget", {"before": json.loads(forgotten[1]), "after": json.loads(new)})
+    keys = sorted({event.card for event in events if event.card is not None})
+    with Store.open(tmp_path / "d.sqlite3", now=NOW) as store:
+        store.reconcile_deck(
+            "geo",
+            title="Geo",
+            path=None,
+            content_hash=None,
+            card_keys=keys,
+            question_count=len(keys),
+            now=NOW,
+        )
+        join(store, tmp_path / "sync", scope="all", now=NOW)
+        assert store.add_events(events, offsets={}, now=NOW).problems == []
+        applied = store.apply_waiting(replayer(store))
+        assert (applied.cards, applied.conflicts, applied.waiting) == (len(keys), 1, 0)
+        for key in keys:
+            outcome = replayer(store)(store.card_sync_events("geo", key))
+            card = store.card("geo", key)
+            assert card is not None
+            assert (card.state, card.marks) == (outcome.state, outcome.marks), key
+            expected = [
+                (
+                    change.event.at_us,
+                    int(change.event.data["grade"]),
+                    int(change.before.state),
+                    change.event.data.get("response"),
+                    change.event.data.get("correct"),
+                    change.event.data.get("duration_ms"),
+                    state_to_json(change.before),
+                    state_to_json(change.after),
+                    change.event.id,
+                )
+                for change in outcome.changes
+                if change.event.kind == "answer"
+            ]
+            rows = store.read(
+                "SELECT reviewed_at, grade, state_before, response, correct, duration_ms,"
+                " state_before_json, state_after_json, event_id FROM reviews"
+                " WHERE card_key = ? ORDER BY id",
+                (key,),
+            )
+            assert rows == expected, key
 
 
 def test_events_of_a_deck_not_opened_here_wait_for_it(tmp_path: Path) -> None:

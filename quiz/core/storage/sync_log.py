@@ -28,11 +28,18 @@ from typing import Any
 from quiz.core.card_state import CardMarks, CardState
 from quiz.core.storage.card_actions import mark_values, snapshot_from_json
 from quiz.core.storage.connection import Database
-from quiz.core.storage.encoding import STATE_COLUMNS, from_us, set_state, state_to_json, to_us
+from quiz.core.storage.encoding import (
+    STATE_COLUMNS,
+    from_us,
+    set_state,
+    state_json_of_object,
+    state_to_json,
+    to_us,
+)
 from quiz.core.storage.records import MARK_COLUMNS
 from quiz.core.sync.clock import HybridClock, Stamp
 from quiz.core.sync.events import Event, answer_data, sched_data
-from quiz.core.sync.replay import SCHEDULE_KINDS, CardReplay, recorded_state
+from quiz.core.sync.replay import SCHEDULE_KINDS, CardReplay
 from quiz.errors import StoreError
 
 Replay = Callable[[Sequence[Event]], CardReplay]
@@ -479,8 +486,8 @@ def _insert_event(db: sqlite3.Connection, event: Event, source: str | None) -> b
     data, before, after = event.data, None, None
     if event.kind in SCHEDULE_KINDS:
         data = dict(data)
-        before = state_to_json(recorded_state(data.pop("before", None)))
-        after = state_to_json(recorded_state(data.pop("after", None)))
+        before = state_json_of_object(data.pop("before", None))
+        after = state_json_of_object(data.pop("after", None))
     cursor = db.execute(
         "INSERT OR IGNORE INTO sync_events (id, device, seq, wall_us, counter, at, kind,"
         " deck_id, card_key, before_json, after_json, data_json, source)"
@@ -634,8 +641,10 @@ def _apply_chains(
         "  SELECT deck_id, card_key, after_json, max(n), sum(broken) AS breaks FROM ("
         f"  SELECT e.deck_id, e.card_key, e.after_json, NOT coalesce({_CHAINED_LINK}, 0)"
         "   AS broken, row_number() OVER card AS n"
-        "   FROM sync_waiting AS w JOIN cards USING (deck_id, card_key)"
-        "   JOIN sync_events AS e USING (deck_id, card_key)"
+        # CROSS JOIN: the batch's range of sync_waiting first, then each card's events by
+        # index (the planner would otherwise scan every event of the deck each batch)
+        "   FROM sync_waiting AS w CROSS JOIN cards USING (deck_id, card_key)"
+        "   CROSS JOIN sync_events AS e USING (deck_id, card_key)"
         "   WHERE (w.deck_id, w.card_key) BETWEEN (:d0, :c0) AND (:d1, :c1)"
         f"  WINDOW card AS (PARTITION BY e.deck_id, e.card_key {_CHAIN_ORDER}))"
         "  GROUP BY deck_id, card_key)"

@@ -344,6 +344,7 @@ state_values = st.one_of(
     st.floats(allow_nan=True, allow_infinity=True),
     st.text(max_size=2),
 )
+odd_floats = st.sampled_from([float("inf"), float("-inf"), float("nan"), -0.0, 1e300])
 state_objects = st.one_of(
     st.fixed_dictionaries(
         {key: state_values for key in json.loads(state_to_json(CardState()))},
@@ -353,8 +354,8 @@ state_objects = st.one_of(
         {
             "state": st.integers(-1, 4),
             "step": st.none() | st.integers(-1, 3),
-            "stability": st.none() | st.floats() | st.integers(0, 10**400),
-            "difficulty": st.none() | st.floats(0, 10),
+            "stability": st.none() | st.floats() | odd_floats | st.integers(0, 10**400),
+            "difficulty": st.none() | st.floats(0, 10) | odd_floats,
             "due": st.none() | st.integers(-(2**63), 2**63),
             "last_review": st.none() | st.integers(-(10**17), 3 * 10**17),
             "reps": st.integers(-1, 10**6),

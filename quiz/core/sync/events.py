@@ -150,8 +150,9 @@ def decode_line(line: str) -> Event:
             f"written in event format {version}; this quiz reads up to {FORMAT_VERSION}:"
             " update quiz on this device"
         )
-    event_id, hlc, at = record.get("id"), record.get("hlc"), record.get("at")
-    kind, data, deck, card = (record.get(name) for name in ("kind", "data", "deck", "card"))
+    get = record.get
+    event_id, hlc, at, kind = get("id"), get("hlc"), get("at"), get("kind")
+    data, deck, card = get("data"), get("deck"), get("card")
     if not isinstance(event_id, str) or event_id.count(":") < 1:
         raise EventFormatError(f"bad id {event_id!r}")
     device, _, seq = event_id.rpartition(":")

@@ -159,6 +159,24 @@ def test_an_undo_on_one_device_takes_the_answer_back_on_the_others(
     assert snapshot(laptop.store) == snapshot(desktop.store)
 
 
+def test_an_undo_after_another_devices_change_came_in_ends_in_the_replay(
+    devices: list[Device],
+) -> None:
+    """Both devices suspend a card; the laptop, having read the desktop's suspend, undoes its
+    own: the desktop's still holds, on the laptop too (hypothesis found this one)."""
+    laptop, desktop = devices[0], devices[1]
+    laptop.act("b", "suspend", NOW)
+    desktop.act("b", "suspend", NOW)
+    desktop.sync(NOW)
+    laptop.sync(NOW)
+    laptop.undo_action()
+    for device in devices + devices:
+        device.sync(NOW)
+    for device in devices:
+        card = device.store.card("geo", "b")
+        assert card is not None and card.marks.suspended
+
+
 def test_a_second_sync_changes_nothing(devices: list[Device]) -> None:
     laptop, desktop, _ = devices
     laptop.answer("a", Grade.Good, NOW)

@@ -170,6 +170,9 @@ class SyncMethods(Database):
                 stamp = clock.stamp(at_us)
                 event = Event(device, seq, stamp, at_us, kind, deck, card, data)
                 _insert_event(db, event, f"undo:{data['undoes']}" if kind == "undo" else None)
+                if kind == "undo":  # an undo here restored the card as this device had it,
+                    # without the other devices' events since: replay it from all of them
+                    db.execute("INSERT OR IGNORE INTO sync_waiting VALUES (?, ?)", (deck, card))
                 if table is not None:  # (a grade amended later clears reviews.event_id: the
                     # next sync undoes this answer and sends the amended one)
                     db.execute(f"UPDATE {table} SET event_id = ? WHERE id = ?", (event.id, row_id))

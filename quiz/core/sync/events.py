@@ -133,11 +133,24 @@ def _int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+_raw_decode = json.JSONDecoder().raw_decode
+
+
+def load_json(text: str) -> Any:
+    """`json.loads(text)`, the same value or error, without its two whitespace searches
+    when nothing surrounds the value (a line as `encode_line` writes it)."""
+    try:
+        value, end = _raw_decode(text)
+    except (json.JSONDecodeError, RecursionError):
+        return json.loads(text)  # its own error (or leading whitespace it skips)
+    return value if end == len(text) else json.loads(text)
+
+
 def decode_line(line: str) -> Event:
     """The event of one line (without or with its newline); `EventFormatError` when it is
     not one, `NewerFormat` when a newer quiz wrote it."""
     try:
-        record = json.loads(line)
+        record = load_json(line)
     except (json.JSONDecodeError, RecursionError) as error:
         raise EventFormatError(f"not JSON: {error}") from None
     if not isinstance(record, dict):

@@ -11,8 +11,10 @@ what causality needs: all of them happened after the previous sync's import.
 then replays every card they touch from all its events (`replay` is given by the caller,
 so the store does not import the scheduler) and writes the outcome: the card's state and
 marks, and one review row per answer in effect (an imported answer gets a row, an
-answer undone elsewhere loses its row, a recomputed one gets its new states). Imported
-attempts become attempt rows. Events of a card or deck this store does not have yet are
+answer undone elsewhere loses its row, a recomputed one gets its new states); a card
+whose events are only answers in a clean chain, most of a long history, is written in
+SQL with the outcome replay would give (`_apply_chains`). Imported attempts become
+attempt rows. Events of a card or deck this store does not have yet are
 kept and applied by the sync after the deck is first opened.
 """
 

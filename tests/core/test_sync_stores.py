@@ -4,14 +4,17 @@ cards, the same review log and the same events, which are the replay of their un
 
 from __future__ import annotations
 
+import gc
 import json
 import sqlite3
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -175,6 +178,30 @@ def test_an_undo_after_another_devices_change_came_in_ends_in_the_replay(
     for device in devices:
         card = device.store.card("geo", "b")
         assert card is not None and card.marks.suspended
+
+
+def test_an_import_pauses_the_collector_on_the_main_thread_only(
+    devices: list[Device], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`quiz sync` imports without cyclic collections; a sync on a session's thread leaves
+    the collector to the app; either way it is as it was afterwards."""
+    seen: list[bool] = []
+    apply = Store.apply_waiting
+
+    def spy(store: Store, *args: Any, **kwargs: Any) -> Any:
+        seen.append(gc.isenabled())
+        return apply(store, *args, **kwargs)
+
+    monkeypatch.setattr(Store, "apply_waiting", spy)
+    devices[1].answer("a", Grade.Good, NOW)
+    devices[1].sync(NOW)
+    assert gc.isenabled()
+    devices[0].sync(NOW)
+    assert seen[-1] is False and gc.isenabled()
+    thread = threading.Thread(target=devices[2].sync, args=(NOW,))
+    thread.start()
+    thread.join()
+    assert seen[-1] is True and gc.isenabled()
 
 
 def test_a_second_sync_changes_nothing(devices: list[Device]) -> None:

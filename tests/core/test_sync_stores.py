@@ -193,15 +193,21 @@ def test_an_import_pauses_the_collector_on_the_main_thread_only(
         return apply(store, *args, **kwargs)
 
     monkeypatch.setattr(Store, "apply_waiting", spy)
-    devices[1].answer("a", Grade.Good, NOW)
-    devices[1].sync(NOW)
-    assert gc.isenabled()
-    devices[0].sync(NOW)
-    assert seen[-1] is False and gc.isenabled()
-    thread = threading.Thread(target=devices[2].sync, args=(NOW,))
-    thread.start()
-    thread.join()
-    assert seen[-1] is True and gc.isenabled()
+    was_enabled = gc.isenabled()  # (another test may have left it paused)
+    gc.enable()
+    try:
+        devices[1].answer("a", Grade.Good, NOW)
+        devices[1].sync(NOW)
+        assert gc.isenabled()
+        devices[0].sync(NOW)
+        assert seen[-1] is False and gc.isenabled()
+        thread = threading.Thread(target=devices[2].sync, args=(NOW,))
+        thread.start()
+        thread.join()
+        assert seen[-1] is True and gc.isenabled()
+    finally:
+        if not was_enabled:
+            gc.disable()
 
 
 def test_a_second_sync_changes_nothing(devices: list[Device]) -> None:

@@ -18,6 +18,7 @@ from quiz.core.sync.events import (
     NewerFormat,
     decode_line,
     encode_line,
+    load_json,
 )
 from quiz.core.sync.folder import (
     SyncFolderError,
@@ -278,3 +279,28 @@ def test_reading_a_file_while_it_is_copied_yields_every_event_once(
             seen += [e.seq for e in read.events]
             offset = read.offset
     assert seen == list(range(1, count + 1))
+
+
+json_texts = st.one_of(
+    st.text(max_size=30),
+    st.builds(
+        lambda pad, value, end: pad + json.dumps(value) + end,
+        st.sampled_from(["", " ", "\ufeff", "\n"]),
+        st.recursive(st.none() | st.integers() | st.floats() | texts, st.lists, max_leaves=5),
+        st.sampled_from(["", " ", "x", "\t", "}"]),
+    ),
+)
+
+
+@given(json_texts)
+def test_a_line_is_read_as_json_loads_reads_it(text: str) -> None:
+    """decode_line's shortcut around json.loads gives its value, or its error."""
+    try:
+        expected: object = repr(json.loads(text))
+    except ValueError as error:
+        expected = str(error)
+    try:
+        got: object = repr(load_json(text))
+    except ValueError as error:
+        got = str(error)
+    assert got == expected

@@ -14,7 +14,12 @@ from hypothesis import strategies as st
 
 from quiz.core.card_state import CardMarks, CardState, Flag, Phase
 from quiz.core.scheduling import Grade, Scheduler
-from quiz.core.storage.encoding import state_from_json, state_to_json, to_us
+from quiz.core.storage.encoding import (
+    state_from_json,
+    state_json_of_object,
+    state_to_json,
+    to_us,
+)
 from quiz.core.sync.answers import fuzz_seed, recompute_answer
 from quiz.core.sync.clock import HybridClock
 from quiz.core.sync.events import Event, answer_data, sched_data
@@ -329,3 +334,48 @@ def test_an_unknown_mark_is_refused() -> None:
     device.mark(START, "attempt")
     with pytest.raises(ValueError, match="not a card event"):
         device.view()
+
+
+state_values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 3),
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=2),
+)
+odd_floats = st.sampled_from([float("inf"), float("-inf"), float("nan"), -0.0, 1e300])
+state_objects = st.one_of(
+    st.fixed_dictionaries(
+        {key: state_values for key in json.loads(state_to_json(CardState()))},
+        optional={"extra": state_values},
+    ),
+    st.fixed_dictionaries(  # near-valid: each value of a type a state may hold
+        {
+            "state": st.integers(-1, 4),
+            "step": st.none() | st.integers(-1, 3),
+            "stability": st.none() | st.floats() | odd_floats | st.integers(0, 10**400),
+            "difficulty": st.none() | st.floats(0, 10) | odd_floats,
+            "due": st.none() | st.integers(-(2**63), 2**63),
+            "last_review": st.none() | st.integers(-(10**17), 3 * 10**17),
+            "reps": st.integers(-1, 10**6),
+            "lapses": st.integers(-1, 10),
+        }
+    ),
+    state_values,
+)
+
+
+@settings(max_examples=500)
+@given(state_objects)
+def test_an_event_state_is_checked_and_written_as_a_card_state_would_be(data: object) -> None:
+    """The import's shortcut gives `state_to_json(recorded_state(...))`'s text, or its error."""
+    try:
+        expected: object = state_to_json(recorded_state(data))
+    except (ValueError, OverflowError) as error:
+        expected = type(error)
+    try:
+        got: object = state_json_of_object(data)
+    except (ValueError, OverflowError) as error:
+        got = type(error)
+    assert got == expected

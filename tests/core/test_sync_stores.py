@@ -4,25 +4,31 @@ cards, the same review log and the same events, which are the replay of their un
 
 from __future__ import annotations
 
+import gc
 import json
 import sqlite3
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from quiz.config import Settings
-from quiz.core.card_state import Flag, Phase
+from quiz.core.card_state import CardState, Flag, Phase
 from quiz.core.scheduling import Grade, Scheduler
 from quiz.core.storage import Store
+from quiz.core.storage.encoding import state_to_json, to_us
 from quiz.core.sync import engine
+from quiz.core.sync.clock import Stamp
 from quiz.core.sync.engine import SyncError, join, replayer, sync_all
+from quiz.core.sync.events import Event, answer_data, sched_data
 from quiz.errors import StoreError
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
@@ -156,6 +162,54 @@ def test_an_undo_on_one_device_takes_the_answer_back_on_the_others(
     assert snapshot(laptop.store) == snapshot(desktop.store)
 
 
+def test_an_undo_after_another_devices_change_came_in_ends_in_the_replay(
+    devices: list[Device],
+) -> None:
+    """Both devices suspend a card; the laptop, having read the desktop's suspend, undoes its
+    own: the desktop's still holds, on the laptop too (hypothesis found this one)."""
+    laptop, desktop = devices[0], devices[1]
+    laptop.act("b", "suspend", NOW)
+    desktop.act("b", "suspend", NOW)
+    desktop.sync(NOW)
+    laptop.sync(NOW)
+    laptop.undo_action()
+    for device in devices + devices:
+        device.sync(NOW)
+    for device in devices:
+        card = device.store.card("geo", "b")
+        assert card is not None and card.marks.suspended
+
+
+def test_an_import_pauses_the_collector_on_the_main_thread_only(
+    devices: list[Device], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`quiz sync` imports without cyclic collections; a sync on a session's thread leaves
+    the collector to the app; either way it is as it was afterwards."""
+    seen: list[bool] = []
+    apply = Store.apply_waiting
+
+    def spy(store: Store, *args: Any, **kwargs: Any) -> Any:
+        seen.append(gc.isenabled())
+        return apply(store, *args, **kwargs)
+
+    monkeypatch.setattr(Store, "apply_waiting", spy)
+    was_enabled = gc.isenabled()  # (another test may have left it paused)
+    gc.enable()
+    try:
+        devices[1].answer("a", Grade.Good, NOW)
+        devices[1].sync(NOW)
+        assert gc.isenabled()
+        devices[0].sync(NOW)
+        assert seen[-1] is False and gc.isenabled()
+        thread = threading.Thread(target=devices[2].sync, args=(NOW,))
+        thread.start()
+        thread.join()
+        assert seen[-1] is True and gc.isenabled()
+    finally:
+        if not was_enabled:
+            gc.disable()
+
+
 def test_a_second_sync_changes_nothing(devices: list[Device]) -> None:
     laptop, desktop, _ = devices
     laptop.answer("a", Grade.Good, NOW)
@@ -220,6 +274,101 @@ def test_a_torn_line_in_another_devices_file_waits_for_the_next_sync(
     path.write_bytes(whole)
     desktop.sync(NOW)
     assert snapshot(desktop.store) == snapshot(laptop.store)
+
+
+def test_every_card_is_written_as_its_replay_whichever_way_it_is_applied(
+    tmp_path: Path,
+) -> None:
+    """Cards whose answers form a clean chain are written in SQL, the others by replay in
+    Python: both give the card and the review rows `replay_card` gives."""
+    other = "desk-00000001"
+    scheduler = Scheduler(tz=timezone.utc)
+    sched = sched_data(scheduler.record(NOW))
+    new = state_to_json(CardState())
+    seq = 0
+    events = [Event(other, 0, Stamp(to_us(NOW), 0, other), to_us(NOW), "sched", data=sched)]
+
+    def add(key: str, kind: str, data: dict[str, object], *, device: str = other) -> Event:
+        nonlocal seq
+        seq += 1
+        at = to_us(NOW) + seq * 60_000_000
+        event = Event(device, seq, Stamp(at, 0, device), at, kind, "geo", key, data)
+        events.append(event)
+        return event
+
+    def chain(key: str, grades: list[int], **extra: object) -> list[str]:
+        before, states = CardState(), [new]
+        for n, grade in enumerate(grades):
+            at = NOW + timedelta(minutes=seq + 1)
+            after, _ = scheduler.review(before, Grade(grade), at)
+            data = answer_data(
+                grade=grade,
+                before_json=state_to_json(before),
+                after_json=state_to_json(after),
+                sched=sched["id"],
+                duration_ms=1500 + n,
+                response=f"answer {n}",
+                correct=grade > 1,
+            )
+            add(key, "answer", {**data, **extra})
+            before = after
+            states.append(state_to_json(after))
+        return states
+
+    chain("clean", [3, 1, 4])
+    chain("one", [3])
+    states = chain("conflict", [3, 3])
+    add("conflict", "answer", {**events[-1].data, "before": json.loads(states[0])}, device="x-01")
+    chain("flagged", [3, 4])
+    add("flagged", "flag", {"flag": 2})
+    chain("undone", [3, 4])
+    add("undone", "undo", {"undoes": events[-1].id})
+    chain("grade-as-text", [3, 2], grade="3")  # int("3") in Python: not SQL's to bind
+    chain("no-verdict", [2], correct=None, response=None, duration_ms=None)
+    forgotten = chain("forgotten", [3])
+    add("forgotten", "forget", {"before": json.loads(forgotten[1]), "after": json.loads(new)})
+    keys = sorted({event.card for event in events if event.card is not None})
+    with Store.open(tmp_path / "d.sqlite3", now=NOW) as store:
+        store.reconcile_deck(
+            "geo",
+            title="Geo",
+            path=None,
+            content_hash=None,
+            card_keys=keys,
+            question_count=len(keys),
+            now=NOW,
+        )
+        join(store, tmp_path / "sync", scope="all", now=NOW)
+        assert store.add_events(events, offsets={}, now=NOW).problems == []
+        applied = store.apply_waiting(replayer(store))
+        assert (applied.cards, applied.conflicts, applied.waiting) == (len(keys), 1, 0)
+        for key in keys:
+            outcome = replayer(store)(store.card_sync_events("geo", key))
+            card = store.card("geo", key)
+            assert card is not None
+            assert (card.state, card.marks) == (outcome.state, outcome.marks), key
+            expected = [
+                (
+                    change.event.at_us,
+                    int(change.event.data["grade"]),
+                    int(change.before.state),
+                    change.event.data.get("response"),
+                    change.event.data.get("correct"),
+                    change.event.data.get("duration_ms"),
+                    state_to_json(change.before),
+                    state_to_json(change.after),
+                    change.event.id,
+                )
+                for change in outcome.changes
+                if change.event.kind == "answer"
+            ]
+            rows = store.read(
+                "SELECT reviewed_at, grade, state_before, response, correct, duration_ms,"
+                " state_before_json, state_after_json, event_id FROM reviews"
+                " WHERE card_key = ? ORDER BY id",
+                (key,),
+            )
+            assert rows == expected, key
 
 
 def test_events_of_a_deck_not_opened_here_wait_for_it(tmp_path: Path) -> None:

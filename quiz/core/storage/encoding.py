@@ -76,6 +76,30 @@ def checked_state(
     lapses: object,
 ) -> CardState:
     """Build a CardState from stored values, refusing ones no scheduler wrote."""
+    _check_state(state, step, stability, difficulty, due, last_review, reps, lapses)
+    return CardState(
+        state=Phase(state),  # type: ignore[arg-type]
+        step=step,  # type: ignore[arg-type]
+        stability=None if stability is None else float(stability),  # type: ignore[arg-type]
+        difficulty=None if difficulty is None else float(difficulty),  # type: ignore[arg-type]
+        due=from_us_or_none(due),  # type: ignore[arg-type]
+        last_review=from_us_or_none(last_review),  # type: ignore[arg-type]
+        reps=reps,  # type: ignore[arg-type]
+        lapses=lapses,  # type: ignore[arg-type]
+    )
+
+
+def _check_state(
+    state: object,
+    step: object,
+    stability: object,
+    difficulty: object,
+    due: object,
+    last_review: object,
+    reps: object,
+    lapses: object,
+) -> None:
+    """ValueError unless the values are of types and ranges a scheduler writes."""
     if not _is_int(state) or state not in _PHASES:
         raise ValueError(f"unknown card state {state!r}")
     for name, value in (("step", step), ("due", due), ("last_review", last_review)):
@@ -87,16 +111,6 @@ def checked_state(
     for name, value in (("reps", reps), ("lapses", lapses)):
         if not _is_int(value) or value < 0:  # type: ignore[operator]
             raise ValueError(f"{name} must be a non-negative integer, not {value!r}")
-    return CardState(
-        state=Phase(state),
-        step=step,  # type: ignore[arg-type]
-        stability=None if stability is None else float(stability),  # type: ignore[arg-type]
-        difficulty=None if difficulty is None else float(difficulty),  # type: ignore[arg-type]
-        due=from_us_or_none(due),  # type: ignore[arg-type]
-        last_review=from_us_or_none(last_review),  # type: ignore[arg-type]
-        reps=reps,  # type: ignore[arg-type]
-        lapses=lapses,  # type: ignore[arg-type]
-    )
 
 
 def state_values(state: CardState) -> tuple[object, ...]:
@@ -171,6 +185,74 @@ def state_to_json(state: CardState) -> str:
 def state_from_json(text: str) -> CardState:
     """Parse `state_to_json` output; raises ValueError on anything else (see `doctor`)."""
     return state_from_object(json.loads(text))
+
+
+_MIN_US = to_us(datetime.min.replace(tzinfo=timezone.utc))
+_MAX_US = to_us(datetime.max.replace(tzinfo=timezone.utc))
+
+
+def _time_us(value: object) -> object:
+    """A stored time as `to_us_or_none(from_us_or_none(value))` gives it back, without the
+    datetime: the value itself, or `from_us`'s error outside what a datetime holds."""
+    if value is not None and not _MIN_US <= value <= _MAX_US:  # type: ignore[operator]
+        from_us(value)  # type: ignore[arg-type]
+    return value
+
+
+_INF = float("inf")
+
+
+def _json(value: int | float | None) -> str:
+    """`encode_state`'s text of None, an int or a finite float."""
+    return "null" if value is None else repr(value)
+
+
+def state_json_of_object(data: object) -> str:
+    """`state_to_json(state_from_object(data))`: the same text and the same errors, without
+    building the `CardState` and its datetimes (a sync import checks two states an event,
+    which was a third of its time; 5.6 -> 1.5 µs a state with the common case by hand)."""
+    if not isinstance(data, dict) or data.keys() != _STATE_KEYS:
+        raise ValueError("card state must be an object with the keys " + str(_STATE_KEYS))
+    state, step, stability, difficulty = (
+        data["state"],
+        data["step"],
+        data["stability"],
+        data["difficulty"],
+    )
+    due, last_review, reps, lapses = data["due"], data["last_review"], data["reps"], data["lapses"]
+    if (  # the common case, checked and written by hand: exact types, finite numbers
+        type(state) is int
+        and state in _PHASES
+        and (step is None or type(step) is int)
+        and (stability is None or (type(stability) is float and -_INF < stability < _INF))
+        and (difficulty is None or (type(difficulty) is float and -_INF < difficulty < _INF))
+        and (due is None or (type(due) is int and _MIN_US <= due <= _MAX_US))
+        and (
+            last_review is None or (type(last_review) is int and _MIN_US <= last_review <= _MAX_US)
+        )
+        and type(reps) is int
+        and reps >= 0
+        and type(lapses) is int
+        and lapses >= 0
+    ):
+        return (
+            f'{{"difficulty":{_json(difficulty)},"due":{_json(due)},"lapses":{lapses},'
+            f'"last_review":{_json(last_review)},"reps":{reps},"stability":{_json(stability)},'
+            f'"state":{state},"step":{_json(step)}}}'
+        )
+    _check_state(state, step, stability, difficulty, due, last_review, reps, lapses)
+    return encode_state(
+        {
+            "state": int(state),
+            "step": step,
+            "stability": None if stability is None else float(stability),
+            "difficulty": None if difficulty is None else float(difficulty),
+            "due": _time_us(due),
+            "last_review": _time_us(last_review),
+            "reps": reps,
+            "lapses": lapses,
+        }
+    )
 
 
 def state_from_object(data: object) -> CardState:

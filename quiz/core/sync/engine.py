@@ -18,10 +18,13 @@ store is only ever added to.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
 import socket
 import sqlite3
-from collections.abc import Callable, Mapping, Sequence
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -167,7 +170,8 @@ def sync_folder(
     if use_git:
         _git_before(root, device, report)
     if record.scope == "all":
-        _import(store, root, device, report, now)
+        with _collector_paused():
+            _import(store, root, device, report, now)
     if use_git and not report.problems:
         _git_push(root, report)
     return report
@@ -280,6 +284,22 @@ def _git_step(report: FolderReport, done: str, step: Callable[[], bool]) -> bool
     if did:
         report.git.append(done)
     return True
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: an import allocates millions of objects and no
+    cycles, and the collections it set off took ~8% of a 1M-event sync (53 -> 49 s). Only
+    on the main thread (`quiz sync`): a sync beside a session (`session.SyncJob`) leaves
+    the collector as the app set it."""
+    if threading.current_thread() is not threading.main_thread() or not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 def _import(store: Store, root: Path, device: str, report: FolderReport, now: datetime) -> None:

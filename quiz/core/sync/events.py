@@ -133,11 +133,24 @@ def _int(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+_raw_decode = json.JSONDecoder().raw_decode
+
+
+def load_json(text: str) -> Any:
+    """`json.loads(text)`, the same value or error, without its two whitespace searches
+    when nothing surrounds the value (a line as `encode_line` writes it)."""
+    try:
+        value, end = _raw_decode(text)
+    except (json.JSONDecodeError, RecursionError):
+        return json.loads(text)  # its own error (or leading whitespace it skips)
+    return value if end == len(text) else json.loads(text)
+
+
 def decode_line(line: str) -> Event:
     """The event of one line (without or with its newline); `EventFormatError` when it is
     not one, `NewerFormat` when a newer quiz wrote it."""
     try:
-        record = json.loads(line)
+        record = load_json(line)
     except (json.JSONDecodeError, RecursionError) as error:
         raise EventFormatError(f"not JSON: {error}") from None
     if not isinstance(record, dict):
@@ -150,8 +163,9 @@ def decode_line(line: str) -> Event:
             f"written in event format {version}; this quiz reads up to {FORMAT_VERSION}:"
             " update quiz on this device"
         )
-    event_id, hlc, at = record.get("id"), record.get("hlc"), record.get("at")
-    kind, data, deck, card = (record.get(name) for name in ("kind", "data", "deck", "card"))
+    get = record.get
+    event_id, hlc, at, kind = get("id"), get("hlc"), get("at"), get("kind")
+    data, deck, card = get("data"), get("deck"), get("card")
     if not isinstance(event_id, str) or event_id.count(":") < 1:
         raise EventFormatError(f"bad id {event_id!r}")
     device, _, seq = event_id.rpartition(":")

@@ -24,6 +24,7 @@ import click
 
 from quiz import paths
 from quiz.commands.files import database_path, load_settings, open_store
+from quiz.core.collector import collector_paused
 from quiz.core.text import sanitize
 
 if TYPE_CHECKING:
@@ -120,24 +121,6 @@ def load_or_fail(path: Path) -> LoadedDeck:
 
 
 @contextmanager
-def _collector_paused(pause: bool = True) -> Iterator[None]:
-    """No cyclic garbage collection while the full-screen app gets ready (`_run` resumes it).
-
-    Importing Textual and building the app allocate enough long-lived objects to
-    set off ~120 collections, ~50 ms of a ~0.5 s start; nearly nothing of it is
-    garbage. `pause=False` (plain mode, which runs a whole session) changes nothing.
-    """
-    if not pause:
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
-
-
-@contextmanager
 def _session_sync(database: Path, settings: Settings) -> Iterator[None]:
     """With `sync_on_study`: sync beside the session from a moment after it starts, and
     again when it ends (what it did goes to stderr). Without it, nothing."""
@@ -229,7 +212,10 @@ def _student(_ctx: click.Context, _param: click.Parameter, value: str | None) ->
 @click.pass_context
 def open_(ctx: click.Context, deck: str | None) -> None:
     """Open the deck library, or DECK's page (a deck file or a deck id)."""
-    with _collector_paused():
+    # Importing Textual and building the app allocate enough long-lived objects to set off
+    # ~120 collections (~50 ms of a ~0.5 s start), finding nearly no garbage; `_run` resumes
+    # collection once the app is built. Plain mode, which runs a whole session, does not pause.
+    with collector_paused():
         settings = load_settings()
         with open_store(database_path(ctx), settings=settings) as store:
             if deck is None:
@@ -311,7 +297,7 @@ def take(
     schedule: bool,
 ) -> None:
     """Take a scored quiz (or with --exam, an exam) on DECK (a deck file or a deck id)."""
-    with _collector_paused(not plain):
+    with collector_paused(not plain):
         settings = load_settings()
         options = _quiz_options(
             shuffle,
@@ -382,7 +368,7 @@ def review(
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--cram") from None
     custom = CustomStudy(ahead_days=ahead or 0, extra_new=extra_new or 0, tag=tag)
-    with _collector_paused(not plain):
+    with collector_paused(not plain):
         settings = load_settings()
         with open_store(database_path(ctx), settings=settings) as store:
             loaded = load_or_fail(resolve_deck(store, settings, deck))

@@ -229,3 +229,16 @@ def test_exit_codes_of_the_real_command(tmp_path: Path) -> None:
     assert status(str(bundled_decks()[0])) == 0
     assert status(str(BROKEN / "duplicate-id.toml")) == 1
     assert status(str(tmp_path / "missing.toml")) == 2
+
+
+def test_check_gives_the_collector_back_as_it_found_it() -> None:
+    """`quiz check` pauses cyclic collection while it parses; a process that runs it (a test
+    run, a tool embedding quiz) keeps collecting afterwards, even when the check fails."""
+    import gc
+
+    assert gc.isenabled()
+    deck = DECKS / "chemistry-elements.toml"
+    assert CliRunner().invoke(main, ["check", str(deck)]).exit_code == 0
+    assert gc.isenabled()
+    assert CliRunner().invoke(main, ["check", str(deck.with_name("missing.toml"))]).exit_code
+    assert gc.isenabled()

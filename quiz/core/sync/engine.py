@@ -18,18 +18,17 @@ store is only ever added to.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import os
 import socket
 import sqlite3
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 from quiz.config import Settings
+from quiz.core.collector import collector_paused
 from quiz.core.storage import Store
 from quiz.core.storage.sync_log import ImportResult, SyncFolderRecord
 from quiz.core.sync import git
@@ -170,7 +169,10 @@ def sync_folder(
     if use_git:
         _git_before(root, device, report)
     if record.scope == "all":
-        with _collector_paused():
+        # An import allocates millions of objects and no cycles: collections took ~8% of a
+        # 1M-event sync. Only on the main thread (`quiz sync`): a sync beside a session
+        # (`session.SyncJob`) leaves the collector as the app set it.
+        with collector_paused(threading.current_thread() is threading.main_thread()):
             _import(store, root, device, report, now)
     if use_git and not report.problems:
         _git_push(root, report)
@@ -284,22 +286,6 @@ def _git_step(report: FolderReport, done: str, step: Callable[[], bool]) -> bool
     if did:
         report.git.append(done)
     return True
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector: an import allocates millions of objects and no
-    cycles, and the collections it set off took ~8% of a 1M-event sync (53 -> 49 s). Only
-    on the main thread (`quiz sync`): a sync beside a session (`session.SyncJob`) leaves
-    the collector as the app set it."""
-    if threading.current_thread() is not threading.main_thread() or not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 def _import(store: Store, root: Path, device: str, report: FolderReport, now: datetime) -> None:

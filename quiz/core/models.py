@@ -12,6 +12,7 @@ import difflib
 import math
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Literal, Union
 
@@ -301,8 +302,10 @@ class Numeric(PromptedQuestion):
     unit: str | None = None
 
 
-class ClozeBlank(StrictModel):
-    """One `{{answer|hint}}` gap of a cloze text."""
+@dataclass(frozen=True, slots=True)
+class ClozeBlank:
+    """One `{{answer|hint}}` gap of a cloze text: read from a validated text, never from a
+    file, so a plain value (a model would build its validator at a session's start)."""
 
     answer: str
     hint: str | None

@@ -3,13 +3,38 @@ the text of each card that the card browser shows and searches."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from quiz.core.cards import Card, CardText, valid_until_of
 from quiz.core.checking import expected_text
 from quiz.core.models import CLOZE_BLANK, Cloze, Deck, Flashcard
 from quiz.core.storage import ReconcileResult, Store
+
+
+def reconcile_if_changed(
+    store: Store,
+    deck: Deck,
+    cards: Mapping[str, Card],
+    *,
+    path: str | None,
+    content_hash: str | None,
+    now: datetime,
+) -> None:
+    """`reconcile_cards`, unless the store took this very file last time (same content hash,
+    path and card count): opening an unchanged deck then costs one query, no card text."""
+    known = store.deck(deck.deck.id)
+    if (
+        content_hash is not None
+        and known is not None
+        and known.content_hash == content_hash
+        and known.card_count == len(cards)
+        and known.path == path
+    ):
+        return
+    reconcile_cards(
+        store, deck, list(cards.values()), path=path, content_hash=content_hash, now=now
+    )
 
 
 def reconcile_cards(

@@ -75,7 +75,6 @@ from quiz.core.card_state import CardMarks, CardState, Flag, Phase
 from quiz.core.cards import (
     Card,
     cards_by_key,
-    cards_of,
     cards_of_question,
     question_identity,
     stale_questions,
@@ -89,7 +88,7 @@ from quiz.core.exam_prep import ExamCatchUp, ExamOutlook, bring_cards_forward, d
 from quiz.core.judging import lexicon
 from quiz.core.models import Deck, Question
 from quiz.core.queue import QueueRow, todays_queue
-from quiz.core.reconcile import reconcile_cards
+from quiz.core.reconcile import reconcile_if_changed
 from quiz.core.scheduling import Grade, Scheduler, format_interval_range, grade_for
 from quiz.core.storage import ReviewAmendment, Store, from_us
 from quiz.core.storage.card_actions import leech_due
@@ -258,19 +257,10 @@ class ReviewSession:
         self._day = self._build_queue()
 
     def _reconcile(self, path: str | None, content_hash: str | None) -> None:
-        known = self.store.deck(self.deck_id)
-        if (
-            content_hash is not None
-            and known is not None
-            and known.content_hash == content_hash
-            and known.card_count == len(self._cards)
-            and known.path == path
-        ):
-            return
-        reconcile_cards(
+        reconcile_if_changed(
             self.store,
             self.deck,
-            list(self._cards.values()),
+            self._cards,
             path=path,
             content_hash=content_hash,
             now=self._now(),
@@ -814,9 +804,8 @@ class QuizSession:
         ]
         """Questions past their `valid_until`: left out of a quiz (listed so the learner is
         told), kept in an exam (listed so the teacher is warned at its start)."""
-        every_card = cards_of(deck)
-        reconcile_cards(
-            store, deck, every_card, path=path, content_hash=content_hash, now=reconciled_at
+        reconcile_if_changed(
+            store, deck, cards_by_key(deck), path=path, content_hash=content_hash, now=reconciled_at
         )
         self._settings = settings or Settings()
         self._scheduler = Scheduler.for_deck(self._settings, deck.deck, load=StoreLoad(store))

@@ -745,3 +745,28 @@ def test_a_scheduled_answer_and_its_reviews_are_one_transaction(
     quiz.answer(by_id(quiz, "c"), ["red", "green"])  # asked again, it reviews both blanks
     assert store.read("SELECT correct FROM reviews ORDER BY id") == [(1,), (0,)]
     assert len(store.attempt_answers(quiz.attempt_id)) == 1
+
+
+def test_a_quiz_on_an_unchanged_deck_file_does_not_reconcile_it_again(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Same content hash, path and cards as last time: the store's cards are already right, so
+    a quiz or a review starts without writing them (or building every card's text) again; a
+    changed file is reconciled."""
+    written: list[str | None] = []
+    real = store.reconcile_deck
+
+    def counting(deck_id: str, **rest: Any) -> Any:
+        written.append(rest["content_hash"])
+        return real(deck_id, **rest)
+
+    monkeypatch.setattr(store, "reconcile_deck", counting)
+    deck = plain_deck(3)
+    for _ in range(2):
+        QuizSession(store, deck, now=Clock(), seed=1, path="d.toml", content_hash="aa")
+        session(store, deck, Clock(), path="d.toml", content_hash="aa", daily_backup=False)
+    assert written == ["aa"]
+    QuizSession(store, deck, now=Clock(), seed=1, path="d.toml", content_hash="bb")
+    QuizSession(store, deck, now=Clock(), seed=1, path="moved.toml", content_hash="bb")
+    QuizSession(store, deck, now=Clock(), seed=1)  # no file known: always reconciled
+    assert written == ["aa", "bb", "bb", None]

@@ -169,6 +169,31 @@ def test_an_unreachable_remote_is_a_message_and_local_history_stays(
     assert reviewed(data) == ["fr"]
 
 
+@needs_git
+def test_a_folder_its_git_work_tree_ignores_syncs_as_a_plain_folder(
+    tmp_path: Path, deck: Path
+) -> None:
+    """A sync folder under a project's ignored `out/`: git would refuse its files at every
+    sync, so it is not driven; a folder the work tree keeps is committed."""
+    project = tmp_path / "project"
+    git(tmp_path, "init", "--quiet", "-b", "main", str(project))
+    (project / ".gitignore").write_text("out/\n")
+    data = tmp_path / "data"
+    assert run(data, "sync", "init", str(project / "out" / "sync")).exit_code == 0
+    run(data, "review", str(deck), "--plain", given="\n3\n:q\n")
+    result = run(data, "sync")
+    assert result.exit_code == 0, result.output
+    assert "wrote 1 event" in result.output
+    assert "committed" not in result.output and "git add" not in result.output
+    assert git(project, "status", "--porcelain") == "?? .gitignore\n"
+    other = tmp_path / "other"
+    assert run(other, "sync", "init", str(project / "kept")).exit_code == 0
+    nothing_yet = run(other, "sync")  # no event of this device yet: nothing to add
+    assert nothing_yet.exit_code == 0, nothing_yet.output
+    run(other, "review", str(deck), "--plain", given="\n3\n:q\n")
+    assert "committed" in run(other, "sync").output
+
+
 QUIZ = """\
 [deck]
 id = "capitals"

@@ -55,18 +55,31 @@ def _said(result: subprocess.CompletedProcess[str]) -> str:
 
 
 def is_work_tree(root: Path) -> bool:
-    """Whether `root` is inside a git work tree (and git is there to use it)."""
+    """Whether `root` is inside a git work tree that keeps it (and git is there to use it).
+
+    A folder the work tree ignores (a sync folder under a project's ignored `out/`, say) is
+    synced as a plain folder: git would refuse to add its files at every sync.
+    """
     if shutil.which("git") is None:
         return False
     try:
-        result = _run(root, "rev-parse", "--is-inside-work-tree", timeout=10)
+        inside = _run(root, "rev-parse", "--is-inside-work-tree", timeout=10)
+        if inside.returncode != 0 or inside.stdout.strip() != "true":
+            return False
+        return _run(root, "check-ignore", "--quiet", "--", ".", timeout=10).returncode != 0
     except GitProblem:
         return False
-    return result.returncode == 0 and result.stdout.strip() == "true"
 
 
 def commit_device(root: Path, paths: list[str], device: str) -> bool:
-    """Commit this device's files (`paths`, relative to `root`); False if nothing changed."""
+    """Commit this device's files (`paths`, relative to `root`); False if nothing changed.
+
+    A path with no file in it yet (the folder of a device that has not written an event)
+    is left out: git refuses to add a pathspec that matches nothing.
+    """
+    paths = [path for path in paths if _holds_a_file(root / path)]
+    if not paths:
+        return False
     added = _run(root, "add", "--", *paths)
     if added.returncode != 0:
         raise GitProblem(f"git add failed: {_said(added)}")
@@ -81,6 +94,13 @@ def commit_device(root: Path, paths: list[str], device: str) -> bool:
     if committed.returncode != 0:
         raise GitProblem(f"git commit failed: {_said(committed)}")
     return True
+
+
+def _holds_a_file(path: Path) -> bool:
+    """Whether `path` is a file, or a folder with a file somewhere in it."""
+    if path.is_file():
+        return True
+    return path.is_dir() and any(inner.is_file() for inner in path.rglob("*"))
 
 
 def has_upstream(root: Path) -> bool:

@@ -120,3 +120,28 @@ def test_plain_commands_import_no_textual(tmp_path: Path, command: str) -> None:
     assert any(line.startswith(("Quiz: ", "Review: ")) for line in lines), "it ran"
     assert status == "1", "`:q` ends it early"
     assert ui == "", f"`quiz {command} --plain` imported: {ui}"
+
+
+PARSER = (
+    "tomli",
+    "quiz.core.deckfile.toml_syntax",
+    "quiz.core.deckfile.validation_errors",
+    "quiz.core.deckfile.toml_positions",
+)
+"""What parsing a deck file imports, and a start from the deck cache never needs."""
+
+PLAIN_PARSER = PLAIN.replace(
+    "print(status)\n",
+    f"print(status)\nprint(' '.join(sorted(m for m in sys.modules if m in {PARSER!r})))\n",
+)
+
+
+@pytest.mark.parametrize("command", ["take", "review"])
+def test_a_session_on_an_unchanged_deck_starts_from_the_cache(tmp_path: Path, command: str) -> None:
+    """The first session parses the deck (the check sees the parser then); the next one
+    starts from the validated-deck cache and imports no parser at all."""
+    db = str(tmp_path / "quiz.sqlite3")
+    first = loaded_by(PLAIN_PARSER, db, command, "--plain", str(NEWS), stdin=":q\n")
+    assert "tomli" in first[-2].split()
+    again = loaded_by(PLAIN_PARSER, db, command, "--plain", str(NEWS), stdin=":q\n")
+    assert again[-2] == "", f"`quiz {command}` from the cache imported: {again[-2]}"

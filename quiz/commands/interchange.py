@@ -48,7 +48,7 @@ def _warn_at_questions(deck: Path, warnings: list[ImportWarning]) -> None:
     """Export warnings as `DECK:LINE: warning: ...`, at the line of the question each one
     concerns (found in the deck file's text only when there is a warning)."""
     if any(warning.question is not None for warning in warnings):
-        from quiz.core.deckfile.loading import read_deck_text
+        from quiz.core.deckfile.reading import read_deck_text
         from quiz.core.deckfile.toml_positions import index_toml
         from quiz.core.interchange.base import ImportWarning  # noqa: A004
 
@@ -82,7 +82,7 @@ def _read(path: Path) -> bytes:
     """The file to import, refused up front when it is not a regular file or is larger than
     a deck may be (what it would become could not be loaded anyway)."""
     from quiz.core.deckfile.diagnostics import DeckError
-    from quiz.core.deckfile.loading import read_deck_bytes
+    from quiz.core.deckfile.reading import read_deck_bytes
 
     try:
         return read_deck_bytes(path)

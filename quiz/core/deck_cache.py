@@ -46,7 +46,14 @@ DEFAULT_LIMIT_BYTES = 256 * 1024 * 1024
 
 _SUFFIX = ".deck"
 _MAGIC = b"quiz deck cache 1\n"
-_RULES = ("models.py", "cards.py", "deckfile/loading.py", "deck_cache.py", "lazy_questions.py")
+_RULES = (
+    "models.py",
+    "cards.py",
+    "deckfile/reading.py",
+    "deckfile/loading.py",
+    "deck_cache.py",
+    "lazy_questions.py",
+)
 """The sources that decide what a deck file validates to and how an entry holds it,
 relative to this folder."""
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from quiz.core.cards import question_identity
 from quiz.core.deckfile.diagnostics import DeckError
-from quiz.core.deckfile.loading import read_deck_text
+from quiz.core.deckfile.reading import read_deck_text
 from quiz.core.deckfile.toml_positions import index_toml
 from quiz.core.library import LoadedDeck, load
 from quiz.core.models import Deck, Question

@@ -91,7 +91,7 @@ def load(path: Path, cache: DeckCache | None = None) -> LoadedDeck:
     Raises:
         DeckError: the file cannot be read or is not a valid deck.
     """
-    from quiz.core.deckfile.loading import decode_deck_bytes, read_deck_bytes
+    from quiz.core.deckfile.reading import decode_deck_bytes, read_deck_bytes
 
     raw = read_deck_bytes(path)  # read once, for the hash and the parse
     digest = content_hash(raw.removeprefix(_BOM))  # the UTF-8 of the text parse_deck sees

@@ -21,7 +21,8 @@ from quiz.cli import main
 from quiz.core.cards import cards_of
 from quiz.core.checking import Response, check, check_card
 from quiz.core.deckfile.lint import lint_deck
-from quiz.core.deckfile.loading import MAX_DECK_BYTES, load_deck, parse_deck
+from quiz.core.deckfile.loading import load_deck, parse_deck
+from quiz.core.deckfile.reading import MAX_DECK_BYTES
 from quiz.core.models import (
     QUESTION_KINDS,
     Cloze,

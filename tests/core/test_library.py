@@ -13,7 +13,7 @@ import pytest
 
 from quiz.config import Settings
 from quiz.core import library
-from quiz.core.deckfile import loading
+from quiz.core.deckfile import loading, reading
 from quiz.core.deckfile.diagnostics import DeckError
 from quiz.core.storage import Store
 from quiz.core.study import ReviewSession
@@ -41,13 +41,13 @@ def test_scan_parses_each_file_once_until_it_changes(
     store: Store, folder: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     parsed: list[str] = []
-    real = loading.read_deck_bytes  # imported by the library only when a file must be parsed
+    real = reading.read_deck_bytes  # read by the library only when a file must be parsed
 
     def counting(path: Path) -> bytes:
         parsed.append(Path(path).name)
         return real(path)
 
-    monkeypatch.setattr(loading, "read_deck_bytes", counting)
+    monkeypatch.setattr(reading, "read_deck_bytes", counting)
     settings = Settings()
     first = library.scan(store, [folder], settings=settings, now=NOW)
     assert sorted(parsed) == ["broken.toml", "chemistry-elements.toml"]

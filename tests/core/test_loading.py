@@ -11,7 +11,8 @@ import pytest
 from quiz.core.deckfile.diagnostics import DeckError, Diagnostic
 from quiz.core.deckfile.finding import find_deck_files
 from quiz.core.deckfile.lint import lint_deck
-from quiz.core.deckfile.loading import MAX_DECK_BYTES, load_deck, parse_deck
+from quiz.core.deckfile.loading import load_deck, parse_deck
+from quiz.core.deckfile.reading import MAX_DECK_BYTES
 from quiz.core.models import Deck
 
 DATA = Path(__file__).resolve().parent.parent / "data"

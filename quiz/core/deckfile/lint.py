@@ -15,7 +15,8 @@ from datetime import date
 from pydantic import TypeAdapter, ValidationError
 
 from quiz.core.deckfile.diagnostics import DeckError, Diagnostic, quoted
-from quiz.core.deckfile.loading import parse_deck, read_deck_text
+from quiz.core.deckfile.loading import parse_deck
+from quiz.core.deckfile.reading import read_deck_text
 from quiz.core.deckfile.toml_positions import DeckPositions, TomlPath
 from quiz.core.deckfile.toml_syntax import parse_toml
 from quiz.core.files import StrPath

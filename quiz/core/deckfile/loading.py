@@ -22,16 +22,12 @@ from pydantic_core import ErrorDetails
 
 from quiz.core.cards import question_identity
 from quiz.core.deckfile.diagnostics import DeckError, Diagnostic, file_error
+from quiz.core.deckfile.reading import MAX_DECK_BYTES, SPLIT_ADVICE, read_deck_text
 from quiz.core.deckfile.toml_positions import index_toml
 from quiz.core.deckfile.toml_syntax import parse_toml
 from quiz.core.deckfile.validation_errors import validation_diagnostics
-from quiz.core.files import StrPath, UnreadableFileError, read_regular_file, size_limit_message
+from quiz.core.files import StrPath, size_limit_message
 from quiz.core.models import Deck
-
-MAX_DECK_BYTES = 10 * 1024 * 1024
-"""Deck files larger than this (10 MiB, ~20k questions) are refused before being read."""
-
-_SPLIT = "split it into several deck files"
 
 
 def load_deck(path: StrPath) -> Deck:
@@ -62,7 +58,7 @@ def _validated_deck(read_text: Callable[[], str], name: str) -> Deck:
     text = read_text()
     if len(text) > MAX_DECK_BYTES:
         size = len(text.encode("utf-8", "replace"))
-        too_big = size_limit_message("deck", MAX_DECK_BYTES, _SPLIT, size)
+        too_big = size_limit_message("deck", MAX_DECK_BYTES, SPLIT_ADVICE, size)
         raise DeckError([file_error(name, too_big)])
     # Parsing and validation allocate hundreds of thousands of objects and no cycles: with the
     # collector paused, 100k questions validate in ~0.23 s instead of ~1 s, and parse ~10% faster.
@@ -123,42 +119,3 @@ def _shared_identity_errors(
         )
         found.append(Diagnostic(name, line, col, "error", message))
     return found
-
-
-def read_deck_bytes(path: StrPath) -> bytes:
-    """A deck file's bytes, refusing folders, pipes, devices and files over the limit
-    (`quiz.core.files.read_regular_file`).
-
-    Raises:
-        DeckError: one diagnostic saying why the file cannot be read as a deck.
-    """
-    try:
-        return read_regular_file(path, what="deck file", limit=MAX_DECK_BYTES, too_big=_SPLIT)
-    except UnreadableFileError as error:
-        raise DeckError([file_error(error.path, error.reason)]) from None
-
-
-def read_deck_text(path: StrPath) -> str:
-    """A deck file's text (`read_deck_bytes`), refusing anything that is not UTF-8.
-
-    Raises:
-        DeckError: one diagnostic saying why the file cannot be read as a deck.
-    """
-    return decode_deck_bytes(read_deck_bytes(path), os.fspath(path))
-
-
-def decode_deck_bytes(raw: bytes, name: str) -> str:
-    """A deck file's bytes as text, without a byte-order mark; `name` names it in errors.
-
-    Raises:
-        DeckError: the bytes are not UTF-8, with the line and column of the first bad one.
-    """
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        line_start = raw.rfind(b"\n", 0, error.start) + 1
-        col = len(raw[line_start : error.start].decode("utf-8", "replace")) + 1
-        message = "the file is not UTF-8 text; save it as UTF-8 in your editor"
-        raise DeckError([file_error(name, message, line, col)]) from None
-    return text.removeprefix("\ufeff")  # editors hide a BOM; TOML does not allow one

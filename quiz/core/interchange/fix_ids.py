@@ -203,7 +203,7 @@ def fix_file(path: Path) -> list[AddedId]:
     file at all (a folder, a pipe, over the size limit), `OSError` when it cannot be
     written.
     """
-    from quiz.core.deckfile.loading import read_deck_bytes
+    from quiz.core.deckfile.reading import read_deck_bytes
 
     data = read_deck_bytes(path)
     bom = "\ufeff" if data.startswith(b"\xef\xbb\xbf") else ""

@@ -118,12 +118,12 @@ def _question_found(
     question: Question, here: TomlPath, meta: DeckMeta
 ) -> list[tuple[TomlPath, bool, str]]:
     """A missing id, and `_question_warnings`."""
-    found: list[tuple[TomlPath, bool, str]] = []
+    found = _question_warnings(question, here, meta)
     if question.id is None:
         found.append(
             (here, True, "question has no id; its review history is lost when the prompt changes")
         )
-    return found + _question_warnings(question, here, meta)
+    return found
 
 
 def _positioned(
@@ -213,15 +213,20 @@ def _typed_answer_settings(deck: Deck) -> list[tuple[TomlPath, bool, str]]:
 def _question_warnings(
     question: Question, here: TomlPath, meta: DeckMeta
 ) -> list[tuple[TomlPath, bool, str]]:
-    """(path, at_key, message) of each warning about one question."""
+    """(path, at_key, message) of each warning about one question.
+
+    Runs for every question of a deck (~25 ms of a 10k deck's check): the kinds are told
+    apart by `type() is` (`isinstance` on a pydantic model goes through `ABCMeta`), and
+    answers are normalised only when there is something to compare them with.
+    """
     found: list[tuple[TomlPath, bool, str]] = []
-    if isinstance(question, TypedAnswerOptions):
+    if type(question) is ShortAnswer or type(question) is Cloze:
         if question.exact and question.typo_threshold is not None:
             found.append(
                 ((*here, "typo_threshold"), True, "typo_threshold has no effect with exact = true")
             )
-        accents = folds_accents(question, meta)
-        if isinstance(question, ShortAnswer):
+        if type(question) is ShortAnswer and question.accept:
+            accents = folds_accents(question, meta)
             seen = {normalize(question.answer, accents=accents)}
             for position, accepted in enumerate(question.accept):
                 key = normalize(accepted, accents=accents)
@@ -232,9 +237,12 @@ def _question_warnings(
                     )
                     found.append(((*here, "accept", position), False, message))
                 seen.add(key)
-        if isinstance(question, Cloze):
+        elif type(question) is Cloze:
             for number, blank in enumerate(question.blanks, start=1):
-                if blank.hint and normalize(blank.hint, accents=accents) == normalize(
+                if not blank.hint:
+                    continue
+                accents = folds_accents(question, meta)
+                if normalize(blank.hint, accents=accents) == normalize(
                     blank.answer, accents=accents
                 ):
                     found.append(
@@ -244,7 +252,7 @@ def _question_warnings(
                             f"blank {number}'s hint gives its answer away: {quoted(blank.hint)}",
                         )
                     )
-    if isinstance(question, SingleChoice | MultipleChoice):
+    elif type(question) is SingleChoice or type(question) is MultipleChoice:
         seen_choices: dict[str, str] = {}
         for position, choice in enumerate(question.choices):
             key = _as_seen(choice)

@@ -28,7 +28,6 @@ from quiz.core.models import (
     Question,
     ShortAnswer,
     SingleChoice,
-    TypedAnswerOptions,
     folds_accents,
 )
 from quiz.core.text import counted, normalize
@@ -179,7 +178,11 @@ def _typed_answer_settings(deck: Deck) -> list[tuple[TomlPath, bool, str]]:
     """How the deck's typo and accent settings are read since answers are judged by rules
     (the deck guide's "How answers are checked"): said once, where they are set."""
     found: list[tuple[TomlPath, bool, str]] = []
-    typed = [q for q in deck.questions if isinstance(q, TypedAnswerOptions)]
+    typed = [
+        (index, q)
+        for index, q in enumerate(deck.questions)
+        if type(q) is ShortAnswer or type(q) is Cloze  # the TypedAnswerOptions kinds
+    ]
     if not typed:
         return found
     meta = deck.deck
@@ -188,10 +191,9 @@ def _typed_answer_settings(deck: Deck) -> list[tuple[TomlPath, bool, str]]:
             (("deck", "typo_threshold"), True, f"typo_threshold = {meta.typo_threshold:g} now "
              f"counts slips, not similarity: {typo_level_words(meta.typo_threshold)}")
         )  # fmt: skip
-    for index, question in enumerate(deck.questions):
+    for index, question in typed:
         if (
-            isinstance(question, TypedAnswerOptions)
-            and question.typo_threshold not in (None, DEFAULT_THRESHOLD)
+            question.typo_threshold not in (None, DEFAULT_THRESHOLD)
             and not question.exact  # "has no effect with exact = true" says enough
         ):
             threshold = question.typo_threshold
@@ -200,7 +202,7 @@ def _typed_answer_settings(deck: Deck) -> list[tuple[TomlPath, bool, str]]:
                  f"now counts slips, not similarity: {typo_level_words(threshold)}")
             )  # fmt: skip
     english = meta.language.split("-")[0].lower() == "en"
-    unset = meta.fold_accents is None and all(q.fold_accents is None for q in typed)
+    unset = meta.fold_accents is None and all(q.fold_accents is None for _, q in typed)
     if not english and unset:
         found.append(
             (("deck", "language"), True, f"accents now matter in typed answers of a deck in "
@@ -237,7 +239,7 @@ def _question_warnings(
                     )
                     found.append(((*here, "accept", position), False, message))
                 seen.add(key)
-        elif type(question) is Cloze:
+        elif type(question) is Cloze and "|" in question.text:  # no `|`, no hints
             for number, blank in enumerate(question.blanks, start=1):
                 if not blank.hint:
                     continue

@@ -15,8 +15,14 @@ from contextlib import contextmanager
 
 
 @contextmanager
-def collector_paused(pause: bool = True) -> Iterator[None]:
-    """No cyclic collection inside the block when `pause`; as it was after it."""
+def collector_paused(pause: bool = True, *, survivors_old: bool = False) -> Iterator[None]:
+    """No cyclic collection inside the block when `pause`; as it was after it.
+
+    Everything made inside the block is young when the collector resumes, and its first
+    collection walks all of it that is still alive. `survivors_old` moves it to the oldest
+    generation first, without a walk (`gc.freeze` then `gc.unfreeze`, unless something
+    else froze objects): for blocks whose survivors stay, like imported modules.
+    """
     if not pause or not gc.isenabled():
         yield
         return
@@ -24,4 +30,7 @@ def collector_paused(pause: bool = True) -> Iterator[None]:
     try:
         yield
     finally:
+        if survivors_old and gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
         gc.enable()

@@ -242,3 +242,41 @@ def test_check_gives_the_collector_back_as_it_found_it() -> None:
     assert gc.isenabled()
     assert CliRunner().invoke(main, ["check", str(deck.with_name("missing.toml"))]).exit_code
     assert gc.isenabled()
+
+
+def test_survivors_of_a_pause_are_made_old_without_touching_a_freeze() -> None:
+    """`collector_paused(survivors_old=True)` (what `quiz check` uses) gives the collector
+    back with what the block made in the oldest generation, still collectable; objects
+    someone else froze stay frozen."""
+    import gc
+
+    from quiz.core.collector import collector_paused
+
+    gc.enable()
+    with collector_paused(survivors_old=True):
+        made: list[object] = [[]]
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert any(thing is made for thing in gc.get_objects(generation=2))
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with collector_paused(survivors_old=True):
+            pass
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
+
+
+def test_the_linter_knows_every_kind_it_has_warnings_for() -> None:
+    """The linter tells kinds apart by `type() is`, for speed: ShortAnswer and Cloze have the
+    typed-answer options (`exact`, `typo_threshold`, `fold_accents`), SingleChoice and
+    MultipleChoice have choices. A new kind with either must be added there too."""
+    from typing import get_args
+
+    from quiz.core import models
+
+    kinds = get_args(get_args(models.Question)[0])
+    typed = {kind for kind in kinds if issubclass(kind, models.TypedAnswerOptions)}
+    assert typed == {models.ShortAnswer, models.Cloze}
+    with_choices = {kind for kind in kinds if "choices" in kind.model_fields}
+    assert with_choices == {models.SingleChoice, models.MultipleChoice}

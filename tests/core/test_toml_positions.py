@@ -295,3 +295,70 @@ def test_deck_positions_fall_back_or_agree_on_odd_shapes(text: str) -> None:
     whole = index_toml(text)
     for path in _every_path(data):
         assert lazy.position(path, at_key=True) == whole.position(path, at_key=True), path
+
+
+# --- property: the one-key-value fast path of `DeckPositions` -----------------------------
+
+question_keys = st.sampled_from(["accept", "choices", "text", "valid_until", "prompt", "tags"])
+lookalikes = st.sampled_from(
+    ["\naccept = [1]\n", "\n  choices = []\n", "{", "\n[x]\n", "'''", '"""', "text=1"]
+)
+"""Text that looks like a key line, or like what may hide one, inside a value or comment."""
+question_values = st.one_of(inline_values, lookalikes, st.lists(lookalikes, max_size=3))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.dictionaries(question_keys, question_values, max_size=4), min_size=1, max_size=3),
+    st.data(),
+)
+def test_deck_positions_of_one_key_value_agree_with_the_whole_file_scan(
+    questions: list[dict[str, Any]], data: st.DataObject
+) -> None:
+    """Where `DeckPositions` scans only the key-value a path is in, it puts every path at the
+    line and column the whole-file scan does: keys quoted or indented, values that span lines
+    or hold text that looks like a key line, comments, multi-line inline tables, sub-tables."""
+    from quiz.core.deckfile.toml_positions import DeckPositions
+
+    writer = Writer(data)
+    for index, question in enumerate(questions):
+        writer.write(data.draw(st.sampled_from(["[[questions]]\n", "  [[ questions ]] # {\n"])))
+        if data.draw(st.booleans()):
+            writer.write(
+                data.draw(st.sampled_from(["# accept = 1 {\n", "other = {\n  text = 1\n}\n"]))
+            )
+        for name, value in question.items():
+            writer.write(data.draw(st.sampled_from(["", "  ", "\t"])))
+            writer.entry(("questions", index, name), value)
+            writer.write(data.draw(st.sampled_from(["\n", "  # '''\n", "\n\n"])))
+        if data.draw(st.booleans()):
+            writer.write(f"[questions.sub]\n{data.draw(question_keys)} = [1, 2]\n")
+    text = "".join(writer.out)
+    if data.draw(st.booleans()):
+        text = text.replace("\n", "\r\n")
+    parsed = tomli.loads(text)
+    whole = index_toml(text)
+    paths = _every_path(parsed)
+    for order in (paths, paths[::-1]):  # lines are counted on from the last one asked for
+        lazy = DeckPositions(text, len(parsed["questions"]))
+        for path in order:
+            for at_key in (True, False):
+                expected = whole.position(path, at_key=at_key)
+                assert lazy.position(path, at_key=at_key) == expected, path
+
+
+def test_deck_positions_scan_no_question_table_of_a_plain_deck(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The warnings of a generated deck (ids, accept entries) are placed by the fast path
+    alone: no question table, nor the whole file, is scanned."""
+    from quiz.core.deckfile import toml_positions
+
+    text = _decks()[-1]
+    questions = tomli.loads(text)["questions"]
+    lazy = toml_positions.DeckPositions(text, len(questions))
+    monkeypatch.setattr(toml_positions, "index_toml", None)  # any scan would fail
+    for index, question in enumerate(questions):
+        assert lazy.position(("questions", index), at_key=True)
+        for position in range(len(question.get("accept", []))):
+            assert lazy.position(("questions", index, "accept", position), at_key=False)

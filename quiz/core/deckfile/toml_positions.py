@@ -15,6 +15,7 @@ then falls back to the nearest known ancestor).
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Hashable
 from typing import NamedTuple
@@ -287,8 +288,10 @@ def _closing_quotes(text: str, pos: int, quote: str) -> int:
     return pos
 
 
-_QUESTIONS_HEADER = re.compile(r"^[ \t]*\[\[[ \t]*questions[ \t]*\]\]", re.MULTILINE)
-"""A `[[questions]]` table header at the start of a line."""
+_QUESTIONS_HEADER = re.compile(r"\[\[[ \t]*questions[ \t]*\]\]")
+"""A `[[questions]]` table header; one at the start of a line (blanks aside) is a header.
+Without `^` the regex engine jumps from `[[` to `[[` (~8 ms over a 10k deck) instead of
+trying every position of the text for a line start (~30 ms)."""
 
 
 class DeckPositions:
@@ -296,16 +299,19 @@ class DeckPositions:
 
     Scanning a whole deck costs ~100 ms per 1,000 questions in Python, which `quiz check`
     paid for a single warning. Here one regex search finds the `[[questions]]` headers,
-    and only the question tables a message is about are scanned, each on its own; a path
-    outside the questions, or a deck whose headers do not match its questions one to one
-    (an inline array, a header inside a multi-line string), gets the whole-file scan.
+    and only the key-value a message is about is scanned (`_in_key_value`), or, when that
+    key cannot be found for sure, its question table on its own; a path outside the
+    questions, or a deck whose headers do not match its questions one to one (an inline
+    array, a header inside a multi-line string), gets the whole-file scan.
     """
 
     def __init__(self, text: str, question_count: int) -> None:
         self._text = text
         self._count = question_count
-        self._tables: list[tuple[int, int]] | None = None
-        """Each question table's (offset, 1-based line) of its header, once looked for."""
+        self._tables: list[int] | None = None
+        """Where each question table's header line starts, once looked for."""
+        self._counted = (0, 1)
+        """An offset whose line is known (where the last one was asked), to count on from."""
         self._scanned: dict[int, SourceMap] = {}
         self._whole: SourceMap | None = None
 
@@ -315,12 +321,15 @@ class DeckPositions:
         if tables is not None and len(path) >= 2 and path[0] == "questions":
             index = path[1]
             if isinstance(index, int) and 0 <= index < len(tables):
-                offset, first_line = tables[index]
+                offset = tables[index]
                 if len(path) == 2 and at_key:  # the header itself: no scan needed
-                    return first_line, self._text.index("[", offset) - offset + 1
+                    return self._line_at(offset), self._text.index("[", offset) - offset + 1
+                found = self._in_key_value(index, tables, path, at_key=at_key)
+                if found is not None:
+                    return found
                 source = self._question(index, tables)
                 line, col = source.position(("questions", 0, *path[2:]), at_key=at_key)
-                return line + first_line - 1, col
+                return line + self._line_at(offset) - 1, col
         if self._whole is None:
             self._whole = index_toml(self._text)
         return self._whole.position(path, at_key=at_key)
@@ -328,22 +337,79 @@ class DeckPositions:
     def question_headers(self) -> list[int] | None:
         """Where each question's `[[questions]]` header line starts, or None when the headers
         do not match the questions one to one (then only the whole-file scan will do)."""
-        tables = self._question_tables()
-        return None if tables is None else [offset for offset, _ in tables]
+        return self._question_tables()
 
-    def _question_tables(self) -> list[tuple[int, int]] | None:
+    def _question_tables(self) -> list[int] | None:
         if self._tables is None:
-            tables, line, previous = [], 1, 0
-            for match in _QUESTIONS_HEADER.finditer(self._text):
-                line += self._text.count("\n", previous, match.start())
-                previous = match.start()
-                tables.append((match.start(), line))
+            text, tables = self._text, []
+            for match in _QUESTIONS_HEADER.finditer(text):
+                at = match.start()
+                start = text.rfind("\n", 0, at) + 1
+                if start == at or not text[start:at].strip(" \t"):  # at the start of its line
+                    tables.append(start)
             self._tables = tables
         return self._tables if len(self._tables) == self._count else None
 
-    def _question(self, index: int, tables: list[tuple[int, int]]) -> SourceMap:
+    def _line_at(self, offset: int) -> int:
+        """The 1-based line of `offset`, counted from the last one asked for (messages come
+        nearly in file order): the lines of the questions a message is about, not of every
+        header (~3 ms at 10k)."""
+        known, line = self._counted
+        if offset >= known:
+            line += self._text.count("\n", known, offset)
+        else:
+            line -= self._text.count("\n", offset, known)
+        self._counted = (offset, line)
+        return line
+
+    def _question(self, index: int, tables: list[int]) -> SourceMap:
         if index not in self._scanned:
-            start = tables[index][0]
-            end = tables[index + 1][0] if index + 1 < len(tables) else len(self._text)
+            start = tables[index]
+            end = tables[index + 1] if index + 1 < len(tables) else len(self._text)
             self._scanned[index] = index_toml(self._text[start:end])
         return self._scanned[index]
+
+    def _in_key_value(
+        self, index: int, tables: list[int], path: TomlPath, *, at_key: bool
+    ) -> tuple[int, int] | None:
+        """The position of `path` found by scanning only the key-value it is in, or None when
+        that key cannot be found for sure.
+
+        A question table scanned whole costs ~60 us, paid for each of a deck's warnings; most
+        warnings are about one key (`accept`, `choices`, `valid_until`). A line that starts
+        with that bare key and `=` is that key when nothing before it in the table can hold
+        such a line: no multi-line string, no inline table (TOML 1.1 lets one span lines), no
+        other table header. Then that one key-value is scanned, as the whole-file scan would.
+        """
+        key = path[2] if len(path) > 2 else None
+        if not isinstance(key, str) or _BARE_KEY.fullmatch(key) is None:
+            return None
+        text = self._text
+        start = tables[index]
+        end = tables[index + 1] if index + 1 < len(tables) else len(text)
+        header_end = text.find("\n", start, end)
+        if header_end < 0:
+            return None
+        match = _key_line(key).search(text, header_end, end)
+        if match is None or _UNSURE.search(text, header_end, match.start()) is not None:
+            return None
+        scanner = _Scanner(text)
+        try:
+            scanner._key_value(match.start(1), path[:2])
+        except (_ScanError, IndexError, RecursionError, tomli.TOMLDecodeError):
+            return None
+        span = scanner.spans.get(path)
+        if span is None:
+            return None
+        offset = span.key if at_key else span.value
+        return self._line_at(offset), offset - text.rfind("\n", 0, offset)
+
+
+_UNSURE = re.compile(r"\"\"\"|\'\'\'|\{|\n[ \t]*\[")
+"""What may put a line that looks like `key = ...` inside a value or another table."""
+
+
+@functools.cache
+def _key_line(key: str) -> re.Pattern[str]:
+    """A line that starts with the bare `key` and its `=`."""
+    return re.compile(rf"^[ \t]*({re.escape(key)})[ \t]*=", re.MULTILINE)

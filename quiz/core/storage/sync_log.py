@@ -20,9 +20,10 @@ kept and applied by the sync after the deck is first opened.
 
 from __future__ import annotations
 
+import heapq
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -166,9 +167,10 @@ class SyncMethods(Database):
                 raise StoreError("sync is not set up on this device: run quiz sync init DIR")
             device, clock = row[0], HybridClock(row[0], row[1], row[2])
             seq = row[3]
-            made = _new_own_events(db, device, now, sched_for)
-            made.sort(key=lambda item: (item[0], item[1]))
-            for at_us, _, kind, deck, card, data, (table, row_id) in made:
+            made = 0
+            for at_us, _, kind, deck, card, data, (table, row_id) in _new_own_events(
+                db, device, now, sched_for
+            ):
                 stamp = clock.stamp(at_us)
                 event = Event(device, seq, stamp, at_us, kind, deck, card, data)
                 _insert_event(db, event, f"undo:{data['undoes']}" if kind == "undo" else None)
@@ -179,11 +181,12 @@ class SyncMethods(Database):
                     # next sync undoes this answer and sends the amended one)
                     db.execute(f"UPDATE {table} SET event_id = ? WHERE id = ?", (event.id, row_id))
                 seq += 1
+                made += 1
             db.execute(
                 "UPDATE sync_device SET clock_wall = ?, clock_counter = ?, next_seq = ?",
                 (clock.wall_us, clock.counter, seq),
             )
-        return len(made)
+        return made
 
     def own_events(
         self,
@@ -373,27 +376,99 @@ _Made = tuple[int, int, str, str | None, str | None, dict[str, Any], tuple[str |
 """(time, tie-break, kind, deck, card, data, (table, row id)) of an own event to make: the
 local row it comes from gets its `event_id`."""
 
+_PAGE = 2000
+"""Rows read at a time when making own events: a first sync of a long history holds one
+page of each table, not the history (1M reviews held as events took 2.5 GB)."""
+
+_FIRST_KEY = (-(2**63), 0)
+"""Before every (time, id) key: where keyset pagination starts."""
+
 
 def _new_own_events(
     db: sqlite3.Connection,
     device: str,
     now: datetime,
     sched_for: Callable[[str], Mapping[str, object]],
-) -> list[_Made]:
-    """Every own event a sync should make now (`SyncMethods.collect_own_events`)."""
-    made: list[_Made] = []
-    scheds: dict[str, str] = {}  # deck -> the id of its scheduler record
+) -> Iterator[_Made]:
+    """Every own event a sync should make now (`SyncMethods.collect_own_events`), in the
+    order they are stamped: by (time, tie-break), ties in the order scheduler records,
+    answers, card changes, attempts, undos. Each source is read a page at a time in that
+    order and merged, so memory does not grow with the history; the caller may write the
+    rows already yielded (each page is a query of its own, run after those writes)."""
+    scheds, made_scheds = _own_scheds(db, device, sched_for)
+    stamp = to_us(now)
+    # Own answers and card changes whose row is gone were undone here since the last sync
+    # (read before anything is written; as many as were undone, not the history).
+    undos: list[_Made] = [
+        (stamp, 0, "undo", deck, card, {"undoes": event_id}, (None, 0))
+        for event_id, deck, card in db.execute(
+            "SELECT s.id, s.deck_id, s.card_key FROM sync_events AS s WHERE s.device = ?"
+            " AND s.kind NOT IN ('undo', 'attempt', 'sched')"
+            " AND NOT EXISTS (SELECT 1 FROM sync_events WHERE source = 'undo:' || s.id)"
+            # a card change of ours taken back from the folder (after a restore) has no row
+            " AND (s.kind = 'answer' OR s.source IS NULL)"
+            " AND NOT EXISTS (SELECT 1 FROM reviews WHERE event_id = s.id)"
+            " AND NOT EXISTS (SELECT 1 FROM card_events WHERE event_id = s.id)",
+            (device,),
+        ).fetchall()
+    ]
+    return heapq.merge(
+        made_scheds,
+        _own_answers(db, scheds),
+        _own_card_changes(db),
+        _own_attempts(db),
+        undos,
+        key=lambda item: (item[0], item[1]),
+    )
+
+
+def _own_scheds(
+    db: sqlite3.Connection, device: str, sched_for: Callable[[str], Mapping[str, object]]
+) -> tuple[dict[str, str], list[_Made]]:
+    """Each deck with unsynced answers -> the id of its scheduler record; and an event of
+    each record this device has not written yet, timed as the first answer (by row id)
+    of the first deck naming it, so that it goes out before that answer."""
     written = {
         str(json.loads(data)["id"])
         for (data,) in db.execute(
             "SELECT data_json FROM sync_events WHERE kind = 'sched' AND device = ?", (device,)
         )
     }
+    scheds: dict[str, str] = {}
+    made: list[_Made] = []
+    for deck, at, _ in db.execute(
+        "SELECT r.deck_id, r.reviewed_at, min(r.id) AS first"
+        " FROM reviews AS r JOIN cards AS c USING (deck_id, card_key)"
+        " WHERE r.event_id IS NULL GROUP BY r.deck_id ORDER BY first"
+    ).fetchall():
+        sched = sched_data(sched_for(deck))
+        scheds[deck] = sched["id"]
+        if sched["id"] not in written:
+            written.add(sched["id"])
+            made.append((at, -1, "sched", None, None, sched, (None, 0)))
+    made.sort(key=lambda item: (item[0], item[1]))  # stable: ties stay in deck order
+    return scheds, made
+
+
+def _keyset_pages(db: sqlite3.Connection, select: str) -> Iterator[Any]:
+    """The rows of `select`, whose first two columns are its (time, id) order and which
+    takes `:at` and `:id` to start after, a page at a time."""
+    after = _FIRST_KEY
+    while True:
+        rows = db.execute(select, {"at": after[0], "id": after[1], "page": _PAGE}).fetchall()
+        yield from rows
+        if len(rows) < _PAGE:
+            return
+        after = (rows[-1][0], rows[-1][1])
+
+
+def _own_answers(db: sqlite3.Connection, scheds: Mapping[str, str]) -> Iterator[_Made]:
+    """An answer event of each review without one, by (time, id)."""
     for (
+        at,
         review_id,
         deck,
         card,
-        at,
         grade,
         response,
         correct,
@@ -401,18 +476,16 @@ def _new_own_events(
         before,
         after,
         until,
-    ) in db.execute(
-        "SELECT r.id, r.deck_id, r.card_key, r.reviewed_at, r.grade, r.response, r.correct,"
-        " r.duration_ms, r.state_before_json, r.state_after_json, c.valid_until"
-        " FROM reviews AS r JOIN cards AS c USING (deck_id, card_key)"
-        " WHERE r.event_id IS NULL ORDER BY r.id"
+    ) in _keyset_pages(
+        db,
+        "SELECT r.reviewed_at, r.id, r.deck_id, r.card_key, r.grade, r.response,"
+        " r.correct, r.duration_ms, r.state_before_json, r.state_after_json, c.valid_until"
+        # the time index first (CROSS JOIN): each page starts where the last one ended
+        " FROM reviews AS r CROSS JOIN cards AS c USING (deck_id, card_key)"
+        " WHERE r.event_id IS NULL AND r.reviewed_at >= :at"
+        " AND (r.reviewed_at > :at OR r.id > :id)"
+        " ORDER BY r.reviewed_at, r.id LIMIT :page",
     ):
-        if deck not in scheds:
-            sched = sched_data(sched_for(deck))
-            scheds[deck] = sched["id"]
-            if sched["id"] not in written:  # before the first answer naming it
-                written.add(sched["id"])
-                made.append((at, -1, "sched", None, None, sched, (None, 0)))
         data = answer_data(
             grade=grade,
             before_json=before,
@@ -423,33 +496,31 @@ def _new_own_events(
             response=response,
             correct=None if correct is None else bool(correct),
         )
-        made.append((at, review_id, "answer", deck, card, data, ("reviews", review_id)))
-    for row_id, deck, card, at, kind, value, before_json, after_json in db.execute(
-        "SELECT id, deck_id, card_key, at, kind, value, before_json, after_json FROM card_events"
-        " WHERE event_id IS NULL ORDER BY id"
+        yield (at, review_id, "answer", deck, card, data, ("reviews", review_id))
+
+
+def _own_card_changes(db: sqlite3.Connection) -> Iterator[_Made]:
+    """An event of each card change without one, by (time, id)."""
+    for at, row_id, deck, card, kind, value, before_json, after_json in _keyset_pages(
+        db,
+        "SELECT at, id, deck_id, card_key, kind, value, before_json, after_json"
+        " FROM card_events WHERE event_id IS NULL AND (at, id) > (:at, :id)"
+        " ORDER BY at, id LIMIT :page",
     ):
         data = _card_event_data(kind, value, before_json, after_json)
-        link = ("card_events", row_id)
-        made.append((at, row_id, _CARD_EVENT_KINDS[kind], deck, card, data, link))
-    for (attempt_id,) in db.execute(
-        "SELECT id FROM attempts WHERE event_id IS NULL AND finished_at IS NOT NULL ORDER BY id"
-    ).fetchall():
+        yield (at, row_id, _CARD_EVENT_KINDS[kind], deck, card, data, ("card_events", row_id))
+
+
+def _own_attempts(db: sqlite3.Connection) -> Iterator[_Made]:
+    """An event of each finished attempt without one, by (time, id)."""
+    for _, attempt_id in _keyset_pages(
+        db,
+        "SELECT finished_at, id FROM attempts WHERE event_id IS NULL"
+        " AND finished_at IS NOT NULL AND (finished_at, id) > (:at, :id)"
+        " ORDER BY finished_at, id LIMIT :page",
+    ):
         at, data = _attempt_data(db, attempt_id)
-        made.append((at, attempt_id, "attempt", None, None, data, ("attempts", attempt_id)))
-    stamp = to_us(now)
-    # Own answers and card changes whose row is gone were undone here since the last sync.
-    for event_id, deck, card in db.execute(
-        "SELECT s.id, s.deck_id, s.card_key FROM sync_events AS s WHERE s.device = ?"
-        " AND s.kind NOT IN ('undo', 'attempt', 'sched')"
-        " AND NOT EXISTS (SELECT 1 FROM sync_events WHERE source = 'undo:' || s.id)"
-        # a card change of ours taken back from the folder (after a restore) has no row
-        " AND (s.kind = 'answer' OR s.source IS NULL)"
-        " AND NOT EXISTS (SELECT 1 FROM reviews WHERE event_id = s.id)"
-        " AND NOT EXISTS (SELECT 1 FROM card_events WHERE event_id = s.id)",
-        (device,),
-    ).fetchall():
-        made.append((stamp, 0, "undo", deck, card, {"undoes": event_id}, (None, 0)))
-    return made
+        yield (at, attempt_id, "attempt", None, None, data, ("attempts", attempt_id))
 
 
 def _card_event_data(

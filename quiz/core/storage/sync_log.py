@@ -404,7 +404,8 @@ def _new_own_events(
         for event_id, deck, card in db.execute(
             "SELECT s.id, s.deck_id, s.card_key FROM sync_events AS s WHERE s.device = ?"
             " AND s.kind NOT IN ('undo', 'attempt', 'sched')"
-            " AND NOT EXISTS (SELECT 1 FROM sync_events WHERE source = 'undo:' || s.id)"
+            " AND NOT EXISTS (SELECT 1 FROM sync_events"
+            "  WHERE kind = 'undo' AND source = 'undo:' || s.id)"
             # a card change of ours taken back from the folder (after a restore) has no row
             " AND (s.kind = 'answer' OR s.source IS NULL)"
             " AND NOT EXISTS (SELECT 1 FROM reviews WHERE event_id = s.id)"

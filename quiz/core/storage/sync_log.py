@@ -13,7 +13,8 @@ so the store does not import the scheduler) and writes the outcome: the card's s
 marks, and one review row per answer in effect (an imported answer gets a row, an
 answer undone elsewhere loses its row, a recomputed one gets its new states); a card
 whose events are only answers in a clean chain, most of a long history, is written in
-SQL with the outcome replay would give (`_apply_chains`). Imported attempts become
+SQL with the outcome replay would give (`_apply_chains`), and one whose events start with
+such a chain is replayed from the chain's end. Imported attempts become
 attempt rows. Events of a card or deck this store does not have yet are
 kept and applied by the sync after the deck is first opened.
 """
@@ -26,7 +27,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from quiz.core.card_state import CardMarks, CardState
 from quiz.core.storage.card_actions import mark_values, snapshot_from_json
@@ -45,8 +46,15 @@ from quiz.core.sync.events import Event, answer_data, sched_data
 from quiz.core.sync.replay import SCHEDULE_KINDS, CardReplay
 from quiz.errors import StoreError
 
-Replay = Callable[[Sequence[Event]], CardReplay]
-"""Replays one card's events (`quiz.core.sync.replay.replay_card` with a recompute)."""
+
+class Replay(Protocol):
+    """Replays one card's events (`quiz.core.sync.replay.replay_card` with a recompute),
+    from a clean prefix's recorded state when `after_prefix` is given."""
+
+    def __call__(self, events: Sequence[Event], *, after_prefix: object = None) -> CardReplay:
+        """The card's outcome."""
+        ...
+
 
 Scope = str
 """`all` (a learner's own devices) or `attempts` (a class folder: attempts only)."""
@@ -306,12 +314,12 @@ class SyncMethods(Database):
                     " ORDER BY deck_id, card_key LIMIT ?",
                     (*after, batch),
                 ).fetchall()
-                chained = _apply_chains(db, refs[0], refs[-1]) if refs else set()
+                chained, prefixes = _apply_chains(db, refs[0], refs[-1]) if refs else (set(), {})
                 result.cards += len(chained)
                 for ref in refs:
                     if ref in chained:
                         continue
-                    outcome = _apply_card(db, ref, replay)
+                    outcome = _apply_card(db, ref, replay, prefixes.get(ref, 0))
                     if outcome is None:
                         result.waiting += 1  # no such card here yet: its deck not opened
                         continue
@@ -613,9 +621,13 @@ def _event_from_row(row: Any) -> Event:
     return Event(device, seq, stamp, at, kind, deck, card, data)
 
 
-def _apply_card(db: sqlite3.Connection, ref: tuple[str, str], replay: Replay) -> CardReplay | None:
+def _apply_card(
+    db: sqlite3.Connection, ref: tuple[str, str], replay: Replay, clean: int = 0
+) -> CardReplay | None:
     """Replay one card from all its events and write the outcome; None if the store has no
-    such card yet (its events wait)."""
+    such card yet (its events wait). The first `clean` events (in replay order) are a
+    clean chain of answers whose review rows `_apply_chains` wrote: replay starts after
+    them, from the last one's recorded state, and parses only the rest."""
     deck, card = ref
     if (
         db.execute(
@@ -624,14 +636,17 @@ def _apply_card(db: sqlite3.Connection, ref: tuple[str, str], replay: Replay) ->
         is None
     ):
         return None
-    events = [
-        _event_from_row(row)
-        for row in db.execute(
-            f"SELECT {_EVENT_COLUMNS} FROM sync_events WHERE deck_id = ? AND card_key = ?",
-            (deck, card),
-        )
-    ]
-    outcome = replay(events)
+    rows = db.execute(
+        f"SELECT {_EVENT_COLUMNS} FROM sync_events WHERE deck_id = ? AND card_key = ?",
+        (deck, card),
+    ).fetchall()
+    after_prefix, kept = None, set()
+    if clean:
+        rows.sort(key=lambda row: (row[3], row[4], row[1], row[2]))  # `Event.order`
+        after_prefix = json.loads(rows[clean - 1][10])  # its after_json
+        kept = {row[0] for row in rows[:clean]}
+        rows = rows[clean:]
+    outcome = replay([_event_from_row(row) for row in rows], after_prefix=after_prefix)
     set_state(db, deck, card, outcome.state)
     marks = mark_values(outcome.marks)
     assignments = ", ".join(f"{name.strip()} = ?" for name in MARK_COLUMNS.split(","))
@@ -639,7 +654,7 @@ def _apply_card(db: sqlite3.Connection, ref: tuple[str, str], replay: Replay) ->
         f"UPDATE cards SET {assignments} WHERE deck_id = ? AND card_key = ?",
         (*marks, deck, card),
     )
-    kept = {change.event.id for change in outcome.changes if change.event.kind == "answer"}
+    kept.update(change.event.id for change in outcome.changes if change.event.kind == "answer")
     for (event_id,) in db.execute(
         "SELECT event_id FROM reviews WHERE deck_id = ? AND card_key = ? AND event_id IS NOT NULL",
         (deck, card),
@@ -717,33 +732,66 @@ _STATE_FROM_AFTER = ", ".join(
 
 def _apply_chains(
     db: sqlite3.Connection, first: tuple[str, str], last: tuple[str, str]
-) -> set[tuple[str, str]]:
+) -> tuple[set[tuple[str, str]], dict[tuple[str, str], int]]:
     """Write, in SQL, every waiting card from `first` to `last` that has a row here and
     whose events are only answers in one clean chain (`_CHAINED_LINK` for each): replay
     would keep every recorded state, so the card's state is the last answer's after, its
     marks none, and one review row per answer. Most of a long history is such cards, and
-    replaying them one event at a time in Python is what made it slow. The cards written."""
+    replaying them one event at a time in Python is what made it slow. The cards written;
+    and the other cards (without undos) whose events start with such a chain, with its
+    length: their review rows of it are written here, and replay starts after it (a card
+    answered on two devices offline conflicts near its end, not from its first answer)."""
     db.execute(
         "CREATE TEMP TABLE IF NOT EXISTS sync_chained (deck_id TEXT, card_key TEXT,"
         " after_json TEXT, PRIMARY KEY (deck_id, card_key)) WITHOUT ROWID"
     )
-    db.execute("DELETE FROM temp.sync_chained")
     db.execute(
-        "INSERT INTO temp.sync_chained SELECT deck_id, card_key, after_json FROM ("
+        "CREATE TEMP TABLE IF NOT EXISTS sync_prefixed (deck_id TEXT, card_key TEXT,"
+        " clean INTEGER, PRIMARY KEY (deck_id, card_key)) WITHOUT ROWID"
+    )
+    db.execute("DELETE FROM temp.sync_chained")
+    db.execute("DELETE FROM temp.sync_prefixed")
+    runs = db.execute(
         # max(n): the bare after_json is the card's last event's (SQLite's min/max rule)
-        "  SELECT deck_id, card_key, after_json, max(n), sum(broken) AS breaks FROM ("
-        f"  SELECT e.deck_id, e.card_key, e.after_json, NOT coalesce({_CHAINED_LINK}, 0)"
-        "   AS broken, row_number() OVER card AS n"
+        "SELECT deck_id, card_key, after_json, max(n), sum(broken), sum(kind = 'undo') FROM ("
+        "  SELECT e.deck_id, e.card_key, e.after_json, e.kind,"
+        f"  NOT coalesce({_CHAINED_LINK}, 0) AS broken, row_number() OVER card AS n"
         # CROSS JOIN here and below: the batch's cards first, then each card's rows by
         # index (a temporary table has no statistics: the planner would scan every event
         # or review of the deck each batch, which made a 1M history 4x slower)
-        "   FROM sync_waiting AS w CROSS JOIN cards USING (deck_id, card_key)"
-        "   CROSS JOIN sync_events AS e USING (deck_id, card_key)"
-        "   WHERE (w.deck_id, w.card_key) BETWEEN (:d0, :c0) AND (:d1, :c1)"
-        f"  WINDOW card AS (PARTITION BY e.deck_id, e.card_key {_CHAIN_ORDER}))"
-        "  GROUP BY deck_id, card_key)"
-        " WHERE breaks = 0",
+        "  FROM sync_waiting AS w CROSS JOIN cards USING (deck_id, card_key)"
+        "  CROSS JOIN sync_events AS e USING (deck_id, card_key)"
+        "  WHERE (w.deck_id, w.card_key) BETWEEN (:d0, :c0) AND (:d1, :c1)"
+        f" WINDOW card AS (PARTITION BY e.deck_id, e.card_key {_CHAIN_ORDER}))"
+        " GROUP BY deck_id, card_key",
         {"new": _NEW_STATE_JSON, "d0": first[0], "c0": first[1], "d1": last[0], "c1": last[1]},
+    ).fetchall()
+    db.executemany(
+        "INSERT INTO temp.sync_chained VALUES (?, ?, ?)",
+        [(deck, card, after) for deck, card, after, _, breaks, _ in runs if breaks == 0],
+    )
+    # The others without undos (an undo may take back an answer of the prefix): the length
+    # of their clean prefix, found again for these cards alone (a tenth of a long history)
+    db.executemany(
+        "INSERT INTO temp.sync_prefixed VALUES (?, ?, 0)",
+        [(deck, card) for deck, card, _, _, breaks, undos in runs if breaks > 0 and undos == 0],
+    )
+    prefixes = {
+        (deck, card): clean
+        for deck, card, clean in db.execute(
+            "SELECT deck_id, card_key, min(CASE WHEN broken THEN n END) - 1 AS clean FROM ("
+            "  SELECT e.deck_id, e.card_key,"
+            f"  NOT coalesce({_CHAINED_LINK}, 0) AS broken, row_number() OVER card AS n"
+            "  FROM temp.sync_prefixed AS p CROSS JOIN sync_events AS e USING (deck_id, card_key)"
+            f" WINDOW card AS (PARTITION BY e.deck_id, e.card_key {_CHAIN_ORDER}))"
+            " GROUP BY deck_id, card_key HAVING clean > 0",
+            {"new": _NEW_STATE_JSON},
+        )
+    }
+    db.execute("DELETE FROM temp.sync_prefixed")
+    db.executemany(
+        "INSERT INTO temp.sync_prefixed VALUES (?, ?, ?)",
+        [(deck, card, clean) for (deck, card), clean in prefixes.items()],
     )
     assignments = ", ".join(f"{name.strip()} = ?" for name in MARK_COLUMNS.split(","))
     db.execute(
@@ -775,12 +823,27 @@ def _apply_chains(
         " state_after_json = excluded.state_after_json"
     )
     db.execute(
+        "INSERT INTO reviews (deck_id, card_key, reviewed_at, grade, state_before, response,"
+        " correct, duration_ms, state_before_json, state_after_json, event_id)"
+        " SELECT deck_id, card_key, at, json_extract(data_json, '$.grade'),"
+        " json_extract(before_json, '$.state'), json_extract(data_json, '$.response'),"
+        " json_extract(data_json, '$.correct'), json_extract(data_json, '$.duration_ms'),"
+        " before_json, after_json, id FROM ("
+        "  SELECT e.*, p.clean, row_number() OVER card AS n"
+        "  FROM temp.sync_prefixed AS p CROSS JOIN sync_events AS e USING (deck_id, card_key)"
+        f" WINDOW card AS (PARTITION BY e.deck_id, e.card_key {_CHAIN_ORDER}))"
+        " WHERE n <= clean ORDER BY deck_id, card_key, n"
+        " ON CONFLICT (event_id) WHERE event_id IS NOT NULL DO UPDATE SET"
+        " state_before = excluded.state_before,"
+        " state_before_json = excluded.state_before_json,"
+        " state_after_json = excluded.state_after_json"
+    )
+    db.execute(
         "DELETE FROM sync_waiting WHERE (deck_id, card_key) IN"
         " (SELECT deck_id, card_key FROM temp.sync_chained)"
     )
-    return {
-        (deck, card) for deck, card in db.execute("SELECT deck_id, card_key FROM temp.sync_chained")
-    }
+    chained = {(deck, card) for deck, card, _, _, breaks, _ in runs if breaks == 0}
+    return chained, prefixes
 
 
 def _apply_attempts(db: sqlite3.Connection) -> int:

@@ -190,6 +190,7 @@ class SyncMethods(Database):
                     db.execute(f"UPDATE {table} SET event_id = ? WHERE id = ?", (event.id, row_id))
                 seq += 1
                 made += 1
+            db.execute("DELETE FROM temp.sync_unsynced")
             db.execute(
                 "UPDATE sync_device SET clock_wall = ?, clock_counter = ?, next_seq = ?",
                 (clock.wall_us, clock.counter, seq),
@@ -403,6 +404,17 @@ def _new_own_events(
     answers, card changes, attempts, undos. Each source is read a page at a time in that
     order and merged, so memory does not grow with the history; the caller may write the
     rows already yielded (each page is a query of its own, run after those writes)."""
+    # The unsynced reviews' keys, from one pass over the table: paging through the time
+    # index instead looked up every review ever made (an everyday sync of a 1M-review
+    # store took 2.2 s); a temporary table, not memory, holds them.
+    db.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS sync_unsynced (reviewed_at INTEGER, id INTEGER,"
+        " PRIMARY KEY (reviewed_at, id)) WITHOUT ROWID"
+    )
+    db.execute("DELETE FROM temp.sync_unsynced")
+    db.execute(
+        "INSERT INTO temp.sync_unsynced SELECT reviewed_at, id FROM reviews WHERE event_id IS NULL"
+    )
     scheds, made_scheds = _own_scheds(db, device, sched_for)
     stamp = to_us(now)
     # Own answers and card changes whose row is gone were undone here since the last sync
@@ -446,9 +458,9 @@ def _own_scheds(
     scheds: dict[str, str] = {}
     made: list[_Made] = []
     for deck, at, _ in db.execute(
-        "SELECT r.deck_id, r.reviewed_at, min(r.id) AS first"
-        " FROM reviews AS r JOIN cards AS c USING (deck_id, card_key)"
-        " WHERE r.event_id IS NULL GROUP BY r.deck_id ORDER BY first"
+        "SELECT r.deck_id, r.reviewed_at, min(r.id) AS first FROM temp.sync_unsynced AS u"
+        " CROSS JOIN reviews AS r ON r.id = u.id JOIN cards AS c USING (deck_id, card_key)"
+        " GROUP BY r.deck_id ORDER BY first"
     ).fetchall():
         sched = sched_data(sched_for(deck))
         scheds[deck] = sched["id"]
@@ -489,11 +501,11 @@ def _own_answers(db: sqlite3.Connection, scheds: Mapping[str, str]) -> Iterator[
         db,
         "SELECT r.reviewed_at, r.id, r.deck_id, r.card_key, r.grade, r.response,"
         " r.correct, r.duration_ms, r.state_before_json, r.state_after_json, c.valid_until"
-        # the time index first (CROSS JOIN): each page starts where the last one ended
-        " FROM reviews AS r CROSS JOIN cards AS c USING (deck_id, card_key)"
-        " WHERE r.event_id IS NULL AND r.reviewed_at >= :at"
-        " AND (r.reviewed_at > :at OR r.id > :id)"
-        " ORDER BY r.reviewed_at, r.id LIMIT :page",
+        # the keys first (CROSS JOIN): each page starts where the last one ended
+        " FROM temp.sync_unsynced AS u CROSS JOIN reviews AS r ON r.id = u.id"
+        " CROSS JOIN cards AS c USING (deck_id, card_key)"
+        " WHERE (u.reviewed_at, u.id) > (:at, :id)"
+        " ORDER BY u.reviewed_at, u.id LIMIT :page",
     ):
         data = answer_data(
             grade=grade,

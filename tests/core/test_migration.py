@@ -64,7 +64,7 @@ def version_1_database(path: Path) -> None:
 def test_a_version_1_database_is_backed_up_and_migrated(tmp_path: Path) -> None:
     db = tmp_path / "study.sqlite3"
     version_1_database(db)
-    assert SCHEMA_VERSION == 8
+    assert SCHEMA_VERSION == 9
     with Store.open(db, now=NOW) as store:
         old = store.attempt(1)
         assert old is not None
@@ -93,7 +93,7 @@ def test_a_version_1_database_is_backed_up_and_migrated(tmp_path: Path) -> None:
         ]
         assert [r.passed for r in summary_rows(store, student="bob")] == [False]
     with sqlite3.connect(db) as connection:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == 8
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == 9
         old_answer = connection.execute(
             "SELECT overruled, checked_score FROM attempt_answers WHERE attempt_id = 1"
         ).fetchone()
@@ -120,3 +120,48 @@ def test_migrating_again_is_a_no_op(tmp_path: Path) -> None:
     Store.open(db, now=NOW).close()
     Store.open(db, now=NOW + timedelta(days=1)).close()
     assert len(list_backups(db)) == 1  # only the first open migrated
+
+
+def test_schema_8_sync_events_are_kept_as_they_were(tmp_path: Path) -> None:
+    """Schema 9 rebuilds `sync_events` as a rowid table: every event, own, imported and
+    undo, comes through unchanged, and an own event still knows it was undone."""
+    db = tmp_path / "study.sqlite3"
+    connection = sqlite3.connect(db, isolation_level=None)
+    connection.execute("BEGIN IMMEDIATE")
+    for migration in MIGRATIONS[:8]:
+        migration(connection)
+    connection.execute("PRAGMA user_version=8")
+    rows = [
+        ("me:1", "me", 1, 10, 0, 10, "answer", "geo", "a", "{}", "{}", '{"grade":3}', None),
+        (
+            "me:2",
+            "me",
+            2,
+            11,
+            0,
+            11,
+            "undo",
+            "geo",
+            "a",
+            None,
+            None,
+            '{"undoes":"me:1"}',
+            "undo:me:1",
+        ),
+        ("you:10", "you", 10, 12, 1, 9, "flag", "geo", "b", None, None, '{"flag":1}', "imported"),
+    ]
+    connection.executemany(
+        "INSERT INTO sync_events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows
+    )
+    connection.execute("COMMIT")
+    connection.close()
+    Store.open(db, now=NOW).close()
+    connection = sqlite3.connect(db)
+    try:
+        assert connection.execute("PRAGMA user_version").fetchone() == (9,)
+        assert connection.execute("SELECT * FROM sync_events ORDER BY id").fetchall() == rows
+        assert connection.execute(
+            "SELECT id FROM sync_events WHERE kind = 'undo' AND source = 'undo:me:1'"
+        ).fetchall() == [("me:2",)]
+    finally:
+        connection.close()

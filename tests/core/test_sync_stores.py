@@ -15,15 +15,16 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from quiz.config import Settings
 from quiz.core.card_state import CardState, Flag, Phase
 from quiz.core.scheduling import Grade, Scheduler
-from quiz.core.storage import Store
+from quiz.core.storage import Store, sync_log
 from quiz.core.storage.encoding import state_to_json, to_us
 from quiz.core.sync import engine
 from quiz.core.sync.clock import Stamp
@@ -639,3 +640,163 @@ def test_a_long_history_goes_out_in_batches_and_an_interrupted_write_resumes(
     join(desktop.store, folder, scope="all", now=later)
     desktop.sync(later)
     assert snapshot(desktop.store)[:2] == snapshot(laptop.store)[:2]
+
+
+def reference_own_events(store: Store, sched_for: engine.SchedFor) -> list[tuple[Any, ...]]:
+    """The own events a sync makes, as `collect_own_events` made them before it streamed:
+    every row without an event read whole, then one stable sort by (time, tie-break).
+    (at, kind, deck, card, data, (table, row id)) each."""
+    db, made, scheds = store._db, [], {}
+    written = {
+        json.loads(data)["id"]
+        for (data,) in db.execute("SELECT data_json FROM sync_events WHERE kind = 'sched'")
+    }
+    for (
+        review_id,
+        deck,
+        card,
+        at,
+        grade,
+        response,
+        correct,
+        duration,
+        before,
+        after,
+        until,
+    ) in db.execute(
+        "SELECT r.id, r.deck_id, r.card_key, r.reviewed_at, r.grade, r.response, r.correct,"
+        " r.duration_ms, r.state_before_json, r.state_after_json, c.valid_until"
+        " FROM reviews AS r JOIN cards AS c USING (deck_id, card_key)"
+        " WHERE r.event_id IS NULL ORDER BY r.id"
+    ).fetchall():
+        if deck not in scheds:
+            sched = sched_data(sched_for(deck))
+            scheds[deck] = sched["id"]
+            if sched["id"] not in written:
+                written.add(sched["id"])
+                made.append((at, -1, "sched", None, None, sched, (None, 0)))
+        data = answer_data(
+            grade=grade,
+            before_json=before,
+            after_json=after,
+            sched=scheds[deck],
+            duration_ms=duration or 0,
+            until=until,
+            response=response,
+            correct=None if correct is None else bool(correct),
+        )
+        made.append((at, review_id, "answer", deck, card, data, ("reviews", review_id)))
+    for row_id, deck, card, at, kind, value, before_json, after_json in db.execute(
+        "SELECT id, deck_id, card_key, at, kind, value, before_json, after_json FROM card_events"
+        " WHERE event_id IS NULL ORDER BY id"
+    ).fetchall():
+        data = sync_log._card_event_data(kind, value, before_json, after_json)
+        kind = sync_log._CARD_EVENT_KINDS[kind]
+        made.append((at, row_id, kind, deck, card, data, ("card_events", row_id)))
+    for (attempt_id,) in db.execute(
+        "SELECT id FROM attempts WHERE event_id IS NULL AND finished_at IS NOT NULL ORDER BY id"
+    ).fetchall():
+        at, data = sync_log._attempt_data(db, attempt_id)
+        made.append((at, attempt_id, "attempt", None, None, data, ("attempts", attempt_id)))
+    for event_id, deck, card in db.execute(
+        "SELECT s.id, s.deck_id, s.card_key FROM sync_events AS s"
+        " WHERE s.kind NOT IN ('undo', 'attempt', 'sched')"
+        " AND NOT EXISTS (SELECT 1 FROM sync_events WHERE source = 'undo:' || s.id)"
+        " AND (s.kind = 'answer' OR s.source IS NULL)"
+        " AND NOT EXISTS (SELECT 1 FROM reviews WHERE event_id = s.id)"
+        " AND NOT EXISTS (SELECT 1 FROM card_events WHERE event_id = s.id)"
+    ).fetchall():
+        made.append((to_us(NOW), 0, "undo", deck, card, {"undoes": event_id}, (None, 0)))
+    made.sort(key=lambda item: (item[0], item[1]))
+    return [(at, *rest) for at, _, *rest in made]
+
+
+HISTORY = st.lists(
+    st.tuples(
+        st.sampled_from(["answer", "answer", "answer", "undo", "act", "undo_action", "attempt"]),
+        st.sampled_from(["geo", "art"]),
+        st.sampled_from(KEYS),
+        st.sampled_from(list(Grade)),
+        st.integers(-1, 1),  # minutes from NOW: ties, and rows out of time order
+    ),
+    max_size=30,
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(HISTORY, st.sampled_from(["suspend", "flag", "forget"]), st.sampled_from([1, 2, 1000]))
+@example([("answer", "geo", "a", Grade.Good, 0), ("act", "geo", "a", Grade.Good, 0)], "flag", 1)
+def test_own_events_are_made_as_one_sort_of_the_whole_history_made_them(
+    history: list[tuple[str, str, str, Grade, int]], action: str, page: int
+) -> None:
+    """Streaming own events a page at a time makes the events, seq numbers, stamps and
+    row links that sorting every unsynced row at once made, on a mixed history (answers
+    of two decks, card changes, attempts, undos of synced and unsynced rows; times that
+    tie and that run against the row order), whatever the page size."""
+    with tempfile.TemporaryDirectory() as tmp, open_store(Path(tmp) / "one.sqlite3") as store:
+        store.reconcile_deck(
+            "art",
+            title="Art",
+            path=None,
+            content_hash=None,
+            card_keys=KEYS,
+            question_count=len(KEYS),
+            now=NOW,
+        )
+        join(store, Path(tmp) / "sync", scope="all", now=NOW)
+        device = Device(store)
+        sched_for = device.sched_for(NOW)
+        with patch.object(sync_log, "_PAGE", page):
+            for step, (kind, deck, key, grade, minutes) in enumerate(history):
+                at = NOW + timedelta(minutes=minutes)
+                if kind == "answer":
+                    before = store.card_state(deck, key)
+                    assert before is not None
+                    # the scheduler's time runs on; the row's may go back
+                    after, _ = Scheduler(tz=timezone.utc).review(
+                        before, grade, NOW + timedelta(hours=step)
+                    )
+                    device.answers.append(
+                        store.record_review(
+                            deck,
+                            key,
+                            after=after,
+                            grade=int(grade),
+                            reviewed_at=at,
+                            expect_before=before,
+                        )
+                    )
+                elif kind == "undo":
+                    device.undo_answer()
+                elif kind == "act":
+                    device.act(key, action, at)
+                elif kind == "undo_action":
+                    device.undo_action()
+                else:
+                    attempt = store.start_attempt(
+                        deck, mode="quiz", started_at=at, questions=[(key, 1.0)]
+                    )
+                    store.finish_attempt(attempt, finished_at=at)
+                if step % 7 == 6 or step == len(history) - 1:
+                    setup = store.sync_setup()
+                    assert setup is not None
+                    expected = reference_own_events(store, sched_for)
+                    made = store.collect_own_events(now=NOW, sched_for=sched_for)
+                    events = store.own_events(setup.next_seq - 1)
+                    assert made == len(events) == len(expected)
+                    clock = setup.clock
+                    for seq, (event, (at_us, kind_, deck_, card, data, link)) in enumerate(
+                        zip(events, expected, strict=True), start=setup.next_seq
+                    ):
+                        assert (event.at_us, event.kind, event.deck, event.card) == (
+                            at_us,
+                            kind_,
+                            deck_,
+                            card,
+                        )
+                        assert event.data == json.loads(json.dumps(data))
+                        assert (event.seq, event.stamp) == (seq, clock.stamp(at_us))
+                        if link[0] is not None:
+                            assert store.read(
+                                f"SELECT event_id FROM {link[0]} WHERE id = ?", (link[1],)
+                            ) == [(event.id,)]

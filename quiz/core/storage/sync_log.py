@@ -13,19 +13,21 @@ so the store does not import the scheduler) and writes the outcome: the card's s
 marks, and one review row per answer in effect (an imported answer gets a row, an
 answer undone elsewhere loses its row, a recomputed one gets its new states); a card
 whose events are only answers in a clean chain, most of a long history, is written in
-SQL with the outcome replay would give (`_apply_chains`). Imported attempts become
+SQL with the outcome replay would give (`_apply_chains`), and one whose events start with
+such a chain is replayed from the chain's end. Imported attempts become
 attempt rows. Events of a card or deck this store does not have yet are
 kept and applied by the sync after the deck is first opened.
 """
 
 from __future__ import annotations
 
+import heapq
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from quiz.core.card_state import CardMarks, CardState
 from quiz.core.storage.card_actions import mark_values, snapshot_from_json
@@ -44,8 +46,15 @@ from quiz.core.sync.events import Event, answer_data, sched_data
 from quiz.core.sync.replay import SCHEDULE_KINDS, CardReplay
 from quiz.errors import StoreError
 
-Replay = Callable[[Sequence[Event]], CardReplay]
-"""Replays one card's events (`quiz.core.sync.replay.replay_card` with a recompute)."""
+
+class Replay(Protocol):
+    """Replays one card's events (`quiz.core.sync.replay.replay_card` with a recompute),
+    from a clean prefix's recorded state when `after_prefix` is given."""
+
+    def __call__(self, events: Sequence[Event], *, after_prefix: object = None) -> CardReplay:
+        """The card's outcome."""
+        ...
+
 
 Scope = str
 """`all` (a learner's own devices) or `attempts` (a class folder: attempts only)."""
@@ -166,9 +175,10 @@ class SyncMethods(Database):
                 raise StoreError("sync is not set up on this device: run quiz sync init DIR")
             device, clock = row[0], HybridClock(row[0], row[1], row[2])
             seq = row[3]
-            made = _new_own_events(db, device, now, sched_for)
-            made.sort(key=lambda item: (item[0], item[1]))
-            for at_us, _, kind, deck, card, data, (table, row_id) in made:
+            made = 0
+            for at_us, _, kind, deck, card, data, (table, row_id) in _new_own_events(
+                db, device, now, sched_for
+            ):
                 stamp = clock.stamp(at_us)
                 event = Event(device, seq, stamp, at_us, kind, deck, card, data)
                 _insert_event(db, event, f"undo:{data['undoes']}" if kind == "undo" else None)
@@ -179,11 +189,13 @@ class SyncMethods(Database):
                     # next sync undoes this answer and sends the amended one)
                     db.execute(f"UPDATE {table} SET event_id = ? WHERE id = ?", (event.id, row_id))
                 seq += 1
+                made += 1
+            db.execute("DELETE FROM temp.sync_unsynced")
             db.execute(
                 "UPDATE sync_device SET clock_wall = ?, clock_counter = ?, next_seq = ?",
                 (clock.wall_us, clock.counter, seq),
             )
-        return len(made)
+        return made
 
     def own_events(
         self,
@@ -303,12 +315,12 @@ class SyncMethods(Database):
                     " ORDER BY deck_id, card_key LIMIT ?",
                     (*after, batch),
                 ).fetchall()
-                chained = _apply_chains(db, refs[0], refs[-1]) if refs else set()
+                chained, prefixes = _apply_chains(db, refs[0], refs[-1]) if refs else (set(), {})
                 result.cards += len(chained)
                 for ref in refs:
                     if ref in chained:
                         continue
-                    outcome = _apply_card(db, ref, replay)
+                    outcome = _apply_card(db, ref, replay, prefixes.get(ref, 0))
                     if outcome is None:
                         result.waiting += 1  # no such card here yet: its deck not opened
                         continue
@@ -373,27 +385,111 @@ _Made = tuple[int, int, str, str | None, str | None, dict[str, Any], tuple[str |
 """(time, tie-break, kind, deck, card, data, (table, row id)) of an own event to make: the
 local row it comes from gets its `event_id`."""
 
+_PAGE = 2000
+"""Rows read at a time when making own events: a first sync of a long history holds one
+page of each table, not the history (1M reviews held as events took 2.5 GB)."""
+
+_FIRST_KEY = (-(2**63), 0)
+"""Before every (time, id) key: where keyset pagination starts."""
+
 
 def _new_own_events(
     db: sqlite3.Connection,
     device: str,
     now: datetime,
     sched_for: Callable[[str], Mapping[str, object]],
-) -> list[_Made]:
-    """Every own event a sync should make now (`SyncMethods.collect_own_events`)."""
-    made: list[_Made] = []
-    scheds: dict[str, str] = {}  # deck -> the id of its scheduler record
+) -> Iterator[_Made]:
+    """Every own event a sync should make now (`SyncMethods.collect_own_events`), in the
+    order they are stamped: by (time, tie-break), ties in the order scheduler records,
+    answers, card changes, attempts, undos. Each source is read a page at a time in that
+    order and merged, so memory does not grow with the history; the caller may write the
+    rows already yielded (each page is a query of its own, run after those writes)."""
+    # The unsynced reviews' keys, from one pass over the table: paging through the time
+    # index instead looked up every review ever made (an everyday sync of a 1M-review
+    # store took 2.2 s); a temporary table, not memory, holds them.
+    db.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS sync_unsynced (reviewed_at INTEGER, id INTEGER,"
+        " PRIMARY KEY (reviewed_at, id)) WITHOUT ROWID"
+    )
+    db.execute("DELETE FROM temp.sync_unsynced")
+    db.execute(
+        "INSERT INTO temp.sync_unsynced SELECT reviewed_at, id FROM reviews WHERE event_id IS NULL"
+    )
+    scheds, made_scheds = _own_scheds(db, device, sched_for)
+    stamp = to_us(now)
+    # Own answers and card changes whose row is gone were undone here since the last sync
+    # (read before anything is written; as many as were undone, not the history).
+    undos: list[_Made] = [
+        (stamp, 0, "undo", deck, card, {"undoes": event_id}, (None, 0))
+        for event_id, deck, card in db.execute(
+            "SELECT s.id, s.deck_id, s.card_key FROM sync_events AS s WHERE s.device = ?"
+            " AND s.kind NOT IN ('undo', 'attempt', 'sched')"
+            " AND NOT EXISTS (SELECT 1 FROM sync_events"
+            "  WHERE kind = 'undo' AND source = 'undo:' || s.id)"
+            # a card change of ours taken back from the folder (after a restore) has no row
+            " AND (s.kind = 'answer' OR s.source IS NULL)"
+            " AND NOT EXISTS (SELECT 1 FROM reviews WHERE event_id = s.id)"
+            " AND NOT EXISTS (SELECT 1 FROM card_events WHERE event_id = s.id)",
+            (device,),
+        ).fetchall()
+    ]
+    return heapq.merge(
+        made_scheds,
+        _own_answers(db, scheds),
+        _own_card_changes(db),
+        _own_attempts(db),
+        undos,
+        key=lambda item: (item[0], item[1]),
+    )
+
+
+def _own_scheds(
+    db: sqlite3.Connection, device: str, sched_for: Callable[[str], Mapping[str, object]]
+) -> tuple[dict[str, str], list[_Made]]:
+    """Each deck with unsynced answers -> the id of its scheduler record; and an event of
+    each record this device has not written yet, timed as the first answer (by row id)
+    of the first deck naming it, so that it goes out before that answer."""
     written = {
         str(json.loads(data)["id"])
         for (data,) in db.execute(
             "SELECT data_json FROM sync_events WHERE kind = 'sched' AND device = ?", (device,)
         )
     }
+    scheds: dict[str, str] = {}
+    made: list[_Made] = []
+    for deck, at, _ in db.execute(
+        "SELECT r.deck_id, r.reviewed_at, min(r.id) AS first FROM temp.sync_unsynced AS u"
+        " CROSS JOIN reviews AS r ON r.id = u.id JOIN cards AS c USING (deck_id, card_key)"
+        " GROUP BY r.deck_id ORDER BY first"
+    ).fetchall():
+        sched = sched_data(sched_for(deck))
+        scheds[deck] = sched["id"]
+        if sched["id"] not in written:
+            written.add(sched["id"])
+            made.append((at, -1, "sched", None, None, sched, (None, 0)))
+    made.sort(key=lambda item: (item[0], item[1]))  # stable: ties stay in deck order
+    return scheds, made
+
+
+def _keyset_pages(db: sqlite3.Connection, select: str) -> Iterator[Any]:
+    """The rows of `select`, whose first two columns are its (time, id) order and which
+    takes `:at` and `:id` to start after, a page at a time."""
+    after = _FIRST_KEY
+    while True:
+        rows = db.execute(select, {"at": after[0], "id": after[1], "page": _PAGE}).fetchall()
+        yield from rows
+        if len(rows) < _PAGE:
+            return
+        after = (rows[-1][0], rows[-1][1])
+
+
+def _own_answers(db: sqlite3.Connection, scheds: Mapping[str, str]) -> Iterator[_Made]:
+    """An answer event of each review without one, by (time, id)."""
     for (
+        at,
         review_id,
         deck,
         card,
-        at,
         grade,
         response,
         correct,
@@ -401,18 +497,16 @@ def _new_own_events(
         before,
         after,
         until,
-    ) in db.execute(
-        "SELECT r.id, r.deck_id, r.card_key, r.reviewed_at, r.grade, r.response, r.correct,"
-        " r.duration_ms, r.state_before_json, r.state_after_json, c.valid_until"
-        " FROM reviews AS r JOIN cards AS c USING (deck_id, card_key)"
-        " WHERE r.event_id IS NULL ORDER BY r.id"
+    ) in _keyset_pages(
+        db,
+        "SELECT r.reviewed_at, r.id, r.deck_id, r.card_key, r.grade, r.response,"
+        " r.correct, r.duration_ms, r.state_before_json, r.state_after_json, c.valid_until"
+        # the keys first (CROSS JOIN): each page starts where the last one ended
+        " FROM temp.sync_unsynced AS u CROSS JOIN reviews AS r ON r.id = u.id"
+        " CROSS JOIN cards AS c USING (deck_id, card_key)"
+        " WHERE (u.reviewed_at, u.id) > (:at, :id)"
+        " ORDER BY u.reviewed_at, u.id LIMIT :page",
     ):
-        if deck not in scheds:
-            sched = sched_data(sched_for(deck))
-            scheds[deck] = sched["id"]
-            if sched["id"] not in written:  # before the first answer naming it
-                written.add(sched["id"])
-                made.append((at, -1, "sched", None, None, sched, (None, 0)))
         data = answer_data(
             grade=grade,
             before_json=before,
@@ -423,33 +517,31 @@ def _new_own_events(
             response=response,
             correct=None if correct is None else bool(correct),
         )
-        made.append((at, review_id, "answer", deck, card, data, ("reviews", review_id)))
-    for row_id, deck, card, at, kind, value, before_json, after_json in db.execute(
-        "SELECT id, deck_id, card_key, at, kind, value, before_json, after_json FROM card_events"
-        " WHERE event_id IS NULL ORDER BY id"
+        yield (at, review_id, "answer", deck, card, data, ("reviews", review_id))
+
+
+def _own_card_changes(db: sqlite3.Connection) -> Iterator[_Made]:
+    """An event of each card change without one, by (time, id)."""
+    for at, row_id, deck, card, kind, value, before_json, after_json in _keyset_pages(
+        db,
+        "SELECT at, id, deck_id, card_key, kind, value, before_json, after_json"
+        " FROM card_events WHERE event_id IS NULL AND (at, id) > (:at, :id)"
+        " ORDER BY at, id LIMIT :page",
     ):
         data = _card_event_data(kind, value, before_json, after_json)
-        link = ("card_events", row_id)
-        made.append((at, row_id, _CARD_EVENT_KINDS[kind], deck, card, data, link))
-    for (attempt_id,) in db.execute(
-        "SELECT id FROM attempts WHERE event_id IS NULL AND finished_at IS NOT NULL ORDER BY id"
-    ).fetchall():
+        yield (at, row_id, _CARD_EVENT_KINDS[kind], deck, card, data, ("card_events", row_id))
+
+
+def _own_attempts(db: sqlite3.Connection) -> Iterator[_Made]:
+    """An event of each finished attempt without one, by (time, id)."""
+    for _, attempt_id in _keyset_pages(
+        db,
+        "SELECT finished_at, id FROM attempts WHERE event_id IS NULL"
+        " AND finished_at IS NOT NULL AND (finished_at, id) > (:at, :id)"
+        " ORDER BY finished_at, id LIMIT :page",
+    ):
         at, data = _attempt_data(db, attempt_id)
-        made.append((at, attempt_id, "attempt", None, None, data, ("attempts", attempt_id)))
-    stamp = to_us(now)
-    # Own answers and card changes whose row is gone were undone here since the last sync.
-    for event_id, deck, card in db.execute(
-        "SELECT s.id, s.deck_id, s.card_key FROM sync_events AS s WHERE s.device = ?"
-        " AND s.kind NOT IN ('undo', 'attempt', 'sched')"
-        " AND NOT EXISTS (SELECT 1 FROM sync_events WHERE source = 'undo:' || s.id)"
-        # a card change of ours taken back from the folder (after a restore) has no row
-        " AND (s.kind = 'answer' OR s.source IS NULL)"
-        " AND NOT EXISTS (SELECT 1 FROM reviews WHERE event_id = s.id)"
-        " AND NOT EXISTS (SELECT 1 FROM card_events WHERE event_id = s.id)",
-        (device,),
-    ).fetchall():
-        made.append((stamp, 0, "undo", deck, card, {"undoes": event_id}, (None, 0)))
-    return made
+        yield (at, attempt_id, "attempt", None, None, data, ("attempts", attempt_id))
 
 
 def _card_event_data(
@@ -541,9 +633,13 @@ def _event_from_row(row: Any) -> Event:
     return Event(device, seq, stamp, at, kind, deck, card, data)
 
 
-def _apply_card(db: sqlite3.Connection, ref: tuple[str, str], replay: Replay) -> CardReplay | None:
+def _apply_card(
+    db: sqlite3.Connection, ref: tuple[str, str], replay: Replay, clean: int = 0
+) -> CardReplay | None:
     """Replay one card from all its events and write the outcome; None if the store has no
-    such card yet (its events wait)."""
+    such card yet (its events wait). The first `clean` events (in replay order) are a
+    clean chain of answers whose review rows `_apply_chains` wrote: replay starts after
+    them, from the last one's recorded state, and parses only the rest."""
     deck, card = ref
     if (
         db.execute(
@@ -552,14 +648,17 @@ def _apply_card(db: sqlite3.Connection, ref: tuple[str, str], replay: Replay) ->
         is None
     ):
         return None
-    events = [
-        _event_from_row(row)
-        for row in db.execute(
-            f"SELECT {_EVENT_COLUMNS} FROM sync_events WHERE deck_id = ? AND card_key = ?",
-            (deck, card),
-        )
-    ]
-    outcome = replay(events)
+    rows = db.execute(
+        f"SELECT {_EVENT_COLUMNS} FROM sync_events WHERE deck_id = ? AND card_key = ?",
+        (deck, card),
+    ).fetchall()
+    after_prefix, kept = None, set()
+    if clean:
+        rows.sort(key=lambda row: (row[3], row[4], row[1], row[2]))  # `Event.order`
+        after_prefix = json.loads(rows[clean - 1][10])  # its after_json
+        kept = {row[0] for row in rows[:clean]}
+        rows = rows[clean:]
+    outcome = replay([_event_from_row(row) for row in rows], after_prefix=after_prefix)
     set_state(db, deck, card, outcome.state)
     marks = mark_values(outcome.marks)
     assignments = ", ".join(f"{name.strip()} = ?" for name in MARK_COLUMNS.split(","))
@@ -567,7 +666,7 @@ def _apply_card(db: sqlite3.Connection, ref: tuple[str, str], replay: Replay) ->
         f"UPDATE cards SET {assignments} WHERE deck_id = ? AND card_key = ?",
         (*marks, deck, card),
     )
-    kept = {change.event.id for change in outcome.changes if change.event.kind == "answer"}
+    kept.update(change.event.id for change in outcome.changes if change.event.kind == "answer")
     for (event_id,) in db.execute(
         "SELECT event_id FROM reviews WHERE deck_id = ? AND card_key = ? AND event_id IS NOT NULL",
         (deck, card),
@@ -645,33 +744,66 @@ _STATE_FROM_AFTER = ", ".join(
 
 def _apply_chains(
     db: sqlite3.Connection, first: tuple[str, str], last: tuple[str, str]
-) -> set[tuple[str, str]]:
+) -> tuple[set[tuple[str, str]], dict[tuple[str, str], int]]:
     """Write, in SQL, every waiting card from `first` to `last` that has a row here and
     whose events are only answers in one clean chain (`_CHAINED_LINK` for each): replay
     would keep every recorded state, so the card's state is the last answer's after, its
     marks none, and one review row per answer. Most of a long history is such cards, and
-    replaying them one event at a time in Python is what made it slow. The cards written."""
+    replaying them one event at a time in Python is what made it slow. The cards written;
+    and the other cards (without undos) whose events start with such a chain, with its
+    length: their review rows of it are written here, and replay starts after it (a card
+    answered on two devices offline conflicts near its end, not from its first answer)."""
     db.execute(
         "CREATE TEMP TABLE IF NOT EXISTS sync_chained (deck_id TEXT, card_key TEXT,"
         " after_json TEXT, PRIMARY KEY (deck_id, card_key)) WITHOUT ROWID"
     )
-    db.execute("DELETE FROM temp.sync_chained")
     db.execute(
-        "INSERT INTO temp.sync_chained SELECT deck_id, card_key, after_json FROM ("
+        "CREATE TEMP TABLE IF NOT EXISTS sync_prefixed (deck_id TEXT, card_key TEXT,"
+        " clean INTEGER, PRIMARY KEY (deck_id, card_key)) WITHOUT ROWID"
+    )
+    db.execute("DELETE FROM temp.sync_chained")
+    db.execute("DELETE FROM temp.sync_prefixed")
+    runs = db.execute(
         # max(n): the bare after_json is the card's last event's (SQLite's min/max rule)
-        "  SELECT deck_id, card_key, after_json, max(n), sum(broken) AS breaks FROM ("
-        f"  SELECT e.deck_id, e.card_key, e.after_json, NOT coalesce({_CHAINED_LINK}, 0)"
-        "   AS broken, row_number() OVER card AS n"
+        "SELECT deck_id, card_key, after_json, max(n), sum(broken), sum(kind = 'undo') FROM ("
+        "  SELECT e.deck_id, e.card_key, e.after_json, e.kind,"
+        f"  NOT coalesce({_CHAINED_LINK}, 0) AS broken, row_number() OVER card AS n"
         # CROSS JOIN here and below: the batch's cards first, then each card's rows by
         # index (a temporary table has no statistics: the planner would scan every event
         # or review of the deck each batch, which made a 1M history 4x slower)
-        "   FROM sync_waiting AS w CROSS JOIN cards USING (deck_id, card_key)"
-        "   CROSS JOIN sync_events AS e USING (deck_id, card_key)"
-        "   WHERE (w.deck_id, w.card_key) BETWEEN (:d0, :c0) AND (:d1, :c1)"
-        f"  WINDOW card AS (PARTITION BY e.deck_id, e.card_key {_CHAIN_ORDER}))"
-        "  GROUP BY deck_id, card_key)"
-        " WHERE breaks = 0",
+        "  FROM sync_waiting AS w CROSS JOIN cards USING (deck_id, card_key)"
+        "  CROSS JOIN sync_events AS e USING (deck_id, card_key)"
+        "  WHERE (w.deck_id, w.card_key) BETWEEN (:d0, :c0) AND (:d1, :c1)"
+        f" WINDOW card AS (PARTITION BY e.deck_id, e.card_key {_CHAIN_ORDER}))"
+        " GROUP BY deck_id, card_key",
         {"new": _NEW_STATE_JSON, "d0": first[0], "c0": first[1], "d1": last[0], "c1": last[1]},
+    ).fetchall()
+    db.executemany(
+        "INSERT INTO temp.sync_chained VALUES (?, ?, ?)",
+        [(deck, card, after) for deck, card, after, _, breaks, _ in runs if breaks == 0],
+    )
+    # The others without undos (an undo may take back an answer of the prefix): the length
+    # of their clean prefix, found again for these cards alone (a tenth of a long history)
+    db.executemany(
+        "INSERT INTO temp.sync_prefixed VALUES (?, ?, 0)",
+        [(deck, card) for deck, card, _, _, breaks, undos in runs if breaks > 0 and undos == 0],
+    )
+    prefixes = {
+        (deck, card): clean
+        for deck, card, clean in db.execute(
+            "SELECT deck_id, card_key, min(CASE WHEN broken THEN n END) - 1 AS clean FROM ("
+            "  SELECT e.deck_id, e.card_key,"
+            f"  NOT coalesce({_CHAINED_LINK}, 0) AS broken, row_number() OVER card AS n"
+            "  FROM temp.sync_prefixed AS p CROSS JOIN sync_events AS e USING (deck_id, card_key)"
+            f" WINDOW card AS (PARTITION BY e.deck_id, e.card_key {_CHAIN_ORDER}))"
+            " GROUP BY deck_id, card_key HAVING clean > 0",
+            {"new": _NEW_STATE_JSON},
+        )
+    }
+    db.execute("DELETE FROM temp.sync_prefixed")
+    db.executemany(
+        "INSERT INTO temp.sync_prefixed VALUES (?, ?, ?)",
+        [(deck, card, clean) for (deck, card), clean in prefixes.items()],
     )
     assignments = ", ".join(f"{name.strip()} = ?" for name in MARK_COLUMNS.split(","))
     db.execute(
@@ -703,12 +835,27 @@ def _apply_chains(
         " state_after_json = excluded.state_after_json"
     )
     db.execute(
+        "INSERT INTO reviews (deck_id, card_key, reviewed_at, grade, state_before, response,"
+        " correct, duration_ms, state_before_json, state_after_json, event_id)"
+        " SELECT deck_id, card_key, at, json_extract(data_json, '$.grade'),"
+        " json_extract(before_json, '$.state'), json_extract(data_json, '$.response'),"
+        " json_extract(data_json, '$.correct'), json_extract(data_json, '$.duration_ms'),"
+        " before_json, after_json, id FROM ("
+        "  SELECT e.*, p.clean, row_number() OVER card AS n"
+        "  FROM temp.sync_prefixed AS p CROSS JOIN sync_events AS e USING (deck_id, card_key)"
+        f" WINDOW card AS (PARTITION BY e.deck_id, e.card_key {_CHAIN_ORDER}))"
+        " WHERE n <= clean ORDER BY deck_id, card_key, n"
+        " ON CONFLICT (event_id) WHERE event_id IS NOT NULL DO UPDATE SET"
+        " state_before = excluded.state_before,"
+        " state_before_json = excluded.state_before_json,"
+        " state_after_json = excluded.state_after_json"
+    )
+    db.execute(
         "DELETE FROM sync_waiting WHERE (deck_id, card_key) IN"
         " (SELECT deck_id, card_key FROM temp.sync_chained)"
     )
-    return {
-        (deck, card) for deck, card in db.execute("SELECT deck_id, card_key FROM temp.sync_chained")
-    }
+    chained = {(deck, card) for deck, card, _, _, breaks, _ in runs if breaks == 0}
+    return chained, prefixes
 
 
 def _apply_attempts(db: sqlite3.Connection) -> int:

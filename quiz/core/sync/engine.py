@@ -30,7 +30,7 @@ from pathlib import Path
 from quiz.config import Settings
 from quiz.core.collector import collector_paused
 from quiz.core.storage import Store
-from quiz.core.storage.sync_log import ImportResult, SyncFolderRecord
+from quiz.core.storage.sync_log import ImportResult, Replay, SyncFolderRecord
 from quiz.core.sync import git
 from quiz.core.sync.answers import recompute_answer
 from quiz.core.sync.events import Event
@@ -72,13 +72,17 @@ class FolderReport:
     notes: list[str] = field(default_factory=list)
 
 
-def replayer(store: Store) -> Callable[[Sequence[Event]], CardReplay]:
+def replayer(store: Store) -> Replay:
     """A card's replay, answers recomputed with the scheduler records `store` holds (read
     once: call after the events naming them were added)."""
     records = store.sched_records()
 
-    def replay(events: Sequence[Event]) -> CardReplay:
-        return replay_card(events, lambda event, prior: recompute_answer(event, prior, records))
+    def replay(events: Sequence[Event], *, after_prefix: object = None) -> CardReplay:
+        return replay_card(
+            events,
+            lambda event, prior: recompute_answer(event, prior, records),
+            after_prefix=after_prefix,
+        )
 
     return replay
 

@@ -56,12 +56,20 @@ class CardReplay:
         return sum(change.recomputed for change in self.changes)
 
 
-def replay_card(events: Iterable[Event], recompute_answer: Recompute) -> CardReplay:
-    """The state and marks one card's `events` (in any order, each once) lead to."""
+def replay_card(
+    events: Iterable[Event], recompute_answer: Recompute, *, after_prefix: object = None
+) -> CardReplay:
+    """The state and marks one card's `events` (in any order, each once) lead to.
+
+    `after_prefix`, when given, is the recorded state after the card's first answers,
+    left out of `events`: answers only, each kept as recorded, none undone (what
+    `sync_log` checks in SQL before replaying the rest of a card from there)."""
     ordered = sorted(events, key=Event.order)
     undone = {e.data.get("undoes") for e in ordered if e.kind == "undo"}
     state, marks = CardState(), CardMarks()
     as_recorded: object = _NEW  # `state` as an event records it: compared without parsing
+    if after_prefix is not None:
+        state, as_recorded = recorded_state(after_prefix), after_prefix
     changes: list[ReplayedChange] = []
     for event in ordered:
         if event.kind == "undo" or event.id in undone:

@@ -362,10 +362,14 @@ class DeckPositions:
         self._counted = (offset, line)
         return line
 
+    def _table_span(self, index: int, tables: list[int]) -> tuple[int, int]:
+        """Where question `index`'s table starts in the text, and where the next one does."""
+        end = tables[index + 1] if index + 1 < len(tables) else len(self._text)
+        return tables[index], end
+
     def _question(self, index: int, tables: list[int]) -> SourceMap:
         if index not in self._scanned:
-            start = tables[index]
-            end = tables[index + 1] if index + 1 < len(tables) else len(self._text)
+            start, end = self._table_span(index, tables)
             self._scanned[index] = index_toml(self._text[start:end])
         return self._scanned[index]
 
@@ -385,8 +389,7 @@ class DeckPositions:
         if not isinstance(key, str) or _BARE_KEY.fullmatch(key) is None:
             return None
         text = self._text
-        start = tables[index]
-        end = tables[index + 1] if index + 1 < len(tables) else len(text)
+        start, end = self._table_span(index, tables)
         header_end = text.find("\n", start, end)
         if header_end < 0:
             return None

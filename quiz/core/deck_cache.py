@@ -25,6 +25,7 @@ it is precious: every failure to read or write it only costs a parse.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import pickle
@@ -80,8 +81,6 @@ class DeckCache:
     def __init__(self, folder: Path, *, limit_bytes: int = DEFAULT_LIMIT_BYTES) -> None:
         self.folder = folder
         self.limit_bytes = limit_bytes
-        self._header: bytes | None = None
-        self._header_known = False
 
     def get(self, content_hash: str) -> Deck | None:
         """The deck whose file has this content hash, if a trustworthy entry holds it."""
@@ -105,7 +104,7 @@ class DeckCache:
         path = self._entry(content_hash)
         if path is None:
             return
-        header = self._fingerprint()
+        header = _fingerprint()
         if header is None:
             return
         payload = pickle.dumps(_entry(deck), protocol=pickle.HIGHEST_PROTOCOL)
@@ -173,30 +172,9 @@ class DeckCache:
             return False
         return not mode.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
-    def _fingerprint(self) -> bytes | None:
-        """The header line that ties an entry to this quiz, this Python and this pydantic;
-        None (no caching) where the rules' sources cannot be read, e.g. a zipped install."""
-        if not self._header_known:
-            self._header_known = True
-            sources = hashlib.sha256()
-            try:
-                for name in _RULES:
-                    sources.update((Path(__file__).parent / name).read_bytes())
-            except OSError:
-                return None
-            import pydantic
-
-            self._header = b"%s%s %s %s\n" % (
-                _MAGIC,
-                sys.version.split()[0].encode(),
-                pydantic.VERSION.encode(),
-                sources.hexdigest()[:32].encode(),
-            )
-        return self._header
-
     def _decoded(self, data: bytes) -> Deck | None:
         """The deck in an entry's bytes, or None for any entry this version cannot trust."""
-        header = self._fingerprint()
+        header = _fingerprint()
         if header is None or not data.startswith(header) or len(data) < len(header) + 9:
             return None
         # A view, not a copy: a big deck's entry is tens of MiB, and peak memory counts.
@@ -237,6 +215,27 @@ class DeckCache:
                 return
             if path != keep:
                 total -= size * _remove(path)
+
+
+@functools.cache
+def _fingerprint() -> bytes | None:
+    """The header line that ties an entry to this quiz, this Python and this pydantic (read
+    once a process); None (no caching) where the rules' sources cannot be read, e.g. a
+    zipped install."""
+    sources = hashlib.sha256()
+    try:
+        for name in _RULES:
+            sources.update((Path(__file__).parent / name).read_bytes())
+    except OSError:
+        return None
+    import pydantic
+
+    return b"%s%s %s %s\n" % (
+        _MAGIC,
+        sys.version.split()[0].encode(),
+        pydantic.VERSION.encode(),
+        sources.hexdigest()[:32].encode(),
+    )
 
 
 def _entry(deck: Deck) -> tuple[object, ...]:

@@ -12,6 +12,7 @@ finds every deck in the cache never imports them.
 
 from __future__ import annotations
 
+import codecs
 import json
 import threading
 from collections.abc import Iterable, Mapping
@@ -31,8 +32,6 @@ from quiz.core.text import sanitize
 if TYPE_CHECKING:
     from quiz.core.deck_cache import DeckCache
     from quiz.core.models import Deck
-
-_BOM = b"\xef\xbb\xbf"
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +93,8 @@ def load(path: Path, cache: DeckCache | None = None) -> LoadedDeck:
     from quiz.core.deckfile.reading import decode_deck_bytes, read_deck_bytes
 
     raw = read_deck_bytes(path)  # read once, for the hash and the parse
-    digest = content_hash(raw.removeprefix(_BOM))  # the UTF-8 of the text parse_deck sees
+    # The UTF-8 of the text parse_deck sees (a byte-order mark is not part of it).
+    digest = content_hash(raw.removeprefix(codecs.BOM_UTF8))
     if cache is not None:
         cached = cache.get(digest)
         if cached is not None:

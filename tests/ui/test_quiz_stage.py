@@ -13,7 +13,7 @@ from quiz.presentation.options import QuizOptions
 from quiz.presentation.questions import prompt_of
 from quiz.screenshots import right_response
 from quiz.ui.app import Start
-from quiz.ui.screens.quiz import QuizScreen
+from quiz.ui.screens.quiz import PREPARE_AFTER_S, QuizScreen
 from quiz.ui.widgets.answers import AnswerInput
 from quiz.ui.widgets.stage import Stage
 
@@ -30,6 +30,7 @@ async def test_next_question_waits_off_screen_and_enter_shows_it(build_app: AppF
         assert isinstance(screen, QuizScreen) and screen.session is not None
         questions = screen.session.questions
         stage = screen.query_one(Stage)
+        await pilot.pause(PREPARE_AFTER_S)  # the first is shown before the second is laid out
         for index in range(3):
             await pilot.pause()
             assert screen.prepared == index + 1  # laid out while this one is answered
@@ -52,7 +53,7 @@ async def test_enter_before_the_next_is_prepared_still_shows_it(build_app: AppFa
     async with app.run_test(size=(80, 24)) as pilot:
         screen = app.screen
         assert isinstance(screen, QuizScreen) and screen.session is not None
-        await pilot.pause()
+        await pilot.pause(PREPARE_AFTER_S)
         screen.prepared = None  # as if the preparation had not finished
         screen.view.query_one(AnswerInput).submit(right_response(screen.question))
         await pilot.pause()

@@ -59,6 +59,10 @@ VERDICT_SYMBOLS = {Verdict.CORRECT: "✓", Verdict.PARTLY_RIGHT: "◐", Verdict.
 """Shown before the verdict's word, here and in the summary's table."""
 
 
+PREPARE_AFTER_S = 0.15
+"""How long after the quiz screen comes on top its second question is laid out."""
+
+
 def points_text(value: float) -> str:
     """`1`, `0.5`, `2.25`: points without a pointless `.0`."""
     return f"{value:g}" if value == int(value) else f"{value:.2f}".rstrip("0")
@@ -159,7 +163,7 @@ class QuizScreen(QuizAppScreen):
             self.clock = self.set_interval(1, self._tick)
         self._tick()
         self._update_score()  # then only answers change it
-        await self.show_question()
+        await self.show_question(first=True)
 
     # --- asking ---------------------------------------------------------------------------------
 
@@ -216,8 +220,9 @@ class QuizScreen(QuizAppScreen):
             if self.index + 1 == index:  # not overtaken by a quick Enter meanwhile
                 self.prepared = index
 
-    async def show_question(self) -> None:
-        """Put the current question on screen: the prepared one if it is ready."""
+    async def show_question(self, *, first: bool = False) -> None:
+        """Put the current question on screen: the prepared one if it is ready (`first`: the
+        quiz's first, as the screen mounts)."""
         assert self.session is not None
         stage = self.query_one(Stage)
         with self.app.batch_update():
@@ -235,7 +240,18 @@ class QuizScreen(QuizAppScreen):
             self.prepared = None
             self.view.query_one(AnswerInput).focus_input()
         self.asked_at = self.quiz_app.now()
-        self.call_after_refresh(self.prepare_next)
+        if not first:  # the first question's next is prepared by `on_screen_resume`
+            self.call_after_refresh(self.prepare_next)
+
+    def on_screen_resume(self) -> None:
+        """Prepare the next question a moment after this screen comes on top.
+
+        Not after a refresh: the first frame of a screen pushed as the app starts is drawn
+        only once the terminal's size arrives, after the mount's refreshes, and the ~30 ms
+        of laying out the next question delayed it (issue 15). Nobody answers in 0.15 s,
+        and Enter before then shows an unprepared question the slower way."""
+        super().on_screen_resume()
+        self.set_timer(PREPARE_AFTER_S, self.prepare_next)
 
     def action_scroll(self, direction: int) -> None:
         """Scroll the question and feedback by a page."""

@@ -49,39 +49,47 @@ OUT = HERE / "out" / "start"
 NEWS = ROOT / "decks" / "belarus-prisoner-release-2025.toml"
 sys.path.insert(0, str(HERE))
 
-BARE_APP = """
+FIRST_FRAME_HOOK = """
 import time
-from textual.app import App
-class Bare(App):
-    def on_mount(self):
-        self.call_after_refresh(self.shown)
-    def shown(self):
-        print("shown", time.time(), flush=True)
-        self.exit()
-Bare().run(headless=True)
+import textual.app
+from textual._compositor import CompositorUpdate
+
+def first_frame_hook(shows):
+    \"\"\"Print "shown TIME" and exit at the first frame a terminal would get whose text
+    has `shows`: headless, Textual skips turning frames into bytes, so this does it.\"\"\"
+    display = textual.app.App._display
+    def display_and_watch(self, screen, renderable):
+        display(self, screen, renderable)
+        if renderable is None or self._batch_count or not isinstance(renderable, CompositorUpdate):
+            return
+        if shows in renderable.render_segments(self.console):
+            print("shown", time.time(), flush=True)
+            textual.app.App._display = display
+            self.exit()
+    textual.app.App._display = display_and_watch
 """
 
-QUIZ_TAKE = """
+BARE_APP = (
+    FIRST_FRAME_HOOK
+    + """
+from textual.app import App
+first_frame_hook("")  # any frame
+App().run(headless=True)
+"""
+)
+
+QUIZ_TAKE = (
+    FIRST_FRAME_HOOK
+    + """
 import sys
-from quiz.cli import main
-from quiz.ui.screens import quiz as screen
-
-import time
-show = screen.QuizScreen.show_question
-def shown(app):
-    print("shown", time.time(), flush=True)
-    app.exit()
-async def show_and_leave(self):
-    await show(self)
-    self.app.call_after_refresh(shown, self.app)
-screen.QuizScreen.show_question = show_and_leave
-
-import textual.app
+first_frame_hook("Question 1 of")
 run = textual.app.App.run
 textual.app.App.run = lambda self, **kw: run(self, headless=True)
 sys.argv = ["quiz", "--db", sys.argv[1], "take", sys.argv[2], "--no-shuffle"]
+from quiz.cli import main
 main()
 """
+)
 
 ANKI_FIRST_CARD = """
 import sys

@@ -91,6 +91,44 @@ main()
 """
 )
 
+SCREEN_FLOOR = (
+    FIRST_FRAME_HOOK
+    + """
+import quiz.cli  # click and the entry point
+from textual.app import App
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Input, Label, ProgressBar, Static
+from quiz.ui.widgets.keybar import KeyBar
+from quiz.ui.widgets.titlebar import TitleBar
+
+class Floor(Screen):
+    CSS_PATH = "{ui}/screens/quiz.tcss"
+    def compose(self):
+        yield TitleBar()
+        with Horizontal(id="status"):
+            yield Label("Question 1 of 25", id="position")
+            yield Label("", id="score")
+            yield Label("", id="clock")
+        yield ProgressBar(show_eta=False, id="progress")
+        with Vertical(classes="question-view"):
+            yield Label("Short answer · 1 point", id="kind")
+            yield Static("Which country released the prisoners, and to where? " * 2, id="prompt")
+            yield Input(placeholder="Your answer")
+        yield KeyBar()
+
+class FloorApp(App):
+    CSS_PATH = "{ui}/app.tcss"
+    def on_mount(self):
+        self.push_screen(Floor())
+
+first_frame_hook("Question 1 of")
+FloorApp().run(headless=True)
+""".replace("{ui}", str(ROOT / "quiz" / "ui"))
+)
+"""The floor under `quiz take`'s first frame: the quiz screen's CSS and widgets with the
+question as fixed text, after importing the CLI, without the store, the deck or a session."""
+
 ANKI_FIRST_CARD = """
 import sys
 import anki.collection
@@ -183,11 +221,14 @@ def screen(runs: int) -> None:
         first_frame(QUIZ_TAKE, str(Path(env["QUIZ_DATA_DIR"]) / "quiz.sqlite3"), str(NEWS), env=env)
     bare: list[float] = []
     quiz: dict[str, list[float]] = {name: [] for name in envs}
+    quiz["the screen alone, fixed text (floor)"] = []
     for _ in range(runs):
         bare.append(first_frame(BARE_APP, env=envs["quiz take"]))
         for name, env in envs.items():
             db = str(Path(env["QUIZ_DATA_DIR"]) / "quiz.sqlite3")
             quiz[name].append(first_frame(QUIZ_TAKE, db, str(NEWS), env=env))
+        floor = first_frame(SCREEN_FLOOR, env=envs["quiz take"])
+        quiz["the screen alone, fixed text (floor)"].append(floor)
     print(f"first question of a 25-question quiz, full screen ({runs} interleaved runs)")
     bare_wall = summary("bare Textual app, first frame", bare)
     for name, samples in quiz.items():

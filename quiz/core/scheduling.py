@@ -35,6 +35,7 @@ refuses anything else.
 
 from __future__ import annotations
 
+import functools
 import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -178,6 +179,16 @@ def overruled(correct: bool | None, grade: Grade) -> bool:
     return correct is not None and correct != (grade is not Grade.Again)
 
 
+@functools.cache
+def fsrs_version() -> str:
+    """The installed fsrs package's version. A sync record names it: two devices recompute
+    an offline conflict alike only with the same scheduler code (`sync.engine` says when
+    they differ)."""
+    from importlib.metadata import version  # ~10 ms: only when a sync needs it
+
+    return version("fsrs")
+
+
 class Scheduler:
     """FSRS scheduling with quiz's settings; build one per deck with `for_deck`.
 
@@ -273,6 +284,7 @@ class Scheduler:
             "day_starts_at": self._day_starts_at,
             "utc_offset_min": round(offset.total_seconds() / 60),
             "exam": None if self.exam is None else [self.exam.day.isoformat(), self.exam.retention],
+            "fsrs": fsrs_version(),
         }
 
     @classmethod

@@ -138,10 +138,33 @@ def test_two_devices_answering_offline_end_with_the_same_cards(devices: list[Dev
     for device in (laptop, desktop, laptop):
         device.sync(later + timedelta(hours=2))
     assert snapshot(laptop.store) == snapshot(desktop.store)
-    state = laptop.store.card_state("geo", "a")
-    assert state is not None and state.reps == 3 and state.lapses == 1
-    assert laptop.store.card("geo", "b").marks.suspended  # type: ignore[union-attr]
-    assert len(laptop.store.read("SELECT * FROM reviews")) == 3
+
+
+def sync_notes(device: Device, now: datetime) -> list[str]:
+    reports = sync_all(device.store, now=now, sched_for=device.sched_for(now))
+    assert all(report.problems == [] for report in reports)
+    return [note for report in reports for note in report.notes]
+
+
+@pytest.mark.parametrize("desktop_fsrs", [None, "6.0.0"])
+def test_recomputing_answers_given_with_another_fsrs_says_so(
+    devices: list[Device], desktop_fsrs: str | None
+) -> None:
+    laptop, desktop, _ = devices
+    later = NOW + timedelta(days=3)
+    laptop.answer("b", Grade.Good, later)  # the same card offline on both: a conflict
+    with ExitStack() as older:
+        if desktop_fsrs is not None:
+            older.enter_context(patch("quiz.core.scheduling.fsrs_version", return_value="6.0.0"))
+        desktop.answer("b", Grade.Again, later + timedelta(hours=1))
+        assert sync_notes(desktop, later + timedelta(hours=2)) == []
+    # laptop's answer comes first; desktop's, given on the state before it, is recomputed
+    notes = [note for note in sync_notes(laptop, later + timedelta(hours=3)) if "fsrs" in note]
+    if desktop_fsrs is None:
+        assert notes == []
+    else:
+        (note,) = notes
+        assert "fsrs 6.0.0 were recomputed" in note and "same quiz and fsrs versions" in note
 
 
 def test_an_undo_on_one_device_takes_the_answer_back_on_the_others(

@@ -28,7 +28,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from quiz.config import Settings
+from quiz.core.card_state import CardState
 from quiz.core.collector import collector_paused
+from quiz.core.scheduling import fsrs_version
 from quiz.core.storage import Store
 from quiz.core.storage.sync_log import ImportResult, Replay, SyncFolderRecord
 from quiz.core.sync import git
@@ -72,19 +74,36 @@ class FolderReport:
     notes: list[str] = field(default_factory=list)
 
 
-def replayer(store: Store) -> Replay:
+def replayer(store: Store, other_fsrs: set[str] | None = None) -> Replay:
     """A card's replay, answers recomputed with the scheduler records `store` holds (read
-    once: call after the events naming them were added)."""
+    once: call after the events naming them were added). `other_fsrs` collects the fsrs
+    versions of recomputed answers' records that differ from this device's."""
     records = store.sched_records()
+    here = fsrs_version()
+
+    def recompute(event: Event, prior: CardState) -> CardState:
+        if other_fsrs is not None:
+            record = records.get(str(event.data.get("sched")), {})
+            version = record.get("fsrs")  # absent: written before records named it
+            if isinstance(version, str) and version != here:
+                other_fsrs.add(version)
+        return recompute_answer(event, prior, records)
 
     def replay(events: Sequence[Event], *, after_prefix: object = None) -> CardReplay:
-        return replay_card(
-            events,
-            lambda event, prior: recompute_answer(event, prior, records),
-            after_prefix=after_prefix,
-        )
+        return replay_card(events, recompute, after_prefix=after_prefix)
 
     return replay
+
+
+def other_fsrs_note(versions: set[str]) -> str:
+    """What to say when answers given with another fsrs were recomputed here: the devices
+    that each recompute such an offline conflict may not reach the same state."""
+    return (
+        f"answers given with fsrs {', '.join(sorted(versions))} were recomputed with this"
+        f" device's fsrs {fsrs_version()}: a card answered on two devices while they were"
+        " apart may be scheduled differently on each. Install the same quiz and fsrs"
+        " versions on every device."
+    )
 
 
 def scheduler_records(store: Store, settings: Settings, now: datetime) -> SchedFor:
@@ -315,7 +334,10 @@ def _import(store: Store, root: Path, device: str, report: FolderReport, now: da
         mine = Path(key).parent.name == device
         if key.startswith(os.fspath(root) + os.sep) and key not in seen and not mine:
             report.problems.append(f"{key} is gone (deleted, or not synced yet)")
-    applied = store.apply_waiting(replayer(store))
+    other_fsrs: set[str] = set()
+    applied = store.apply_waiting(replayer(store, other_fsrs))
+    if other_fsrs:
+        report.notes.append(other_fsrs_note(other_fsrs))
     report.moved.cards = applied.cards
     report.moved.conflicts = applied.conflicts
     report.moved.attempts = applied.attempts

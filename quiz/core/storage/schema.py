@@ -469,6 +469,27 @@ def _migration_9(connection: sqlite3.Connection) -> None:
     )
 
 
+def _migration_10(connection: sqlite3.Connection) -> None:
+    """`deferred_indexes`: the indexes a bulk write dropped, to be built after its rows.
+
+    A first sync of a long history inserts about a million rows into `sync_events` and
+    `reviews`; kept up row by row, their secondary indexes cost more than building them
+    once, sorted, afterwards (`Database.indexes_deferred`). An index is dropped in the
+    same transaction that records its `sql` here, and created again in the one that
+    deletes the record, so a process killed in between leaves the record, and the next
+    open of the store creates the index from it.
+    """
+    _run_script(
+        connection,
+        """
+        CREATE TABLE deferred_indexes (
+            name TEXT PRIMARY KEY,
+            sql TEXT NOT NULL
+        ) WITHOUT ROWID;
+        """,
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_1,
     _migration_2,
@@ -479,7 +500,11 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_7,
     _migration_8,
     _migration_9,
+    _migration_10,
 ]
 """Migration N+1 turns schema N into N+1; append, never edit a released one."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
+
+DEFERRED_INDEXES_SINCE = 10
+"""The first schema version with `deferred_indexes` (migration 10)."""

@@ -14,7 +14,9 @@ marks, and one review row per answer in effect (an imported answer gets a row, a
 answer undone elsewhere loses its row, a recomputed one gets its new states); a card
 whose events are only answers in a clean chain, most of a long history, is written in
 SQL with the outcome replay would give (`_apply_chains`), and one whose events start with
-such a chain is replayed from the chain's end. Imported attempts become
+such a chain is replayed from the chain's end. A bulk import (`bulk_import`: a first
+sync of a long history) builds the secondary indexes of `sync_events` and `reviews` after
+their rows (`EVENT_INDEXES`, `REVIEW_INDEXES`). Imported attempts become
 attempt rows. Events of a card or deck this store does not have yet are
 kept and applied by the sync after the deck is first opened.
 """
@@ -79,6 +81,21 @@ _ANSWER_FIELDS = (
     " overruled, checked_score, original_score, original_correct, regraded"
 )
 _QUESTION_FIELDS = "position, question_key, points"
+
+
+EVENT_INDEXES = ("sync_events_card", "sync_events_device")
+"""`sync_events`' secondary indexes that storing events never reads: a bulk import
+builds them after the events (`Database.indexes_deferred`), before applying them."""
+
+REVIEW_INDEXES = ("reviews_time", "reviews_deck_time", "reviews_mature", "reviews_overruled")
+"""`reviews`' indexes that applying events never reads (it finds a card's rows by
+`reviews_card`, an answer's by `reviews_event`): a bulk import builds them after its rows."""
+
+BULK_EVENTS = 100_000
+"""The fewest incoming events that make an import a bulk one (`SyncMethods.bulk_import`)."""
+
+_LINE_BYTES = 512
+"""About the length of an answer's line in an event file (to estimate events from bytes)."""
 
 
 @dataclass(frozen=True)
@@ -299,6 +316,20 @@ class SyncMethods(Database):
             )
             _set_offsets(db, offsets, now)
         return result
+
+    def bulk_import(self, incoming_bytes: int) -> bool:
+        """Whether `incoming_bytes` of other devices' event lines are a bulk import (a first
+        sync of a long history): `BULK_EVENTS` or more, and more than the store holds
+        events and reviews, so building `EVENT_INDEXES` and `REVIEW_INDEXES` after the
+        rows costs less than keeping them up row by row."""
+        incoming = incoming_bytes // _LINE_BYTES
+        if incoming < BULK_EVENTS:
+            return False
+        held = self._one(
+            "SELECT max(coalesce((SELECT max(id) FROM reviews), 0),"
+            " coalesce((SELECT max(rowid) FROM sync_events), 0))"
+        )
+        return incoming > int(held[0])
 
     def apply_waiting(self, replay: Replay, *, batch: int = 5000) -> ImportResult:
         """Replay every waiting card that has a row here and write the outcome, `batch`

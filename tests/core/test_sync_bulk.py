@@ -23,7 +23,10 @@ from test_sync_stores import KEYS, NOW, Device, open_store, snapshot
 from quiz.core import stats
 from quiz.core.scheduling import Grade
 from quiz.core.storage import Store, sync_log
+from quiz.core.storage.encoding import to_us
+from quiz.core.sync.clock import Stamp
 from quiz.core.sync.engine import join
+from quiz.core.sync.events import Event
 from quiz.errors import StoreError
 
 LATER = NOW + timedelta(days=30)
@@ -172,6 +175,8 @@ import os, signal, sys
 sys.path.insert(0, {tests!r})
 from quiz.config import Settings
 from quiz.core.storage import Store, sync_log
+from quiz.core.storage.encoding import to_us
+from quiz.core.sync.clock import Stamp
 from quiz.core.sync import engine
 from test_sync_stores import NOW
 
@@ -222,3 +227,33 @@ def test_an_import_killed_mid_way_leaves_its_indexes_to_the_next_open(
         laptop.sync(LATER)
         assert snapshot(store) == snapshot(laptop.store)
         assert [f.kind for f in store.doctor(repair=False, now=LATER).findings] == []
+
+
+def test_events_stored_together_count_each_new_one_once(tmp_path: Path) -> None:
+    """`add_events` stores a piece in one statement: events known already, an event twice
+    in one piece and one with a state that is not one are each taken once or skipped."""
+    other = "desk-00000001"
+
+    def flag(seq: int, value: int = 1) -> Event:
+        at = to_us(NOW) + seq
+        return Event(other, seq, Stamp(at, 0, other), at, "flag", "geo", "a", {"flag": value})
+
+    bad = Event(other, 9, Stamp(to_us(NOW), 0, other), to_us(NOW), "forget", "geo", "b", {})
+    with open_store(tmp_path / "desktop.sqlite3") as store:
+        join(store, tmp_path / "sync", scope="all", now=NOW)
+        first = store.add_events([flag(1), flag(2)], offsets={}, now=NOW)
+        assert (first.imported, first.problems) == (2, [])
+        again = store.add_events([flag(2), flag(3), bad, flag(3, 2), flag(4)], offsets={}, now=NOW)
+        assert (
+            again.imported == 2
+            and len(again.problems) == 1
+            and "desk-00000001:9" in str(again.problems)
+        )
+        assert store.read("SELECT seq, data_json FROM sync_events WHERE device = ?", (other,)) == [
+            (1, '{"flag":1}'),
+            (2, '{"flag":1}'),
+            (3, '{"flag":1}'),
+            (4, '{"flag":1}'),
+        ]
+        assert store.read("SELECT * FROM sync_waiting") == [("geo", "a")]
+        assert store.add_events([flag(1)], offsets={}, now=NOW).imported == 0

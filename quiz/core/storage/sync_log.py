@@ -289,15 +289,22 @@ class SyncMethods(Database):
             if row is None:
                 raise StoreError("sync is not set up on this device: run quiz sync init DIR")
             clock = HybridClock(row[0], row[1], row[2])
-            touched: set[tuple[str, str]] = set()
-            own_seq = 0
+            taken, rows = [], []
             for event in events:
                 try:
-                    if not _insert_event(db, event, "imported"):
-                        continue
+                    rows.append(_event_row(event, "imported"))
                 except (ValueError, TypeError, KeyError) as error:
                     result.problems.append(f"event {event.id} was skipped: {error}")
                     continue
+                taken.append(event)
+            new = _insert_events(db, rows)
+            touched: set[tuple[str, str]] = set()
+            own_seq = 0
+            for event in taken:
+                if new is not None:  # some were known already: count each new one once
+                    if event.id not in new:
+                        continue
+                    new.discard(event.id)
                 if event.device == clock.device:
                     # ours, from before a backup was restored: take it back, go on after it
                     own_seq = max(own_seq, event.seq)
@@ -624,35 +631,54 @@ def _attempt_data(db: sqlite3.Connection, attempt_id: int) -> tuple[int, dict[st
     return int(data["finished_at"]), data
 
 
-def _insert_event(db: sqlite3.Connection, event: Event, source: str | None) -> bool:
-    """Store one event; False when it was there already. A schedule change's states go to
-    columns of their own, as `state_to_json` text (a state that is not one is refused)."""
+def _event_row(event: Event, source: str | None) -> tuple[object, ...]:
+    """An event as a row of `sync_events`. A schedule change's states go to columns of their
+    own, as `state_to_json` text (a state that is not one is refused: ValueError)."""
     data, before, after = event.data, None, None
     if event.kind in SCHEDULE_KINDS:
         data = dict(data)
         before = state_json_of_object(data.pop("before", None))
         after = state_json_of_object(data.pop("after", None))
-    cursor = db.execute(
-        "INSERT OR IGNORE INTO sync_events (id, device, seq, wall_us, counter, at, kind,"
-        " deck_id, card_key, before_json, after_json, data_json, source)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            event.id,
-            event.device,
-            event.seq,
-            event.stamp.wall_us,
-            event.stamp.counter,
-            event.at_us,
-            event.kind,
-            event.deck,
-            event.card,
-            before,
-            after,
-            _encode_data(data),
-            source,
-        ),
+    return (
+        event.id,
+        event.device,
+        event.seq,
+        event.stamp.wall_us,
+        event.stamp.counter,
+        event.at_us,
+        event.kind,
+        event.deck,
+        event.card,
+        before,
+        after,
+        _encode_data(data),
+        source,
     )
-    return cursor.rowcount == 1
+
+
+_INSERT_EVENT = (
+    "INSERT OR IGNORE INTO sync_events (id, device, seq, wall_us, counter, at, kind,"
+    " deck_id, card_key, before_json, after_json, data_json, source)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _insert_event(db: sqlite3.Connection, event: Event, source: str | None) -> bool:
+    """Store one event; False when it was there already."""
+    return db.execute(_INSERT_EVENT, _event_row(event, source)).rowcount == 1
+
+
+def _insert_events(db: sqlite3.Connection, rows: list[tuple[object, ...]]) -> set[str] | None:
+    """Store events' rows (`_event_row`) in one statement (a call per event cost ~2 us more
+    of each); None when every one was new, else the ids of those that were (rowids only
+    grow: the rows past the largest before)."""
+    (largest,) = db.execute("SELECT coalesce(max(rowid), 0) FROM sync_events").fetchone()
+    if db.executemany(_INSERT_EVENT, rows).rowcount == len(rows):
+        return None
+    return {
+        event_id
+        for (event_id,) in db.execute("SELECT id FROM sync_events WHERE rowid > ?", (largest,))
+    }
 
 
 def _event_from_row(row: Any) -> Event:

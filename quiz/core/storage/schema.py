@@ -470,14 +470,19 @@ def _migration_9(connection: sqlite3.Connection) -> None:
 
 
 def _migration_10(connection: sqlite3.Connection) -> None:
-    """`deferred_indexes`: the indexes a bulk write dropped, to be built after its rows.
+    """`deferred_indexes`, and `sync_events_card` in replay order.
 
-    A first sync of a long history inserts about a million rows into `sync_events` and
+    `deferred_indexes`: the indexes a bulk write dropped, to be built after its rows. A
+    first sync of a long history inserts about a million rows into `sync_events` and
     `reviews`; kept up row by row, their secondary indexes cost more than building them
     once, sorted, afterwards (`Database.indexes_deferred`). An index is dropped in the
     same transaction that records its `sql` here, and created again in the one that
     deletes the record, so a process killed in between leaves the record, and the next
     open of the store creates the index from it.
+
+    `sync_events_card` ends with the replay order (`Event.order`), so the statements that
+    check and write a card's chain of answers read its events in order instead of sorting
+    them (a window over every event of a batch of cards).
     """
     _run_script(
         connection,
@@ -486,6 +491,10 @@ def _migration_10(connection: sqlite3.Connection) -> None:
             name TEXT PRIMARY KEY,
             sql TEXT NOT NULL
         ) WITHOUT ROWID;
+        DROP INDEX sync_events_card;
+        CREATE INDEX sync_events_card
+            ON sync_events(deck_id, card_key, wall_us, counter, device, seq)
+            WHERE card_key IS NOT NULL;
         """,
     )
 

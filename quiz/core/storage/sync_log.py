@@ -777,7 +777,10 @@ _NEW_STATE_JSON = state_to_json(CardState())
 """A new card's state as `sync_events` keeps it: the state before a card's first answer."""
 
 _CHAIN_ORDER = "ORDER BY e.wall_us, e.counter, e.device, e.seq"
-"""`Event.order` in SQL (text compares by code point in both)."""
+"""`Event.order` in SQL (text compares by code point in both). The statements below take
+the cards in order (`PARTITION BY` or `ORDER BY` the batch's columns, which the joins make
+equal to the event's) and each card's events in this order from `sync_events_card`, which
+ends with it (schema 10): SQLite then sorts none of them."""
 
 _CHAINED_LINK = (
     "e.kind = 'answer' AND e.before_json IS lag(e.after_json, 1, :new) OVER card"
@@ -831,7 +834,7 @@ def _apply_chains(
         "  FROM sync_waiting AS w CROSS JOIN cards USING (deck_id, card_key)"
         "  CROSS JOIN sync_events AS e USING (deck_id, card_key)"
         "  WHERE (w.deck_id, w.card_key) BETWEEN (:d0, :c0) AND (:d1, :c1)"
-        f" WINDOW card AS (PARTITION BY e.deck_id, e.card_key {_CHAIN_ORDER}))"
+        f" WINDOW card AS (PARTITION BY w.deck_id, w.card_key {_CHAIN_ORDER}))"
         " GROUP BY deck_id, card_key",
         {"new": _NEW_STATE_JSON, "d0": first[0], "c0": first[1], "d1": last[0], "c1": last[1]},
     ).fetchall()
@@ -852,7 +855,7 @@ def _apply_chains(
             "  SELECT e.deck_id, e.card_key,"
             f"  NOT coalesce({_CHAINED_LINK}, 0) AS broken, row_number() OVER card AS n"
             "  FROM temp.sync_prefixed AS p CROSS JOIN sync_events AS e USING (deck_id, card_key)"
-            f" WINDOW card AS (PARTITION BY e.deck_id, e.card_key {_CHAIN_ORDER}))"
+            f" WINDOW card AS (PARTITION BY p.deck_id, p.card_key {_CHAIN_ORDER}))"
             " GROUP BY deck_id, card_key HAVING clean > 0",
             {"new": _NEW_STATE_JSON},
         )
@@ -885,7 +888,7 @@ def _apply_chains(
         " json_extract(e.data_json, '$.correct'), json_extract(e.data_json, '$.duration_ms'),"
         " e.before_json, e.after_json, e.id"
         " FROM temp.sync_chained AS c CROSS JOIN sync_events AS e USING (deck_id, card_key)"
-        f" {_CHAIN_ORDER.replace('ORDER BY', 'ORDER BY e.deck_id, e.card_key,')}"
+        f" {_CHAIN_ORDER.replace('ORDER BY', 'ORDER BY c.deck_id, c.card_key,')}"
         " ON CONFLICT (event_id) WHERE event_id IS NOT NULL DO UPDATE SET"
         " state_before = excluded.state_before,"
         " state_before_json = excluded.state_before_json,"
@@ -900,7 +903,7 @@ def _apply_chains(
         " before_json, after_json, id FROM ("
         "  SELECT e.*, p.clean, row_number() OVER card AS n"
         "  FROM temp.sync_prefixed AS p CROSS JOIN sync_events AS e USING (deck_id, card_key)"
-        f" WINDOW card AS (PARTITION BY e.deck_id, e.card_key {_CHAIN_ORDER}))"
+        f" WINDOW card AS (PARTITION BY p.deck_id, p.card_key {_CHAIN_ORDER}))"
         " WHERE n <= clean ORDER BY deck_id, card_key, n"
         " ON CONFLICT (event_id) WHERE event_id IS NOT NULL DO UPDATE SET"
         " state_before = excluded.state_before,"

@@ -108,6 +108,9 @@ def test_queries_use_the_rebuilt_indexes(
             "sync_events_card": "SELECT id FROM sync_events"
             " WHERE deck_id = 'geo' AND card_key = 'a'",
             "sync_events_device": "SELECT id FROM sync_events WHERE device = 'x' AND seq > 0",
+            # every sync looks for attempts and scheduler records: not by reading every event
+            "sync_events_attempt": "SELECT id FROM sync_events WHERE kind = 'attempt'",
+            "sync_events_sched": "SELECT data_json FROM sync_events WHERE kind = 'sched'",
         }
         plans["sync_events_card"] += " ORDER BY wall_us, counter, device, seq"  # replay order
         for index, query in plans.items():

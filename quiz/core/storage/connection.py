@@ -278,7 +278,9 @@ class Database:
         """Drop the indexes `names` for the block, and create them after it: a bulk of rows
         goes in faster without them, and each is then built in one sorted pass. The
         transaction that drops an index records it in `deferred_indexes` (migration 10),
-        so one that a killed process left dropped is created by the next `open`."""
+        so one that a killed process left dropped is created by the next `open`. (An `open`
+        cannot tell that process from one still at work: a store opened beside a bulk
+        import builds its indexes then, and the import goes on with them, slower.)"""
         if names:
             with self._write() as db:
                 for name in names:
@@ -287,7 +289,9 @@ class Database:
                     ).fetchone()
                     if row is None:
                         continue  # deferred already (another import) or not there at all
-                    db.execute("INSERT INTO deferred_indexes VALUES (?, ?)", (name, row[0]))
+                    db.execute(
+                        "INSERT OR REPLACE INTO deferred_indexes VALUES (?, ?)", (name, row[0])
+                    )
                     db.execute(f'DROP INDEX "{name}"')
         try:
             yield

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import test_sync_stores
 from test_sync_stores import KEYS, NOW, Device, open_store, snapshot
 
 from quiz.core import stats
@@ -91,6 +92,24 @@ def test_a_bulk_import_ends_as_one_keeping_its_indexes_up(
         assert index_names(bulk.store.path) == expected
         assert bulk.store.read("SELECT * FROM deferred_indexes") == []
         assert [f.kind for f in bulk.store.doctor(repair=False, now=LATER).findings] == []
+
+
+def test_any_interleaving_converges_when_every_import_is_bulk(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`test_sync_stores`' property test with each sync's import a bulk one: answers, undos,
+    card changes and conflicts applied while the review indexes are dropped."""
+    always_bulk(monkeypatch)
+    deferred: list[tuple[str, ...]] = []
+    real = Store.indexes_deferred
+
+    def spy(store: Store, names: tuple[str, ...]) -> Any:
+        deferred.append(tuple(names))
+        return real(store, names)
+
+    monkeypatch.setattr(Store, "indexes_deferred", spy)
+    test_sync_stores.test_any_interleaving_converges_to_one_replay_of_the_union()
+    assert sync_log.REVIEW_INDEXES in deferred
 
 
 def test_queries_use_the_rebuilt_indexes(

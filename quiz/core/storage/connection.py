@@ -246,6 +246,7 @@ class Database:
             connection.execute(f"PRAGMA synchronous={synchronous}")
             connection.execute("PRAGMA foreign_keys=ON")
             connection.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+            store._create_deferred_indexes()  # before migrating: a migration may name them
             store._migrate(now)
         except sqlite3.DatabaseError as error:
             connection.close()
@@ -271,6 +272,60 @@ class Database:
             for migration in schema.MIGRATIONS[version:]:
                 migration(self._db)
             self._db.execute(f"PRAGMA user_version={schema.SCHEMA_VERSION}")
+
+    @contextlib.contextmanager
+    def indexes_deferred(self, names: Sequence[str]) -> Iterator[None]:
+        """Drop the indexes `names` for the block, and create them after it: a bulk of rows
+        goes in faster without them, and each is then built in one sorted pass. The
+        transaction that drops an index records it in `deferred_indexes` (migration 10),
+        so one that a killed process left dropped is created by the next `open`. (An `open`
+        cannot tell that process from one still at work: a store opened beside a bulk
+        import builds its indexes then, and the import goes on with them, slower.)"""
+        if names:
+            with self._write() as db:
+                for name in names:
+                    row = db.execute(
+                        "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)
+                    ).fetchone()
+                    if row is None:
+                        continue  # deferred already (another import) or not there at all
+                    db.execute(
+                        "INSERT OR REPLACE INTO deferred_indexes VALUES (?, ?)", (name, row[0])
+                    )
+                    db.execute(f'DROP INDEX "{name}"')
+        try:
+            yield
+        finally:
+            self._create_deferred_indexes(names)
+
+    def _create_deferred_indexes(self, names: Sequence[str] | None = None) -> None:
+        """Create the deferred indexes (`names` of them, or all), one transaction each so that
+        the write lock is held one index's build at a time."""
+        if names is not None and not names:
+            return
+        if self._user_version() < schema.DEFERRED_INDEXES_SINCE:
+            return
+        for name, _ in self._rows("SELECT name, sql FROM deferred_indexes"):
+            if names is not None and name not in names:
+                continue
+            with self._write() as db:
+                row = db.execute(
+                    "SELECT sql FROM deferred_indexes WHERE name = ?", (name,)
+                ).fetchone()
+                if row is None:
+                    continue  # another process created it meanwhile
+                exists = db.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?", (name,)
+                ).fetchone()
+                if exists is None:  # (`quiz doctor --repair` may have made it already)
+                    db.execute(row[0])
+                db.execute("DELETE FROM deferred_indexes WHERE name = ?", (name,))
+
+    def _deferred(self, index: str) -> bool:
+        """Whether `index` is dropped for now by an import (`indexes_deferred`)."""
+        if self._user_version() < schema.DEFERRED_INDEXES_SINCE:
+            return False
+        return bool(self._rows("SELECT 1 FROM deferred_indexes WHERE name = ?", (index,)))
 
     def _user_version(self) -> int:
         return int(self._retry(lambda: self._db.execute("PRAGMA user_version").fetchone()[0]))
@@ -379,6 +434,12 @@ class Database:
             if problems:
                 return _damaged(self.path, f"{problems[0]}, so: {error}")
         if str(error).startswith("no such index"):  # a query names one; it is mended in place
+            index = str(error).rpartition(": ")[2]
+            if self._deferred(index):
+                return StoreError(
+                    f"{self.path}: a sync is taking in a long history and builds the index"
+                    f" {index} when it is done; try again then"
+                )
             return StoreError(
                 f"{self.path} lacks an index ({error}); no history is lost:"
                 " run quiz doctor --repair to create it"

@@ -14,7 +14,9 @@ marks, and one review row per answer in effect (an imported answer gets a row, a
 answer undone elsewhere loses its row, a recomputed one gets its new states); a card
 whose events are only answers in a clean chain, most of a long history, is written in
 SQL with the outcome replay would give (`_apply_chains`), and one whose events start with
-such a chain is replayed from the chain's end. Imported attempts become
+such a chain is replayed from the chain's end. A bulk import (`bulk_import`: a first
+sync of a long history) builds the secondary indexes of `sync_events` and `reviews` after
+their rows (`EVENT_INDEXES`, `REVIEW_INDEXES`). Imported attempts become
 attempt rows. Events of a card or deck this store does not have yet are
 kept and applied by the sync after the deck is first opened.
 """
@@ -79,6 +81,21 @@ _ANSWER_FIELDS = (
     " overruled, checked_score, original_score, original_correct, regraded"
 )
 _QUESTION_FIELDS = "position, question_key, points"
+
+
+EVENT_INDEXES = ("sync_events_card", "sync_events_device")
+"""`sync_events`' secondary indexes that storing events never reads: a bulk import
+builds them after the events (`Database.indexes_deferred`), before applying them."""
+
+REVIEW_INDEXES = ("reviews_time", "reviews_deck_time", "reviews_mature", "reviews_overruled")
+"""`reviews`' indexes that applying events never reads (it finds a card's rows by
+`reviews_card`, an answer's by `reviews_event`): a bulk import builds them after its rows."""
+
+BULK_EVENTS = 100_000
+"""The fewest incoming events that make an import a bulk one (`SyncMethods.bulk_import`)."""
+
+_LINE_BYTES = 512
+"""About the length of an answer's line in an event file (to estimate events from bytes)."""
 
 
 @dataclass(frozen=True)
@@ -272,15 +289,22 @@ class SyncMethods(Database):
             if row is None:
                 raise StoreError("sync is not set up on this device: run quiz sync init DIR")
             clock = HybridClock(row[0], row[1], row[2])
-            touched: set[tuple[str, str]] = set()
-            own_seq = 0
+            taken, rows = [], []
             for event in events:
                 try:
-                    if not _insert_event(db, event, "imported"):
-                        continue
+                    rows.append(_event_row(event, "imported"))
                 except (ValueError, TypeError, KeyError) as error:
                     result.problems.append(f"event {event.id} was skipped: {error}")
                     continue
+                taken.append(event)
+            new = _insert_events(db, rows)
+            touched: set[tuple[str, str]] = set()
+            own_seq = 0
+            for event in taken:
+                if new is not None:  # some were known already: count each new one once
+                    if event.id not in new:
+                        continue
+                    new.discard(event.id)
                 if event.device == clock.device:
                     # ours, from before a backup was restored: take it back, go on after it
                     own_seq = max(own_seq, event.seq)
@@ -299,6 +323,20 @@ class SyncMethods(Database):
             )
             _set_offsets(db, offsets, now)
         return result
+
+    def bulk_import(self, incoming_bytes: int) -> bool:
+        """Whether `incoming_bytes` of other devices' event lines are a bulk import (a first
+        sync of a long history): `BULK_EVENTS` or more, and more than the store holds
+        events and reviews, so building `EVENT_INDEXES` and `REVIEW_INDEXES` after the
+        rows costs less than keeping them up row by row."""
+        incoming = incoming_bytes // _LINE_BYTES
+        if incoming < BULK_EVENTS:
+            return False
+        held = self._one(
+            "SELECT max(coalesce((SELECT max(id) FROM reviews), 0),"
+            " coalesce((SELECT max(rowid) FROM sync_events), 0))"
+        )
+        return incoming > int(held[0])
 
     def apply_waiting(self, replay: Replay, *, batch: int = 5000) -> ImportResult:
         """Replay every waiting card that has a row here and write the outcome, `batch`
@@ -593,35 +631,54 @@ def _attempt_data(db: sqlite3.Connection, attempt_id: int) -> tuple[int, dict[st
     return int(data["finished_at"]), data
 
 
-def _insert_event(db: sqlite3.Connection, event: Event, source: str | None) -> bool:
-    """Store one event; False when it was there already. A schedule change's states go to
-    columns of their own, as `state_to_json` text (a state that is not one is refused)."""
+def _event_row(event: Event, source: str | None) -> tuple[object, ...]:
+    """An event as a row of `sync_events`. A schedule change's states go to columns of their
+    own, as `state_to_json` text (a state that is not one is refused: ValueError)."""
     data, before, after = event.data, None, None
     if event.kind in SCHEDULE_KINDS:
         data = dict(data)
         before = state_json_of_object(data.pop("before", None))
         after = state_json_of_object(data.pop("after", None))
-    cursor = db.execute(
-        "INSERT OR IGNORE INTO sync_events (id, device, seq, wall_us, counter, at, kind,"
-        " deck_id, card_key, before_json, after_json, data_json, source)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (
-            event.id,
-            event.device,
-            event.seq,
-            event.stamp.wall_us,
-            event.stamp.counter,
-            event.at_us,
-            event.kind,
-            event.deck,
-            event.card,
-            before,
-            after,
-            _encode_data(data),
-            source,
-        ),
+    return (
+        event.id,
+        event.device,
+        event.seq,
+        event.stamp.wall_us,
+        event.stamp.counter,
+        event.at_us,
+        event.kind,
+        event.deck,
+        event.card,
+        before,
+        after,
+        _encode_data(data),
+        source,
     )
-    return cursor.rowcount == 1
+
+
+_INSERT_EVENT = (
+    "INSERT OR IGNORE INTO sync_events (id, device, seq, wall_us, counter, at, kind,"
+    " deck_id, card_key, before_json, after_json, data_json, source)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+def _insert_event(db: sqlite3.Connection, event: Event, source: str | None) -> bool:
+    """Store one event; False when it was there already."""
+    return db.execute(_INSERT_EVENT, _event_row(event, source)).rowcount == 1
+
+
+def _insert_events(db: sqlite3.Connection, rows: list[tuple[object, ...]]) -> set[str] | None:
+    """Store events' rows (`_event_row`) in one statement (a call per event cost ~2 us more
+    of each); None when every one was new, else the ids of those that were (rowids only
+    grow: the rows past the largest before)."""
+    (largest,) = db.execute("SELECT coalesce(max(rowid), 0) FROM sync_events").fetchone()
+    if db.executemany(_INSERT_EVENT, rows).rowcount == len(rows):
+        return None
+    return {
+        event_id
+        for (event_id,) in db.execute("SELECT id FROM sync_events WHERE rowid > ?", (largest,))
+    }
 
 
 def _event_from_row(row: Any) -> Event:
@@ -720,7 +777,10 @@ _NEW_STATE_JSON = state_to_json(CardState())
 """A new card's state as `sync_events` keeps it: the state before a card's first answer."""
 
 _CHAIN_ORDER = "ORDER BY e.wall_us, e.counter, e.device, e.seq"
-"""`Event.order` in SQL (text compares by code point in both)."""
+"""`Event.order` in SQL (text compares by code point in both). The statements below take
+the cards in order (`PARTITION BY` or `ORDER BY` the batch's columns, which the joins make
+equal to the event's) and each card's events in this order from `sync_events_card`, which
+ends with it (schema 10): SQLite then sorts none of them."""
 
 _CHAINED_LINK = (
     "e.kind = 'answer' AND e.before_json IS lag(e.after_json, 1, :new) OVER card"
@@ -774,7 +834,7 @@ def _apply_chains(
         "  FROM sync_waiting AS w CROSS JOIN cards USING (deck_id, card_key)"
         "  CROSS JOIN sync_events AS e USING (deck_id, card_key)"
         "  WHERE (w.deck_id, w.card_key) BETWEEN (:d0, :c0) AND (:d1, :c1)"
-        f" WINDOW card AS (PARTITION BY e.deck_id, e.card_key {_CHAIN_ORDER}))"
+        f" WINDOW card AS (PARTITION BY w.deck_id, w.card_key {_CHAIN_ORDER}))"
         " GROUP BY deck_id, card_key",
         {"new": _NEW_STATE_JSON, "d0": first[0], "c0": first[1], "d1": last[0], "c1": last[1]},
     ).fetchall()
@@ -795,7 +855,7 @@ def _apply_chains(
             "  SELECT e.deck_id, e.card_key,"
             f"  NOT coalesce({_CHAINED_LINK}, 0) AS broken, row_number() OVER card AS n"
             "  FROM temp.sync_prefixed AS p CROSS JOIN sync_events AS e USING (deck_id, card_key)"
-            f" WINDOW card AS (PARTITION BY e.deck_id, e.card_key {_CHAIN_ORDER}))"
+            f" WINDOW card AS (PARTITION BY p.deck_id, p.card_key {_CHAIN_ORDER}))"
             " GROUP BY deck_id, card_key HAVING clean > 0",
             {"new": _NEW_STATE_JSON},
         )
@@ -828,7 +888,7 @@ def _apply_chains(
         " json_extract(e.data_json, '$.correct'), json_extract(e.data_json, '$.duration_ms'),"
         " e.before_json, e.after_json, e.id"
         " FROM temp.sync_chained AS c CROSS JOIN sync_events AS e USING (deck_id, card_key)"
-        f" {_CHAIN_ORDER.replace('ORDER BY', 'ORDER BY e.deck_id, e.card_key,')}"
+        f" {_CHAIN_ORDER.replace('ORDER BY', 'ORDER BY c.deck_id, c.card_key,')}"
         " ON CONFLICT (event_id) WHERE event_id IS NOT NULL DO UPDATE SET"
         " state_before = excluded.state_before,"
         " state_before_json = excluded.state_before_json,"
@@ -843,7 +903,7 @@ def _apply_chains(
         " before_json, after_json, id FROM ("
         "  SELECT e.*, p.clean, row_number() OVER card AS n"
         "  FROM temp.sync_prefixed AS p CROSS JOIN sync_events AS e USING (deck_id, card_key)"
-        f" WINDOW card AS (PARTITION BY e.deck_id, e.card_key {_CHAIN_ORDER}))"
+        f" WINDOW card AS (PARTITION BY p.deck_id, p.card_key {_CHAIN_ORDER}))"
         " WHERE n <= clean ORDER BY deck_id, card_key, n"
         " ON CONFLICT (event_id) WHERE event_id IS NOT NULL DO UPDATE SET"
         " state_before = excluded.state_before,"

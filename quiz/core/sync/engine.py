@@ -32,7 +32,13 @@ from quiz.core.card_state import CardState
 from quiz.core.collector import collector_paused
 from quiz.core.scheduling import fsrs_version
 from quiz.core.storage import Store
-from quiz.core.storage.sync_log import ImportResult, Replay, SyncFolderRecord
+from quiz.core.storage.sync_log import (
+    EVENT_INDEXES,
+    REVIEW_INDEXES,
+    ImportResult,
+    Replay,
+    SyncFolderRecord,
+)
 from quiz.core.sync import git
 from quiz.core.sync.answers import recompute_answer
 from quiz.core.sync.events import Event
@@ -195,8 +201,9 @@ def sync_folder(
         # An import allocates millions of objects and no cycles: collections took ~8% of a
         # 1M-event sync. Only on the main thread (`quiz sync`): a sync beside a session
         # (`session.SyncJob`) leaves the collector as the app set it.
-        with collector_paused(threading.current_thread() is threading.main_thread()):
-            _import(store, root, device, report, now)
+        alone = threading.current_thread() is threading.main_thread()
+        with collector_paused(alone):
+            _import(store, root, device, report, now, bulk_allowed=alone)
     if use_git and not report.problems:
         _git_push(root, report)
     return report
@@ -311,37 +318,65 @@ def _git_step(report: FolderReport, done: str, step: Callable[[], bool]) -> bool
     return True
 
 
-def _import(store: Store, root: Path, device: str, report: FolderReport, now: datetime) -> None:
+def _import(
+    store: Store,
+    root: Path,
+    device: str,
+    report: FolderReport,
+    now: datetime,
+    *,
+    bulk_allowed: bool,
+) -> None:
     """Read the other devices' files from their offsets, a piece at a time, take in what is
-    new, then replay the cards it touched."""
+    new, then replay the cards it touched. A bulk import (`Store.bulk_import`: a first
+    sync of a long history) builds the secondary indexes of the events and review rows
+    after them; only where `bulk_allowed` (`quiz sync`: a sync beside a session leaves
+    the indexes its screens read)."""
     offsets = store.sync_file_offsets()
-    seen: set[str] = set()
-    for other, files in device_files(root).items():
-        if other == device:
-            continue
-        for path in files:
-            key = os.fspath(path)
-            seen.add(key)
-            for piece in iter_events(path, other, offsets.get(key, 0)):
-                report.problems += piece.problems
-                added = store.add_events(
-                    piece.events, offsets={key: (other, piece.offset)}, now=now
-                )
-                report.moved.imported += added.imported
-                report.moved.devices |= added.devices
-                report.problems += added.problems
+    others = [
+        (other, path)
+        for other, files in device_files(root).items()
+        if other != device
+        for path in files
+    ]
+    bulk = bulk_allowed and store.bulk_import(
+        sum(_unread_bytes(path, offsets.get(os.fspath(path), 0)) for _, path in others)
+    )
+    with store.indexes_deferred(REVIEW_INDEXES if bulk else ()):
+        with store.indexes_deferred(EVENT_INDEXES if bulk else ()):
+            for other, path in others:
+                key = os.fspath(path)
+                for piece in iter_events(path, other, offsets.get(key, 0)):
+                    report.problems += piece.problems
+                    added = store.add_events(
+                        piece.events, offsets={key: (other, piece.offset)}, now=now
+                    )
+                    report.moved.imported += added.imported
+                    report.moved.devices |= added.devices
+                    report.problems += added.problems
+        other_fsrs: set[str] = set()
+        applied = store.apply_waiting(replayer(store, other_fsrs))
+    if other_fsrs:
+        report.notes.append(other_fsrs_note(other_fsrs))
+    seen = {os.fspath(path) for _, path in others}
     for key in offsets:  # another device's files read before that are gone now
         mine = Path(key).parent.name == device
         if key.startswith(os.fspath(root) + os.sep) and key not in seen and not mine:
             report.problems.append(f"{key} is gone (deleted, or not synced yet)")
-    other_fsrs: set[str] = set()
-    applied = store.apply_waiting(replayer(store, other_fsrs))
-    if other_fsrs:
-        report.notes.append(other_fsrs_note(other_fsrs))
     report.moved.cards = applied.cards
     report.moved.conflicts = applied.conflicts
     report.moved.attempts = applied.attempts
     report.moved.waiting = applied.waiting
+
+
+def _unread_bytes(path: Path, offset: int) -> int:
+    """What is left to read of a file from `offset` (all of it when it got shorter: it is
+    read again from its start)."""
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return 0
+    return size if size < offset else size - offset
 
 
 def load_attempts(store: Store, folder: Path, *, now: datetime) -> list[str]:

@@ -64,7 +64,7 @@ def version_1_database(path: Path) -> None:
 def test_a_version_1_database_is_backed_up_and_migrated(tmp_path: Path) -> None:
     db = tmp_path / "study.sqlite3"
     version_1_database(db)
-    assert SCHEMA_VERSION == 10
+    assert SCHEMA_VERSION == 11
     with Store.open(db, now=NOW) as store:
         old = store.attempt(1)
         assert old is not None
@@ -93,7 +93,7 @@ def test_a_version_1_database_is_backed_up_and_migrated(tmp_path: Path) -> None:
         ]
         assert [r.passed for r in summary_rows(store, student="bob")] == [False]
     with sqlite3.connect(db) as connection:
-        assert connection.execute("PRAGMA user_version").fetchone()[0] == 10
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == 11
         old_answer = connection.execute(
             "SELECT overruled, checked_score FROM attempt_answers WHERE attempt_id = 1"
         ).fetchone()
@@ -158,7 +158,7 @@ def test_schema_8_sync_events_are_kept_as_they_were(tmp_path: Path) -> None:
     Store.open(db, now=NOW).close()
     connection = sqlite3.connect(db)
     try:
-        assert connection.execute("PRAGMA user_version").fetchone() == (10,)
+        assert connection.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
         assert connection.execute("SELECT * FROM sync_events ORDER BY id").fetchall() == rows
         assert connection.execute(
             "SELECT id FROM sync_events WHERE kind = 'undo' AND source = 'undo:me:1'"

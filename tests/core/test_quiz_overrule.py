@@ -97,3 +97,39 @@ def test_an_exam_keeps_the_checkers_verdict(store: Store) -> None:
     exam.answer(paris, "Lyon")
     with pytest.raises(ValueError, match="exam"):
         exam.overrule(paris, right=True)
+
+
+def test_an_answer_overruled_after_it_was_synced_reaches_the_other_devices(
+    store: Store, tmp_path: Path
+) -> None:
+    """The amended review loses its event (a trigger notes it, schema 11): the next sync
+    sends an undo of the first answer and the corrected one, and another device ends with
+    the corrected grade and state."""
+    from quiz.core.sync.engine import join, scheduler_records, sync_all
+
+    def sync(device: Store) -> None:
+        for report in sync_all(
+            device, now=NOW, sched_for=scheduler_records(device, Settings(), NOW)
+        ):
+            assert report.problems == []
+
+    folder = tmp_path / "sync"
+    join(store, folder, scope="all", now=NOW)
+    quiz = session(store, schedule=True)
+    cloze = quiz.questions[1]
+    quiz.answer(cloze, ["Minsk", "Dnieper"])  # one blank right, one wrong
+    sync(store)
+    with Store.open(tmp_path / "other.sqlite3", now=NOW) as other:
+        session(other)  # the deck's cards exist there
+        join(other, folder, scope="all", now=NOW)
+        sync(other)
+        assert sorted(r.grade for r in other.iter_reviews()) == [Grade.Again, Grade.Good]
+        quiz.overrule(cloze, right=True)
+        sync(store)
+        sync(other)
+        assert [r.grade for r in other.iter_reviews()] == [Grade.Good, Grade.Good]
+        keys = {r.card_key for r in store.iter_reviews()}
+        assert len(keys) == 2
+        for key in keys:
+            state = store.card_state("capitals", key)
+            assert state is not None and other.card_state("capitals", key) == state

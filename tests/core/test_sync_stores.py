@@ -186,6 +186,59 @@ def test_an_undo_on_one_device_takes_the_answer_back_on_the_others(
     assert snapshot(laptop.store) == snapshot(desktop.store)
 
 
+def test_undos_made_before_schema_11_are_still_sent(devices: list[Device], tmp_path: Path) -> None:
+    """Schema 11 finds undone events through `sync_unlinked`, which triggers fill; an answer
+    undone under schema 10 and not synced yet is found by the migration instead."""
+    laptop, desktop, _ = devices
+    laptop.answer("a", Grade.Good, NOW)
+    laptop.answer("b", Grade.Good, NOW)
+    laptop.sync(NOW)
+    desktop.sync(NOW)
+    path = laptop.store.path
+    laptop.store.close()
+    connection = sqlite3.connect(path, isolation_level=None)
+    connection.execute("BEGIN IMMEDIATE")  # back to schema 10, and undo "a" as it did
+    for trigger in ("reviews_unlinked", "reviews_relinked", "card_events_unlinked"):
+        connection.execute(f"DROP TRIGGER {trigger}")
+    connection.execute("DROP TRIGGER card_events_relinked")
+    connection.execute("DROP TABLE sync_unlinked")
+    connection.execute("DELETE FROM reviews WHERE card_key = 'a'")
+    connection.execute("PRAGMA user_version = 10")
+    connection.execute("COMMIT")
+    connection.close()
+    with Store.open(path, now=NOW) as reopened:
+        assert [row[0] for row in reopened.read("SELECT event_id FROM sync_unlinked")] != []
+        Device(reopened).sync(NOW + timedelta(minutes=5))
+        assert reopened.read("SELECT * FROM sync_unlinked") == []
+        desktop.sync(NOW + timedelta(minutes=5))
+        assert [r[0] for r in desktop.store.read("SELECT card_key FROM reviews")] == ["b"]
+        assert snapshot(reopened) == snapshot(desktop.store)
+
+
+def test_only_events_whose_row_went_wait_for_the_next_sync(devices: list[Device]) -> None:
+    """The triggers note an event when its row is deleted (a flag and an answer undone;
+    an amended answer, whose row is unlinked: `test_quiz_overrule`), and a sync empties
+    the list."""
+    laptop, desktop, _ = devices
+    laptop.answer("a", Grade.Good, NOW)
+    laptop.answer("b", Grade.Good, NOW)
+    laptop.act("c", "flag", NOW)
+    laptop.sync(NOW)
+    assert laptop.store.read("SELECT * FROM sync_unlinked") == []
+    linked = dict(laptop.store.read("SELECT card_key, event_id FROM reviews"))
+    laptop.undo_action()
+    laptop.undo_answer()  # b's answer
+    laptop.store.read("SELECT 1")  # (reads leave the list alone)
+    unlinked = {row[0] for row in laptop.store.read("SELECT event_id FROM sync_unlinked")}
+    assert linked["b"] in unlinked and linked["a"] not in unlinked and len(unlinked) == 2
+    laptop.sync(NOW + timedelta(minutes=5))
+    assert laptop.store.read("SELECT * FROM sync_unlinked") == []
+    undone = laptop.store.read("SELECT data_json FROM sync_events WHERE kind = 'undo'")
+    assert len(undone) == 2 and any(linked["b"] in row[0] for row in undone)
+    desktop.sync(NOW + timedelta(minutes=5))
+    assert snapshot(laptop.store) == snapshot(desktop.store)
+
+
 def test_an_undo_after_another_devices_change_came_in_ends_in_the_replay(
     devices: list[Device],
 ) -> None:

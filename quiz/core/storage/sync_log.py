@@ -208,6 +208,7 @@ class SyncMethods(Database):
                 seq += 1
                 made += 1
             db.execute("DELETE FROM temp.sync_unsynced")
+            db.execute("DELETE FROM sync_unlinked")  # undone now, or back (replayed), or not ours
             db.execute(
                 "UPDATE sync_device SET clock_wall = ?, clock_counter = ?, next_seq = ?",
                 (clock.wall_us, clock.counter, seq),
@@ -456,18 +457,21 @@ def _new_own_events(
     scheds, made_scheds = _own_scheds(db, device, sched_for)
     stamp = to_us(now)
     # Own answers and card changes whose row is gone were undone here since the last sync
-    # (read before anything is written; as many as were undone, not the history).
+    # (read before anything is written). `sync_unlinked` (schema 11) names every event
+    # whose row went since then, by triggers: as many as were undone, not the history.
     undos: list[_Made] = [
         (stamp, 0, "undo", deck, card, {"undoes": event_id}, (None, 0))
         for event_id, deck, card in db.execute(
-            "SELECT s.id, s.deck_id, s.card_key FROM sync_events AS s WHERE s.device = ?"
+            "SELECT s.id, s.deck_id, s.card_key FROM sync_unlinked AS u"
+            " CROSS JOIN sync_events AS s ON s.id = u.event_id WHERE s.device = ?"
             " AND s.kind NOT IN ('undo', 'attempt', 'sched')"
             " AND NOT EXISTS (SELECT 1 FROM sync_events"
             "  WHERE kind = 'undo' AND source = 'undo:' || s.id)"
             # a card change of ours taken back from the folder (after a restore) has no row
             " AND (s.kind = 'answer' OR s.source IS NULL)"
             " AND NOT EXISTS (SELECT 1 FROM reviews WHERE event_id = s.id)"
-            " AND NOT EXISTS (SELECT 1 FROM card_events WHERE event_id = s.id)",
+            " AND NOT EXISTS (SELECT 1 FROM card_events WHERE event_id = s.id)"
+            " ORDER BY s.rowid",
             (device,),
         ).fetchall()
     ]

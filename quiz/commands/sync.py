@@ -7,8 +7,13 @@ which devices it has seen and what is waiting. The work is `quiz.core.sync.engin
 
 from __future__ import annotations
 
+import shutil
+import sys
+import time
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TextIO
 
 import click
 
@@ -18,6 +23,40 @@ from quiz.core.text import counted, sanitize
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+class ProgressLine:
+    """What a long sync is doing, on one line of a terminal's stderr that is rewritten as
+    it goes (a first sync of years of history takes a minute or more) and cleared at the
+    end. Not at all when stderr is not a terminal: a script's log gets the report only."""
+
+    def __init__(
+        self, stream: TextIO, *, every: float = 0.1, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.stream = stream
+        self.every = every
+        """Seconds between two lines of the same step; a new step shows at once."""
+        self.clock = clock
+        self.active = stream.isatty()
+        self.shown: tuple[str, float] | None = None
+        """The step last shown (its text before `:`) and when."""
+
+    def __call__(self, line: str) -> None:
+        if not self.active:
+            return
+        step, now = line.partition(":")[0], self.clock()
+        if self.shown is not None and self.shown[0] == step and now - self.shown[1] < self.every:
+            return
+        self.shown = (step, now)
+        width = max(10, shutil.get_terminal_size().columns - 1)
+        self.stream.write("\r\x1b[K" + sanitize(line)[:width])
+        self.stream.flush()
+
+    def clear(self) -> None:
+        if self.shown is not None:
+            self.stream.write("\r\x1b[K")
+            self.stream.flush()
+            self.shown = None
 
 
 @click.group("sync", invoke_without_command=True)
@@ -34,9 +73,14 @@ def sync(ctx: click.Context) -> None:
     from quiz.core.sync.engine import scheduler_records, sync_all
 
     settings = load_settings()
-    with open_store(database_path(ctx), settings=settings) as store:
-        now = _now()
-        reports = sync_all(store, now=now, sched_for=scheduler_records(store, settings, now))
+    progress = ProgressLine(sys.stderr)
+    try:
+        with open_store(database_path(ctx), settings=settings) as store:
+            now = _now()
+            sched_for = scheduler_records(store, settings, now)
+            reports = sync_all(store, now=now, sched_for=sched_for, progress=progress)
+    finally:
+        progress.clear()
     failed = False
     for report in reports:
         what = "attempts" if report.scope == "attempts" else "history"

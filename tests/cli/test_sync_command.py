@@ -3,6 +3,7 @@ sharing a plain folder, and a git repository with a bare remote in a temporary f
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from quiz.cli import main
+from quiz.commands.sync import ProgressLine
 
 DECK = """\
 [deck]
@@ -288,3 +290,48 @@ def test_sync_on_study_with_the_folder_gone_says_so_and_keeps_the_answer(
     assert "Reviewed 1 card" in result.stdout
     assert "not a quiz sync folder" in result.stderr
     assert reviewed(data) == ["fr"]
+
+
+class FakeTerminal(io.StringIO):
+    def __init__(self, tty: bool) -> None:
+        super().__init__()
+        self.tty = tty
+
+    def isatty(self) -> bool:
+        return self.tty
+
+
+def test_a_long_sync_shows_its_step_on_one_rewritten_line_of_a_terminal() -> None:
+    clock = iter([0.0, 0.05, 0.06, 0.2, 0.21, 0.3]).__next__
+    terminal = FakeTerminal(tty=True)
+    line = ProgressLine(terminal, every=0.1, clock=clock)
+    line("writing events to the folder: 20,000 of 60,000")  # 0.0: shown
+    line("writing events to the folder: 40,000 of 60,000")  # 0.05: too soon, same step
+    line("reading the other devices' events: 10%")  # 0.06: a new step shows at once
+    line("reading the other devices' events: 55%")  # 0.2
+    line("reading the other devices' events: 99%")  # 0.21: too soon
+    line("updating cards from \x1b[2Jevil: 1 of 2")  # 0.3: a name from a file, sanitized
+    line.clear()
+    shown = terminal.getvalue().split("\r\x1b[K")
+    assert shown[:-1] == [
+        "",
+        "writing events to the folder: 20,000 of 60,000",
+        "reading the other devices' events: 10%",
+        "reading the other devices' events: 55%",
+        shown[4],
+    ]
+    assert shown[4].startswith("updating cards from") and "\x1b" not in shown[4]
+    assert shown[-1] == ""  # cleared
+
+
+def test_progress_is_not_written_where_stderr_is_not_a_terminal(tmp_path: Path, deck: Path) -> None:
+    pipe = FakeTerminal(tty=False)
+    line = ProgressLine(pipe)
+    line("writing events to the folder: 1 of 1")
+    line.clear()
+    assert pipe.getvalue() == ""
+    laptop, shared = tmp_path / "laptop", tmp_path / "shared"
+    run(laptop, "sync", "init", str(shared))
+    run(laptop, "review", str(deck), "--plain", given="\n3\n:q\n")
+    result = run(laptop, "sync")
+    assert result.exit_code == 0 and "\r" not in result.output and "\x1b" not in result.output

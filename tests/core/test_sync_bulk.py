@@ -205,7 +205,7 @@ from test_sync_stores import NOW
 
 sync_log.BULK_EVENTS, sync_log._LINE_BYTES = 1, 1
 apply, chains, calls = Store.apply_waiting, sync_log._apply_chains, []
-Store.apply_waiting = lambda store, replay: apply(store, replay, batch=1)
+Store.apply_waiting = lambda store, replay, **options: apply(store, replay, **options, batch=1)
 
 def chains_then_killed(*args):
     calls.append(1)
@@ -280,3 +280,23 @@ def test_events_stored_together_count_each_new_one_once(tmp_path: Path) -> None:
         ]
         assert store.read("SELECT * FROM sync_waiting") == [("geo", "a")]
         assert store.add_events([flag(1)], offsets={}, now=NOW).imported == 0
+
+
+def test_a_bulk_import_says_when_it_builds_the_indexes(
+    history: tuple[Device, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from quiz.core.sync.engine import sync_all
+
+    _, folder = history
+    always_bulk(monkeypatch)
+    told: list[str] = []
+    with open_store(tmp_path / "desktop.sqlite3") as store:
+        join(store, folder, scope="all", now=LATER)
+        sync_all(store, now=LATER, sched_for=Device(store).sched_for(LATER), progress=told.append)
+    steps = [line.partition(":")[0] for line in told]
+    assert steps == [
+        "reading the other devices' events",
+        "building the event indexes",
+        "updating cards",
+        "building the review indexes",
+    ]

@@ -186,6 +186,29 @@ def test_an_undo_on_one_device_takes_the_answer_back_on_the_others(
     assert snapshot(laptop.store) == snapshot(desktop.store)
 
 
+def test_a_sync_tells_its_progress_step_by_step(
+    devices: list[Device], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    laptop, desktop, _ = devices
+    monkeypatch.setattr(engine, "EXPORT_BATCH", 2)
+    monkeypatch.setattr(sync_log, "PROGRESS_EVERY", 2)
+    for key in KEYS:
+        laptop.answer(key, Grade.Good, NOW)
+    told: list[str] = []
+    sync_all(laptop.store, now=NOW, sched_for=laptop.sched_for(NOW), progress=told.append)
+    # a scheduler record and three answers: made, then written two at a time
+    assert told == [
+        "making events of this device's history: 2",
+        "making events of this device's history: 4",
+        "writing events to the folder: 2 of 4",
+        "writing events to the folder: 4 of 4",
+    ]
+    told.clear()
+    sync_all(desktop.store, now=NOW, sched_for=desktop.sched_for(NOW), progress=told.append)
+    assert told == ["reading the other devices' events: 100%", "updating cards: 3 of 3"]
+    assert snapshot(desktop.store) == snapshot(laptop.store)
+
+
 def test_undos_made_before_schema_11_are_still_sent(devices: list[Device], tmp_path: Path) -> None:
     """Schema 11 finds undone events through `sync_unlinked`, which triggers fill; an answer
     undone under schema 10 and not synced yet is found by the migration instead."""

@@ -59,6 +59,13 @@ class Replay(Protocol):
 
 
 Scope = str
+
+Progress = Callable[[str], None]
+"""Told what a long sync is doing now, a short line at a time (`quiz sync` shows it on a
+terminal): a first sync of years of history takes a minute or more."""
+
+PROGRESS_EVERY = 10_000
+"""Events made between two progress lines."""
 """`all` (a learner's own devices) or `attempts` (a class folder: attempts only)."""
 
 _CARD_EVENT_KINDS = {
@@ -180,7 +187,11 @@ class SyncMethods(Database):
         return device
 
     def collect_own_events(
-        self, *, now: datetime, sched_for: Callable[[str], Mapping[str, object]]
+        self,
+        *,
+        now: datetime,
+        sched_for: Callable[[str], Mapping[str, object]],
+        progress: Progress | None = None,
     ) -> int:
         """Make events of everything studied or undone since the last sync (module
         docstring); `sched_for(deck_id)` is what that deck's answers are scheduled with."""
@@ -207,6 +218,8 @@ class SyncMethods(Database):
                     db.execute(f"UPDATE {table} SET event_id = ? WHERE id = ?", (event.id, row_id))
                 seq += 1
                 made += 1
+                if progress is not None and made % PROGRESS_EVERY == 0:
+                    progress(f"making events of this device's history: {made:,}")
             db.execute("DELETE FROM temp.sync_unsynced")
             db.execute("DELETE FROM sync_unlinked")  # undone now, or back (replayed), or not ours
             db.execute(
@@ -339,7 +352,9 @@ class SyncMethods(Database):
         )
         return incoming > int(held[0])
 
-    def apply_waiting(self, replay: Replay, *, batch: int = 5000) -> ImportResult:
+    def apply_waiting(
+        self, replay: Replay, *, batch: int = 5000, progress: Progress | None = None
+    ) -> ImportResult:
         """Replay every waiting card that has a row here and write the outcome, `batch`
         cards a transaction; make rows of imported attempts whose deck is known. (Each
         commit of a long history costs ~0.2 s, most of it the WAL's checkpoint: 5,000
@@ -347,6 +362,8 @@ class SyncMethods(Database):
         faster than 2,000.)"""
         result = ImportResult()
         after: tuple[str, str] = ("", "")
+        waiting = int(self._one("SELECT count(*) FROM sync_waiting")[0]) if progress else 0
+        done = 0
         while True:
             with self._write() as db:
                 refs = db.execute(
@@ -366,6 +383,9 @@ class SyncMethods(Database):
                     db.execute("DELETE FROM sync_waiting WHERE deck_id = ? AND card_key = ?", ref)
                     result.cards += 1
                     result.conflicts += outcome.conflicts
+            done += len(refs)
+            if progress is not None and refs:
+                progress(f"updating cards: {done:,} of {waiting:,}")
             if len(refs) < batch:
                 break
             after = refs[-1]

@@ -36,6 +36,7 @@ from quiz.core.storage.sync_log import (
     EVENT_INDEXES,
     REVIEW_INDEXES,
     ImportResult,
+    Progress,
     Replay,
     SyncFolderRecord,
 )
@@ -164,18 +165,34 @@ def join(store: Store, folder: Path, *, scope: str, now: datetime) -> str:
     return device
 
 
-def sync_all(store: Store, *, now: datetime, sched_for: SchedFor) -> list[FolderReport]:
-    """Sync through every folder this device has joined."""
+def sync_all(
+    store: Store, *, now: datetime, sched_for: SchedFor, progress: Progress | None = None
+) -> list[FolderReport]:
+    """Sync through every folder this device has joined (`progress` is told what a long
+    one is doing)."""
     setup = store.sync_setup()
     if setup is None or not setup.folders:
         raise SyncError("sync is not set up on this device: run quiz sync init DIR")
-    return [sync_folder(store, record, now=now, sched_for=sched_for) for record in setup.folders]
+    return [
+        sync_folder(store, record, now=now, sched_for=sched_for, progress=progress)
+        for record in setup.folders
+    ]
+
+
+def _quiet(_line: str) -> None:
+    """The progress of a sync nobody watches."""
 
 
 def sync_folder(
-    store: Store, record: SyncFolderRecord, *, now: datetime, sched_for: SchedFor
+    store: Store,
+    record: SyncFolderRecord,
+    *,
+    now: datetime,
+    sched_for: SchedFor,
+    progress: Progress | None = None,
 ) -> FolderReport:
     """Steps 1-4 of the module docstring for one folder."""
+    progress = progress or _quiet
     root = Path(record.folder)
     report = FolderReport(record.folder, record.scope)
     try:
@@ -188,11 +205,11 @@ def sync_folder(
     assert setup is not None
     device = setup.device
     written_seq = _catch_up_own(store, root, device, record, report, now)
-    store.collect_own_events(now=now, sched_for=sched_for)
+    store.collect_own_events(now=now, sched_for=sched_for, progress=progress)
     collected = store.sync_setup()
     assert collected is not None
     up_to = collected.next_seq - 1
-    if not _write_own(store, root, device, record, written_seq, up_to, report, now):
+    if not _write_own(store, root, device, record, (written_seq, up_to), report, now, progress):
         return report
     use_git = git.is_work_tree(root)
     if use_git:
@@ -203,7 +220,7 @@ def sync_folder(
         # (`session.SyncJob`) leaves the collector as the app set it.
         alone = threading.current_thread() is threading.main_thread()
         with collector_paused(alone):
-            _import(store, root, device, report, now, bulk_allowed=alone)
+            _import(store, root, device, report, now, progress, bulk_allowed=alone)
     if use_git and not report.problems:
         _git_push(root, report)
     return report
@@ -219,14 +236,15 @@ def _write_own(
     root: Path,
     device: str,
     record: SyncFolderRecord,
-    written_seq: int,
-    up_to: int,
+    seqs: tuple[int, int],
     report: FolderReport,
     now: datetime,
+    progress: Progress,
 ) -> bool:
-    """Append this device's events past `written_seq` (up to `up_to`) to its files, a batch at
+    """Append this device's events past `seqs[0]` (up to `seqs[1]`) to its files, a batch at
     a time, recording after each batch how far the folder holds them; False if it could not
     write (said in `report`)."""
+    written_seq, up_to = seqs
     attempts_only = record.scope == "attempts"
     while True:
         batch = store.own_events(
@@ -245,6 +263,7 @@ def _write_own(
             {os.fspath(path): (device, path.stat().st_size) for path in files}, now=now
         )
         report.written += sum(event.kind != "sched" for event in batch)
+        progress(f"writing events to the folder: {written_seq - seqs[0]:,} of {up_to - seqs[0]:,}")
     store.set_written(record.folder, up_to)  # past the events this folder does not take
     return True
 
@@ -324,6 +343,7 @@ def _import(
     device: str,
     report: FolderReport,
     now: datetime,
+    progress: Progress,
     *,
     bulk_allowed: bool,
 ) -> None:
@@ -339,14 +359,15 @@ def _import(
         if other != device
         for path in files
     ]
-    bulk = bulk_allowed and store.bulk_import(
-        sum(_unread_bytes(path, offsets.get(os.fspath(path), 0)) for _, path in others)
-    )
+    unread = [_unread_bytes(path, offsets.get(os.fspath(path), 0)) for _, path in others]
+    bulk = bulk_allowed and store.bulk_import(sum(unread))
+    read_before = 0  # bytes of the files before this one
     with store.indexes_deferred(REVIEW_INDEXES if bulk else ()):
         with store.indexes_deferred(EVENT_INDEXES if bulk else ()):
-            for other, path in others:
+            for (other, path), left in zip(others, unread, strict=True):
                 key = os.fspath(path)
-                for piece in iter_events(path, other, offsets.get(key, 0)):
+                begin = offsets.get(key, 0)
+                for piece in iter_events(path, other, begin):
                     report.problems += piece.problems
                     added = store.add_events(
                         piece.events, offsets={key: (other, piece.offset)}, now=now
@@ -354,8 +375,16 @@ def _import(
                     report.moved.imported += added.imported
                     report.moved.devices |= added.devices
                     report.problems += added.problems
+                    here = piece.offset - begin if piece.offset >= begin else piece.offset
+                    share = (read_before + min(here, left)) / max(1, sum(unread))
+                    progress(f"reading the other devices' events: {share:.0%}")
+                read_before += left
+            if bulk:
+                progress("building the event indexes")
         other_fsrs: set[str] = set()
-        applied = store.apply_waiting(replayer(store, other_fsrs))
+        applied = store.apply_waiting(replayer(store, other_fsrs), progress=progress)
+        if bulk:
+            progress("building the review indexes")
     if other_fsrs:
         report.notes.append(other_fsrs_note(other_fsrs))
     seen = {os.fspath(path) for _, path in others}

@@ -110,7 +110,7 @@ def sync(ctx: click.Context) -> None:
         if report.git:
             click.echo(f"  git: {', '.join(report.git)}")
         for note in report.notes:
-            click.echo(f"  {note}")
+            click.echo(f"  {sanitize(note)}")  # a note may quote another device's files
         for problem in report.problems:
             failed = True
             click.echo(f"  problem: {sanitize(problem)}", err=True)

@@ -335,3 +335,21 @@ def test_progress_is_not_written_where_stderr_is_not_a_terminal(tmp_path: Path, 
     run(laptop, "review", str(deck), "--plain", given="\n3\n:q\n")
     result = run(laptop, "sync")
     assert result.exit_code == 0 and "\r" not in result.output and "\x1b" not in result.output
+
+
+def test_a_note_quoting_another_devices_file_is_printed_plain(tmp_path: Path, deck: Path) -> None:
+    """Answers given on two devices while apart, one with another fsrs whose version (from
+    its file) carries a terminal escape: the note says so without the escape."""
+    from unittest.mock import patch
+
+    laptop, desktop, shared = tmp_path / "laptop", tmp_path / "desktop", tmp_path / "shared"
+    for device in (laptop, desktop):
+        assert run(device, "sync", "init", str(shared)).exit_code == 0
+    run(laptop, "review", str(deck), "--plain", given="\n3\n:q\n")
+    with patch("quiz.core.scheduling.fsrs_version", return_value="6.0\x1b]0;owned\x07"):
+        run(desktop, "review", str(deck), "--plain", given="\n1\n:q\n")  # later, offline
+        assert run(desktop, "sync").exit_code == 0
+    result = run(laptop, "sync")  # recomputes the desktop's answer on the laptop's
+    assert result.exit_code == 0, result.output
+    assert "answers given with fsrs 6.0 were recomputed" in result.output  # OSC removed
+    assert "\x1b" not in result.output and "\x07" not in result.output

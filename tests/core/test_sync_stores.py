@@ -186,6 +186,20 @@ def test_an_undo_on_one_device_takes_the_answer_back_on_the_others(
     assert snapshot(laptop.store) == snapshot(desktop.store)
 
 
+def test_another_fsrs_version_from_a_file_is_said_short_and_plain(devices: list[Device]) -> None:
+    """The version in a scheduler record comes from another device's file: the note keeps
+    40 characters of it, and `quiz sync` prints notes sanitized (tests/cli)."""
+    laptop, desktop, _ = devices
+    later = NOW + timedelta(days=3)
+    laptop.answer("b", Grade.Good, later)
+    hostile = "6.0\x1b]0;owned\x07" + "9" * 100
+    with patch("quiz.core.scheduling.fsrs_version", return_value=hostile):
+        desktop.answer("b", Grade.Again, later + timedelta(hours=1))
+        sync_notes(desktop, later + timedelta(hours=2))
+    (note,) = [n for n in sync_notes(laptop, later + timedelta(hours=3)) if "fsrs" in n]
+    assert hostile[:40] in note and hostile[:41] not in note
+
+
 def test_a_sync_tells_its_progress_step_by_step(
     devices: list[Device], monkeypatch: pytest.MonkeyPatch
 ) -> None:

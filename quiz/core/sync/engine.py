@@ -93,7 +93,7 @@ def replayer(store: Store, other_fsrs: set[str] | None = None) -> Replay:
             record = records.get(str(event.data.get("sched")), {})
             version = record.get("fsrs")  # absent: written before records named it
             if isinstance(version, str) and version != here:
-                other_fsrs.add(version)
+                other_fsrs.add(version[:40])  # from another device's file: said, kept short
         return recompute_answer(event, prior, records)
 
     def replay(events: Sequence[Event], *, after_prefix: object = None) -> CardReplay:

@@ -64,6 +64,19 @@ def always_bulk(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sync_log, "_LINE_BYTES", 1)
 
 
+def deferrals(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, ...]]:
+    """The names each `indexes_deferred` is asked to drop, from now on (filled as it goes)."""
+    deferred: list[tuple[str, ...]] = []
+    real = Store.indexes_deferred
+
+    def spy(store: Store, names: tuple[str, ...]) -> Any:
+        deferred.append(tuple(names))
+        return real(store, names)
+
+    monkeypatch.setattr(Store, "indexes_deferred", spy)
+    return deferred
+
+
 def test_a_bulk_import_ends_as_one_keeping_its_indexes_up(
     history: tuple[Device, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -100,14 +113,7 @@ def test_any_interleaving_converges_when_every_import_is_bulk(
     """`test_sync_stores`' property test with each sync's import a bulk one: answers, undos,
     card changes and conflicts applied while the review indexes are dropped."""
     always_bulk(monkeypatch)
-    deferred: list[tuple[str, ...]] = []
-    real = Store.indexes_deferred
-
-    def spy(store: Store, names: tuple[str, ...]) -> Any:
-        deferred.append(tuple(names))
-        return real(store, names)
-
-    monkeypatch.setattr(Store, "indexes_deferred", spy)
+    deferred = deferrals(monkeypatch)
     test_sync_stores.test_any_interleaving_converges_to_one_replay_of_the_union()
     assert sync_log.REVIEW_INDEXES in deferred
 
@@ -148,14 +154,7 @@ def test_a_sync_beside_a_session_keeps_the_indexes(
     """A session's screens read the indexes (stats name some): its sync does not drop them."""
     _, folder = history
     always_bulk(monkeypatch)
-    deferred: list[tuple[str, ...]] = []
-    real = Store.indexes_deferred
-
-    def spy(store: Store, names: tuple[str, ...]) -> Any:
-        deferred.append(tuple(names))
-        return real(store, names)
-
-    monkeypatch.setattr(Store, "indexes_deferred", spy)
+    deferred = deferrals(monkeypatch)
     with open_store(tmp_path / "desktop.sqlite3") as store:
         join(store, folder, scope="all", now=LATER)
         thread = threading.Thread(target=Device(store).sync, args=(LATER,))

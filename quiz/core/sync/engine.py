@@ -165,8 +165,12 @@ def join(store: Store, folder: Path, *, scope: str, now: datetime) -> str:
     return device
 
 
+def _quiet(_line: str) -> None:
+    """The progress of a sync nobody watches."""
+
+
 def sync_all(
-    store: Store, *, now: datetime, sched_for: SchedFor, progress: Progress | None = None
+    store: Store, *, now: datetime, sched_for: SchedFor, progress: Progress = _quiet
 ) -> list[FolderReport]:
     """Sync through every folder this device has joined (`progress` is told what a long
     one is doing)."""
@@ -179,20 +183,15 @@ def sync_all(
     ]
 
 
-def _quiet(_line: str) -> None:
-    """The progress of a sync nobody watches."""
-
-
 def sync_folder(
     store: Store,
     record: SyncFolderRecord,
     *,
     now: datetime,
     sched_for: SchedFor,
-    progress: Progress | None = None,
+    progress: Progress = _quiet,
 ) -> FolderReport:
     """Steps 1-4 of the module docstring for one folder."""
-    progress = progress or _quiet
     root = Path(record.folder)
     report = FolderReport(record.folder, record.scope)
     try:
@@ -209,7 +208,7 @@ def sync_folder(
     collected = store.sync_setup()
     assert collected is not None
     up_to = collected.next_seq - 1
-    if not _write_own(store, root, device, record, (written_seq, up_to), report, now, progress):
+    if not _write_own(store, root, device, record, written_seq, up_to, report, now, progress):
         return report
     use_git = git.is_work_tree(root)
     if use_git:
@@ -236,15 +235,16 @@ def _write_own(
     root: Path,
     device: str,
     record: SyncFolderRecord,
-    seqs: tuple[int, int],
+    written_seq: int,
+    up_to: int,
     report: FolderReport,
     now: datetime,
     progress: Progress,
 ) -> bool:
-    """Append this device's events past `seqs[0]` (up to `seqs[1]`) to its files, a batch at
+    """Append this device's events past `written_seq` (up to `up_to`) to its files, a batch at
     a time, recording after each batch how far the folder holds them; False if it could not
     write (said in `report`)."""
-    written_seq, up_to = seqs
+    start = written_seq
     attempts_only = record.scope == "attempts"
     while True:
         batch = store.own_events(
@@ -263,7 +263,7 @@ def _write_own(
             {os.fspath(path): (device, path.stat().st_size) for path in files}, now=now
         )
         report.written += sum(event.kind != "sched" for event in batch)
-        progress(f"writing events to the folder: {written_seq - seqs[0]:,} of {up_to - seqs[0]:,}")
+        progress(f"writing events to the folder: {written_seq - start:,} of {up_to - start:,}")
     store.set_written(record.folder, up_to)  # past the events this folder does not take
     return True
 
@@ -360,7 +360,8 @@ def _import(
         for path in files
     ]
     unread = [_unread_bytes(path, offsets.get(os.fspath(path), 0)) for _, path in others]
-    bulk = bulk_allowed and store.bulk_import(sum(unread))
+    total = sum(unread)
+    bulk = bulk_allowed and store.bulk_import(total)
     read_before = 0  # bytes of the files before this one
     with store.indexes_deferred(REVIEW_INDEXES if bulk else ()):
         with store.indexes_deferred(EVENT_INDEXES if bulk else ()):
@@ -376,7 +377,7 @@ def _import(
                     report.moved.devices |= added.devices
                     report.problems += added.problems
                     here = piece.offset - begin if piece.offset >= begin else piece.offset
-                    share = (read_before + min(here, left)) / max(1, sum(unread))
+                    share = (read_before + min(here, left)) / max(1, total)
                     progress(f"reading the other devices' events: {share:.0%}")
                 read_before += left
             if bulk:

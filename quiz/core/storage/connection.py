@@ -305,7 +305,7 @@ class Database:
             return
         if self._user_version() < schema.DEFERRED_INDEXES_SINCE:
             return
-        for name, _ in self._rows("SELECT name, sql FROM deferred_indexes"):
+        for (name,) in self._rows("SELECT name FROM deferred_indexes"):
             if names is not None and name not in names:
                 continue
             with self._write() as db:

@@ -9,7 +9,7 @@ import json
 import sqlite3
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -36,15 +36,16 @@ NOW = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
 KEYS = ["a", "b", "c"]
 
 
-def open_store(path: Path) -> Store:
+def open_store(path: Path, keys: Sequence[str] = KEYS) -> Store:
+    """A store holding the deck "geo" with the cards `keys`."""
     store = Store.open(path, now=NOW)
     store.reconcile_deck(
         "geo",
         title="Geo",
         path=None,
         content_hash=None,
-        card_keys=KEYS,
-        question_count=len(KEYS),
+        card_keys=keys,
+        question_count=len(keys),
         now=NOW,
     )
     return store
@@ -442,16 +443,7 @@ def test_every_card_is_written_as_its_replay_whichever_way_it_is_applied(
     forgotten = chain("forgotten", [3])
     add("forgotten", "forget", {"before": json.loads(forgotten[1]), "after": json.loads(new)})
     keys = sorted({event.card for event in events if event.card is not None})
-    with Store.open(tmp_path / "d.sqlite3", now=NOW) as store:
-        store.reconcile_deck(
-            "geo",
-            title="Geo",
-            path=None,
-            content_hash=None,
-            card_keys=keys,
-            question_count=len(keys),
-            now=NOW,
-        )
+    with open_store(tmp_path / "d.sqlite3", keys) as store:
         join(store, tmp_path / "sync", scope="all", now=NOW)
         assert store.add_events(events, offsets={}, now=NOW).problems == []
         applied = store.apply_waiting(replayer(store))

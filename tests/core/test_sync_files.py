@@ -6,13 +6,17 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from quiz.core.sync.clock import HybridClock, Stamp
+from quiz.core.sync import folder as sync_folder
+from quiz.core.sync.clock import MAX_INTEGER, HybridClock, Stamp
 from quiz.core.sync.events import (
+    MAX_TIME_US,
+    MIN_TIME_US,
     Event,
     EventFormatError,
     NewerFormat,
@@ -91,22 +95,71 @@ def test_a_stamp_text_is_wall_dot_counter(text: str) -> None:
 texts = st.text(st.characters(exclude_categories=["Cs"]), max_size=20)
 
 
+NEW_STATE = {
+    "difficulty": None,
+    "due": None,
+    "lapses": 0,
+    "last_review": None,
+    "reps": 0,
+    "stability": None,
+    "state": 0,
+    "step": None,
+}
+LEARNT_STATE = {**NEW_STATE, "state": 2, "stability": 2.5, "difficulty": 5.0, "reps": 1}
+LEARNT_STATE.update(due=DEC_2026 + 86_400_000_000, last_review=DEC_2026)
+
+extra = st.dictionaries(texts.filter(lambda key: key not in ANSWER_KEYS), texts, max_size=2)
+ANSWER_KEYS = {"grade", "response", "correct", "duration_ms", "sched", "until", "before", "after"}
+valid_data = st.one_of(
+    st.tuples(
+        st.just("answer"),
+        st.fixed_dictionaries(
+            {
+                "grade": st.integers(1, 4),
+                "response": st.none() | texts,
+                "correct": st.none() | st.booleans(),
+                "duration_ms": st.none() | st.integers(0, 10**15 - 1),
+                "sched": texts,
+                "until": st.none() | st.dates().map(str),
+                "before": st.just(NEW_STATE),
+                "after": st.just(LEARNT_STATE),
+            }
+        ),
+    ),
+    st.tuples(st.just("undo"), st.fixed_dictionaries({"undoes": texts})),
+    st.tuples(st.just("flag"), st.fixed_dictionaries({"flag": st.integers(0, 5)})),
+    st.tuples(st.just("bury"), st.fixed_dictionaries({"until": st.dates().map(str)})),
+    st.tuples(st.sampled_from(["suspend", "unsuspend", "unbury"]), extra),
+    st.tuples(st.just("leech"), st.fixed_dictionaries({}, optional={"suspend": st.booleans()})),
+)
+"""Each kind's `data` as quiz writes it (the line format's rules: `events._DATA_CHECKS`),
+unknown keys too where a kind needs none."""
+
+
 @given(
-    seq=st.integers(1, 10**12),
-    wall=st.integers(0, 2**62),
-    counter=st.integers(0, 10**6),
-    kind=st.sampled_from(["answer", "undo", "flag", "attempt"]),
+    seq=st.integers(1, MAX_INTEGER),
+    wall=st.integers(0, MAX_INTEGER),
+    counter=st.integers(0, MAX_INTEGER),
+    at=st.integers(MIN_TIME_US, MAX_TIME_US),
+    kind_data=valid_data,
     deck=texts,
     card=texts,
-    data=st.dictionaries(texts, st.one_of(st.integers(), texts, st.none(), st.booleans())),
 )
 def test_an_event_line_round_trips(
-    seq: int, wall: int, counter: int, kind: str, deck: str, card: str, data: dict[str, object]
+    seq: int,
+    wall: int,
+    counter: int,
+    at: int,
+    kind_data: tuple[str, dict[str, object]],
+    deck: str,
+    card: str,
 ) -> None:
-    original = Event(DEVICE, seq, Stamp(wall, counter, DEVICE), wall, kind, deck, card, data)
+    kind, data = kind_data
+    original = Event(DEVICE, seq, Stamp(wall, counter, DEVICE), at, kind, deck, card, data)
     line = encode_line(original)
     assert line.endswith("\n") and line.count("\n") == 1  # one line, whatever the text
     assert decode_line(line) == original
+    assert decode_line(line.encode("utf-8")) == original
 
 
 def test_a_line_is_sorted_json_a_person_can_read() -> None:
@@ -118,6 +171,28 @@ def test_a_line_is_sorted_json_a_person_can_read() -> None:
 
 
 GOOD = json.loads(encode_line(event(1)))
+ANSWER = {"grade": 3, "sched": "s1", "before": NEW_STATE, "after": LEARNT_STATE}
+ATTEMPT = {
+    "deck_id": "geo",
+    "deck_hash": None,
+    "student": "ana",
+    "mode": "exam",
+    "seed": 7,
+    "started_at": DEC_2026,
+    "finished_at": DEC_2026 + 60_000_000,
+    "score": 1.0,
+    "max_score": 3.0,
+    "pass_mark": None,
+    "questions": [[0, "a", 1.0], [1, "b", 2]],
+    "answers": [[0, "a", '"Paris"', 1, 1.0, 1.0, DEC_2026, 4000, 0, None, None, None, None]],
+}
+
+
+def test_every_kind_written_by_quiz_is_read_back() -> None:
+    """The rules refuse nothing quiz writes (the table below: what they refuse)."""
+    for kind, data in [("answer", ANSWER), ("attempt", ATTEMPT), ("leech", {"suspend": True})]:
+        record = {**GOOD, "kind": kind, "data": data}
+        assert decode_line(json.dumps(record)).data == data
 
 
 @pytest.mark.parametrize(
@@ -138,6 +213,40 @@ GOOD = json.loads(encode_line(event(1)))
         ({"data": []}, "data is not an object"),
         ({"deck": 3}, "bad deck"),
         ({"card": None}, "names no card"),
+        # numbers past what SQLite or a datetime holds (a traceback before)
+        ({"id": f"dev:{2**63}"}, "bad id"),
+        ({"hlc": f"{2**63}.0"}, "out of range"),
+        ({"hlc": f"1.{2**63}"}, "out of range"),
+        ({"hlc": "١.0"}, "clock stamp"),
+        ({"at": MAX_TIME_US + 1}, "bad time"),
+        ({"at": 10**20}, "bad time"),
+        ({"at": 1.5}, "bad time"),
+        # each kind's data
+        ({"data": {"flag": 6}}, "bad flag data: flag 6"),
+        ({"data": {"flag": True}}, "bad flag data"),
+        ({"data": {"flag": 10**20}}, "bad flag data"),
+        ({"data": {}}, "bad flag data"),
+        ({"kind": "bury", "data": {"until": "2026-02-30"}}, "bad bury data"),
+        ({"kind": "bury", "data": {"until": "20261203"}}, "bad bury data"),
+        ({"kind": "undo", "data": {"undoes": 4}}, "bad undo data"),
+        ({"kind": "leech", "data": {"suspend": 1}}, "bad leech data"),
+        ({"kind": "set_due", "data": {"due": 2**70}}, "bad set_due data: due"),
+        ({"kind": "forget", "data": {"reset": False}}, "bad forget data: no before state"),
+        ({"kind": "sched", "data": {"id": "x"}}, "bad sched data"),
+        ({"kind": "answer", "data": {**ANSWER, "grade": 5}}, "bad answer data: grade 5"),
+        ({"kind": "answer", "data": {**ANSWER, "grade": 3.0}}, "grade 3.0"),
+        ({"kind": "answer", "data": {**ANSWER, "response": ["a"]}}, "response"),
+        ({"kind": "answer", "data": {**ANSWER, "correct": 1}}, "correct 1"),
+        ({"kind": "answer", "data": {**ANSWER, "duration_ms": -1}}, "duration_ms -1"),
+        ({"kind": "answer", "data": {**ANSWER, "sched": None}}, "sched None"),
+        ({"kind": "answer", "data": {**ANSWER, "until": "soon"}}, "until 'soon'"),
+        ({"kind": "answer", "data": {**ANSWER, "after": None}}, "no after state"),
+        # a message shows a bad value cut short
+        ({"kind": "answer", "data": {**ANSWER, "response": ["x" * 10**5]}}, r"\['xx+\.\.\.$"),
+        ({"kind": "attempt", "data": {**ATTEMPT, "mode": "party"}}, "bad attempt data: mode"),
+        ({"kind": "attempt", "data": {**ATTEMPT, "score": "NaN"}}, "score"),
+        ({"kind": "attempt", "data": {**ATTEMPT, "questions": [[0, "a"]]}}, "questions"),
+        ({"kind": "attempt", "data": {**ATTEMPT, "answers": [[0] * 13]}}, "answers"),
     ],
 )
 def test_a_line_that_is_not_an_event_is_refused(change: dict[str, object], message: str) -> None:
@@ -281,26 +390,92 @@ def test_reading_a_file_while_it_is_copied_yields_every_event_once(
     assert seen == list(range(1, count + 1))
 
 
+file_parts = st.lists(
+    st.one_of(
+        st.integers(1, 50).map(lambda seq: encode_line(event(seq)).encode()),
+        st.sampled_from([b"\n", b"{not json\n", b'{"v":1}\n', b"\xff\xfe\n", b"[]\r\n"]),
+    ),
+    max_size=8,
+)
+
+
+@settings(max_examples=150)
+@given(file_parts, st.sampled_from([b"", b'{"v":1,"id"', b"\xff"]), st.integers(1, 300))
+def test_a_file_reads_the_same_whatever_the_block_size(
+    parts: list[bytes], torn: bytes, block: int
+) -> None:
+    """Lines are read a block at a time; the events, problems and offset reached do not
+    depend on where the blocks fall (a bad last line waits, a torn end is left)."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "events.jsonl"
+        path.write_bytes(b"".join(parts) + torn)
+        whole = read_events(path, DEVICE, 0)
+        with patch.object(sync_folder, "_BLOCK", block):
+            pieces = read_events(path, DEVICE, 0)
+    assert (pieces.events, pieces.problems, pieces.offset) == (
+        whole.events,
+        whole.problems,
+        whole.offset,
+    )
+    # all complete lines read, but a bad last one with nothing after it (it may be mid-copy)
+    rest = b"".join(parts)[whole.offset :]
+    assert rest == b"" or (torn == b"" and rest.count(b"\n") == 1 and rest.endswith(b"\n"))
+
+
 json_texts = st.one_of(
     st.text(max_size=30),
     st.builds(
         lambda pad, value, end: pad + json.dumps(value) + end,
         st.sampled_from(["", " ", "\ufeff", "\n"]),
-        st.recursive(st.none() | st.integers() | st.floats() | texts, st.lists, max_leaves=5),
+        st.recursive(
+            st.none() | st.integers() | st.integers(-(2**80), 2**80) | st.floats() | texts,
+            st.lists,
+            max_leaves=5,
+        ),
         st.sampled_from(["", " ", "x", "\t", "}"]),
     ),
 )
 
 
+@settings(max_examples=300)
 @given(json_texts)
+@example(str(2**64))  # orjson: a float
+@example(f'{{"at":{-(2**63) - 1}}}')
+@example("1e400")
+@example('"\\ud800"')
 def test_a_line_is_read_as_json_loads_reads_it(text: str) -> None:
-    """decode_line's shortcut around json.loads gives its value, or its error."""
+    """decode_line's shortcuts around json.loads (orjson; no whitespace searches) give its
+    value, or its error: integers past 64 bits, NaN, 1e400, lone surrogates included."""
     try:
         expected: object = repr(json.loads(text))
     except ValueError as error:
         expected = str(error)
+    for given_as in (text, text.encode("utf-8", "surrogatepass")):
+        try:
+            got: object = repr(load_json(given_as))
+        except UnicodeDecodeError:
+            continue  # bytes that are not UTF-8 are no line's
+        except ValueError as error:
+            got = str(error)
+        assert got == expected
+
+
+@settings(max_examples=300)
+@given(json_texts)
+@example("[NaN]")
+@example('{"a":-Infinity}')
+@example("[1e400]")
+@example('["\\udc00"]')
+def test_a_strict_read_refuses_what_json_has_not(text: str) -> None:
+    """`strict`: json's value, but a ValueError where it holds something JSON has not
+    (NaN, an infinity, a lone surrogate), which a database would refuse later."""
     try:
-        got: object = repr(load_json(text))
-    except ValueError as error:
-        got = str(error)
-    assert got == expected
+        value = json.loads(text)
+        json.dumps(value, allow_nan=False, ensure_ascii=False).encode("utf-8")
+    except (ValueError, RecursionError):  # UnicodeEncodeError: a lone surrogate
+        with pytest.raises((ValueError, RecursionError)):
+            load_json(text, strict=True)
+        return
+    assert repr(load_json(text, strict=True)) == repr(value)

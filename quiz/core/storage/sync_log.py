@@ -49,6 +49,11 @@ from quiz.core.sync.replay import SCHEDULE_KINDS, CardReplay
 from quiz.errors import StoreError
 
 
+class UnreplayableCard(ValueError):
+    """A card whose events do not replay (another device's file held something that no
+    quiz writes): it keeps its state and waits, said to the learner."""
+
+
 class Replay(Protocol):
     """Replays one card's events (`quiz.core.sync.replay.replay_card` with a recompute),
     from a clean prefix's recorded state when `after_prefix` is given."""
@@ -284,6 +289,7 @@ class SyncMethods(Database):
         applied = self.apply_waiting(replay)
         result.cards, result.conflicts = applied.cards, applied.conflicts
         result.attempts, result.waiting = applied.attempts, applied.waiting
+        result.problems += applied.problems
         return result
 
     def add_events(
@@ -376,7 +382,12 @@ class SyncMethods(Database):
                 for ref in refs:
                     if ref in chained:
                         continue
-                    outcome = _apply_card(db, ref, replay, prefixes.get(ref, 0))
+                    try:
+                        outcome = _apply_card(db, ref, replay, prefixes.get(ref, 0))
+                    except UnreplayableCard as problem:
+                        result.problems.append(f"{problem}; it is tried again at each sync")
+                        result.waiting += 1
+                        continue
                     if outcome is None:
                         result.waiting += 1  # no such card here yet: its deck not opened
                         continue
@@ -661,8 +672,8 @@ def _event_row(event: Event, source: str | None) -> tuple[object, ...]:
     data, before, after = event.data, None, None
     if event.kind in SCHEDULE_KINDS:
         data = dict(data)
-        before = state_json_of_object(data.pop("before", None))
-        after = state_json_of_object(data.pop("after", None))
+        before = state_json_of_object(data.pop("before", None), strict=True)
+        after = state_json_of_object(data.pop("after", None), strict=True)
     return (
         event.id,
         event.device,
@@ -739,7 +750,12 @@ def _apply_card(
         after_prefix = json.loads(rows[clean - 1][10])  # its after_json
         kept = {row[0] for row in rows[:clean]}
         rows = rows[clean:]
-    outcome = replay([_event_from_row(row) for row in rows], after_prefix=after_prefix)
+    try:
+        outcome = replay([_event_from_row(row) for row in rows], after_prefix=after_prefix)
+    except (ValueError, TypeError, KeyError, ArithmeticError) as error:
+        # Events checked as they were read can still not replay together: an answer
+        # naming a scheduler record no device wrote, or a record fsrs refuses.
+        raise UnreplayableCard(f"card {card} of deck {deck} was not updated: {error}") from None
     set_state(db, deck, card, outcome.state)
     marks = mark_values(outcome.marks)
     assignments = ", ".join(f"{name.strip()} = ?" for name in MARK_COLUMNS.split(","))

@@ -14,6 +14,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import NamedTuple
 
+MAX_INTEGER = 2**63 - 1
+"""The largest integer SQLite stores: a clock part or sequence number past it is refused."""
+
 
 class Stamp(NamedTuple):
     """When an event happened, in the total order every device agrees on."""
@@ -30,9 +33,12 @@ class Stamp(NamedTuple):
     def parse(cls, text: str, device: str) -> Stamp:
         """The stamp `text()` wrote; ValueError for anything else."""
         wall, dot, counter = text.partition(".")
-        if not dot or not wall.isdigit() or not counter.isdigit():
+        if not dot or not (wall + counter).isascii() or not wall.isdigit() or not counter.isdigit():
             raise ValueError(f"not a clock stamp: {text!r}")
-        return cls(int(wall), int(counter), device)
+        wall_us, count = int(wall), int(counter)
+        if wall_us > MAX_INTEGER or count > MAX_INTEGER:
+            raise ValueError(f"clock stamp out of range: {text!r}")
+        return cls(wall_us, count, device)
 
 
 @dataclass

@@ -300,7 +300,7 @@ def _catch_up_own(
                 " this device's database"
             )
     if taken_back:
-        store.apply_waiting(replayer(store))
+        report.problems += store.apply_waiting(replayer(store)).problems
         report.notes.append(
             f"took back {taken_back} events of this device from the folder (a backup was"
             " restored since they were made)"
@@ -384,6 +384,7 @@ def _import(
                 progress("building the event indexes")
         other_fsrs: set[str] = set()
         applied = store.apply_waiting(replayer(store, other_fsrs), progress=progress)
+        report.problems += applied.problems
         if bulk:
             progress("building the review indexes")
     if other_fsrs:
@@ -431,7 +432,7 @@ def load_attempts(store: Store, folder: Path, *, now: datetime) -> list[str]:
             now=now,
         )
     store.join_sync_folder(str(folder), scope="attempts", device="results-reader", now=now)
-    store.import_events(events, offsets={}, replay=replayer(store), now=now)
+    problems += store.import_events(events, offsets={}, replay=replayer(store), now=now).problems
     return problems
 
 

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import BinaryIO
 
 from quiz.core.sync.events import Event, EventFormatError, NewerFormat, decode_line, encode_line
 from quiz.errors import QuizError
@@ -184,16 +185,14 @@ def iter_events(
             offset = piece.offset = 0
         handle.seek(offset)
         position = offset
-        line = handle.readline()
-        while line.endswith(b"\n"):  # a last part without its newline is torn: left
-            following = handle.readline()
+        for line, last in _lines(handle):
             try:
-                event = decode_line(line[:-1].decode("utf-8"))
+                event = decode_line(line)
             except NewerFormat as error:
                 piece.problems.append(f"{path}: {error}")
                 break
-            except (EventFormatError, UnicodeDecodeError) as error:
-                if not following:
+            except EventFormatError as error:
+                if last:
                     break  # the last line, perhaps still being copied: read again next time
                 piece.problems.append(f"{path}: a line that is not an event was skipped ({error})")
             else:
@@ -201,10 +200,28 @@ def iter_events(
                     piece.problems.append(f"{path}: event {event.id} is not {device}'s; skipped")
                 else:
                     piece.events.append(event)
-            position += len(line)
+            position += len(line) + 1
             piece.offset = position
             if len(piece.events) >= chunk:
                 yield piece
                 piece = FileRead(offset=position)
-            line = following
     yield piece
+
+
+_BLOCK = 1 << 20
+"""Bytes read at a time: a line at a time cost ~2 µs a line (a million in a first sync)."""
+
+
+def _lines(handle: BinaryIO) -> Iterator[tuple[bytes, bool]]:
+    """Each complete line from the handle's position (without its newline), and whether it
+    is the last thing in the file; a last part without its newline is torn: left out."""
+    carry = b""
+    block = handle.read(_BLOCK)
+    while block:
+        following = handle.read(_BLOCK)
+        lines = (carry + block).split(b"\n")
+        carry = lines.pop()
+        final = len(lines) - 1 if not following and not carry else -1
+        for index, line in enumerate(lines):
+            yield line, index == final
+        block = following

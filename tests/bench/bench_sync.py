@@ -31,6 +31,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -131,6 +133,7 @@ def run_sync(database: Path, folder: Path) -> None:
     """One process: join the folder and sync; prints wall, CPU and peak RSS as JSON."""
     from quiz.config import Settings
     from quiz.core.storage import Store
+    from quiz.core.sync import pieces
     from quiz.core.sync.engine import join, scheduler_records, sync_all
 
     process_started = time.perf_counter()
@@ -139,12 +142,24 @@ def run_sync(database: Path, folder: Path) -> None:
 
     del quiz  # loaded only to time them apart: the modules a sync needs (~0.4 s)
     imports = time.perf_counter() - process_started
+    pools, real_pool = [], pieces.worker_pool
+
+    @contextmanager
+    def counted() -> Iterator[object]:
+        with real_pool() as pool:
+            pools.append(pool)
+            yield pool
+
+    pieces.worker_pool = counted  # type: ignore[assignment]
     with Store.open(database, now=NOW) as store:
         join(store, folder, scope="all", now=NOW)
         started, cpu = time.perf_counter(), time.process_time()
         reports = sync_all(store, now=NOW, sched_for=scheduler_records(store, Settings(), NOW))
         wall, cpu = time.perf_counter() - started, time.process_time() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # the decoding workers of a long history (`sync.pieces`), ended and waited for by now
+    worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    workers = pieces._workers() if pools else 0  # else read in this process
     report = reports[0]
     print(
         json.dumps(
@@ -153,6 +168,8 @@ def run_sync(database: Path, folder: Path) -> None:
                 "cpu": cpu,
                 "imports": imports,
                 "peak_mib": peak,
+                "worker_mib": worker if workers else 0.0,
+                "tree_mib": peak + workers * worker,
                 "imported": report.moved.imported,
                 "cards": report.moved.cards,
                 "conflicts": report.moved.conflicts,
@@ -182,13 +199,15 @@ def measure(name: str, cards: int, per_card: int, rounds: int) -> dict[str, floa
     walls = ", ".join(f"{run['wall']:.2f}" for run in runs)
     summary = {
         key: statistics.median(run[key] for run in runs)
-        for key in ("wall", "cpu", "imports", "peak_mib")
+        for key in ("wall", "cpu", "imports", "peak_mib", "worker_mib", "tree_mib")
     }
     print(
         f"{name}: {first['imported']:,} events, {first['cards']:,} cards replayed,"
         f" {first['conflicts']:,} recomputed; median of {rounds}: wall {summary['wall']:.2f} s"
         f" (runs {walls}), CPU {summary['cpu']:.2f} s,"
-        f" peak RSS {summary['peak_mib']:.0f} MiB (imports before: {summary['imports']:.2f} s);"
+        f" peak RSS {summary['peak_mib']:.0f} MiB, of each decoding worker"
+        f" {summary['worker_mib']:.0f} MiB, all together at most {summary['tree_mib']:.0f} MiB"
+        f" (imports before: {summary['imports']:.2f} s);"
         f" problems {first['problems']}"
     )
     return summary

@@ -118,6 +118,27 @@ def test_any_interleaving_converges_when_every_import_is_bulk(
     assert sync_log.REVIEW_INDEXES in deferred
 
 
+def test_any_interleaving_converges_when_chains_are_found_beside_the_writes(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The same with a card a batch: each batch's chains are found in a thread, on a
+    connection of its own, while the batch before is written (`sync_log._ChainFinder`)."""
+    apply = Store.apply_waiting
+    threads: set[str] = set()
+    find = sync_log._chain_runs
+
+    def spy(db: sqlite3.Connection, refs: Any) -> Any:
+        threads.add(threading.current_thread().name)
+        return find(db, refs)
+
+    monkeypatch.setattr(sync_log, "_chain_runs", spy)
+    monkeypatch.setattr(
+        Store, "apply_waiting", lambda store, replay, **kw: apply(store, replay, **kw, batch=1)
+    )
+    test_sync_stores.test_any_interleaving_converges_to_one_replay_of_the_union()
+    assert any(name.startswith("quiz-chains") for name in threads)
+
+
 def test_queries_use_the_rebuilt_indexes(
     history: tuple[Device, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -203,7 +224,7 @@ from quiz.core.sync import engine
 from test_sync_stores import NOW
 
 sync_log.BULK_EVENTS, sync_log._LINE_BYTES = 1, 1
-apply, chains, calls = Store.apply_waiting, sync_log._apply_chains, []
+apply, chains, calls = Store.apply_waiting, sync_log._write_chains, []
 Store.apply_waiting = lambda store, replay, **options: apply(store, replay, **options, batch=1)
 
 def chains_then_killed(*args):
@@ -212,7 +233,7 @@ def chains_then_killed(*args):
         os.kill(os.getpid(), signal.SIGKILL)
     return chains(*args)
 
-sync_log._apply_chains = chains_then_killed
+sync_log._write_chains = chains_then_killed
 store = Store.open({database!r}, now=NOW)
 engine.sync_all(store, now=NOW, sched_for=engine.scheduler_records(store, Settings(), NOW))
 """

@@ -161,6 +161,8 @@ def set_state(
 # --- a state as JSON in the review log ---------------------------------------------------
 
 _STATE_KEYS = {"state", "step", "stability", "difficulty", "due", "last_review", "reps", "lapses"}
+_KEYS_SAID = ", ".join(sorted(_STATE_KEYS))
+"""The keys in a message, in one order (a set's differs from process to process)."""
 encode_state = json.JSONEncoder(sort_keys=True, separators=(",", ":")).encode
 """`json.dumps` with options builds a new encoder per call, and every answer logs two states;
 `state_to_json`'s text of a state's object form (a state a sync event carries)."""
@@ -223,7 +225,7 @@ def state_json_of_object(data: object, *, strict: bool = False) -> str:
     NaN, an infinity, an integer past 64 bits, a negative step (another device's file
     may hold anything)."""
     if not isinstance(data, dict) or data.keys() != _STATE_KEYS:
-        raise ValueError("card state must be an object with the keys " + str(_STATE_KEYS))
+        raise ValueError("card state must be an object with the keys " + _KEYS_SAID)
     state, step, stability, difficulty = (
         data["state"],
         data["step"],
@@ -272,7 +274,7 @@ def state_json_of_object(data: object, *, strict: bool = False) -> str:
 def state_from_object(data: object) -> CardState:
     """`state_from_json` of text already parsed (a state inside a sync event)."""
     if not isinstance(data, dict) or set(data) != _STATE_KEYS:
-        raise ValueError("card state must be an object with the keys " + str(_STATE_KEYS))
+        raise ValueError("card state must be an object with the keys " + _KEYS_SAID)
     return checked_state(
         data["state"],
         data["step"],

@@ -13,7 +13,7 @@ so the store does not import the scheduler) and writes the outcome: the card's s
 marks, and one review row per answer in effect (an imported answer gets a row, an
 answer undone elsewhere loses its row, a recomputed one gets its new states); a card
 whose events are only answers in a clean chain, most of a long history, is written in
-SQL with the outcome replay would give (`_apply_chains`), and one whose events start with
+SQL with the outcome replay would give (`_write_chains`), and one whose events start with
 such a chain is replayed from the chain's end. A bulk import (`bulk_import`: a first
 sync of a long history) builds the secondary indexes of `sync_events` and `reviews` after
 their rows (`EVENT_INDEXES`, `REVIEW_INDEXES`). Imported attempts become
@@ -25,15 +25,18 @@ from __future__ import annotations
 
 import heapq
 import json
+import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Protocol
 
 from quiz.core.card_state import CardMarks, CardState
 from quiz.core.storage.card_actions import mark_values, snapshot_from_json
-from quiz.core.storage.connection import Database
+from quiz.core.storage.connection import CACHE_KIB, Database
 from quiz.core.storage.encoding import (
     STATE_COLUMNS,
     from_us,
@@ -303,38 +306,44 @@ class SyncMethods(Database):
         offsets they were read up to (path -> (device, offset)), in one transaction; the
         cards they touch wait in `sync_waiting` for `apply_waiting`, so an import cut short
         is finished by the next sync."""
+        rows, problems = event_rows(events)
+        result = self.add_rows(rows, offsets=offsets, now=now)
+        result.problems[:0] = problems
+        return result
+
+    def add_rows(
+        self,
+        rows: Sequence[EventRow],
+        *,
+        offsets: Mapping[str, tuple[str, int]],
+        now: datetime,
+    ) -> ImportResult:
+        """`add_events` of events already made rows (`event_rows`, in another process
+        for a long history: `sync.pieces`)."""
         result = ImportResult()
         with self._write() as db:
             row = db.execute("SELECT device, clock_wall, clock_counter FROM sync_device").fetchone()
             if row is None:
                 raise StoreError("sync is not set up on this device: run quiz sync init DIR")
             clock = HybridClock(row[0], row[1], row[2])
-            taken, rows = [], []
-            for event in events:
-                try:
-                    rows.append(_event_row(event, "imported"))
-                except (ValueError, TypeError, KeyError) as error:
-                    result.problems.append(f"event {event.id} was skipped: {error}")
-                    continue
-                taken.append(event)
             new = _insert_events(db, rows)
             touched: set[tuple[str, str]] = set()
             own_seq = 0
-            for event in taken:
+            for event_id, device, seq, wall, counter, _, kind, deck, card, *_ in rows:
                 if new is not None:  # some were known already: count each new one once
-                    if event.id not in new:
+                    if event_id not in new:
                         continue
-                    new.discard(event.id)
-                if event.device == clock.device:
+                    new.discard(event_id)
+                if device == clock.device:
                     # ours, from before a backup was restored: take it back, go on after it
-                    own_seq = max(own_seq, event.seq)
-                clock.observe(event.stamp)
-                if event.kind == "sched":
+                    own_seq = max(own_seq, seq)
+                clock.observe(Stamp(wall, counter, device))
+                if kind == "sched":
                     continue  # bookkeeping, not study: not counted
                 result.imported += 1
-                result.devices.add(event.device)
-                if event.card is not None and event.deck is not None:
-                    touched.add((event.deck, event.card))
+                result.devices.add(device)
+                if card is not None and deck is not None:
+                    touched.add((deck, card))
             db.executemany("INSERT OR IGNORE INTO sync_waiting VALUES (?, ?)", touched)
             db.execute(
                 "UPDATE sync_device SET clock_wall = ?, clock_counter = ?,"
@@ -365,45 +374,58 @@ class SyncMethods(Database):
         cards a transaction; make rows of imported attempts whose deck is known. (Each
         commit of a long history costs ~0.2 s, most of it the WAL's checkpoint: 5,000
         cards, about a second of holding the write lock at most, applied 1M events 7 s
-        faster than 2,000.)"""
+        faster than 2,000.) Where there is more than a batch, each batch's chains are
+        found (`_chain_runs`) on a connection of their own in a thread while the batch
+        before is written: SQLite runs without the GIL, so on another core."""
         result = ImportResult()
-        after: tuple[str, str] = ("", "")
-        waiting = int(self._one("SELECT count(*) FROM sync_waiting")[0]) if progress else 0
+        waiting = int(self._one("SELECT count(*) FROM sync_waiting")[0])
         done = 0
-        while True:
-            with self._write() as db:
-                refs = db.execute(
-                    "SELECT deck_id, card_key FROM sync_waiting WHERE (deck_id, card_key) > (?, ?)"
-                    " ORDER BY deck_id, card_key LIMIT ?",
-                    (*after, batch),
-                ).fetchall()
-                chained, prefixes = _apply_chains(db, refs[0], refs[-1]) if refs else (set(), {})
-                result.cards += len(chained)
-                for ref in refs:
-                    if ref in chained:
-                        continue
-                    try:
-                        outcome = _apply_card(db, ref, replay, prefixes.get(ref, 0))
-                    except UnreplayableCard as problem:
-                        result.problems.append(f"{problem}; it is tried again at each sync")
-                        result.waiting += 1
-                        continue
-                    if outcome is None:
-                        result.waiting += 1  # no such card here yet: its deck not opened
-                        continue
-                    db.execute("DELETE FROM sync_waiting WHERE deck_id = ? AND card_key = ?", ref)
-                    result.cards += 1
-                    result.conflicts += outcome.conflicts
-            done += len(refs)
-            if progress is not None and refs:
-                progress(f"updating cards: {done:,} of {waiting:,}")
-            if len(refs) < batch:
-                break
-            after = refs[-1]
+        refs = self._waiting_after(("", ""), batch)
+        with _ChainFinder(self.path if len(refs) == batch else None) as finder:
+            runs = finder.find(refs, self._db)
+            while refs:
+                following = self._waiting_after(refs[-1], batch) if len(refs) == batch else []
+                found = runs.result()
+                runs = finder.find(following, self._db)
+                with self._write() as db:
+                    chained, prefixes = _write_chains(db, found)
+                    result.cards += len(chained)
+                    for ref in refs:
+                        if ref in chained:
+                            continue
+                        try:
+                            outcome = _apply_card(db, ref, replay, prefixes.get(ref, 0))
+                        except UnreplayableCard as problem:
+                            result.problems.append(f"{problem}; it is tried again at each sync")
+                            result.waiting += 1
+                            continue
+                        if outcome is None:
+                            result.waiting += 1  # no such card here yet: its deck not opened
+                            continue
+                        db.execute(
+                            "DELETE FROM sync_waiting WHERE deck_id = ? AND card_key = ?", ref
+                        )
+                        result.cards += 1
+                        result.conflicts += outcome.conflicts
+                done += len(refs)
+                if progress is not None:
+                    progress(f"updating cards: {done:,} of {waiting:,}")
+                refs = following
         with self._write() as db:
             result.attempts = _apply_attempts(db)
             result.waiting += _attempts_waiting(db)
         return result
+
+    def _waiting_after(self, after: tuple[str, str], batch: int) -> list[tuple[str, str]]:
+        """The next `batch` waiting cards after `after`, in order."""
+        return [
+            (deck, card)
+            for deck, card in self._rows(
+                "SELECT deck_id, card_key FROM sync_waiting WHERE (deck_id, card_key) > (?, ?)"
+                " ORDER BY deck_id, card_key LIMIT ?",
+                (*after, batch),
+            )
+        ]
 
     def devices_seen(self) -> list[DeviceSeen]:
         """Every device whose events this store holds, with its newest event's time."""
@@ -666,14 +688,55 @@ def _attempt_data(db: sqlite3.Connection, attempt_id: int) -> tuple[int, dict[st
     return int(data["finished_at"]), data
 
 
-def _event_row(event: Event, source: str | None) -> tuple[object, ...]:
+EventRow = tuple[
+    str,
+    str,
+    int,
+    int,
+    int,
+    int,
+    str,
+    str | None,
+    str | None,
+    str | None,
+    str | None,
+    str,
+    str | None,
+]
+"""An event as a row of `sync_events` (`_event_row`): id, device, seq, wall_us, counter,
+at, kind, deck_id, card_key, before_json, after_json, data_json, source."""
+
+
+def event_rows(events: Iterable[Event]) -> tuple[list[EventRow], list[str]]:
+    """Other devices' events as rows to store, and a problem for each one refused (a state
+    that is not one)."""
+    rows, problems = [], []
+    for event in events:
+        try:
+            rows.append(imported_row(event))
+        except (ValueError, TypeError, KeyError) as error:
+            problems.append(f"event {event.id} was skipped: {error}")
+    return rows, problems
+
+
+def imported_row(event: Event) -> EventRow:
+    """Another device's event as a row to store; ValueError if it holds a state that is
+    not one."""
+    return _event_row(event, "imported")
+
+
+def _event_row(event: Event, source: str | None) -> EventRow:
     """An event as a row of `sync_events`. A schedule change's states go to columns of their
     own, as `state_to_json` text (a state that is not one is refused: ValueError)."""
     data, before, after = event.data, None, None
     if event.kind in SCHEDULE_KINDS:
-        data = dict(data)
-        before = state_json_of_object(data.pop("before", None), strict=True)
-        after = state_json_of_object(data.pop("after", None), strict=True)
+        before = state_json_of_object(data.get("before"), strict=True)
+        after = state_json_of_object(data.get("after"), strict=True)
+        data_json = _answer_json(data) if event.kind == "answer" else None
+        if data_json is None:
+            data_json = _encode_data({k: v for k, v in data.items() if k not in _STATES})
+    else:
+        data_json = _encode_data(data)
     return (
         event.id,
         event.device,
@@ -686,8 +749,38 @@ def _event_row(event: Event, source: str | None) -> tuple[object, ...]:
         event.card,
         before,
         after,
-        _encode_data(data),
+        data_json,
         source,
+    )
+
+
+_STATES = ("before", "after")
+_ANSWER_KEYS = frozenset(answer_data(grade=1, before_json="{}", after_json="{}", sched=""))
+_encode_text = json.encoder.encode_basestring  # (C) as `_encode_data` writes text
+
+
+def _answer_json(data: dict[str, Any]) -> str | None:
+    """`_encode_data` of an answer's data but its states, written by hand where it holds
+    just what quiz writes, of the types it writes (~2 µs less an event of a long history);
+    None for anything else."""
+    grade, duration, correct = data.get("grade"), data.get("duration_ms"), data.get("correct")
+    response, sched, until = data.get("response"), data.get("sched"), data.get("until")
+    if not (
+        data.keys() == _ANSWER_KEYS
+        and type(grade) is int
+        and (duration is None or type(duration) is int)
+        and (correct is None or correct is True or correct is False)
+        and (response is None or type(response) is str)
+        and type(sched) is str
+        and (until is None or type(until) is str)
+    ):
+        return None
+    return (
+        f'{{"correct":{"null" if correct is None else "true" if correct else "false"},'
+        f'"duration_ms":{"null" if duration is None else duration},"grade":{grade},'
+        f'"response":{"null" if response is None else _encode_text(response)},'
+        f'"sched":{_encode_text(sched)},'
+        f'"until":{"null" if until is None else _encode_text(until)}}}'
     )
 
 
@@ -703,7 +796,7 @@ def _insert_event(db: sqlite3.Connection, event: Event, source: str | None) -> b
     return db.execute(_INSERT_EVENT, _event_row(event, source)).rowcount == 1
 
 
-def _insert_events(db: sqlite3.Connection, rows: list[tuple[object, ...]]) -> set[str] | None:
+def _insert_events(db: sqlite3.Connection, rows: Sequence[EventRow]) -> set[str] | None:
     """Store events' rows (`_event_row`) in one statement (a call per event cost ~2 us more
     of each); None when every one was new, else the ids of those that were (rowids only
     grow: the rows past the largest before)."""
@@ -730,7 +823,7 @@ def _apply_card(
 ) -> CardReplay | None:
     """Replay one card from all its events and write the outcome; None if the store has no
     such card yet (its events wait). The first `clean` events (in replay order) are a
-    clean chain of answers whose review rows `_apply_chains` wrote: replay starts after
+    clean chain of answers whose review rows `_write_chains` wrote: replay starts after
     them, from the last one's recorded state, and parses only the rest."""
     deck, card = ref
     if (
@@ -842,30 +935,60 @@ _STATE_FROM_AFTER = ", ".join(
 )
 
 
-def _apply_chains(
-    db: sqlite3.Connection, first: tuple[str, str], last: tuple[str, str]
-) -> tuple[set[tuple[str, str]], dict[tuple[str, str], int]]:
-    """Write, in SQL, every waiting card from `first` to `last` that has a row here and
-    whose events are only answers in one clean chain (`_CHAINED_LINK` for each): replay
-    would keep every recorded state, so the card's state is the last answer's after, its
-    marks none, and one review row per answer. Most of a long history is such cards, and
-    replaying them one event at a time in Python is what made it slow. The cards written;
-    and the other cards (without undos) whose events start with such a chain, with its
-    length: their review rows of it are written here, and replay starts after it (a card
-    answered on two devices offline conflicts near its end, not from its first answer)."""
-    db.execute(
-        "CREATE TEMP TABLE IF NOT EXISTS sync_chained (deck_id TEXT, card_key TEXT,"
-        " after_json TEXT, PRIMARY KEY (deck_id, card_key)) WITHOUT ROWID"
-    )
-    db.execute(
-        "CREATE TEMP TABLE IF NOT EXISTS sync_prefixed (deck_id TEXT, card_key TEXT,"
-        " clean INTEGER, PRIMARY KEY (deck_id, card_key)) WITHOUT ROWID"
-    )
-    db.execute("DELETE FROM temp.sync_chained")
-    db.execute("DELETE FROM temp.sync_prefixed")
-    runs = db.execute(
+@dataclass(frozen=True)
+class _Run:
+    """A waiting card's events as `_chain_runs` finds them."""
+
+    ref: tuple[str, str]
+    after_json: str | None
+    """The recorded state after its last event."""
+    clean: int
+    """How many of its first events are a clean chain (`_CHAINED_LINK` for each)."""
+    events: int
+    undos: int
+
+
+class _ChainFinder:
+    """`_chain_runs` of a batch: on a read-only connection of its own, in a thread, when
+    given the database's path (the batch before is written meanwhile); else at once, on
+    the caller's connection."""
+
+    def __init__(self, path: str | os.PathLike[str] | None) -> None:
+        self._path = None if path is None or str(path) == ":memory:" else Path(path)
+        self._pool: ThreadPoolExecutor | None = None
+        self._reader: sqlite3.Connection | None = None
+
+    def __enter__(self) -> _ChainFinder:
+        if self._path is not None:
+            uri = self._path.resolve().as_uri() + "?mode=ro"
+            self._reader = sqlite3.connect(uri, uri=True, check_same_thread=False)
+            self._reader.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="quiz-chains")
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+        if self._reader is not None:
+            self._reader.close()
+
+    def find(self, refs: Sequence[tuple[str, str]], db: sqlite3.Connection) -> Future[list[_Run]]:
+        if self._pool is not None and self._reader is not None and refs:
+            return self._pool.submit(_chain_runs, self._reader, refs)
+        done: Future[list[_Run]] = Future()
+        done.set_result(_chain_runs(db, refs) if refs else [])
+        return done
+
+
+def _chain_runs(db: sqlite3.Connection, refs: Sequence[tuple[str, str]]) -> list[_Run]:
+    """For each waiting card from `refs[0]` to `refs[-1]` that has a row here: its events
+    in replay order, how many of the first are a clean chain of answers (`_CHAINED_LINK`
+    for each: replay would keep every recorded state) and its undos."""
+    (d0, c0), (d1, c1) = refs[0], refs[-1]
+    rows = db.execute(
         # max(n): the bare after_json is the card's last event's (SQLite's min/max rule)
-        "SELECT deck_id, card_key, after_json, max(n), sum(broken), sum(kind = 'undo') FROM ("
+        "SELECT deck_id, card_key, after_json, max(n),"
+        " coalesce(min(CASE WHEN broken THEN n END) - 1, max(n)), sum(kind = 'undo') FROM ("
         "  SELECT e.deck_id, e.card_key, e.after_json, e.kind,"
         f"  NOT coalesce({_CHAINED_LINK}, 0) AS broken, row_number() OVER card AS n"
         # CROSS JOIN here and below: the batch's cards first, then each card's rows by
@@ -876,31 +999,42 @@ def _apply_chains(
         "  WHERE (w.deck_id, w.card_key) BETWEEN (:d0, :c0) AND (:d1, :c1)"
         f" WINDOW card AS (PARTITION BY w.deck_id, w.card_key {_CHAIN_ORDER}))"
         " GROUP BY deck_id, card_key",
-        {"new": _NEW_STATE_JSON, "d0": first[0], "c0": first[1], "d1": last[0], "c1": last[1]},
+        {"new": _NEW_STATE_JSON, "d0": d0, "c0": c0, "d1": d1, "c1": c1},
     ).fetchall()
+    return [
+        _Run((deck, card), after, clean, events, undos)
+        for deck, card, after, events, clean, undos in rows
+    ]
+
+
+def _write_chains(
+    db: sqlite3.Connection, runs: Sequence[_Run]
+) -> tuple[set[tuple[str, str]], dict[tuple[str, str], int]]:
+    """Write, in SQL, each card of `runs` whose events are only answers in one clean chain:
+    replay would keep every recorded state, so the card's state is the last answer's
+    after, its marks none, and one review row per answer. Most of a long history is such
+    cards, and replaying them one event at a time in Python is what made it slow. The
+    cards written; and the other cards (without undos) whose events start with such a
+    chain, with its length: their review rows of it are written here, and replay starts
+    after it (a card answered on two devices offline conflicts near its end, not from its
+    first answer)."""
+    db.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS sync_chained (deck_id TEXT, card_key TEXT,"
+        " after_json TEXT, PRIMARY KEY (deck_id, card_key)) WITHOUT ROWID"
+    )
+    db.execute(
+        "CREATE TEMP TABLE IF NOT EXISTS sync_prefixed (deck_id TEXT, card_key TEXT,"
+        " clean INTEGER, PRIMARY KEY (deck_id, card_key)) WITHOUT ROWID"
+    )
+    db.execute("DELETE FROM temp.sync_chained")
+    db.execute("DELETE FROM temp.sync_prefixed")
+    chained = {run.ref for run in runs if run.clean == run.events}
+    # The others without undos (an undo may take back an answer of the prefix)
+    prefixes = {run.ref: run.clean for run in runs if 0 < run.clean < run.events and run.undos == 0}
     db.executemany(
         "INSERT INTO temp.sync_chained VALUES (?, ?, ?)",
-        [(deck, card, after) for deck, card, after, _, breaks, _ in runs if breaks == 0],
+        [(*run.ref, run.after_json) for run in runs if run.ref in chained],
     )
-    # The others without undos (an undo may take back an answer of the prefix): the length
-    # of their clean prefix, found again for these cards alone (a tenth of a long history)
-    db.executemany(
-        "INSERT INTO temp.sync_prefixed VALUES (?, ?, 0)",
-        [(deck, card) for deck, card, _, _, breaks, undos in runs if breaks > 0 and undos == 0],
-    )
-    prefixes = {
-        (deck, card): clean
-        for deck, card, clean in db.execute(
-            "SELECT deck_id, card_key, min(CASE WHEN broken THEN n END) - 1 AS clean FROM ("
-            "  SELECT e.deck_id, e.card_key,"
-            f"  NOT coalesce({_CHAINED_LINK}, 0) AS broken, row_number() OVER card AS n"
-            "  FROM temp.sync_prefixed AS p CROSS JOIN sync_events AS e USING (deck_id, card_key)"
-            f" WINDOW card AS (PARTITION BY p.deck_id, p.card_key {_CHAIN_ORDER}))"
-            " GROUP BY deck_id, card_key HAVING clean > 0",
-            {"new": _NEW_STATE_JSON},
-        )
-    }
-    db.execute("DELETE FROM temp.sync_prefixed")
     db.executemany(
         "INSERT INTO temp.sync_prefixed VALUES (?, ?, ?)",
         [(deck, card, clean) for (deck, card), clean in prefixes.items()],
@@ -954,7 +1088,6 @@ def _apply_chains(
         "DELETE FROM sync_waiting WHERE (deck_id, card_key) IN"
         " (SELECT deck_id, card_key FROM temp.sync_chained)"
     )
-    chained = {(deck, card) for deck, card, _, _, breaks, _ in runs if breaks == 0}
     return chained, prefixes
 
 

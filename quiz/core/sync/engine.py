@@ -23,6 +23,8 @@ import socket
 import sqlite3
 import threading
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -40,7 +42,7 @@ from quiz.core.storage.sync_log import (
     Replay,
     SyncFolderRecord,
 )
-from quiz.core.sync import git
+from quiz.core.sync import git, pieces
 from quiz.core.sync.answers import recompute_answer
 from quiz.core.sync.events import Event
 from quiz.core.sync.folder import (
@@ -362,24 +364,19 @@ def _import(
     unread = [_unread_bytes(path, offsets.get(os.fspath(path), 0)) for _, path in others]
     total = sum(unread)
     bulk = bulk_allowed and store.bulk_import(total)
-    read_before = 0  # bytes of the files before this one
+    reading = _Reading(store, others, unread, report, now, progress)
     with store.indexes_deferred(REVIEW_INDEXES if bulk else ()):
         with store.indexes_deferred(EVENT_INDEXES if bulk else ()):
-            for (other, path), left in zip(others, unread, strict=True):
-                key = os.fspath(path)
-                begin = offsets.get(key, 0)
-                for piece in iter_events(path, other, begin):
-                    report.problems += piece.problems
-                    added = store.add_events(
-                        piece.events, offsets={key: (other, piece.offset)}, now=now
-                    )
-                    report.moved.imported += added.imported
-                    report.moved.devices |= added.devices
-                    report.problems += added.problems
-                    here = piece.offset - begin if piece.offset >= begin else piece.offset
-                    share = (read_before + min(here, left)) / max(1, total)
-                    progress(f"reading the other devices' events: {share:.0%}")
-                read_before += left
+            if bulk and total >= pieces.PARALLEL_BYTES:
+                try:
+                    with pieces.worker_pool() as pool:
+                        reading.read(offsets, pool)
+                except BrokenProcessPool:
+                    # a worker could not start or died (killed, out of memory): read the
+                    # rest here, from where the stored pieces reached
+                    reading.read(store.sync_file_offsets(), None)
+            else:
+                reading.read(offsets, None)
             if bulk:
                 progress("building the event indexes")
         other_fsrs: set[str] = set()
@@ -398,6 +395,38 @@ def _import(
     report.moved.conflicts = applied.conflicts
     report.moved.attempts = applied.attempts
     report.moved.waiting = applied.waiting
+
+
+@dataclass
+class _Reading:
+    """Reading the other devices' files (`others`, with their `unread` bytes) into the
+    store, a piece a transaction, its offsets with it."""
+
+    store: Store
+    others: list[tuple[str, Path]]
+    unread: list[int]
+    report: FolderReport
+    now: datetime
+    progress: Progress
+
+    def read(self, offsets: Mapping[str, int], pool: ProcessPoolExecutor | None) -> None:
+        """From `offsets` on, decoding in `pool`'s workers if given."""
+        total, read_before = sum(self.unread), 0  # bytes of the files before this one
+        for (other, path), left in zip(self.others, self.unread, strict=True):
+            key = os.fspath(path)
+            begin = offsets.get(key, 0)
+            for piece in pieces.iter_rows(pool, path, other, begin):
+                self.report.problems += piece.problems
+                added = self.store.add_rows(
+                    piece.rows, offsets={key: (other, piece.offset)}, now=self.now
+                )
+                self.report.moved.imported += added.imported
+                self.report.moved.devices |= added.devices
+                self.report.problems += added.problems
+                here = piece.offset - begin if piece.offset >= begin else piece.offset
+                share = (read_before + min(here, left)) / max(1, total)
+                self.progress(f"reading the other devices' events: {share:.0%}")
+            read_before += left
 
 
 def _unread_bytes(path: Path, offset: int) -> int:

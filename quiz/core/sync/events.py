@@ -142,7 +142,8 @@ def encode_line(event: Event) -> str:
 
 
 def _int(value: object) -> TypeGuard[int]:
-    return isinstance(value, int) and not isinstance(value, bool)
+    """An integer and not a bool (JSON values: no other int subclass)."""
+    return type(value) is int
 
 
 _raw_decode = json.JSONDecoder().raw_decode
@@ -223,7 +224,8 @@ def decode_line(line: str | bytes) -> Event:
     device, _, seq = event_id.rpartition(":")
     if not (device and seq.isascii() and seq.isdigit() and len(seq) <= 19):
         raise EventFormatError(f"bad id {_shown(event_id)}")
-    if int(seq) > MAX_INTEGER:
+    number = int(seq)
+    if number > MAX_INTEGER:
         raise EventFormatError(f"bad id {_shown(event_id)}")
     if not isinstance(hlc, str):
         raise EventFormatError(f"bad clock stamp {_shown(hlc)}")
@@ -237,15 +239,16 @@ def decode_line(line: str | bytes) -> Event:
         raise EventFormatError(f"unknown kind {_shown(kind)}")
     if not isinstance(data, dict):
         raise EventFormatError("data is not an object")
-    for name, value in (("deck", deck), ("card", card)):
-        if value is not None and not isinstance(value, str):
-            raise EventFormatError(f"bad {name} {_shown(value)}")
+    if deck is not None and not isinstance(deck, str):
+        raise EventFormatError(f"bad deck {_shown(deck)}")
+    if card is not None and not isinstance(card, str):
+        raise EventFormatError(f"bad card {_shown(card)}")
     if kind not in CARDLESS_KINDS and (deck is None or card is None):
         raise EventFormatError(f"a {kind} event names no card")
     problem = _DATA_CHECKS[kind](data)
     if problem is not None:
         raise EventFormatError(f"bad {kind} data: {problem}")
-    return Event(device, int(seq), stamp, at, kind, deck, card, data)
+    return Event(device, number, stamp, at, kind, deck, card, data)
 
 
 # What each kind's `data` must hold, checked as a line is read: an event that is read in
@@ -285,9 +288,8 @@ def _iso_date(value: object) -> bool:
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-def _one_of(value: object, *allowed: object) -> bool:
-    """`value` is one of `allowed` by type too (True is not 1)."""
-    return any(type(value) is type(option) and value == option for option in allowed)
+def _bool_or_none(value: object) -> bool:
+    return value is None or value is True or value is False
 
 
 def _states(data: dict[str, Any]) -> str | None:
@@ -303,7 +305,7 @@ def _answer(data: dict[str, Any]) -> str | None:
         return f"grade {_shown(grade)}"
     if not (data.get("response") is None or isinstance(data["response"], str)):
         return f"response {_shown(data['response'])}"
-    if not _one_of(data.get("correct"), None, True, False):
+    if not _bool_or_none(data.get("correct")):
         return f"correct {_shown(data['correct'])}"
     if not (duration is None or (_int(duration) and 0 <= duration < 10**15)):
         return f"duration_ms {_shown(duration)}"
@@ -315,7 +317,7 @@ def _answer(data: dict[str, Any]) -> str | None:
 
 
 def _forget(data: dict[str, Any]) -> str | None:
-    if not _one_of(data.get("reset"), None, True, False):
+    if not _bool_or_none(data.get("reset")):
         return f"reset {_shown(data['reset'])}"
     return _states(data)
 
@@ -341,7 +343,7 @@ def _flag(data: dict[str, Any]) -> str | None:
 
 def _leech(data: dict[str, Any]) -> str | None:
     suspend = data.get("suspend")
-    return None if _one_of(suspend, None, True, False) else f"suspend {_shown(suspend)}"
+    return None if _bool_or_none(suspend) else f"suspend {_shown(suspend)}"
 
 
 def _nothing(data: dict[str, Any]) -> str | None:
@@ -375,7 +377,7 @@ def _number_or_none(value: object) -> bool:
 
 
 def _bit(value: object) -> bool:
-    return _one_of(value, 0, 1)
+    return type(value) is int and value in (0, 1)
 
 
 def _bit_or_none(value: object) -> bool:

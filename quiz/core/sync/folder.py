@@ -19,11 +19,11 @@ import json
 import os
 import re
 import secrets
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Generic, TypeVar
 
 from quiz.core.sync.events import Event, EventFormatError, NewerFormat, decode_line, encode_line
 from quiz.errors import QuizError
@@ -32,6 +32,8 @@ MARKER = "quiz-sync.json"
 DEVICES = "devices"
 FOLDER_VERSION = 1
 """The version of the folder layout (in its marker file)."""
+
+Item = TypeVar("Item")
 
 _DEVICE_ID = re.compile(r"[a-z0-9][a-z0-9-]{2,62}[a-z0-9]")
 _EVENT_FILE = re.compile(r"events-(\d{4})-(\d{2})\.jsonl")
@@ -166,46 +168,105 @@ def read_events(path: Path, device: str, offset: int = 0) -> FileRead:
 def iter_events(
     path: Path, device: str, offset: int = 0, *, chunk: int = 10_000
 ) -> Iterator[FileRead]:
-    """`read_events` in pieces of at most `chunk` events, each with the offset reached, so
-    a file of a million events is never all in memory."""
-    piece = FileRead(offset=offset)
+    """`read_events` in pieces of at most `chunk` lines, each with the offset reached, so a
+    file of a million events is never all in memory."""
+    opened = open_at(path, offset)
+    piece = FileRead(offset=opened.offset, problems=opened.problems, restarted=opened.restarted)
+    if opened.handle is not None:
+        with opened.handle:
+            for lines in line_batches(opened.handle, chunk):
+                read = decode_lines(lines, path, device, _itself)
+                piece.events, piece.offset = read.items, piece.offset + read.taken
+                piece.problems += read.problems
+                if read.stopped or len(lines) < chunk:
+                    break  # (the last batch: the piece below)
+                yield piece
+                piece = FileRead(offset=piece.offset)
+    yield piece
+
+
+@dataclass
+class Opened:
+    """An event file opened where reading goes on (`handle` None: it is gone)."""
+
+    handle: BinaryIO | None
+    offset: int
+    problems: list[str] = field(default_factory=list)
+    restarted: bool = False
+
+
+def open_at(path: Path, offset: int) -> Opened:
+    """`path` opened at `offset`; at its start if it is shorter now (truncated or replaced),
+    said as a problem, as is a file that is gone."""
     try:
         handle = path.open("rb")
     except FileNotFoundError:
-        piece.problems.append(f"{path} is gone (deleted, or not synced yet)")
-        yield piece
-        return
-    with handle:
-        size = os.fstat(handle.fileno()).st_size
-        if size < offset:
-            piece.problems.append(
-                f"{path} is shorter than when it was last read: read again from its start"
-            )
-            piece.restarted = True
-            offset = piece.offset = 0
+        return Opened(None, offset, [f"{path} is gone (deleted, or not synced yet)"])
+    if os.fstat(handle.fileno()).st_size >= offset:
         handle.seek(offset)
-        position = offset
-        for line, last in _lines(handle):
-            try:
-                event = decode_line(line)
-            except NewerFormat as error:
-                piece.problems.append(f"{path}: {error}")
+        return Opened(handle, offset)
+    shorter = f"{path} is shorter than when it was last read: read again from its start"
+    return Opened(handle, 0, [shorter], restarted=True)
+
+
+@dataclass
+class LinesRead(Generic[Item]):
+    """What decoding some lines of a file brought."""
+
+    items: list[Item]
+    """What was made of each event (`decode_lines`' `make`)."""
+    problems: list[str]
+    taken: int
+    """Bytes of the lines read (the offset moves on by as much)."""
+    stopped: bool
+    """Read no further: a line from a newer quiz, or a bad last line (perhaps mid-copy)."""
+
+
+def decode_lines(
+    lines: Iterable[tuple[bytes, bool]], path: Path, device: str, make: Callable[[Event], Item]
+) -> LinesRead[Item]:
+    """`make` of each event of `device`'s `lines` (each with whether it is the last in the
+    file); an event `make` refuses (ValueError, TypeError, KeyError) is skipped, said with
+    the line problems in file order."""
+    read: LinesRead[Item] = LinesRead([], [], 0, False)
+    for line, last in lines:
+        try:
+            event = decode_line(line)
+        except NewerFormat as error:
+            read.problems.append(f"{path}: {error}")
+            read.stopped = True
+            break
+        except EventFormatError as error:
+            if last:
+                read.stopped = True  # perhaps still being copied: read again next time
                 break
-            except EventFormatError as error:
-                if last:
-                    break  # the last line, perhaps still being copied: read again next time
-                piece.problems.append(f"{path}: a line that is not an event was skipped ({error})")
+            read.problems.append(f"{path}: a line that is not an event was skipped ({error})")
+        else:
+            if event.device != device:
+                read.problems.append(f"{path}: event {event.id} is not {device}'s; skipped")
             else:
-                if event.device != device:
-                    piece.problems.append(f"{path}: event {event.id} is not {device}'s; skipped")
-                else:
-                    piece.events.append(event)
-            position += len(line) + 1
-            piece.offset = position
-            if len(piece.events) >= chunk:
-                yield piece
-                piece = FileRead(offset=position)
-    yield piece
+                try:
+                    read.items.append(make(event))
+                except (ValueError, TypeError, KeyError) as error:
+                    read.problems.append(f"event {event.id} was skipped: {error}")
+        read.taken += len(line) + 1
+    return read
+
+
+def _itself(event: Event) -> Event:
+    return event
+
+
+def line_batches(handle: BinaryIO, size: int) -> Iterator[list[tuple[bytes, bool]]]:
+    """`_lines` in lists of at most `size`."""
+    batch: list[tuple[bytes, bool]] = []
+    for item in _lines(handle):
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 _BLOCK = 1 << 20

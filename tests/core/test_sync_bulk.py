@@ -118,25 +118,15 @@ def test_any_interleaving_converges_when_every_import_is_bulk(
     assert sync_log.REVIEW_INDEXES in deferred
 
 
-def test_any_interleaving_converges_when_chains_are_found_beside_the_writes(
+def test_any_interleaving_converges_when_each_card_is_a_batch(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The same with a card a batch: each batch's chains are found in a thread, on a
-    connection of its own, while the batch before is written (`sync_log._ChainFinder`)."""
+    """The same with a card a batch: the chains of each batch found and written apart."""
     apply = Store.apply_waiting
-    threads: set[str] = set()
-    find = sync_log._chain_runs
-
-    def spy(db: sqlite3.Connection, refs: Any) -> Any:
-        threads.add(threading.current_thread().name)
-        return find(db, refs)
-
-    monkeypatch.setattr(sync_log, "_chain_runs", spy)
     monkeypatch.setattr(
         Store, "apply_waiting", lambda store, replay, **kw: apply(store, replay, **kw, batch=1)
     )
     test_sync_stores.test_any_interleaving_converges_to_one_replay_of_the_union()
-    assert any(name.startswith("quiz-chains") for name in threads)
 
 
 def test_queries_use_the_rebuilt_indexes(

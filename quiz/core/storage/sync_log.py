@@ -25,18 +25,15 @@ from __future__ import annotations
 
 import heapq
 import json
-import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
-from pathlib import Path
 from typing import Any, Protocol
 
 from quiz.core.card_state import CardMarks, CardState
 from quiz.core.storage.card_actions import mark_values, snapshot_from_json
-from quiz.core.storage.connection import CACHE_KIB, Database
+from quiz.core.storage.connection import Database
 from quiz.core.storage.encoding import (
     STATE_COLUMNS,
     from_us,
@@ -327,24 +324,25 @@ class SyncMethods(Database):
                 raise StoreError("sync is not set up on this device: run quiz sync init DIR")
             clock = HybridClock(row[0], row[1], row[2])
             new = _insert_events(db, rows)
-            touched: set[tuple[str, str]] = set()
-            own_seq = 0
-            for event_id, device, seq, wall, counter, _, kind, deck, card, *_ in rows:
-                if new is not None:  # some were known already: count each new one once
-                    if event_id not in new:
-                        continue
-                    new.discard(event_id)
-                if device == clock.device:
-                    # ours, from before a backup was restored: take it back, go on after it
-                    own_seq = max(own_seq, seq)
+            if new is not None:  # some were known already: count each new one once
+                first = []
+                for row in rows:
+                    if row[0] in new:
+                        new.discard(row[0])
+                        first.append(row)
+                rows = first
+            if rows:
+                wall, counter, device = max((row[3], row[4], row[1]) for row in rows)
                 clock.observe(Stamp(wall, counter, device))
-                if kind == "sched":
-                    continue  # bookkeeping, not study: not counted
-                result.imported += 1
-                result.devices.add(device)
-                if card is not None and deck is not None:
-                    touched.add((deck, card))
-            db.executemany("INSERT OR IGNORE INTO sync_waiting VALUES (?, ?)", touched)
+            # ours, from before a backup was restored: taken back, going on after them
+            own_seq = max((row[2] for row in rows if row[1] == clock.device), default=0)
+            studied = [row for row in rows if row[6] != "sched"]  # not bookkeeping
+            result.imported = len(studied)
+            result.devices = {row[1] for row in studied}
+            db.executemany(
+                "INSERT OR IGNORE INTO sync_waiting VALUES (?, ?)",
+                {(row[7], row[8]) for row in studied if row[7] is not None and row[8] is not None},
+            )
             db.execute(
                 "UPDATE sync_device SET clock_wall = ?, clock_counter = ?,"
                 " next_seq = max(next_seq, ?)",
@@ -374,43 +372,34 @@ class SyncMethods(Database):
         cards a transaction; make rows of imported attempts whose deck is known. (Each
         commit of a long history costs ~0.2 s, most of it the WAL's checkpoint: 5,000
         cards, about a second of holding the write lock at most, applied 1M events 7 s
-        faster than 2,000.) Where there is more than a batch, each batch's chains are
-        found (`_chain_runs`) on a connection of their own in a thread while the batch
-        before is written: SQLite runs without the GIL, so on another core."""
+        faster than 2,000.)"""
         result = ImportResult()
         waiting = int(self._one("SELECT count(*) FROM sync_waiting")[0])
         done = 0
         refs = self._waiting_after(("", ""), batch)
-        with _ChainFinder(self.path if len(refs) == batch else None) as finder:
-            runs = finder.find(refs, self._db)
-            while refs:
-                following = self._waiting_after(refs[-1], batch) if len(refs) == batch else []
-                found = runs.result()
-                runs = finder.find(following, self._db)
-                with self._write() as db:
-                    chained, prefixes = _write_chains(db, found)
-                    result.cards += len(chained)
-                    for ref in refs:
-                        if ref in chained:
-                            continue
-                        try:
-                            outcome = _apply_card(db, ref, replay, prefixes.get(ref, 0))
-                        except UnreplayableCard as problem:
-                            result.problems.append(f"{problem}; it is tried again at each sync")
-                            result.waiting += 1
-                            continue
-                        if outcome is None:
-                            result.waiting += 1  # no such card here yet: its deck not opened
-                            continue
-                        db.execute(
-                            "DELETE FROM sync_waiting WHERE deck_id = ? AND card_key = ?", ref
-                        )
-                        result.cards += 1
-                        result.conflicts += outcome.conflicts
-                done += len(refs)
-                if progress is not None:
-                    progress(f"updating cards: {done:,} of {waiting:,}")
-                refs = following
+        while refs:
+            with self._write() as db:
+                chained, prefixes = _write_chains(db, _chain_runs(db, refs))
+                result.cards += len(chained)
+                for ref in refs:
+                    if ref in chained:
+                        continue
+                    try:
+                        outcome = _apply_card(db, ref, replay, prefixes.get(ref, 0))
+                    except UnreplayableCard as problem:
+                        result.problems.append(f"{problem}; it is tried again at each sync")
+                        result.waiting += 1
+                        continue
+                    if outcome is None:
+                        result.waiting += 1  # no such card here yet: its deck not opened
+                        continue
+                    db.execute("DELETE FROM sync_waiting WHERE deck_id = ? AND card_key = ?", ref)
+                    result.cards += 1
+                    result.conflicts += outcome.conflicts
+            done += len(refs)
+            if progress is not None:
+                progress(f"updating cards: {done:,} of {waiting:,}")
+            refs = self._waiting_after(refs[-1], batch) if len(refs) == batch else []
         with self._write() as db:
             result.attempts = _apply_attempts(db)
             result.waiting += _attempts_waiting(db)
@@ -946,38 +935,6 @@ class _Run:
     """How many of its first events are a clean chain (`_CHAINED_LINK` for each)."""
     events: int
     undos: int
-
-
-class _ChainFinder:
-    """`_chain_runs` of a batch: on a read-only connection of its own, in a thread, when
-    given the database's path (the batch before is written meanwhile); else at once, on
-    the caller's connection."""
-
-    def __init__(self, path: str | os.PathLike[str] | None) -> None:
-        self._path = None if path is None or str(path) == ":memory:" else Path(path)
-        self._pool: ThreadPoolExecutor | None = None
-        self._reader: sqlite3.Connection | None = None
-
-    def __enter__(self) -> _ChainFinder:
-        if self._path is not None:
-            uri = self._path.resolve().as_uri() + "?mode=ro"
-            self._reader = sqlite3.connect(uri, uri=True, check_same_thread=False)
-            self._reader.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
-            self._pool = ThreadPoolExecutor(1, thread_name_prefix="quiz-chains")
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-        if self._reader is not None:
-            self._reader.close()
-
-    def find(self, refs: Sequence[tuple[str, str]], db: sqlite3.Connection) -> Future[list[_Run]]:
-        if self._pool is not None and self._reader is not None and refs:
-            return self._pool.submit(_chain_runs, self._reader, refs)
-        done: Future[list[_Run]] = Future()
-        done.set_result(_chain_runs(db, refs) if refs else [])
-        return done
 
 
 def _chain_runs(db: sqlite3.Connection, refs: Sequence[tuple[str, str]]) -> list[_Run]:

@@ -5,10 +5,11 @@ ranges fall, and a pool that breaks hands the rest to this process."""
 from __future__ import annotations
 
 import itertools
+import sqlite3
 from collections.abc import Iterator
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -88,10 +89,10 @@ def test_workers_store_what_one_core_stores(
 
 
 class BreaksAfterOne:
-    """A pool whose first range is decoded here and whose workers then die."""
+    """A pool whose first range is decoded here, and then fails with `error`."""
 
-    def __init__(self) -> None:
-        self.submitted = 0
+    def __init__(self, error: Exception) -> None:
+        self.submitted, self.error = 0, error
 
     def submit(self, function: Any, *args: Any) -> Future[Any]:
         self.submitted += 1
@@ -99,12 +100,17 @@ class BreaksAfterOne:
         if self.submitted == 1:
             future.set_result(function(*args))
         else:
-            future.set_exception(BrokenProcessPool("a worker died"))
+            future.set_exception(self.error)
         return future
 
 
+@pytest.mark.parametrize(
+    "error",
+    [BrokenProcessPool("a worker died"), OSError(28, "No space left on device")],
+    ids=["worker died", "disk full"],
+)
 def test_a_pool_that_breaks_leaves_the_rest_to_this_process(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: Exception
 ) -> None:
     folder = tmp_path / "sync"
     write_folder(folder)
@@ -112,7 +118,7 @@ def test_a_pool_that_breaks_leaves_the_rest_to_this_process(
     always_bulk(monkeypatch)
     monkeypatch.setattr(pieces, "PARALLEL_BYTES", 1)
     monkeypatch.setattr(pieces, "RANGE_BYTES", 2000)
-    broken = BreaksAfterOne()
+    broken = BreaksAfterOne(error)
 
     @contextmanager
     def breaking() -> Iterator[Any]:
@@ -132,10 +138,15 @@ def test_a_file_that_is_gone_or_shorter_is_said_as_on_one_core(tmp_path: Path) -
     with pieces.worker_pool() as pool:
         assert pool is not None
         (gone,) = pieces.iter_rows(pool, tmp_path / "nothing.jsonl", OTHER, 0)
-        (again,) = pieces.iter_rows(pool, path, OTHER, 10_000)
-    assert "is gone" in gone.problems[0] and gone.rows == []
-    assert again.restarted and "shorter" in again.problems[0] and len(again.rows) == 1
-    assert again.offset == len(SCHED) + 1
+        for again in pieces.iter_rows(pool, path, OTHER, 10_000):
+            assert again.file is not None  # handed over in a file, there while the piece is
+            with closing(sqlite3.connect(again.file)) as handed:
+                assert handed.execute("SELECT id, kind FROM rows").fetchall() == [
+                    (f"{OTHER}:1", "sched")
+                ]
+    assert "is gone" in gone.problems[0] and gone.rows == [] and gone.file is None
+    assert again.restarted and "shorter" in again.problems[0] and again.rows == []
+    assert again.offset == len(SCHED) + 1 and not again.file.exists()
 
 
 def test_every_range_ends_after_a_newline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -186,3 +197,23 @@ def test_an_answers_data_is_stored_as_json_writes_it(data: dict[str, object]) ->
         )
     )
     assert (written is not None) == plain
+
+
+def test_where_no_process_can_be_made_the_history_is_read_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A container without shared memory cannot make a pool's semaphores: read here."""
+    folder = tmp_path / "sync"
+    write_folder(folder)
+    serial = sync_once(tmp_path / "serial.sqlite3", folder)
+    always_bulk(monkeypatch)
+    monkeypatch.setattr(pieces, "PARALLEL_BYTES", 1)
+
+    def no_semaphores(method: str) -> Any:
+        raise OSError(38, "Function not implemented")
+
+    monkeypatch.setattr(pieces.multiprocessing, "get_context", no_semaphores)
+    with pieces.worker_pool() as pool:
+        assert pool is None
+    alone = sync_once(tmp_path / "alone.sqlite3", folder)
+    assert alone[0] == serial[0] and alone[2] == serial[2]

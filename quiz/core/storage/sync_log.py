@@ -25,10 +25,12 @@ from __future__ import annotations
 
 import heapq
 import json
+import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 from typing import Any, Protocol
 
 from quiz.core.card_state import CardMarks, CardState
@@ -315,41 +317,28 @@ class SyncMethods(Database):
         offsets: Mapping[str, tuple[str, int]],
         now: datetime,
     ) -> ImportResult:
-        """`add_events` of events already made rows (`event_rows`, in another process
-        for a long history: `sync.pieces`)."""
-        result = ImportResult()
+        """`add_events` of events already made rows (`event_rows`)."""
         with self._write() as db:
-            row = db.execute("SELECT device, clock_wall, clock_counter FROM sync_device").fetchone()
-            if row is None:
-                raise StoreError("sync is not set up on this device: run quiz sync init DIR")
-            clock = HybridClock(row[0], row[1], row[2])
-            new = _insert_events(db, rows)
-            if new is not None:  # some were known already: count each new one once
-                first = []
-                for row in rows:
-                    if row[0] in new:
-                        new.discard(row[0])
-                        first.append(row)
-                rows = first
-            if rows:
-                wall, counter, device = max((row[3], row[4], row[1]) for row in rows)
-                clock.observe(Stamp(wall, counter, device))
-            # ours, from before a backup was restored: taken back, going on after them
-            own_seq = max((row[2] for row in rows if row[1] == clock.device), default=0)
-            studied = [row for row in rows if row[6] != "sched"]  # not bookkeeping
-            result.imported = len(studied)
-            result.devices = {row[1] for row in studied}
-            db.executemany(
-                "INSERT OR IGNORE INTO sync_waiting VALUES (?, ?)",
-                {(row[7], row[8]) for row in studied if row[7] is not None and row[8] is not None},
-            )
-            db.execute(
-                "UPDATE sync_device SET clock_wall = ?, clock_counter = ?,"
-                " next_seq = max(next_seq, ?)",
-                (clock.wall_us, clock.counter, own_seq + 1),
-            )
-            _set_offsets(db, offsets, now)
-        return result
+            largest = _largest_rowid(db)
+            db.executemany(_INSERT_EVENT, rows)
+            return _taken_in(db, largest, offsets, now)
+
+    def add_rows_file(
+        self, path: Path, *, offsets: Mapping[str, tuple[str, int]], now: datetime
+    ) -> ImportResult:
+        """`add_rows` of the rows a worker stored in the table `rows` of the SQLite file
+        `path` (`write_rows_file`): copied by one statement, with no Python a row."""
+        self._db.execute("ATTACH DATABASE ? AS piece", (os.fspath(path),))
+        try:
+            with self._write() as db:
+                largest = _largest_rowid(db)
+                db.execute(
+                    f"INSERT OR IGNORE INTO sync_events ({_ROW_COLUMNS})"
+                    f" SELECT {_ROW_COLUMNS} FROM piece.rows ORDER BY rowid"
+                )
+                return _taken_in(db, largest, offsets, now)
+        finally:
+            self._db.execute("DETACH DATABASE piece")
 
     def bulk_import(self, incoming_bytes: int) -> bool:
         """Whether `incoming_bytes` of other devices' event lines are a bulk import (a first
@@ -778,6 +767,7 @@ _INSERT_EVENT = (
     " deck_id, card_key, before_json, after_json, data_json, source)"
     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+"""Store an event's row (`_event_row`), unless its id is known."""
 
 
 def _insert_event(db: sqlite3.Connection, event: Event, source: str | None) -> bool:
@@ -785,17 +775,72 @@ def _insert_event(db: sqlite3.Connection, event: Event, source: str | None) -> b
     return db.execute(_INSERT_EVENT, _event_row(event, source)).rowcount == 1
 
 
-def _insert_events(db: sqlite3.Connection, rows: Sequence[EventRow]) -> set[str] | None:
-    """Store events' rows (`_event_row`) in one statement (a call per event cost ~2 us more
-    of each); None when every one was new, else the ids of those that were (rowids only
-    grow: the rows past the largest before)."""
-    (largest,) = db.execute("SELECT coalesce(max(rowid), 0) FROM sync_events").fetchone()
-    if db.executemany(_INSERT_EVENT, rows).rowcount == len(rows):
-        return None
-    return {
-        event_id
-        for (event_id,) in db.execute("SELECT id FROM sync_events WHERE rowid > ?", (largest,))
+def _largest_rowid(db: sqlite3.Connection) -> int:
+    return int(db.execute("SELECT coalesce(max(rowid), 0) FROM sync_events").fetchone()[0])
+
+
+def _taken_in(
+    db: sqlite3.Connection, largest: int, offsets: Mapping[str, tuple[str, int]], now: datetime
+) -> ImportResult:
+    """After storing events (known ones skipped by their id): what was new, which is the
+    rows past rowid `largest` (rowids only grow). Their cards wait in `sync_waiting`, the
+    clock moves past their stamps, this device's sequence past any of its own (events from
+    before a backup was restored), and the files' offsets are recorded with them."""
+    row = db.execute("SELECT device, clock_wall, clock_counter FROM sync_device").fetchone()
+    if row is None:
+        raise StoreError("sync is not set up on this device: run quiz sync init DIR")
+    clock = HybridClock(*row)
+    known = {"largest": largest, "device": clock.device}
+    new = "FROM sync_events WHERE rowid > :largest"
+    studied = f"{new} AND kind != 'sched'"  # a scheduler record: bookkeeping, not counted
+    result = ImportResult()
+    result.imported = int(db.execute(f"SELECT count(*) {studied}", known).fetchone()[0])
+    result.devices = {
+        device for (device,) in db.execute(f"SELECT DISTINCT device {studied}", known)
     }
+    db.execute(
+        "INSERT OR IGNORE INTO sync_waiting SELECT deck_id, card_key"
+        f" {studied} AND deck_id IS NOT NULL AND card_key IS NOT NULL",
+        known,
+    )
+    newest = db.execute(
+        f"SELECT wall_us, counter, device {new} ORDER BY wall_us DESC, counter DESC LIMIT 1",
+        known,
+    ).fetchone()
+    if newest is not None:
+        clock.observe(Stamp(*newest))
+    (own_seq,) = db.execute(
+        f"SELECT coalesce(max(seq), 0) {new} AND device = :device", known
+    ).fetchone()
+    db.execute(
+        "UPDATE sync_device SET clock_wall = ?, clock_counter = ?, next_seq = max(next_seq, ?)",
+        (clock.wall_us, clock.counter, own_seq + 1),
+    )
+    _set_offsets(db, offsets, now)
+    return result
+
+
+_ROW_COLUMNS = (
+    "id, device, seq, wall_us, counter, at, kind, deck_id, card_key, before_json, after_json,"
+    " data_json, source"
+)
+"""`EventRow`'s columns of `sync_events`, in order."""
+
+
+def write_rows_file(path: Path, rows: Sequence[EventRow]) -> None:
+    """`rows` into the table `rows` of a new SQLite file `path` (`add_rows_file` copies
+    them): a worker's piece of a long history, without a journal (a file of the moment)."""
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        connection.execute("PRAGMA journal_mode = OFF")
+        connection.execute("PRAGMA synchronous = OFF")
+        connection.execute(f"CREATE TABLE rows ({_ROW_COLUMNS})")
+        connection.execute("BEGIN")
+        marks = ", ".join("?" * len(_ROW_COLUMNS.split(",")))
+        connection.executemany(f"INSERT INTO rows VALUES ({marks})", rows)
+        connection.execute("COMMIT")
+    finally:
+        connection.close()
 
 
 def _event_from_row(row: Any) -> Event:

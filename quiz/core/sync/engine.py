@@ -371,7 +371,7 @@ def _import(
                 try:
                     with pieces.worker_pool() as pool:
                         reading.read(offsets, pool)
-                except BrokenProcessPool:
+                except (BrokenProcessPool, pieces.WorkersFailed):
                     # a worker could not start or died (killed, out of memory): read the
                     # rest here, from where the stored pieces reached
                     reading.read(store.sync_file_offsets(), None)
@@ -417,9 +417,11 @@ class _Reading:
             begin = offsets.get(key, 0)
             for piece in pieces.iter_rows(pool, path, other, begin):
                 self.report.problems += piece.problems
-                added = self.store.add_rows(
-                    piece.rows, offsets={key: (other, piece.offset)}, now=self.now
-                )
+                reached = {key: (other, piece.offset)}
+                if piece.file is None:
+                    added = self.store.add_rows(piece.rows, offsets=reached, now=self.now)
+                else:
+                    added = self.store.add_rows_file(piece.file, offsets=reached, now=self.now)
                 self.report.moved.imported += added.imported
                 self.report.moved.devices |= added.devices
                 self.report.problems += added.problems

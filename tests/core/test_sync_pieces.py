@@ -46,7 +46,11 @@ def write_folder(folder: Path) -> None:
     path.write_bytes(b"".join(line + b"\n" for line in lines) + b'{"v":1,"id":"oth')
 
 
-def sync_once(database: Path, folder: Path) -> tuple[tuple[object, ...], list[str], dict[str, int]]:
+Synced = tuple[tuple[object, ...], list[str], dict[str, int]]
+"""A store's cards, reviews and events; the problems a sync said; its file offsets."""
+
+
+def sync_once(database: Path, folder: Path) -> Synced:
     """A fresh store joins `folder` and syncs: its state, the problems said, the offsets."""
     with open_store(database) as store:
         join(store, folder, scope="all", now=LATER)
@@ -56,19 +60,34 @@ def sync_once(database: Path, folder: Path) -> tuple[tuple[object, ...], list[st
         return snapshot(store), report.problems, store.sync_file_offsets()
 
 
-def without_folder(problems: list[str], folder: Path) -> list[str]:
-    return [problem.replace(str(folder), "DIR") for problem in problems]
-
-
-@pytest.mark.parametrize("range_bytes", [1, 700, 5000, 1 << 20])
-def test_workers_store_what_one_core_stores(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, range_bytes: int
-) -> None:
+@pytest.fixture
+def one_core(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Synced]:
+    """The folder (`write_folder`) and what a store syncing it on one core holds; after
+    it, any import is a bulk one read by workers (where a pool can be made)."""
     folder = tmp_path / "sync"
     write_folder(folder)
     serial = sync_once(tmp_path / "serial.sqlite3", folder)
     always_bulk(monkeypatch)
     monkeypatch.setattr(pieces, "PARALLEL_BYTES", 1)
+    return folder, serial
+
+
+def assert_same(got: Synced, expected: Synced, folder: Path) -> None:
+    """The same cards, reviews and events, offsets, and problems (in the same order)."""
+    assert got[0] == expected[0] and got[2] == expected[2]
+    assert [p.replace(str(folder), "DIR") for p in got[1]] == [
+        p.replace(str(folder), "DIR") for p in expected[1]
+    ]
+
+
+@pytest.mark.parametrize("range_bytes", [1, 700, 5000, 1 << 20])
+def test_workers_store_what_one_core_stores(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    range_bytes: int,
+    one_core: tuple[Path, Synced],
+) -> None:
+    folder, serial = one_core
     monkeypatch.setattr(pieces, "RANGE_BYTES", range_bytes)
     started: list[object] = []
     real_pool = pieces.worker_pool
@@ -82,9 +101,7 @@ def test_workers_store_what_one_core_stores(
     monkeypatch.setattr(pieces, "worker_pool", counted)
     parallel = sync_once(tmp_path / "parallel.sqlite3", folder)
     assert started and started[0] is not None  # the workers did run (2 cores or more)
-    assert parallel[0] == serial[0]
-    assert without_folder(parallel[1], folder) == without_folder(serial[1], folder)
-    assert parallel[2] == serial[2]
+    assert_same(parallel, serial, folder)
     assert any("skipped" in problem for problem in parallel[1])
 
 
@@ -110,13 +127,12 @@ class BreaksAfterOne:
     ids=["worker died", "disk full"],
 )
 def test_a_pool_that_breaks_leaves_the_rest_to_this_process(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: Exception
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    error: Exception,
+    one_core: tuple[Path, Synced],
 ) -> None:
-    folder = tmp_path / "sync"
-    write_folder(folder)
-    serial = sync_once(tmp_path / "serial.sqlite3", folder)
-    always_bulk(monkeypatch)
-    monkeypatch.setattr(pieces, "PARALLEL_BYTES", 1)
+    folder, serial = one_core
     monkeypatch.setattr(pieces, "RANGE_BYTES", 2000)
     broken = BreaksAfterOne(error)
 
@@ -127,8 +143,7 @@ def test_a_pool_that_breaks_leaves_the_rest_to_this_process(
     monkeypatch.setattr(pieces, "worker_pool", breaking)
     fallen_back = sync_once(tmp_path / "fallen.sqlite3", folder)
     assert broken.submitted > 1
-    assert fallen_back[0] == serial[0] and fallen_back[2] == serial[2]
-    assert without_folder(fallen_back[1], folder) == without_folder(serial[1], folder)
+    assert_same(fallen_back, serial, folder)
 
 
 def test_a_file_that_is_gone_or_shorter_is_said_as_on_one_core(tmp_path: Path) -> None:
@@ -200,14 +215,10 @@ def test_an_answers_data_is_stored_as_json_writes_it(data: dict[str, object]) ->
 
 
 def test_where_no_process_can_be_made_the_history_is_read_here(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, one_core: tuple[Path, Synced]
 ) -> None:
     """A container without shared memory cannot make a pool's semaphores: read here."""
-    folder = tmp_path / "sync"
-    write_folder(folder)
-    serial = sync_once(tmp_path / "serial.sqlite3", folder)
-    always_bulk(monkeypatch)
-    monkeypatch.setattr(pieces, "PARALLEL_BYTES", 1)
+    folder, serial = one_core
 
     def no_semaphores(method: str) -> Any:
         raise OSError(38, "Function not implemented")
@@ -215,5 +226,4 @@ def test_where_no_process_can_be_made_the_history_is_read_here(
     monkeypatch.setattr(pieces.multiprocessing, "get_context", no_semaphores)
     with pieces.worker_pool() as pool:
         assert pool is None
-    alone = sync_once(tmp_path / "alone.sqlite3", folder)
-    assert alone[0] == serial[0] and alone[2] == serial[2]
+    assert_same(sync_once(tmp_path / "alone.sqlite3", folder), serial, folder)

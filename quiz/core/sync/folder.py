@@ -174,7 +174,7 @@ def iter_events(
     piece = FileRead(offset=opened.offset, problems=opened.problems, restarted=opened.restarted)
     if opened.handle is not None:
         with opened.handle:
-            for lines in line_batches(opened.handle, chunk):
+            for lines in _line_batches(opened.handle, chunk):
                 read = decode_lines(lines, path, device, _itself)
                 piece.events, piece.offset = read.items, piece.offset + read.taken
                 piece.problems += read.problems
@@ -257,7 +257,7 @@ def _itself(event: Event) -> Event:
     return event
 
 
-def line_batches(handle: BinaryIO, size: int) -> Iterator[list[tuple[bytes, bool]]]:
+def _line_batches(handle: BinaryIO, size: int) -> Iterator[list[tuple[bytes, bool]]]:
     """`_lines` in lists of at most `size`."""
     batch: list[tuple[bytes, bool]] = []
     for item in _lines(handle):

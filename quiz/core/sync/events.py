@@ -368,6 +368,10 @@ def _position(value: object) -> bool:
     return _int(value) and 0 <= value <= MAX_INTEGER
 
 
+def _text(value: object) -> bool:
+    return isinstance(value, str)
+
+
 def _text_or_none(value: object) -> bool:
     return value is None or isinstance(value, str)
 
@@ -384,11 +388,11 @@ def _bit_or_none(value: object) -> bool:
     return value is None or _bit(value)
 
 
-_QUESTION_ROW = (_position, lambda value: isinstance(value, str), _number)
+_QUESTION_ROW = (_position, _text, _number)
 """An attempt's question asked: position, question key, points."""
 _ANSWER_ROW = (
     _position,  # position
-    lambda value: isinstance(value, str),  # question key
+    _text,  # question key
     _text_or_none,  # response as JSON text
     _bit_or_none,  # correct
     _number,  # score
@@ -403,7 +407,7 @@ _ANSWER_ROW = (
 )
 """An attempt's answer as `_attempt_data` writes it (`_ANSWER_FIELDS` of `sync_log`)."""
 _ATTEMPT_FIELDS: dict[str, Callable[[object], bool]] = {
-    "deck_id": lambda value: isinstance(value, str),
+    "deck_id": _text,
     "deck_hash": _text_or_none,
     "student": _text_or_none,
     "mode": lambda value: value in ("quiz", "exam"),

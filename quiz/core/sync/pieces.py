@@ -20,7 +20,7 @@ import tempfile
 from collections import deque
 from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -91,7 +91,8 @@ def iter_rows(
     if opened.handle is None:
         yield piece
         return
-    with opened.handle, tempfile.TemporaryDirectory(prefix="quiz-sync-") as folder:
+    handing_over = tempfile.TemporaryDirectory(prefix="quiz-sync-") if pool else nullcontext("")
+    with opened.handle, handing_over as folder:
         size = os.fstat(opened.handle.fileno()).st_size
         ranges = _ranges(opened.handle, opened.offset, size)
         ahead = 2 * _workers() if pool is not None else 1  # each worker has the next queued

@@ -255,6 +255,13 @@ def test_a_line_that_is_not_an_event_is_refused(change: dict[str, object], messa
         decode_line(json.dumps(record))
 
 
+@pytest.mark.parametrize("hlc", ["9" * 3000 + ".0", "x" * 10**5, "9" * 5000 + ".0"])
+def test_a_huge_clock_stamp_is_said_short(hlc: str) -> None:
+    with pytest.raises(EventFormatError) as refused:
+        decode_line(json.dumps({**GOOD, "hlc": hlc}))
+    assert len(str(refused.value)) <= 80
+
+
 @pytest.mark.parametrize("line", ["", "{", "[1]", '"text"', "{" * 5000 + "}" * 5000, "\x00"])
 def test_broken_lines_are_format_errors(line: str) -> None:
     with pytest.raises(EventFormatError):

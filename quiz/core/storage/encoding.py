@@ -16,6 +16,7 @@ import sqlite3
 from datetime import datetime, timedelta, timezone
 
 from quiz.core.card_state import CardState, Phase
+from quiz.core.sync.clock import MAX_INTEGER  # (a leaf module: no storage, no cycle)
 from quiz.errors import StoreError
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -202,14 +203,13 @@ def _time_us(value: object) -> object:
 
 
 _INF = float("inf")
-_MAX_INTEGER = 2**63 - 1
 
 
 def _finite(value: object) -> bool:
     """None, or a number SQLite holds as it is: a finite float, an integer within 64 bits."""
     if isinstance(value, float):
         return -_INF < value < _INF
-    return not isinstance(value, int) or -_MAX_INTEGER - 1 <= value <= _MAX_INTEGER
+    return not isinstance(value, int) or -MAX_INTEGER - 1 <= value <= MAX_INTEGER
 
 
 def _json(value: int | float | None) -> str:
@@ -244,10 +244,10 @@ def state_json_of_object(data: object, *, strict: bool = False) -> str:
             last_review is None or (type(last_review) is int and _MIN_US <= last_review <= _MAX_US)
         )
         and type(reps) is int
-        and 0 <= reps <= _MAX_INTEGER
+        and 0 <= reps <= MAX_INTEGER
         and type(lapses) is int
-        and 0 <= lapses <= _MAX_INTEGER
-        and (step is None or 0 <= step <= _MAX_INTEGER)
+        and 0 <= lapses <= MAX_INTEGER
+        and (step is None or 0 <= step <= MAX_INTEGER)
     ):
         return (
             f'{{"difficulty":{_json(difficulty)},"due":{_json(due)},"lapses":{lapses},'

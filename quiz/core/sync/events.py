@@ -231,8 +231,8 @@ def decode_line(line: str | bytes) -> Event:
         raise EventFormatError(f"bad clock stamp {_shown(hlc)}")
     try:
         stamp = Stamp.parse(hlc, device)
-    except ValueError as error:
-        raise EventFormatError(str(error)) from None
+    except ValueError as error:  # its message holds the whole text: it may be megabytes
+        raise EventFormatError(_cut(str(error), 80)) from None
     if not _int(at) or not MIN_TIME_US <= at <= MAX_TIME_US:
         raise EventFormatError(f"bad time {_shown(at)}")
     if kind not in KINDS:
@@ -259,8 +259,11 @@ def decode_line(line: str | bytes) -> Event:
 
 def _shown(value: object) -> str:
     """A value in a message: its repr, cut short (a file may hold megabytes)."""
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+    return _cut(repr(value), 40)
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _time(value: object) -> bool:

@@ -46,6 +46,7 @@ from quiz.core.models import (
     SingleChoice,
     TrueFalse,
 )
+from quiz.core.outline import KIND_LABELS
 from quiz.core.scheduling import Grade, format_interval, grade_for
 from quiz.core.text import counted, sanitize
 from quiz.presentation.formatting import (
@@ -57,7 +58,7 @@ from quiz.presentation.formatting import (
     stale_notice,
 )
 from quiz.presentation.options import start_quiz_session
-from quiz.presentation.questions import KIND_LABELS, presented_order, prompt_of
+from quiz.presentation.questions import presented_order, prompt_of
 
 if TYPE_CHECKING:
     from quiz.config import Settings

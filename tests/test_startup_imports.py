@@ -145,3 +145,54 @@ def test_a_session_on_an_unchanged_deck_starts_from_the_cache(tmp_path: Path, co
     assert "tomli" in first[-2].split()
     again = loaded_by(PLAIN_PARSER, db, command, "--plain", str(NEWS), stdin=":q\n")
     assert again[-2] == "", f"`quiz {command}` from the cache imported: {again[-2]}"
+
+
+FULL_SCREEN_TAKE = """
+import sys
+import textual.app
+from textual._compositor import CompositorUpdate
+
+display = textual.app.App._display
+def display_and_leave(self, screen, renderable):
+    display(self, screen, renderable)
+    if isinstance(renderable, CompositorUpdate) and not self._batch_count:
+        if "Question 1 of" in renderable.render_segments(self.console):
+            print("first frame")
+            print(' '.join(sorted(m for m in sys.modules if m == 'quiz.core.storage'
+                                  or m.startswith('quiz.core.storage.'))))
+            textual.app.App._display = display
+            self.exit()
+textual.app.App._display = display_and_leave
+run = textual.app.App.run
+textual.app.App.run = lambda self, **options: run(self, headless=True)
+from quiz.cli import main
+main(['--db', sys.argv[1], 'take', sys.argv[2]], standalone_mode=False)
+"""
+"""`quiz take DECK` full screen until its first question is drawn: prints "first frame", the
+store's modules imported by then, then (REPORT, at exit) the heavy ones imported by then."""
+
+FIRST_FRAME_REPORT = FULL_SCREEN_TAKE.replace(
+    '            print("first frame")\n',
+    '            print("first frame")\n'
+    f"            heavy = {HEAVY!r}\n"
+    f"            ours = {QUIZ_HEAVY!r}\n"
+    "            top = {m.split('.')[0] for m in sys.modules}\n"
+    "            found = {m for m in top if m in heavy} | {m for m in sys.modules if m in ours}\n"
+    "            print(' '.join(sorted(found)))\n",
+)
+
+
+def test_a_full_screen_quiz_draws_its_first_question_before_loading_the_deck(
+    tmp_path: Path,
+) -> None:
+    """From the deck cache's outline: no pydantic, deck models, judge, scheduler or store
+    before the first question is on screen (issue 15); they come right after it."""
+    db = str(tmp_path / "quiz.sqlite3")
+    first = loaded_by(FIRST_FRAME_REPORT, db, str(NEWS))
+    # The first take parses the deck (nothing cached yet): the check sees the models then.
+    assert "first frame" in first
+    assert "quiz.core.models" in first[first.index("first frame") + 1].split()
+    again = loaded_by(FIRST_FRAME_REPORT, db, str(NEWS))
+    heavy, storage = again[again.index("first frame") + 1 : again.index("first frame") + 3]
+    assert heavy == "", f"the first frame of `quiz take` imported: {heavy}"
+    assert storage == "", f"the first frame of `quiz take` imported: {storage}"

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import gc
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import wait
 from contextlib import contextmanager
 from datetime import datetime, tzinfo
@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 import click
 
 from quiz import paths
-from quiz.commands.files import database_path, load_settings, open_store
+from quiz.commands.files import database_path, load_settings, open_store, store_on_demand
 from quiz.core.collector import collector_paused
 from quiz.core.text import sanitize
 
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from quiz.core.deck_cache import DeckCache
     from quiz.core.library import LoadedDeck
     from quiz.core.models import Question
+    from quiz.core.outline import Drawable, OutlinedDeck
     from quiz.core.storage import Store
     from quiz.presentation.options import QuizOptions
     from quiz.ui.app import QuizApp, Start
@@ -56,7 +57,7 @@ def system_now() -> datetime:
 
 def make_app(
     *,
-    store: Store,
+    store: Store | Callable[[], Store],
     settings: Settings,
     start: Start | None = None,
     now: Callable[[], datetime] = system_now,
@@ -139,7 +140,9 @@ def _session_sync(database: Path, settings: Settings) -> Iterator[None]:
             click.echo(sanitize(line), err=True)
 
 
-def _run(ctx: click.Context, start: Start, store: Store, settings: Settings) -> None:
+def _run(
+    ctx: click.Context, start: Start, store: Store | Callable[[], Store], settings: Settings
+) -> None:
     from quiz.config import config_path
 
     app = make_app(
@@ -310,17 +313,43 @@ def take(
             time_limit=time_limit,
             schedule=schedule,
         )
-        with open_store(database_path(ctx), settings=settings) as store:
-            loaded = load_or_fail(resolve_deck(store, settings, deck))
-            if options.tags and not any(
-                set(options.tags) & set(q.tags) for q in loaded.deck.questions
-            ):
-                raise click.ClickException(
-                    f"no question of {sanitize(loaded.deck.deck.id)} has the tags "
-                    + ", ".join(sanitize(t) for t in options.tags)
-                )
-            with _session_sync(store.path, settings):
-                _start_quiz(ctx, store, settings, loaded, options, plain=plain)
+        database = database_path(ctx)
+        outlined = None if plain or exam else outlined_deck(deck)
+        if outlined is not None:  # the first question from the outline, the rest after it
+            _check_tags(outlined.outline.deck_id, options, outlined.outline.questions)
+            from quiz.ui.app import Start
+
+            start = Start(at="quiz", outlined=outlined, quiz=options)
+            on_demand = store_on_demand(database, settings=settings)
+            with on_demand as store, _session_sync(database, settings):
+                _run(ctx, start, store, settings)
+            return
+        with open_store(database, settings=settings) as opened:
+            loaded = load_or_fail(resolve_deck(opened, settings, deck))
+            _check_tags(loaded.deck.deck.id, options, loaded.deck.questions)
+            with _session_sync(database, settings):
+                _start_quiz(ctx, opened, settings, loaded, options, plain=plain)
+
+
+def outlined_deck(deck: str) -> OutlinedDeck | None:
+    """DECK as the user's deck cache outlines it, when it names a deck file the cache holds
+    (a full-screen quiz then starts before the deck is loaded); None otherwise."""
+    path = Path(deck)
+    if not path.is_file():
+        return None
+    from quiz.core.outline import OutlinedDeck
+
+    found = user_deck_cache().outline_of_file(path)
+    return None if found is None else OutlinedDeck(path, found[1], found[0])
+
+
+def _check_tags(deck_id: str, options: QuizOptions, questions: Iterable[Drawable]) -> None:
+    """End the command when `--tags` names no tag of the deck's questions."""
+    if options.tags and not any(set(options.tags) & set(q.tags) for q in questions):
+        raise click.ClickException(
+            f"no question of {sanitize(deck_id)} has the tags "
+            + ", ".join(sanitize(t) for t in options.tags)
+        )
 
 
 @click.command("review")

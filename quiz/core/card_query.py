@@ -169,7 +169,7 @@ _EXAMPLES = {"deck": "geo", "tag": "africa", "kind": "cloze", "is": "suspended",
 
 
 def _kind(value: str) -> str:
-    from quiz.core.models import QUESTION_KINDS
+    from quiz.core.outline import QUESTION_KINDS
 
     kind = value.lower()
     if kind not in QUESTION_KINDS:

@@ -24,6 +24,7 @@ it is precious: every failure to read or write it only costs a parse.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import functools
 import hashlib
@@ -38,6 +39,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from quiz.core.lazy_questions import CHUNK
+from quiz.core.outline import DeckOutline
 
 if TYPE_CHECKING:
     from quiz.core.models import Deck
@@ -46,7 +48,9 @@ DEFAULT_LIMIT_BYTES = 256 * 1024 * 1024
 """Room for the largest decks many times over (a 10 MiB deck pickles to ~10 MiB)."""
 
 _SUFFIX = ".deck"
+_OUTLINE_SUFFIX = ".outline"
 _MAGIC = b"quiz deck cache 1\n"
+_OUTLINE_MAGIC = b"quiz deck outline 1\n"
 _RULES = (
     "models.py",
     "cards.py",
@@ -54,6 +58,7 @@ _RULES = (
     "deckfile/loading.py",
     "deck_cache.py",
     "lazy_questions.py",
+    "outline.py",
 )
 """The sources that decide what a deck file validates to and how an entry holds it,
 relative to this folder."""
@@ -93,39 +98,86 @@ class DeckCache:
             return None
         deck = self._decoded(data)
         if deck is None:
-            _remove(path)
+            _remove_entry(path)
             return None
         with contextlib.suppress(OSError):
             os.utime(path)  # recently used: the last to go when the cache is pruned
         return deck
 
+    def outline_of_file(self, path: Path) -> tuple[DeckOutline, str] | None:
+        """The outline of the deck file at `path` and its content hash, when kept; None when
+        not, or when the file cannot be read (loading it then says why)."""
+        from quiz.core.deckfile.diagnostics import DeckError
+        from quiz.core.deckfile.reading import read_deck_bytes
+
+        try:
+            digest = deck_digest(read_deck_bytes(path))
+        except DeckError:
+            return None
+        outline = self.outline(digest)
+        return None if outline is None else (outline, digest)
+
+    def outline(self, content_hash: str) -> DeckOutline | None:
+        """The outline of the deck whose file has this content hash (`quiz.core.outline`), if
+        a trustworthy one is kept; reading it imports neither pydantic nor the models."""
+        path = self._entry(content_hash)
+        header = _outline_fingerprint()
+        if path is None or header is None or not self._usable():
+            return None
+        path = path.with_suffix(_OUTLINE_SUFFIX)
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        checksum, payload = data[len(header) : len(header) + 9], data[len(header) + 9 :]
+        outline: object = None
+        if data.startswith(header) and checksum == b"%08x\n" % zlib.crc32(payload):
+            try:
+                outline = pickle.loads(payload)
+            except Exception:  # a damaged pickle can raise nearly anything
+                outline = None
+        if not isinstance(outline, DeckOutline):
+            _remove(path)
+            return None
+        return outline
+
     def put(self, content_hash: str, deck: Deck) -> None:
-        """Keep `deck` under its file's content hash, then prune to the size limit."""
+        """Keep `deck` and its outline under its file's content hash, then prune to the size
+        limit."""
         path = self._entry(content_hash)
         if path is None:
             return
-        header = _fingerprint()
-        if header is None:
+        header, outline_header = _fingerprint(), _outline_fingerprint()
+        if header is None or outline_header is None:
             return
+        from quiz.core.outline import outline_of
+
         payload = pickle.dumps(_entry(deck), protocol=pickle.HIGHEST_PROTOCOL)
         data = b"%s%08x\n%s" % (header, zlib.crc32(payload), payload)
-        if len(data) > self.limit_bytes:
+        outline = pickle.dumps(outline_of(deck), protocol=pickle.HIGHEST_PROTOCOL)
+        outline_data = b"%s%08x\n%s" % (outline_header, zlib.crc32(outline), outline)
+        if len(data) + len(outline_data) > self.limit_bytes:
             return
         try:
             self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
             if not self._usable():
                 return
-            descriptor, scratch = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
-            try:
-                with open(descriptor, "wb") as file:
-                    file.write(data)
-                os.replace(scratch, path)
-            except BaseException:
-                _remove(Path(scratch))
-                raise
+            self._write(path, data)
+            self._write(path.with_suffix(_OUTLINE_SUFFIX), outline_data)
             self._prune(keep=path)
         except OSError:
             pass  # a full disk or a read-only home: the next start parses again
+
+    def _write(self, path: Path, data: bytes) -> None:
+        """Write a file whole or not at all (a reader never sees half of one)."""
+        descriptor, scratch = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+        try:
+            with open(descriptor, "wb") as file:
+                file.write(data)
+            os.replace(scratch, path)
+        except BaseException:
+            _remove(Path(scratch))
+            raise
 
     def info(self) -> CacheInfo:
         """The folder, how many entries it holds and their size."""
@@ -142,10 +194,10 @@ class DeckCache:
         """Remove every entry (and leftovers of interrupted writes); how many entries went."""
         removed = 0
         for path, _, _ in self._entries():
-            removed += _remove(path)
+            removed += _remove_entry(path)
         if self.folder.is_dir():
-            for scratch in self.folder.glob("*.tmp"):
-                _remove(scratch)
+            for leftover in [*self.folder.glob("*.tmp"), *self.folder.glob(f"*{_OUTLINE_SUFFIX}")]:
+                _remove(leftover)
         return removed
 
     # --- inside -----------------------------------------------------------------------------
@@ -194,7 +246,7 @@ class DeckCache:
         return Deck.model_construct(deck=meta, questions=questions)
 
     def _entries(self) -> list[tuple[Path, int, int]]:
-        """(path, last use in ns, size) of each entry."""
+        """(path, last use in ns, size with its outline) of each entry."""
         if not self.folder.is_dir():
             return []
         found = []
@@ -203,7 +255,11 @@ class DeckCache:
                 mode = path.stat()
             except OSError:
                 continue
-            found.append((path, mode.st_mtime_ns, mode.st_size))
+            try:
+                outline_size = path.with_suffix(_OUTLINE_SUFFIX).stat().st_size
+            except OSError:
+                outline_size = 0
+            found.append((path, mode.st_mtime_ns, mode.st_size + outline_size))
         return found
 
     def _prune(self, keep: Path) -> None:
@@ -214,19 +270,40 @@ class DeckCache:
             if total <= self.limit_bytes:
                 return
             if path != keep:
-                total -= size * _remove(path)
+                total -= size * _remove_entry(path)
+
+
+def content_hash(data: bytes) -> str:
+    """The hash sessions and the cache use to tell an unchanged deck file (sha256, hex)."""
+    import hashlib  # ~3 ms, and only a deck being opened needs it: not at start-up
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def deck_digest(raw: bytes) -> str:
+    """The content hash of a deck file's bytes: of the UTF-8 text the parser sees (a
+    byte-order mark is not part of it)."""
+    return content_hash(raw.removeprefix(codecs.BOM_UTF8))
 
 
 @functools.cache
-def _fingerprint() -> bytes | None:
-    """The header line that ties an entry to this quiz, this Python and this pydantic (read
-    once a process); None (no caching) where the rules' sources cannot be read, e.g. a
-    zipped install."""
+def _rules_digest() -> bytes | None:
+    """A digest of the rules' sources (read once a process); None where they cannot be read,
+    e.g. a zipped install (then nothing is cached)."""
     sources = hashlib.sha256()
     try:
         for name in _RULES:
             sources.update((Path(__file__).parent / name).read_bytes())
     except OSError:
+        return None
+    return sources.hexdigest()[:32].encode()
+
+
+@functools.cache
+def _fingerprint() -> bytes | None:
+    """The header line that ties an entry to this quiz, this Python and this pydantic."""
+    rules = _rules_digest()
+    if rules is None:
         return None
     import pydantic
 
@@ -234,8 +311,17 @@ def _fingerprint() -> bytes | None:
         _MAGIC,
         sys.version.split()[0].encode(),
         pydantic.VERSION.encode(),
-        sources.hexdigest()[:32].encode(),
+        rules,
     )
+
+
+def _outline_fingerprint() -> bytes | None:
+    """The header line of an outline: this quiz and this Python. Not pydantic's version: an
+    outline holds none of its objects, and reading one must not import it."""
+    rules = _rules_digest()
+    if rules is None:
+        return None
+    return b"%s%s %s\n" % (_OUTLINE_MAGIC, sys.version.split()[0].encode(), rules)
 
 
 def _entry(deck: Deck) -> tuple[object, ...]:
@@ -256,6 +342,12 @@ def _entry(deck: Deck) -> tuple[object, ...]:
         if question.valid_until is not None
     }
     return (deck.deck, chunked(questions), len(questions), card_positions, valid_until)
+
+
+def _remove_entry(path: Path) -> int:
+    """Remove an entry and its outline; 1 if this call removed the entry."""
+    _remove(path.with_suffix(_OUTLINE_SUFFIX))
+    return _remove(path)
 
 
 def _remove(path: Path) -> int:

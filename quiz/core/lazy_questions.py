@@ -17,6 +17,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any, overload
 
+from quiz.core.outline import stale_on
+
 if TYPE_CHECKING:
     from quiz.core.cards import Card
     from quiz.core.models import Question
@@ -88,7 +90,9 @@ class LazyQuestions(Sequence["Question"]):
     def stale_on(self, day: date) -> list[Question]:
         """The questions whose facts no longer hold on `day`, in deck order."""
         return [
-            self[position] for position, until in sorted(self.valid_until.items()) if day > until
+            self[position]
+            for position, until in sorted(self.valid_until.items())
+            if stale_on(until, day)
         ]
 
     def cards(self) -> Mapping[str, Card]:

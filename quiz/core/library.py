@@ -12,7 +12,6 @@ finds every deck in the cache never imports them.
 
 from __future__ import annotations
 
-import codecs
 import json
 import threading
 from collections.abc import Iterable, Mapping
@@ -24,6 +23,7 @@ from typing import TYPE_CHECKING
 
 from quiz.config import Settings
 from quiz.core.days import study_day
+from quiz.core.deck_cache import deck_digest
 from quiz.core.deckfile.finding import find_deck_files
 from quiz.core.queue import todays_queue
 from quiz.core.storage import DeckFileRecord, Store
@@ -76,14 +76,6 @@ class LoadedDeck:
     content_hash: str
 
 
-def content_hash(data: bytes) -> str:
-    """The hash sessions and the cache use to tell an unchanged deck file (sha256, hex, of
-    its UTF-8 text without a byte-order mark)."""
-    import hashlib  # ~3 ms, and only a deck being parsed needs it: not at start-up
-
-    return hashlib.sha256(data).hexdigest()
-
-
 def load(path: Path, cache: DeckCache | None = None) -> LoadedDeck:
     """Parse a deck file once, with its content hash; from `cache` if it holds these bytes.
 
@@ -93,8 +85,7 @@ def load(path: Path, cache: DeckCache | None = None) -> LoadedDeck:
     from quiz.core.deckfile.reading import decode_deck_bytes, read_deck_bytes
 
     raw = read_deck_bytes(path)  # read once, for the hash and the parse
-    # The UTF-8 of the text parse_deck sees (a byte-order mark is not part of it).
-    digest = content_hash(raw.removeprefix(codecs.BOM_UTF8))
+    digest = deck_digest(raw)
     if cache is not None:
         cached = cache.get(digest)
         if cached is not None:

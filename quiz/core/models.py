@@ -27,6 +27,7 @@ from pydantic import (
     model_validator,
 )
 
+from quiz.core.outline import stale_on
 from quiz.core.text import sanitize
 
 SLUG_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
@@ -41,18 +42,6 @@ Text = Annotated[str, StringConstraints(min_length=1, pattern=NOT_BLANK_PATTERN)
 
 CLOZE_BLANK = re.compile(r"\{\{(.*?)\}\}", re.DOTALL)
 """A cloze blank: `{{answer}}` or `{{answer|hint}}`."""
-
-QUESTION_KINDS = (
-    "flashcard",
-    "short",
-    "choice",
-    "multi",
-    "truefalse",
-    "numeric",
-    "cloze",
-    "order",
-    "match",
-)
 
 
 class StrictModel(BaseModel):
@@ -174,7 +163,7 @@ class QuestionBase(StrictModel):
 
     def stale_on(self, day: date) -> bool:
         """Whether the question's facts no longer hold on study day `day`."""
-        return self.valid_until is not None and day > self.valid_until
+        return stale_on(self.valid_until, day)
 
 
 class PromptedQuestion(QuestionBase):

@@ -64,7 +64,7 @@ import bisect
 import hashlib
 import json
 import random
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, tzinfo
 from typing import Literal
@@ -87,6 +87,7 @@ from quiz.core.days import study_day as study_day
 from quiz.core.exam_prep import ExamCatchUp, ExamOutlook, bring_cards_forward, deck_exam_outlook
 from quiz.core.judging import lexicon
 from quiz.core.models import Deck, Question
+from quiz.core.outline import draw, draw_seed, tagged
 from quiz.core.queue import QueueRow, todays_queue
 from quiz.core.reconcile import reconcile_if_changed
 from quiz.core.scheduling import Grade, Scheduler, format_interval_range, grade_for
@@ -778,7 +779,7 @@ class QuizSession:
         self.mode = mode
         self.schedule = schedule
         self._now = now
-        self.seed = seed if seed is not None else random.SystemRandom().randrange(2**31)
+        self.seed = seed if seed is not None else draw_seed()
         reconciled_at = now()
         today = study_day(reconciled_at, (settings or Settings()).day_starts_at).date
         stale = [q for q in deck.questions if q.stale_on(today)]
@@ -789,8 +790,16 @@ class QuizSession:
             if shuffle:
                 random.Random(self.seed).shuffle(self.questions)
         else:
-            pool = [q for q in deck.questions if mode == "exam" or not q.stale_on(today)]
-            self.questions = _choose(pool, tags, count, self.seed, shuffle, deck)
+            shuffled = deck.deck.shuffle if shuffle is None else shuffle
+            self.questions = draw(
+                deck.questions,
+                tags,
+                count,
+                self.seed,
+                shuffled,
+                today=today,
+                keep_stale=mode == "exam",
+            )
         if not self.questions and stale:
             raise NothingToAsk(
                 f"every question of {deck.deck.id} is past its valid_until date: its facts may"
@@ -800,7 +809,7 @@ class QuizSession:
             raise ValueError(f"no question of deck {deck.deck.id!r} has the tags {sorted(tags)}")
         asked = {id(q) for q in self.questions}
         self.stale_questions = [
-            q for q in stale if (id(q) in asked) == (mode == "exam") and _tagged(q, tags)
+            q for q in stale if (id(q) in asked) == (mode == "exam") and tagged(q, tags)
         ]
         """Questions past their `valid_until`: left out of a quiz (listed so the learner is
         told), kept in an exam (listed so the teacher is warned at its start)."""
@@ -998,22 +1007,3 @@ def exam_seed(deck_id: str, student: str | None = None) -> int:
     """
     text = deck_id if student is None else f"{student.casefold()}\n{deck_id}"
     return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "big") >> 1
-
-
-def _tagged(question: Question, tags: Collection[str]) -> bool:
-    return not tags or bool(set(tags).intersection(question.tags))
-
-
-def _choose(
-    questions: Iterable[Question],
-    tags: Collection[str],
-    count: int | None,
-    seed: int,
-    shuffle: bool | None,
-    deck: Deck,
-) -> list[Question]:
-    """The questions of an attempt: filtered by tag, shuffled with the seed, cut to `count`."""
-    chosen = [q for q in questions if _tagged(q, tags)]
-    if deck.deck.shuffle if shuffle is None else shuffle:
-        random.Random(seed).shuffle(chosen)
-    return chosen[:count] if count is not None else chosen

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from quiz.core.days import Clock
     from quiz.core.library import LoadedDeck
     from quiz.core.models import DeckMeta, Question
+    from quiz.core.outline import DeckOutline
     from quiz.core.storage import Store
     from quiz.core.study import QuizSession
 
@@ -49,7 +50,7 @@ class QuizOptions:
 
         return exam_seed(deck_id, self.student if self.per_student else None)
 
-    def time_limit_for(self, deck: DeckMeta) -> int | None:
+    def time_limit_for(self, deck: DeckMeta | DeckOutline) -> int | None:
         """Seconds allowed: `--time-limit` if given, else the deck's `time_limit`, else None."""
         return self.time_limit if self.time_limit is not None else deck.time_limit
 

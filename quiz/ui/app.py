@@ -24,6 +24,7 @@ from textual.screen import Screen
 from quiz.core.text import sanitize
 from quiz.errors import StoreError
 from quiz.presentation.options import QuizOptions
+from quiz.ui.screens.base import QuizAppScreen
 
 if TYPE_CHECKING:
     from quiz.config import Settings
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from quiz.core.deck_cache import DeckCache
     from quiz.core.library import BackgroundScan, LoadedDeck
     from quiz.core.models import Question
+    from quiz.core.outline import OutlinedDeck
     from quiz.core.storage import Store
 
 StartAt = Literal["library", "deck", "quiz", "review", "stats"]
@@ -45,6 +47,8 @@ class Start:
     """The deck file of the deck page."""
     loaded: LoadedDeck | None = None
     """The deck of a quiz, review or stats start, loaded by the CLI (errors reported there)."""
+    outlined: OutlinedDeck | None = None
+    """A quiz's deck as the cache outlines it: the quiz loads the deck after its first frame."""
     quiz: QuizOptions = field(default_factory=QuizOptions)
     questions: tuple[Question, ...] | None = None
     """A quiz of exactly these questions of the deck (a cram pass, `quiz review --cram`)."""
@@ -73,7 +77,7 @@ class QuizApp(App[None]):
     def __init__(
         self,
         *,
-        store: Store,
+        store: Store | Callable[[], Store],
         settings: Settings,
         deck_dirs: Sequence[Path],
         now: Callable[[], datetime],
@@ -84,9 +88,12 @@ class QuizApp(App[None]):
     ) -> None:
         """`settings_path` is where a theme change is remembered (None: in memory only);
         `tz` is the zone of study days and shown times (None: the system's); `deck_cache`
-        keeps the decks the app parses for the next start (None: every open parses)."""
+        keeps the decks the app parses for the next start (None: every open parses).
+        `store` may be a function that opens it: it is called when a screen first needs the
+        store (a quiz started from a deck's outline, after its first frame)."""
         super().__init__()
-        self.store = store
+        self._store = None if callable(store) else store
+        self._open_store = store if callable(store) else None
         self.settings = settings
         self.deck_dirs = list(deck_dirs)
         self.now = now
@@ -96,10 +103,52 @@ class QuizApp(App[None]):
         self.deck_cache = deck_cache
         if settings.theme in self.available_themes:
             self.theme = settings.theme
+        self._first_screen = self.first_screen()
+        # Its stylesheet is read with the app's: Textual does not load a default screen's
+        # CSS_PATH, and reading it apart would parse the whole stylesheet a second time.
+        self.css_path = [*self.css_path, *self._first_screen.css_path]
 
-    def on_mount(self) -> None:
+    @property
+    def store(self) -> Store:
+        """The study store (opened on first use when the command left that to the app)."""
+        if self._store is None:
+            assert self._open_store is not None
+            self._store = self._open_store()
+        return self._store
+
+    def load_outlined(self, outlined: OutlinedDeck) -> LoadedDeck:
+        """The deck whose outline a quiz started from: the cache's entry for the outline's
+        content hash, else the file parsed again (it may have changed since).
+
+        Raises:
+            DeckError: the file no longer loads.
+        """
+        from quiz.core.library import LoadedDeck, load
+
+        cache = self.deck_cache
+        deck = None if cache is None else cache.get(outlined.content_hash)
+        if deck is not None:
+            return LoadedDeck(deck, outlined.path, outlined.content_hash)
+        return load(outlined.path, cache)
+
+    def get_default_screen(self) -> Screen[Any]:
+        """The first screen is the bottom of the stack, not pushed over Textual's blank one:
+        a screen pushed as the app mounts is laid out once more before the first frame
+        (~30 ms of the quiz's start, issue 15)."""
+        screen = self._first_screen
+        # As `switch_screen` does for the screen it puts on top: a screen on the stack has a
+        # result callback, and switching away from this one (the summary after a quiz) pops
+        # it. Textual does not give the default screen one (textual#2650).
+        screen._push_result_callback(screen, None)
+        return screen
+
+    async def on_mount(self) -> None:
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        self.push_screen(self.first_screen())
+        # The app takes keys once it has mounted; the first screen mounts beside it, and a
+        # key that came before the screen had focused its answer box would reach no widget
+        # (the first letter typed ahead of the first frame). Ready when the screen is.
+        if isinstance(self._first_screen, QuizAppScreen):
+            await self._first_screen.mounted.wait()
 
     def first_screen(self) -> Screen[Any]:
         """The screen the command asked for; backing out of it quits."""
@@ -108,10 +157,11 @@ class QuizApp(App[None]):
             from quiz.ui.screens.exam import ExamStartScreen
 
             return ExamStartScreen(start.loaded, start.quiz)
-        if start.at == "quiz" and start.loaded is not None:
+        deck = start.loaded or start.outlined
+        if start.at == "quiz" and deck is not None:
             from quiz.ui.screens.quiz import QuizScreen
 
-            return QuizScreen(start.loaded, start.quiz, questions=start.questions)
+            return QuizScreen(deck, start.quiz, questions=start.questions)
         if start.at == "review" and start.loaded is not None:
             from quiz.ui.screens.review import ReviewScreen
 
@@ -135,7 +185,7 @@ class QuizApp(App[None]):
         below, or, when this was the first screen, printed as `Error: ...` on exit (status 1)
         as the command line says any error."""
         text = sanitize(str(error))
-        if len(self.screen_stack) > 2:
+        if len(self.screen_stack) > 1:
             self.pop_screen()
             self.notify(text, title=title, severity="error")
         else:
@@ -145,12 +195,11 @@ class QuizApp(App[None]):
         """Leave the current screen; leaving the first one quits the app, except a deck page
         (`quiz DECK`), which goes up to the library as a deck page opened there would.
 
-        The bottom of the stack is Textual's blank default screen (its CSS is
-        never loaded, so real screens are pushed on top of it).
+        The bottom of the stack is the first screen (`get_default_screen`).
         """
         from quiz.ui.screens.deck import DeckScreen
 
-        if len(self.screen_stack) > 2:
+        if len(self.screen_stack) > 1:
             self.pop_screen()
         elif isinstance(self.screen, DeckScreen):
             from quiz.ui.screens.library import LibraryScreen

@@ -102,8 +102,7 @@ from textual.widgets import Input, Label, ProgressBar, Static
 from quiz.ui.widgets.keybar import KeyBar
 from quiz.ui.widgets.titlebar import TitleBar
 
-class Floor(Screen):
-    CSS_PATH = "{ui}/screens/quiz.tcss"
+class QuizScreen(Screen):  # the name its CSS rules are scoped under
     def compose(self):
         yield TitleBar()
         with Horizontal(id="status"):
@@ -118,16 +117,18 @@ class Floor(Screen):
         yield KeyBar()
 
 class FloorApp(App):
-    CSS_PATH = "{ui}/app.tcss"
-    def on_mount(self):
-        self.push_screen(Floor())
+    CSS_PATH = ["{ui}/app.tcss", "{ui}/screens/quiz.tcss"]
+    def get_default_screen(self):  # as QuizApp starts its first screen
+        return QuizScreen()
 
 first_frame_hook("Question 1 of")
 FloorApp().run(headless=True)
 """.replace("{ui}", str(ROOT / "quiz" / "ui"))
 )
 """The floor under `quiz take`'s first frame: the quiz screen's CSS and widgets with the
-question as fixed text, after importing the CLI, without the store, the deck or a session."""
+question as fixed text, after importing the CLI, without the store, the deck or a session;
+started as `QuizApp` starts its first screen (the app's default screen, its stylesheet read
+with the app's)."""
 
 ANKI_FIRST_CARD = """
 import sys

@@ -20,7 +20,8 @@ from quiz.commands.authoring import (
     title_from_name,
 )
 from quiz.core.deckfile.loading import load_deck, parse_deck
-from quiz.core.models import QUESTION_KINDS, SLUG_PATTERN, Flashcard
+from quiz.core.models import SLUG_PATTERN, Flashcard
+from quiz.core.outline import QUESTION_KINDS
 
 
 def run(*args: str) -> tuple[int, str]:

@@ -24,7 +24,6 @@ from quiz.core.deckfile.lint import lint_deck
 from quiz.core.deckfile.loading import load_deck, parse_deck
 from quiz.core.deckfile.reading import MAX_DECK_BYTES
 from quiz.core.models import (
-    QUESTION_KINDS,
     Cloze,
     Deck,
     DeckMeta,
@@ -38,6 +37,7 @@ from quiz.core.models import (
     SingleChoice,
     TrueFalse,
 )
+from quiz.core.outline import QUESTION_KINDS
 
 DECKS = Path(__file__).resolve().parents[2] / "decks"
 NEWS = DECKS / "belarus-prisoner-release-2025.toml"

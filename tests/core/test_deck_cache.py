@@ -13,11 +13,10 @@ from hypothesis import HealthCheck, given, reject, settings
 from test_toml_writer import decks
 
 from quiz.core import library
-from quiz.core.deck_cache import DeckCache
+from quiz.core.deck_cache import DeckCache, content_hash
 from quiz.core.deckfile import loading
 from quiz.core.deckfile.diagnostics import DeckError
 from quiz.core.interchange.toml_writer import deck_to_toml
-from quiz.core.library import content_hash
 from quiz.core.models import Deck
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -200,7 +199,7 @@ def test_a_folder_others_can_write_to_is_not_used(
 def test_the_least_recently_used_entries_go_first(tmp_path: Path, deck_file: Path) -> None:
     deck = loading.load_deck(deck_file)
     DeckCache(tmp_path / "cache").put("aa", deck)
-    one_entry = (tmp_path / "cache" / "aa.deck").stat().st_size
+    one_entry = sum(kept.stat().st_size for kept in (tmp_path / "cache").glob("aa.*"))
     cache = DeckCache(tmp_path / "cache", limit_bytes=2 * one_entry + 100)
     for number, digest in enumerate(("aa", "bb")):
         cache.put(digest, deck)
@@ -224,7 +223,9 @@ def test_clear_and_info(cache: DeckCache, deck_file: Path, tmp_path: Path) -> No
     (cache.folder / "left-by-a-killed-write.tmp").write_bytes(b"x")
     info = cache.info()
     assert (info.entries, info.folder) == (2, cache.folder)
-    assert info.size_bytes == sum(entry.stat().st_size for entry in entries(cache))
+    kept = [*entries(cache), *cache.folder.glob("*.outline")]
+    assert len(kept) == 4, "each entry with its outline"
+    assert info.size_bytes == sum(path.stat().st_size for path in kept)
     assert cache.clear() == 2
     assert list(cache.folder.iterdir()) == []
 

@@ -9,8 +9,8 @@ from ui_support import UI_DATA, AppFactory
 
 from quiz.core.library import load
 from quiz.core.models import Cloze
+from quiz.core.outline import Gap, cloze_parts
 from quiz.presentation.options import QuizOptions
-from quiz.presentation.questions import Gap, cloze_parts
 from quiz.ui.app import Start
 from quiz.ui.screens.quiz import QuizScreen
 from quiz.ui.widgets.cloze import ClozeText

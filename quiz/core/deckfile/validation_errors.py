@@ -22,12 +22,12 @@ from quiz.core.deckfile.diagnostics import Diagnostic, quoted
 from quiz.core.deckfile.toml_positions import SourceMap, TomlPath, index_toml
 from quiz.core.models import (
     NOT_BLANK_PATTERN,
-    QUESTION_KINDS,
     Deck,
     DeckMeta,
     Question,
     Source,
 )
+from quiz.core.outline import QUESTION_KINDS
 from quiz.core.text import sanitize
 
 _MODEL_OF_KIND: dict[str, type[BaseModel]] = {

@@ -3,8 +3,10 @@ hook for a screen shown again after the one pushed over it has closed."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
+from textual import events, on
 from textual.screen import Screen
 
 if TYPE_CHECKING:
@@ -16,6 +18,16 @@ class QuizAppScreen(Screen[None]):
 
     _covered = False
     """Another screen was pushed over this one and has not closed yet."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.mounted = asyncio.Event()
+        """Set once the screen's own `on_mount` has run (Textual calls `@on` handlers after
+        it): it has given the keyboard to what it asks first."""
+
+    @on(events.Mount)
+    def _mounted(self) -> None:
+        self.mounted.set()
 
     def on_screen_suspend(self) -> None:
         self._covered = True

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
@@ -29,20 +30,15 @@ from textual.content import Content
 from textual.timer import Timer
 from textual.widgets import Label, ProgressBar
 
-from quiz.core.cards import Card, cards_of_question
-from quiz.core.checking import CheckResult, Verdict
-from quiz.core.models import Question
-from quiz.core.passage import Passage, source_passage
+from quiz.core.days import study_day
+from quiz.core.outline import KIND_LABELS, Asked, OutlinedDeck, draw, draw_seed, shown_order
 from quiz.core.text import sanitize
 from quiz.errors import QuizError, StoreConflict, StoreError
 from quiz.presentation.formatting import duration_text, stale_notice
 from quiz.presentation.options import start_quiz_session
-from quiz.presentation.questions import KIND_LABELS, presented_order, prompt_of
 from quiz.ui.screens.base import QuizAppScreen
-from quiz.ui.screens.passage import PassageScreen
 from quiz.ui.widgets.answers import AnswerInput
 from quiz.ui.widgets.deck_text import deck_text
-from quiz.ui.widgets.feedback import feedback_widgets
 from quiz.ui.widgets.keybar import KeyBar
 from quiz.ui.widgets.question import answer_input
 from quiz.ui.widgets.scrolling import bring_into_view
@@ -50,14 +46,22 @@ from quiz.ui.widgets.stage import Pane, Stage
 from quiz.ui.widgets.titlebar import TitleBar
 
 if TYPE_CHECKING:
+    from quiz.core.checking import CheckResult
     from quiz.core.library import LoadedDeck
+    from quiz.core.models import Question
+    from quiz.core.passage import Passage
     from quiz.core.study import QuizSession, QuizSummary
     from quiz.presentation.options import QuizOptions
 
 
-VERDICT_SYMBOLS = {Verdict.CORRECT: "✓", Verdict.PARTLY_RIGHT: "◐", Verdict.WRONG: "✗"}
-"""Shown before the verdict's word, here and in the summary's table."""
+VERDICT_SYMBOLS = {"Correct": "✓", "Partly right": "◐", "Wrong": "✗"}
+"""Shown before the verdict's word (`Verdict.value`), here and in the summary's table."""
 
+
+BEGIN_AFTER_S = 0.001
+"""A quiz drawn from an outline starts its session on a timer this short: it runs after the
+first frame (a refresh callback would run before it, while the screen waits for the
+terminal's size)."""
 
 PREPARE_AFTER_S = 0.15
 """How long after the quiz screen comes on top its second question is laid out."""
@@ -69,7 +73,14 @@ def points_text(value: float) -> str:
 
 
 class QuizScreen(QuizAppScreen):
-    """Asks the questions of one attempt and shows feedback after each."""
+    """Asks the questions of one attempt and shows feedback after each.
+
+    Given a deck the cache holds an outline of (`OutlinedDeck`, as `quiz take` starts), the
+    screen draws the attempt's questions from the outline, shows the first, and loads the
+    deck and starts the session only after that first frame: the deck models, the store and
+    the judge are ~200 ms of imports (issue 15). Given a loaded deck, it starts the session
+    first.
+    """
 
     CSS_PATH = "quiz.tcss"
     BLANK = True  # its background is covered everywhere: no need to draw it again on each focus
@@ -93,18 +104,23 @@ class QuizScreen(QuizAppScreen):
 
     def __init__(
         self,
-        loaded: LoadedDeck,
+        deck: LoadedDeck | OutlinedDeck,
         options: QuizOptions,
         *,
         questions: Sequence[Question] | None = None,
     ) -> None:
         """`questions` asks exactly these (a retry of missed ones) instead of a fresh draw."""
         super().__init__()
-        self.loaded = loaded
+        self.outlined = deck if isinstance(deck, OutlinedDeck) else None
+        self._loaded = None if isinstance(deck, OutlinedDeck) else deck
         self.options = options
         self.only = list(questions) if questions is not None else None
         self._passage_of: tuple[Question, Passage | None] | None = None
         self.session: QuizSession | None = None
+        self.early: AnswerInput.Submitted | None = None
+        """An answer given before the session had started: taken as it starts."""
+        self.first_asked: tuple[str, Asked] | None = None
+        """The identity and card of the question the first frame showed, from the outline."""
         self.order: list[int] = []
         """The positions (in `session.questions`) in the order they are asked: a skipped
         question's position is added again at the end."""
@@ -125,22 +141,66 @@ class QuizScreen(QuizAppScreen):
         self.ended = False
 
     @property
+    def loaded(self) -> LoadedDeck:
+        """The deck being asked (loaded once the session has started)."""
+        assert self._loaded is not None, "the deck loads as the session starts"
+        return self._loaded
+
+    @property
     def markdown(self) -> bool:
+        if self.outlined is not None:
+            return self.outlined.outline.markdown
         return self.loaded.deck.deck.format == "markdown"
 
+    @property
+    def deck_shuffle(self) -> bool:
+        if self.outlined is not None:
+            return self.outlined.outline.shuffle
+        return self.loaded.deck.deck.shuffle
+
     def compose(self) -> ComposeResult:
+        first = self._first_view()
         yield TitleBar()
         with Horizontal(id="status"):
-            yield Label("", id="position")
+            yield Label(f"Question 1 of {len(self.order)}", id="position")
             yield Label("", id="score")
             yield Label("", id="clock")
-        yield ProgressBar(show_eta=False, id="progress")
-        yield Stage()
+        yield ProgressBar(total=len(self.order) or None, show_eta=False, id="progress")
+        yield Stage(first)
         yield KeyBar(extras=("quiz-edit",))
 
-    async def on_mount(self) -> None:
+    def _first_view(self) -> Vertical | None:
+        """The first question's widgets: drawn from the outline, or asked of the session
+        (started here); None when it cannot start (said in `on_mount`)."""
+        outlined = self.outlined
+        if outlined is None:
+            self._start_session()
+            return None if self.session is None else self.view_of(0)
+        outline = outlined.outline
+        seed = self.options.seed_for(outline.deck_id)
+        self.options = replace(self.options, seed=draw_seed() if seed is None else seed)
+        assert self.options.seed is not None
         app = self.quiz_app
-        self.title = sanitize(self.loaded.deck.deck.title)
+        today = study_day(app.now(), app.settings.day_starts_at).date  # as the session's
+        shuffle = outline.shuffle if self.options.shuffle is None else self.options.shuffle
+        chosen = draw(
+            outline.questions,
+            self.options.tags,
+            self.options.count,
+            self.options.seed,
+            shuffle,
+            today=today,
+            keep_stale=self.options.exam,
+        )
+        self.order = list(range(len(chosen)))
+        if not chosen:
+            return None  # every question stale: the session says so as it starts
+        self.first_asked = (chosen[0].identity, chosen[0].asked)
+        return self.question_view(chosen[0].asked, self.options.seed)
+
+    def _start_session(self) -> None:
+        """Start the attempt (`self.session`), or leave the screen saying why not."""
+        app = self.quiz_app
         try:
             self.session = start_quiz_session(
                 app.store,
@@ -151,50 +211,112 @@ class QuizScreen(QuizAppScreen):
                 questions=self.only,
             )
         except QuizError as error:  # every question stale, a damaged database
+            self.call_later(app.leave_with_error, error, title="Cannot start the quiz")
+            return
+        self.order = list(range(len(self.session.questions)))
+
+    async def on_mount(self) -> None:
+        self.title = sanitize(
+            self.outlined.outline.title if self.outlined else self.loaded.deck.deck.title
+        )
+        self.sub_title = "Exam" if self.options.exam else "Quiz"
+        self._update_score()  # then only answers change it
+        self._tick()
+        if self.outlined is not None:
+            self._show_first()
+            # After the first frame: Textual paints it once this handler and the refreshes
+            # it asked for are done, and a timer's callback runs after that.
+            self.set_timer(BEGIN_AFTER_S, self._begin)
+        elif self.session is not None:
+            self._started()
+            self._show_first()
+
+    def _show_first(self) -> None:
+        """The first question is on screen: take answers for it."""
+        if self.order:
+            self.view.query_one(AnswerInput).focus_input()
+        self.asked_at = self.quiz_app.now()
+
+    async def _begin(self) -> None:
+        """Load the deck and start the session for the question the first frame shows."""
+        app = self.quiz_app
+        outlined = self.outlined
+        assert outlined is not None
+        try:
+            self._loaded = app.load_outlined(outlined)
+        except QuizError as error:
             app.leave_with_error(error, title="Cannot start the quiz")
             return
-        notice = stale_notice(len(self.session.stale_questions), included=self.options.exam)
+        self.outlined = None
+        self._start_session()
+        if self.session is None:
+            return
+        if self.first_asked != self._asked(0):
+            # The deck file changed since its outline was kept, or the day did: ask what the
+            # session asks (an answer given meanwhile was to another question).
+            self.early = None
+            with self.app.batch_update():
+                await self.query_one(Stage).show(self.view_of(0))
+                self._show_first()
+        self._started()
+        self.set_timer(PREPARE_AFTER_S, self.prepare_next)  # the one on resume came too soon
+
+    def _started(self) -> None:
+        """The session is under way: what the status line and the key bar know of it."""
+        session = self.session
+        assert session is not None
+        notice = stale_notice(len(session.stale_questions), included=self.options.exam)
         if notice is not None:
             self.notify(notice, severity="warning", timeout=10)
-        self.sub_title = f"Exam · seed {self.session.seed}" if self.options.exam else "Quiz"
-        self.query_one(ProgressBar).total = len(self.session.questions)
-        self.order = list(range(len(self.session.questions)))
+        self.sub_title = f"Exam · seed {session.seed}" if self.options.exam else "Quiz"
+        total = len(session.questions)
+        self.query_one("#position", Label).update(f"Question 1 of {total}")
+        self.query_one(ProgressBar).total = total
         if self.time_limit is not None:
             self.clock = self.set_interval(1, self._tick)
         self._tick()
-        self._update_score()  # then only answers change it
-        await self.show_question(first=True)
+        self.refresh_bindings()
+        if self.early is not None:
+            self.call_later(self._answered, self.early)
+            self.early = None
 
     # --- asking ---------------------------------------------------------------------------------
+
+    def _asked(self, turn: int) -> tuple[str, Asked]:
+        """The identity and the quiz card of the question asked at `turn` (a quiz asks a whole
+        question as one card: every blank of a cloze at once)."""
+        from quiz.core.cards import Card, cards_of_question, question_identity
+        from quiz.core.outline import asked_of
+
+        assert self.session is not None
+        question = self.session.questions[self.order[turn]]
+        card = Card(key=cards_of_question(question)[0].question_key, question=question)
+        return question_identity(question), asked_of(card)
 
     @property
     def question(self) -> Question:
         assert self.session is not None
         return self.session.questions[self.order[self.index]]
 
-    def view_of(self, turn: int) -> Vertical:
-        """The widgets of the question asked at `turn`: kind, prompt, answer input, and room
-        for feedback.
-
-        A quiz asks a whole question as one card (every blank of a cloze at once).
-        """
-        assert self.session is not None
-        question = self.session.questions[self.order[turn]]
-        card = Card(key=cards_of_question(question)[0].question_key, question=question)
-        points = points_text(question.points)
-        kind = f"{KIND_LABELS[question.kind]} · {points} point{'s' if question.points != 1 else ''}"
-        order = presented_order(question, self.loaded.deck.deck, self.session.seed)
+    def question_view(self, asked: Asked, seed: int) -> Vertical:
+        """The widgets of a question: kind, prompt, answer input, and room for feedback."""
+        points = points_text(asked.points)
+        kind = f"{KIND_LABELS[asked.kind]} · {points} point{'s' if asked.points != 1 else ''}"
+        order = shown_order(asked, self.deck_shuffle, seed)
         feedback = Vertical(id="feedback")
         feedback.display = False
         return Vertical(
             Label(kind, id="kind"),
-            deck_text(
-                prompt_of(card, inline_cloze=True), markdown=self.markdown, widget_id="prompt"
-            ),
-            answer_input(card, order=order, markdown=self.markdown),
+            deck_text(asked.prompt, markdown=self.markdown, widget_id="prompt"),
+            answer_input(asked, order=order, markdown=self.markdown),
             feedback,
             classes="question-view",
         )
+
+    def view_of(self, turn: int) -> Vertical:
+        """The widgets of the question asked at `turn`."""
+        assert self.session is not None
+        return self.question_view(self._asked(turn)[1], self.session.seed)
 
     @property
     def body(self) -> Pane:
@@ -220,9 +342,8 @@ class QuizScreen(QuizAppScreen):
             if self.index + 1 == index:  # not overtaken by a quick Enter meanwhile
                 self.prepared = index
 
-    async def show_question(self, *, first: bool = False) -> None:
-        """Put the current question on screen: the prepared one if it is ready (`first`: the
-        quiz's first, as the screen mounts)."""
+    async def show_question(self) -> None:
+        """Put the current question on screen: the prepared one if it is ready."""
         assert self.session is not None
         stage = self.query_one(Stage)
         with self.app.batch_update():
@@ -240,8 +361,7 @@ class QuizScreen(QuizAppScreen):
             self.prepared = None
             self.view.query_one(AnswerInput).focus_input()
         self.asked_at = self.quiz_app.now()
-        if not first:  # the first question's next is prepared by `on_screen_resume`
-            self.call_after_refresh(self.prepare_next)
+        self.call_after_refresh(self.prepare_next)
 
     def on_screen_resume(self) -> None:
         """Prepare the next question a moment after this screen comes on top.
@@ -265,6 +385,9 @@ class QuizScreen(QuizAppScreen):
 
     @on(AnswerInput.Submitted)
     async def _answered(self, event: AnswerInput.Submitted) -> None:
+        if self.session is None and self.outlined is not None:
+            self.early = event  # the session starts right after the first frame
+            return
         if self.session is None or self.showing_feedback or self.ended:
             return
         duration = self.quiz_app.now() - (self.asked_at or self.quiz_app.now())
@@ -306,9 +429,11 @@ class QuizScreen(QuizAppScreen):
         feedback.set_class(result.correct, "correct")
         feedback.set_class(not result.correct, "wrong")
         verdict = Content.assemble(
-            (f"{VERDICT_SYMBOLS[result.verdict]} {result.verdict.value}", "bold"),
+            (f"{VERDICT_SYMBOLS[result.verdict.value]} {result.verdict.value}", "bold"),
             f"  +{points_text(result.score)} of {points_text(result.points)}",
         )
+        from quiz.ui.widgets.feedback import feedback_widgets
+
         last = self.index + 1 >= len(self.order)
         widgets = feedback_widgets(
             result,
@@ -348,6 +473,8 @@ class QuizScreen(QuizAppScreen):
         if question.source_line is None:
             return None
         if self._passage_of is None or self._passage_of[0] is not question:
+            from quiz.core.passage import source_passage
+
             loaded = self.loaded
             self._passage_of = (question, source_passage(loaded.path, loaded.deck.deck, question))
         return self._passage_of[1]
@@ -356,6 +483,8 @@ class QuizScreen(QuizAppScreen):
         """Show the passage of the article the question comes from."""
         passage = self._passage() if self.showing_feedback else None
         if passage is not None:
+            from quiz.ui.screens.passage import PassageScreen
+
             self.app.push_screen(PassageScreen(passage))
 
     async def action_overrule(self, right: bool) -> None:
@@ -423,7 +552,8 @@ class QuizScreen(QuizAppScreen):
     @property
     def time_limit(self) -> int | None:
         """Seconds for the attempt: `--time-limit`, else the deck's `time_limit`."""
-        return self.options.time_limit_for(self.loaded.deck.deck)
+        deck = self.outlined.outline if self.outlined is not None else self.loaded.deck.deck
+        return self.options.time_limit_for(deck)
 
     def remaining(self) -> float | None:
         """Seconds left of the time limit, or None without one."""
@@ -436,8 +566,8 @@ class QuizScreen(QuizAppScreen):
     def _tick(self) -> None:
         left = self.remaining()
         label = self.query_one("#clock", Label)
+        label.display = left is not None
         if left is None:
-            label.display = False
             return
         from datetime import timedelta
 

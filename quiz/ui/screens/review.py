@@ -30,13 +30,13 @@ from quiz.core.card_state import Flag
 from quiz.core.cards import Card
 from quiz.core.checking import CheckResult, Response, check_card
 from quiz.core.models import Flashcard, Question
+from quiz.core.outline import KIND_LABELS, asked_of, shown_order
 from quiz.core.passage import Passage, source_passage
 from quiz.core.scheduling import Grade
 from quiz.core.text import counted, sanitize
 from quiz.errors import StoreError
 from quiz.presentation.card_actions import action_text, flag_name, leech_text, next_flag
 from quiz.presentation.formatting import duration_text, forecast_text, stale_notice
-from quiz.presentation.questions import KIND_LABELS, presented_order, prompt_of
 from quiz.ui.screens.base import QuizAppScreen
 from quiz.ui.screens.passage import PassageScreen
 from quiz.ui.widgets.answers import AnswerInput
@@ -211,18 +211,17 @@ class ReviewScreen(QuizAppScreen):
             self.refresh_bindings()
             return
         question = card.question
+        asked = asked_of(card)
         self.query_one("#kind", Label).update(KIND_LABELS[question.kind])
         widgets: list[Widget] = [
-            deck_text(
-                prompt_of(card, inline_cloze=True), markdown=self.markdown, widget_id="prompt"
-            )
+            deck_text(asked.prompt, markdown=self.markdown, widget_id="prompt")
         ]
         flashcard = isinstance(question, Flashcard)
         if flashcard:
             widgets.append(Label("Space: show the answer", classes="hint", id="reveal-hint"))
         else:
-            order = presented_order(question, self.loaded.deck.deck, self.seed)
-            widgets.append(answer_input(card, order=order, markdown=self.markdown))
+            order = shown_order(asked, self.loaded.deck.deck.shuffle, self.seed)
+            widgets.append(answer_input(asked, order=order, markdown=self.markdown))
         await box.mount_all(widgets)
         if not flashcard:
             self.call_after_refresh(self.query_one(AnswerInput).focus_input)

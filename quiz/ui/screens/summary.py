@@ -89,7 +89,7 @@ def mark(row: QuestionResult) -> Text:
     if row.result is None:
         return Text("– 0", style="dim")
     result = row.result
-    symbol = VERDICT_SYMBOLS[result.verdict]
+    symbol = VERDICT_SYMBOLS[result.verdict.value]
     style = VERDICT_STYLES[result.verdict]
     return Text(f"{symbol} {points_text(result.score)}/{points_text(result.points)}", style=style)
 

@@ -9,7 +9,7 @@ draws it from the attempt's seed), so the same seed shows the same screen.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -20,8 +20,10 @@ from textual.message import Message
 from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from quiz.core.checking import Response
 from quiz.ui.widgets.deck_text import plain
+
+if TYPE_CHECKING:
+    from quiz.core.checking import Response
 
 NUMBER_KEYS = "123456789"
 

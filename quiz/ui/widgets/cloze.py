@@ -24,8 +24,8 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import Label
 
+from quiz.core.outline import Gap
 from quiz.core.text import sanitize
-from quiz.presentation.questions import Gap
 from quiz.ui.widgets.answers import AnswerInput
 from quiz.ui.widgets.deck_text import plain
 

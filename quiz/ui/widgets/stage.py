@@ -56,8 +56,15 @@ class Stage(Widget):
     }
     """
 
+    def __init__(self, first: Widget | None = None) -> None:
+        """`first`: what the front pane shows from the start (the screen's first frame)."""
+        super().__init__()
+        self._first = first
+
     def compose(self) -> ComposeResult:
-        yield Pane(on_stage=True)
+        with Pane(on_stage=True):
+            if self._first is not None:
+                yield self._first
         yield Pane(on_stage=False)
 
     @property

@@ -16,6 +16,11 @@ An entry is only trusted when all of this holds, else it is a miss (and removed)
 A deck from the cache holds its questions as a `LazyQuestions` sequence: a review of a big
 deck unpickles only the questions its queue serves (see `quiz.core.lazy_questions`).
 
+Beside each entry is its deck's outline (`<hash>.outline`, `quiz.core.outline`): plain data
+that a full-screen quiz draws its first question from before it imports pydantic, the models
+or the store. It has its own header (this quiz and this Python, not pydantic: reading it
+must not import pydantic), its own checksum, and goes when its entry goes.
+
 Pickle runs code named in its data, so the folder must be the user's own: one that another
 user could write to is not used at all. The cache is bounded (`limit_bytes`): after each
 write the least recently used entries (a hit touches its file) go until it fits. Nothing in

@@ -15,14 +15,25 @@ from __future__ import annotations
 
 import random
 from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, TypeVar
+from typing import TYPE_CHECKING, NamedTuple, TypeVar
 
 if TYPE_CHECKING:
+    from typing import Protocol
+
     from quiz.core.cards import Card
     from quiz.core.models import Deck
+
+    class Drawable(Protocol):
+        """Anything `draw` can choose from: a deck's question or an outline's."""
+
+        @property
+        def tags(self) -> Sequence[str]: ...
+
+        @property
+        def valid_until(self) -> date | None: ...
+
 
 QUESTION_KINDS = (
     "flashcard",
@@ -51,16 +62,14 @@ KIND_LABELS = {
 """What the learner is asked to do, shown above each question."""
 
 
-@dataclass(frozen=True, slots=True)
-class Gap:
+class Gap(NamedTuple):
     """A blank the learner fills in: its number among the asked blanks (from 0) and hint."""
 
     number: int
     hint: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class Asked:
+class Asked(NamedTuple):
     """A card as the learner is asked it, in plain data (the answer input's makings)."""
 
     kind: str
@@ -82,8 +91,7 @@ class Asked:
     """A review card of one cloze blank (the other blanks are filled in)."""
 
 
-@dataclass(frozen=True, slots=True)
-class OutlineQuestion:
+class OutlineQuestion(NamedTuple):
     """One question of a `DeckOutline`."""
 
     identity: str
@@ -94,8 +102,7 @@ class OutlineQuestion:
     """Its quiz card (a question asked whole: every blank of a cloze at once)."""
 
 
-@dataclass(frozen=True, slots=True)
-class DeckOutline:
+class DeckOutline(NamedTuple):
     """What a quiz needs to know of a deck before its models are loaded."""
 
     deck_id: str
@@ -107,8 +114,7 @@ class DeckOutline:
     questions: tuple[OutlineQuestion, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class OutlinedDeck:
+class OutlinedDeck(NamedTuple):
     """A deck file the cache holds an outline of: enough to show a quiz's first question."""
 
     path: Path
@@ -116,17 +122,7 @@ class OutlinedDeck:
     outline: DeckOutline
 
 
-class Drawable(Protocol):
-    """Anything `draw` can choose from: a deck's question or an outline's."""
-
-    @property
-    def tags(self) -> Sequence[str]: ...
-
-    @property
-    def valid_until(self) -> date | None: ...
-
-
-T = TypeVar("T", bound=Drawable)
+T = TypeVar("T", bound="Drawable")
 
 
 def tagged(question: Drawable, tags: Collection[str]) -> bool:

@@ -98,8 +98,9 @@ import quiz.cli  # click and the entry point
 from textual.app import App
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Input, Label, ProgressBar, Static
+from textual.widgets import Input, Label, Static
 from quiz.ui.widgets.keybar import KeyBar
+from quiz.ui.widgets.progress import Progress
 from quiz.ui.widgets.titlebar import TitleBar
 
 class QuizScreen(Screen):  # the name its CSS rules are scoped under
@@ -109,7 +110,7 @@ class QuizScreen(Screen):  # the name its CSS rules are scoped under
             yield Label("Question 1 of 25", id="position")
             yield Label("", id="score")
             yield Label("", id="clock")
-        yield ProgressBar(show_eta=False, id="progress")
+        yield Progress(25, id="progress")
         with Vertical(classes="question-view"):
             yield Label("Short answer · 1 point", id="kind")
             yield Static("Which country released the prisoners, and to where? " * 2, id="prompt")

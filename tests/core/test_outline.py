@@ -92,9 +92,7 @@ def test_a_stale_question_is_left_out_of_a_quiz_and_kept_in_an_exam() -> None:
     dated = [q for q in outline.questions if q.valid_until is not None]
     everything = list(outline.questions)
     if not dated:  # make one stale: the rule, not the deck, is under test
-        from dataclasses import replace
-
-        everything[0] = replace(everything[0], valid_until=date(2020, 1, 1))
+        everything[0] = everything[0]._replace(valid_until=date(2020, 1, 1))
     today = date(2026, 12, 7)
     quiz = draw(everything, (), None, 1, False, today=today)
     exam = draw(everything, (), None, 1, False, today=today, keep_stale=True)

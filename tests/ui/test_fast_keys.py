@@ -10,7 +10,7 @@ from quiz.core.library import load
 from quiz.presentation.options import QuizOptions
 from quiz.ui.app import Start
 from quiz.ui.screens.quiz import QuizScreen
-from quiz.ui.widgets.answers import OrderInput, OrderList
+from quiz.ui.widgets.lists import OrderInput, OrderList
 
 EVERY_KIND = UI_DATA / "every-kind.toml"
 

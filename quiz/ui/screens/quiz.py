@@ -28,7 +28,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.timer import Timer
-from textual.widgets import Label, ProgressBar
+from textual.widgets import Label
 
 from quiz.core.days import study_day
 from quiz.core.outline import KIND_LABELS, Asked, OutlinedDeck, draw, draw_seed, shown_order
@@ -40,6 +40,7 @@ from quiz.ui.screens.base import QuizAppScreen
 from quiz.ui.widgets.answers import AnswerInput
 from quiz.ui.widgets.deck_text import deck_text
 from quiz.ui.widgets.keybar import KeyBar
+from quiz.ui.widgets.progress import Progress
 from quiz.ui.widgets.question import answer_input
 from quiz.ui.widgets.scrolling import bring_into_view
 from quiz.ui.widgets.stage import Pane, Stage
@@ -165,7 +166,7 @@ class QuizScreen(QuizAppScreen):
             yield Label(f"Question 1 of {len(self.order)}", id="position")
             yield Label("", id="score")
             yield Label("", id="clock")
-        yield ProgressBar(total=len(self.order) or None, show_eta=False, id="progress")
+        yield Progress(len(self.order), id="progress")
         yield Stage(first)
         yield KeyBar(extras=("quiz-edit",))
 
@@ -271,7 +272,7 @@ class QuizScreen(QuizAppScreen):
         self.sub_title = f"Exam · seed {session.seed}" if self.options.exam else "Quiz"
         total = len(session.questions)
         self.query_one("#position", Label).update(f"Question 1 of {total}")
-        self.query_one(ProgressBar).total = total
+        self.query_one(Progress).total = total
         if self.time_limit is not None:
             self.clock = self.set_interval(1, self._tick)
         self._tick()
@@ -352,7 +353,7 @@ class QuizScreen(QuizAppScreen):
             self.query_one("#position", Label).update(
                 f"Question {self.answered + 1} of {total}{again}"
             )
-            self.query_one(ProgressBar).progress = self.answered
+            self.query_one(Progress).progress = self.answered
             self.showing_feedback = False
             if self.prepared == self.index:
                 stage.swap()
@@ -413,7 +414,7 @@ class QuizScreen(QuizAppScreen):
         self.earned += result.score
         self.possible += result.points
         self._update_score()
-        self.query_one(ProgressBar).progress = self.answered
+        self.query_one(Progress).progress = self.answered
         if self.options.exam:  # no verdict until the end: straight on
             self.showing_feedback = True  # blocks a second answer until the next one shows
             self.call_after_refresh(self.action_next)

@@ -59,8 +59,9 @@ class Progress(Widget, can_focus=False):
             "progress--complete" if complete else "progress--bar"
         )
         bar_width = max(0, self.content_size.width - PERCENT_WIDTH)
+        filled = int(bar_width * 2 * (fraction or 0)) / 2  # whole half-cells, as ProgressBar
         bar = Bar(
-            highlight_range=(0, bar_width * (fraction or 0)),
+            highlight_range=(0, filled),
             highlight_style=Style.from_color(colours.color),
             background_style=Style.from_color(colours.bgcolor),
             width=bar_width,

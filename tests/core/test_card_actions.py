@@ -17,6 +17,7 @@ from quiz.core.card_state import CardMarks, CardState, Flag, Phase
 from quiz.core.cards import cards_of
 from quiz.core.days import study_day
 from quiz.core.deckfile.loading import parse_deck
+from quiz.core.outline import QUESTION_KINDS
 from quiz.core.queue import todays_queue
 from quiz.core.reconcile import card_text
 from quiz.core.scheduling import Grade
@@ -316,17 +317,7 @@ def test_card_text_of_every_kind() -> None:
         "o": ("Smallest first", "1 → 2 → 3"),
         "p": ("Match capitals", "France = Paris; Peru = Lima"),
     }
-    assert {t.kind for t in texts.values()} == {
-        "flashcard",
-        "short",
-        "choice",
-        "multi",
-        "truefalse",
-        "numeric",
-        "cloze",
-        "order",
-        "match",
-    }
+    assert {t.kind for t in texts.values()} == set(QUESTION_KINDS)
 
 
 OPERATIONS = st.lists(

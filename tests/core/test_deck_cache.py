@@ -18,6 +18,7 @@ from quiz.core.deckfile import loading
 from quiz.core.deckfile.diagnostics import DeckError
 from quiz.core.interchange.toml_writer import deck_to_toml
 from quiz.core.models import Deck
+from quiz.core.outline import outline_of
 
 ROOT = Path(__file__).resolve().parents[2]
 CHEMISTRY = ROOT / "decks" / "chemistry-elements.toml"
@@ -245,5 +246,6 @@ def test_every_deck_comes_back_from_the_cache_as_parsed(
         reject()
     cached = library.load(path, cache)
     assert cache.get(parsed.content_hash) is not None
+    assert cache.outline(parsed.content_hash) == outline_of(parsed.deck)
     assert cached.deck == parsed.deck == deck
     assert cached.content_hash == parsed.content_hash

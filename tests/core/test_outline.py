@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, reject, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_toml_writer import decks
 
@@ -21,8 +21,6 @@ from quiz.core import library
 from quiz.core.cards import Card, cards_of_question, question_identity
 from quiz.core.deck_cache import DeckCache
 from quiz.core.deckfile import loading
-from quiz.core.deckfile.diagnostics import DeckError
-from quiz.core.interchange.toml_writer import deck_to_toml
 from quiz.core.models import Deck
 from quiz.core.outline import DeckOutline, asked_of, draw, outline_of, shown_order
 
@@ -185,19 +183,3 @@ def test_reading_an_outline_imports_neither_pydantic_nor_the_models(tmp_path: Pa
     count, heavy = result.stdout.splitlines()
     assert int(count) == len(loading.load_deck(EVERY_KIND).questions)
     assert heavy == ""
-
-
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(deck=decks())
-def test_every_deck_outline_comes_back_from_the_cache(
-    deck: Deck, tmp_path_factory: pytest.TempPathFactory
-) -> None:
-    folder = tmp_path_factory.mktemp("generated")
-    path = folder / "deck.toml"
-    path.write_text(deck_to_toml(deck), encoding="utf-8")
-    cache = DeckCache(folder / "cache")
-    try:
-        parsed = library.load(path, cache)
-    except DeckError:  # id-less questions sharing a prompt: the models allow it, decks do not
-        reject()
-    assert cache.outline(parsed.content_hash) == outline_of(parsed.deck)

@@ -35,6 +35,13 @@ def cache(tmp_path: Path) -> DeckCache:
     return DeckCache(tmp_path / "cache")
 
 
+def copied(folder: Path) -> Path:
+    """The every-kind deck copied to `folder`, to edit or break."""
+    path = folder / "every-kind.toml"
+    path.write_bytes(EVERY_KIND.read_bytes())
+    return path
+
+
 def outlined(path: Path, cache: DeckCache) -> OutlinedDeck:
     library.load(path, cache)  # as the first take of a deck fills the cache
     found = cache.outline_of_file(path)
@@ -128,8 +135,7 @@ async def test_an_answer_given_before_the_session_starts_is_kept(
 async def test_a_deck_edited_since_its_outline_asks_what_the_session_asks(
     store: Store, cache: DeckCache, tmp_path: Path, begin_later: float
 ) -> None:
-    path = tmp_path / "every-kind.toml"
-    path.write_bytes(EVERY_KIND.read_bytes())
+    path = copied(tmp_path)
     deck = outlined(path, cache)
     first_prompt = deck.outline.questions[0].asked.prompt
     # Edited after the outline was read: the cache no longer holds the outlined deck.
@@ -168,8 +174,7 @@ async def test_a_store_that_cannot_open_ends_the_quiz_with_its_error(
 async def test_a_deck_that_no_longer_loads_ends_the_quiz_with_its_error(
     store: Store, cache: DeckCache, tmp_path: Path, begin_later: float
 ) -> None:
-    path = tmp_path / "every-kind.toml"
-    path.write_bytes(EVERY_KIND.read_bytes())
+    path = copied(tmp_path)
     deck = outlined(path, cache)
     path.write_text("[deck\n", encoding="utf-8")
     for entry in cache.folder.glob("*.deck"):

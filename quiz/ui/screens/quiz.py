@@ -34,7 +34,6 @@ from quiz.core.days import study_day
 from quiz.core.outline import KIND_LABELS, Asked, OutlinedDeck, draw, draw_seed, shown_order
 from quiz.core.text import sanitize
 from quiz.errors import QuizError, StoreConflict, StoreError
-from quiz.presentation.formatting import duration_text, stale_notice
 from quiz.presentation.options import start_quiz_session
 from quiz.ui.screens.base import QuizAppScreen
 from quiz.ui.widgets.answers import AnswerInput
@@ -266,6 +265,8 @@ class QuizScreen(QuizAppScreen):
         """The session is under way: what the status line and the key bar know of it."""
         session = self.session
         assert session is not None
+        from quiz.presentation.formatting import stale_notice  # not before the first frame
+
         notice = stale_notice(len(session.stale_questions), included=self.options.exam)
         if notice is not None:
             self.notify(notice, severity="warning", timeout=10)
@@ -571,6 +572,8 @@ class QuizScreen(QuizAppScreen):
         if left is None:
             return
         from datetime import timedelta
+
+        from quiz.presentation.formatting import duration_text  # not before the first frame
 
         label.update(f"⏱ {duration_text(timedelta(seconds=max(0.0, left)))} left")
         label.set_class(left < 30, "hurry")

@@ -86,7 +86,7 @@ def begin_later(monkeypatch: pytest.MonkeyPatch) -> float:
 async def test_the_first_frame_is_the_question_the_session_asks(
     kind: str, store: Store, cache: DeckCache, tmp_path: Path, begin_later: float
 ) -> None:
-    options = QuizOptions(seed=7, tags=(kind,))
+    options = QuizOptions(tags=(kind,))
     deck = outlined(EVERY_KIND, cache)
     opener = Opener(store)
     app = app_of(Start(at="quiz", outlined=deck, quiz=options), opener, cache, Clock())
@@ -101,10 +101,13 @@ async def test_the_first_frame_is_the_question_the_session_asks(
         assert asked.kind == kind
         assert screen.first_asked is not None
         assert question_identity(asked) == screen.first_asked[0]
+        assert screen.options == options, "a retake gets the command's options, not this seed"
+        assert screen.seed is not None and screen.session.seed == screen.seed
+        seeded = QuizOptions(seed=screen.seed, tags=(kind,))
         late = app.export_screenshot()
     loaded = library.load(EVERY_KIND, cache)
     with Store.open(tmp_path / "other.sqlite3", now=NOW) as other:
-        reference = app_of(Start(at="quiz", loaded=loaded, quiz=options), other, cache, Clock())
+        reference = app_of(Start(at="quiz", loaded=loaded, quiz=seeded), other, cache, Clock())
         async with reference.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
             assert early == reference.export_screenshot(), "the same first frame either way"

@@ -119,6 +119,9 @@ class QuizScreen(QuizAppScreen):
         self.session: QuizSession | None = None
         self.early: AnswerInput.Submitted | None = None
         """An answer given before the session had started: taken as it starts."""
+        self.seed: int | None = None
+        """The seed the first frame drew the attempt with (from the outline), given to the
+        session; `options` stay the command's, so a retake draws afresh."""
         self.first_asked: tuple[str, Asked] | None = None
         """The identity and card of the question the first frame showed, from the outline."""
         self.order: list[int] = []
@@ -177,9 +180,9 @@ class QuizScreen(QuizAppScreen):
             self._start_session()
             return None if self.session is None else self.view_of(0)
         outline = outlined.outline
-        seed = self.options.seed_for(outline.deck_id)
-        self.options = replace(self.options, seed=draw_seed() if seed is None else seed)
-        assert self.options.seed is not None
+        given = self.options.seed_for(outline.deck_id)
+        seed = draw_seed() if given is None else given
+        self.seed = seed
         app = self.quiz_app
         today = study_day(app.now(), app.settings.day_starts_at).date  # as the session's
         shuffle = outline.shuffle if self.options.shuffle is None else self.options.shuffle
@@ -187,7 +190,7 @@ class QuizScreen(QuizAppScreen):
             outline.questions,
             self.options.tags,
             self.options.count,
-            self.options.seed,
+            seed,
             shuffle,
             today=today,
             keep_stale=self.options.exam,
@@ -196,16 +199,17 @@ class QuizScreen(QuizAppScreen):
         if not chosen:
             return None  # every question stale: the session says so as it starts
         self.first_asked = (chosen[0].identity, chosen[0].asked)
-        return self.question_view(chosen[0].asked, self.options.seed)
+        return self.question_view(chosen[0].asked, seed)
 
     def _start_session(self) -> None:
         """Start the attempt (`self.session`), or leave the screen saying why not."""
         app = self.quiz_app
+        options = self.options if self.seed is None else replace(self.options, seed=self.seed)
         try:
             self.session = start_quiz_session(
                 app.store,
                 self.loaded,
-                self.options,
+                options,
                 settings=app.settings,
                 now=app.now,
                 questions=self.only,

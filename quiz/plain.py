@@ -32,7 +32,7 @@ from datetime import datetime, timedelta
 from functools import singledispatch
 from typing import TYPE_CHECKING, Literal, TextIO, TypeVar
 
-from quiz.core.cards import Card, cards_of_question
+from quiz.core.cards import Card, whole_card
 from quiz.core.checking import CheckResult, Response, check_card, expected_text
 from quiz.core.models import (
     Cloze,
@@ -372,11 +372,6 @@ def say_result(console: Console, result: CheckResult, question: Question) -> Non
         console.say(" ".join(question.explanation.split()))
 
 
-def whole(question: Question) -> Card:
-    """A quiz asks the whole question: one card covering every cloze blank."""
-    return Card(key=cards_of_question(question)[0].question_key, question=question)
-
-
 def run_quiz(
     store: Store,
     loaded: LoadedDeck,
@@ -518,7 +513,7 @@ def _ask_question(
     total = len(session.questions)
     before = " (skipped before)" if again else ""
     console.say(f"Question {number} of {total}{before}. {KIND_LABELS[question.kind]}.{left}")
-    card = whole(question)
+    card = whole_card(question)
     console.say(" ".join(prompt_of(card).split()))
     asked = now()
     order = presented_order(question, session.deck.deck, session.seed)
@@ -559,7 +554,7 @@ def _say_exam_answers(console: Console, summary: QuizSummary) -> None:
     console.say("Your answers:")
     for row in summary.questions:
         question = row.question
-        console.say(f"{row.position + 1}. {' '.join(prompt_of(whole(question)).split())}")
+        console.say(f"{row.position + 1}. {' '.join(prompt_of(whole_card(question)).split())}")
         if row.result is None:
             console.say("   Not answered. 0 points.")
         else:

@@ -76,6 +76,11 @@ def cards_of_question(question: Question) -> list[Card]:
     return cards
 
 
+def whole_card(question: Question) -> Card:
+    """The card a quiz asks: the whole question, one card covering every cloze blank."""
+    return Card(key=question_identity(question), question=question)
+
+
 def cards_of(deck: Deck) -> list[Card]:
     """Every card of a deck, in deck order."""
     return [card for question in deck.questions for card in cards_of_question(question)]

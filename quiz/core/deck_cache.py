@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from quiz.core.lazy_questions import CHUNK
-from quiz.core.outline import DeckOutline
+from quiz.core.outline import DeckOutline, outline_of
 
 if TYPE_CHECKING:
     from quiz.core.models import Deck
@@ -155,8 +155,6 @@ class DeckCache:
         header, outline_header = _fingerprint(), _outline_fingerprint()
         if header is None or outline_header is None:
             return
-        from quiz.core.outline import outline_of
-
         payload = pickle.dumps(_entry(deck), protocol=pickle.HIGHEST_PROTOCOL)
         data = b"%s%08x\n%s" % (header, zlib.crc32(payload), payload)
         outline = pickle.dumps(outline_of(deck), protocol=pickle.HIGHEST_PROTOCOL)
@@ -280,8 +278,6 @@ class DeckCache:
 
 def content_hash(data: bytes) -> str:
     """The hash sessions and the cache use to tell an unchanged deck file (sha256, hex)."""
-    import hashlib  # ~3 ms, and only a deck being opened needs it: not at start-up
-
     return hashlib.sha256(data).hexdigest()
 
 

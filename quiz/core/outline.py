@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from typing import Protocol
 
     from quiz.core.cards import Card
-    from quiz.core.models import Deck
+    from quiz.core.models import Deck, Question
 
     class Drawable(Protocol):
         """Anything `draw` can choose from: a deck's question or an outline's."""
@@ -249,9 +249,16 @@ def asked_of(card: Card) -> Asked:
     return Asked(question.kind, question.prompt, points)
 
 
+def quiz_asked(question: Question) -> Asked:
+    """How a quiz asks `question`: whole, as one card (every blank of a cloze at once)."""
+    from quiz.core.cards import whole_card
+
+    return asked_of(whole_card(question))
+
+
 def outline_of(deck: Deck) -> DeckOutline:
     """The outline of a validated deck (written to the deck cache beside it)."""
-    from quiz.core.cards import Card, cards_of_question, question_identity
+    from quiz.core.cards import question_identity
 
     meta = deck.deck
     questions = tuple(
@@ -259,9 +266,7 @@ def outline_of(deck: Deck) -> DeckOutline:
             identity=question_identity(question),
             tags=tuple(question.tags),
             valid_until=question.valid_until,
-            asked=asked_of(
-                Card(key=cards_of_question(question)[0].question_key, question=question)
-            ),
+            asked=quiz_asked(question),
         )
         for question in deck.questions
     )

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from quiz.core.cards import Card
 from quiz.core.models import CLOZE_BLANK, Cloze, DeckMeta, Flashcard, Question
-from quiz.core.outline import asked_of, shown_order
+from quiz.core.outline import quiz_asked, shown_order
 
 
 def cloze_display(text: str, asked: Sequence[int] | None = None) -> str:
@@ -58,5 +58,4 @@ def prompt_of(card: Card, *, inline_cloze: bool = False) -> str:
 def presented_order(question: Question, deck: DeckMeta, seed: int) -> list[str] | None:
     """The order to show a question's choices, order items or match partners in (None for
     other kinds): `quiz.core.outline.shown_order` of its quiz card."""
-    card = Card(key=question.id or "", question=question)
-    return shown_order(asked_of(card), deck.shuffle, seed)
+    return shown_order(quiz_asked(question), deck.shuffle, seed)

@@ -22,7 +22,7 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Label, Static
 
-from quiz.core.cards import Card, cards_of_question
+from quiz.core.cards import Card, cards_of_question, whole_card
 from quiz.core.checking import Verdict, expected_text
 from quiz.core.models import Flashcard
 from quiz.core.text import sanitize
@@ -225,7 +225,7 @@ class SummaryScreen(QuizAppScreen):
             return
         row = self.summary.questions[int(event.row_key.value)]
         question = row.question
-        card = Card(key=cards_of_question(question)[0].question_key, question=question)
+        card = whole_card(question)
         lines: list[Content | str] = [
             plain(" ".join(prompt_of(card).split())).stylize("bold"),
             Content.assemble(("Your answer: ", "bold"), plain(self._answer(row))),

@@ -291,13 +291,12 @@ class QuizScreen(QuizAppScreen):
     def _asked(self, turn: int) -> tuple[str, Asked]:
         """The identity and the quiz card of the question asked at `turn` (a quiz asks a whole
         question as one card: every blank of a cloze at once)."""
-        from quiz.core.cards import Card, cards_of_question, question_identity
-        from quiz.core.outline import asked_of
+        from quiz.core.cards import question_identity
+        from quiz.core.outline import quiz_asked
 
         assert self.session is not None
         question = self.session.questions[self.order[turn]]
-        card = Card(key=cards_of_question(question)[0].question_key, question=question)
-        return question_identity(question), asked_of(card)
+        return question_identity(question), quiz_asked(question)
 
     @property
     def question(self) -> Question:

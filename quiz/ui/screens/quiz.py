@@ -68,8 +68,9 @@ PREPARE_AFTER_S = 0.15
 
 
 def points_text(value: float) -> str:
-    """`1`, `0.5`, `2.25`: points without a pointless `.0`."""
-    return f"{value:g}" if value == int(value) else f"{value:.2f}".rstrip("0")
+    """`1`, `0.5`, `2.25`: points to two decimals without pointless zeros; a sum of partial
+    scores that lands a hair off a whole number (0.67 + 3.33) reads `4`, not `4.`."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 class QuizScreen(QuizAppScreen):

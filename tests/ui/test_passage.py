@@ -14,7 +14,7 @@ from quiz.core.library import load
 from quiz.presentation.options import QuizOptions
 from quiz.ui.app import Start
 from quiz.ui.screens.passage import PassageScreen
-from quiz.ui.screens.quiz import QuizScreen
+from quiz.ui.screens.quiz import PREPARE_AFTER_S, QuizScreen
 from quiz.ui.screens.review import ReviewScreen
 from quiz.ui.widgets.keybar import KeyBar
 
@@ -73,3 +73,25 @@ async def test_no_passage_when_the_article_is_gone(build_app: AppFactory, tmp_pa
         await pilot.press("p")
         await pilot.pause()
         assert app.screen is screen
+
+
+async def test_closing_the_passage_leaves_the_keyboard_with_the_feedback(
+    build_app: AppFactory, tmp_path: Path
+) -> None:
+    """Not in the next question, laid out off screen meanwhile: its 1-9 would answer it
+    unseen, and Enter and e would be gone from the key bar."""
+    loaded = load(imported(tmp_path))
+    app = build_app(Start(at="quiz", loaded=loaded, quiz=QuizOptions(shuffle=False)))
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, QuizScreen)
+        await pilot.press(*"no idea", "enter")
+        await pilot.pause(PREPARE_AFTER_S + 0.2)
+        assert screen.prepared == 1, "the next question waits in the back pane"
+        await pilot.press("p")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen and screen.showing_feedback
+        assert screen.focused is None
+        assert "Next" in str(screen.query_one(KeyBar).line)

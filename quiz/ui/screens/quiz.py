@@ -85,6 +85,10 @@ class QuizScreen(QuizAppScreen):
 
     CSS_PATH = "quiz.tcss"
     BLANK = True  # its background is covered everywhere: no need to draw it again on each focus
+    AUTO_FOCUS = ""  # None would fall back to the app's "*"
+    """The screen gives the keyboard itself (the answer box, or nothing during feedback).
+    Textual's default focused the first focusable widget when a dialog closed over the
+    feedback: the next question's, laid out off screen."""
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "next", "Next", id="next-question", priority=False),
         Binding("o", "overrule(True)", "I was right", id="quiz-overrule-right"),

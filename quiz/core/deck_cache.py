@@ -35,14 +35,19 @@ import functools
 import hashlib
 import os
 import pickle
-import stat
 import sys
-import tempfile
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from quiz.core.cache_files import (
+    make_private_folder,
+    private_folder,
+    remove,
+    sealed,
+    unsealed,
+    write_whole,
+)
 from quiz.core.lazy_questions import CHUNK
 from quiz.core.outline import DeckOutline, outline_of
 
@@ -95,7 +100,7 @@ class DeckCache:
     def get(self, content_hash: str) -> Deck | None:
         """The deck whose file has this content hash, if a trustworthy entry holds it."""
         path = self._entry(content_hash)
-        if path is None or not self._usable():
+        if path is None or not private_folder(self.folder):
             return None
         try:
             data = path.read_bytes()
@@ -127,22 +132,22 @@ class DeckCache:
         a trustworthy one is kept; reading it imports neither pydantic nor the models."""
         path = self._entry(content_hash)
         header = _outline_fingerprint()
-        if path is None or header is None or not self._usable():
+        if path is None or header is None or not private_folder(self.folder):
             return None
         path = path.with_suffix(_OUTLINE_SUFFIX)
         try:
             data = path.read_bytes()
         except OSError:
             return None
-        checksum, payload = data[len(header) : len(header) + 9], data[len(header) + 9 :]
+        payload = unsealed(data, header)
         outline: object = None
-        if data.startswith(header) and checksum == b"%08x\n" % zlib.crc32(payload):
+        if payload is not None:
             try:
                 outline = pickle.loads(payload)
             except Exception:  # a damaged pickle can raise nearly anything
                 outline = None
         if not isinstance(outline, DeckOutline):
-            _remove(path)
+            remove(path)
             return None
         return outline
 
@@ -155,32 +160,19 @@ class DeckCache:
         header, outline_header = _fingerprint(), _outline_fingerprint()
         if header is None or outline_header is None:
             return
-        payload = pickle.dumps(_entry(deck), protocol=pickle.HIGHEST_PROTOCOL)
-        data = b"%s%08x\n%s" % (header, zlib.crc32(payload), payload)
+        data = sealed(header, pickle.dumps(_entry(deck), protocol=pickle.HIGHEST_PROTOCOL))
         outline = pickle.dumps(outline_of(deck), protocol=pickle.HIGHEST_PROTOCOL)
-        outline_data = b"%s%08x\n%s" % (outline_header, zlib.crc32(outline), outline)
+        outline_data = sealed(outline_header, outline)
         if len(data) + len(outline_data) > self.limit_bytes:
             return
         try:
-            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-            if not self._usable():
+            if not make_private_folder(self.folder):
                 return
-            self._write(path, data)
-            self._write(path.with_suffix(_OUTLINE_SUFFIX), outline_data)
+            write_whole(path, data)
+            write_whole(path.with_suffix(_OUTLINE_SUFFIX), outline_data)
             self._prune(keep=path)
         except OSError:
             pass  # a full disk or a read-only home: the next start parses again
-
-    def _write(self, path: Path, data: bytes) -> None:
-        """Write a file whole or not at all (a reader never sees half of one)."""
-        descriptor, scratch = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
-        try:
-            with open(descriptor, "wb") as file:
-                file.write(data)
-            os.replace(scratch, path)
-        except BaseException:
-            _remove(Path(scratch))
-            raise
 
     def info(self) -> CacheInfo:
         """The folder, how many entries it holds and their size."""
@@ -190,7 +182,7 @@ class DeckCache:
             entries=len(entries),
             size_bytes=sum(size for _, _, size in entries),
             limit_bytes=self.limit_bytes,
-            usable=not self.folder.exists() or self._usable(),
+            usable=not self.folder.exists() or private_folder(self.folder),
         )
 
     def clear(self) -> int:
@@ -200,7 +192,7 @@ class DeckCache:
             removed += _remove_entry(path)
         if self.folder.is_dir():
             for leftover in [*self.folder.glob("*.tmp"), *self.folder.glob(f"*{_OUTLINE_SUFFIX}")]:
-                _remove(leftover)
+                remove(leftover)
         return removed
 
     # --- inside -----------------------------------------------------------------------------
@@ -215,26 +207,11 @@ class DeckCache:
             return None
         return self.folder / f"{content_hash.lower()}{_SUFFIX}"
 
-    def _usable(self) -> bool:
-        """Whether the folder is a real folder of this user's that no one else can write."""
-        try:
-            mode = os.lstat(self.folder)
-        except OSError:
-            return False
-        if not stat.S_ISDIR(mode.st_mode):
-            return False
-        if hasattr(os, "getuid") and mode.st_uid != os.getuid():
-            return False
-        return not mode.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
-
     def _decoded(self, data: bytes) -> Deck | None:
         """The deck in an entry's bytes, or None for any entry this version cannot trust."""
         header = _fingerprint()
-        if header is None or not data.startswith(header) or len(data) < len(header) + 9:
-            return None
-        # A view, not a copy: a big deck's entry is tens of MiB, and peak memory counts.
-        checksum, payload = data[len(header) : len(header) + 9], memoryview(data)[len(header) + 9 :]
-        if checksum != b"%08x\n" % zlib.crc32(payload):
+        payload = None if header is None else unsealed(data, header)
+        if payload is None:
             return None
         from quiz.core.lazy_questions import LazyQuestions
         from quiz.core.models import Deck, DeckMeta
@@ -347,14 +324,5 @@ def _entry(deck: Deck) -> tuple[object, ...]:
 
 def _remove_entry(path: Path) -> int:
     """Remove an entry and its outline; 1 if this call removed the entry."""
-    _remove(path.with_suffix(_OUTLINE_SUFFIX))
-    return _remove(path)
-
-
-def _remove(path: Path) -> int:
-    """Remove a file if it is there; 1 if this call removed it."""
-    try:
-        path.unlink()
-    except OSError:
-        return 0
-    return 1
+    remove(path.with_suffix(_OUTLINE_SUFFIX))
+    return remove(path)

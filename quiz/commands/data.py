@@ -113,10 +113,13 @@ def cache(ctx: click.Context) -> None:
 
 @cache.command("clear")
 def clear_cache() -> None:
-    """Remove every kept deck; the next session parses its deck again."""
-    from quiz.commands.ui import user_deck_cache
+    """Remove every kept deck, and the screens' parsed CSS; the next session parses again."""
+    from quiz.commands.ui import user_deck_cache, user_stylesheet_cache
+    from quiz.core.cache_files import remove_all
+    from quiz.ui.stylesheet_cache import SUFFIX
 
     removed = user_deck_cache().clear()
+    remove_all(user_stylesheet_cache(), f"*{SUFFIX}")
     click.echo(f"removed {removed} deck{'' if removed == 1 else 's'} from the cache")
 
 

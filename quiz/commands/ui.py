@@ -65,6 +65,7 @@ def make_app(
     settings_path: Path | None = None,
     tz: tzinfo | None = None,
     deck_cache: DeckCache | None = None,
+    stylesheet_cache: Path | None = None,
 ) -> QuizApp:
     """Build the full-screen app with its services (shared by the CLI and the tests)."""
     from quiz.ui.app import QuizApp
@@ -78,6 +79,7 @@ def make_app(
         settings_path=settings_path,
         tz=tz,
         deck_cache=deck_cache,
+        stylesheet_cache=stylesheet_cache,
     )
 
 
@@ -104,6 +106,12 @@ def user_deck_cache() -> DeckCache:
     from quiz.core.deck_cache import DeckCache
 
     return DeckCache(paths.cache_dir() / "decks")
+
+
+def user_stylesheet_cache() -> Path:
+    """Where the full-screen app keeps the CSS it parsed for the next start
+    (`quiz.ui.stylesheet_cache`)."""
+    return paths.cache_dir() / "stylesheets"
 
 
 def load_or_fail(path: Path) -> LoadedDeck:
@@ -151,6 +159,7 @@ def _run(
         start=start,
         settings_path=config_path(),
         deck_cache=user_deck_cache(),
+        stylesheet_cache=user_stylesheet_cache(),
     )
     # What exists now (modules, classes, the app) lives as long as the app: frozen, no
     # collection walks it again, so none lands on a key press with its cost.

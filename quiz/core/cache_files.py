@@ -80,6 +80,16 @@ def unsealed(data: bytes, header: bytes) -> memoryview | None:
     return payload
 
 
+def remove_all(folder: Path, pattern: str) -> int:
+    """Remove the files of `folder` matching `pattern`, and scratch files an interrupted
+    write left; how many of the former went."""
+    if not folder.is_dir():
+        return 0
+    for leftover in folder.glob("*.tmp"):
+        remove(leftover)
+    return sum(remove(path) for path in folder.glob(pattern))
+
+
 def remove(path: Path) -> int:
     """Remove a file if it is there; 1 if this call removed it."""
     try:

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from quiz.core.models import Question
     from quiz.core.outline import OutlinedDeck
     from quiz.core.storage import Store
+    from quiz.ui.stylesheet_cache import StylesheetCache
 
 StartAt = Literal["library", "deck", "quiz", "review", "stats"]
 
@@ -85,10 +86,13 @@ class QuizApp(App[None]):
         settings_path: Path | None = None,
         tz: tzinfo | None = None,
         deck_cache: DeckCache | None = None,
+        stylesheet_cache: Path | None = None,
     ) -> None:
         """`settings_path` is where a theme change is remembered (None: in memory only);
         `tz` is the zone of study days and shown times (None: the system's); `deck_cache`
-        keeps the decks the app parses for the next start (None: every open parses).
+        keeps the decks the app parses for the next start (None: every open parses);
+        `stylesheet_cache` is the folder where the parsed CSS of a start is kept for the
+        next (`quiz.ui.stylesheet_cache`; None: every start parses).
         `store` may be a function that opens it: it is called when a screen first needs the
         store (a quiz started from a deck's outline, after its first frame)."""
         super().__init__()
@@ -107,6 +111,12 @@ class QuizApp(App[None]):
         # Its stylesheet is read with the app's: Textual does not load a default screen's
         # CSS_PATH, and reading it apart would parse the whole stylesheet a second time.
         self.css_path = [*self.css_path, *self._first_screen.css_path]
+        self._stylesheets: StylesheetCache | None = None
+        if stylesheet_cache is not None:
+            from quiz.ui.stylesheet_cache import StylesheetCache
+
+            self._stylesheets = StylesheetCache(stylesheet_cache, type(self._first_screen).__name__)
+            self._stylesheets.restore(self.stylesheet)
 
     @property
     def store(self) -> Store:
@@ -149,6 +159,16 @@ class QuizApp(App[None]):
         # (the first letter typed ahead of the first frame). Ready when the screen is.
         if isinstance(self._first_screen, QuizAppScreen):
             await self._first_screen.mounted.wait()
+        if self._stylesheets is not None:
+            self.call_after_refresh(self._stylesheets.keep, self.stylesheet)
+
+    def refresh_css(self, animate: bool = True) -> None:
+        """Textual parses the stylesheet again with the theme's variables (a theme set at
+        start from the settings, or changed since); rules kept for those variables serve the
+        widgets still to come."""
+        super().refresh_css(animate)
+        if self._stylesheets is not None:
+            self._stylesheets.restore(self.stylesheet)
 
     def first_screen(self) -> Screen[Any]:
         """The screen the command asked for; backing out of it quits."""

@@ -94,9 +94,14 @@ def test_cache_info_and_clear(deck: Path, cache_folder: Path) -> None:
     quiz("take", deck, "--plain")
     quiz("take", ROOT / "decks" / "belarus-prisoner-release-2025.toml", "--plain")
     assert "decks:   2" in quiz("cache").stdout
+    stylesheets = cache_folder.parent / "stylesheets"  # as a full-screen start leaves them
+    stylesheets.mkdir()
+    for name in ("QuizScreen.stylesheet", "LibraryScreen.stylesheet", "tmpab12.tmp"):
+        (stylesheets / name).write_bytes(b"kept")
     cleared = quiz("cache", "clear")
     assert cleared.stdout.strip() == "removed 2 decks from the cache"
     assert list(cache_folder.glob("*")) == []
+    assert list(stylesheets.glob("*")) == []
     assert first_prompt(quiz("take", deck, "--plain", "--no-shuffle")) == "Na"
 
 

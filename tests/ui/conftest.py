@@ -40,6 +40,7 @@ def build_app(store: Store, settings: Settings, clock: Clock) -> AppFactory:
         start: Start | None = None,
         deck_dirs: Sequence[Path] = (DECKS,),
         settings_path: Path | None = None,
+        stylesheet_cache: Path | None = None,
     ) -> QuizApp:
         return make_app(
             store=store,
@@ -49,6 +50,7 @@ def build_app(store: Store, settings: Settings, clock: Clock) -> AppFactory:
             deck_dirs=list(deck_dirs),
             settings_path=settings_path,
             tz=timezone.utc,
+            stylesheet_cache=stylesheet_cache,
         )
 
     return build

@@ -15,9 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.app import App
+from textual import events
+from textual.app import App, ComposeResult
 from textual.css import stylesheet as textual_stylesheet
 from textual.css.stylesheet import Stylesheet
+from textual.screen import Screen
+from textual.widgets import Label
 from ui_support import NEWS_DECK, AppFactory
 
 from quiz.config import Settings
@@ -25,6 +28,7 @@ from quiz.core import library
 from quiz.core.cache_files import sealed
 from quiz.presentation.options import QuizOptions
 from quiz.ui.app import Start
+from quiz.ui.screens.base import QuizAppScreen
 from quiz.ui.stylesheet_cache import StylesheetCache, _header
 
 Parsed = list[tuple[str, str]]
@@ -262,3 +266,48 @@ def test_nothing_is_kept_where_the_folder_cannot_be_made(tmp_path: Path) -> None
     sheet.parse()
     StylesheetCache(blocker / "stylesheets", "S").keep(sheet)  # no error
     assert blocker.read_text(encoding="utf-8") == ""
+
+
+# --- the first showing of a screen is not styled twice ------------------------------------------
+
+
+class Shown(QuizAppScreen):
+    def compose(self) -> ComposeResult:
+        yield Label("shown")
+
+
+class Host(App[None]):
+    def on_mount(self) -> None:
+        self.install_screen(Shown(), "shown")  # kept when popped: it can be shown again
+
+
+async def test_only_a_screens_first_showing_skips_textuals_restyle(
+    build_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each widget is styled as it mounts, so the first showing skips Textual's restyle of
+    the whole screen; a screen shown again is restyled as Textual decides."""
+    resumed: list[tuple[str, bool]] = []
+    resume = Screen._on_screen_resume
+
+    def watched(self: Screen[Any], event: events.ScreenResume) -> None:
+        resumed.append((type(self).__name__, event.refresh_styles))
+        resume(self, event)
+
+    monkeypatch.setattr(Screen, "_on_screen_resume", watched)
+    app = build_app(start=STARTS["quiz"]())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+    assert resumed == [("QuizScreen", False)]
+
+    resumed.clear()
+    host = Host()
+    async with host.run_test(size=(80, 24)) as pilot:
+        for _ in range(2):
+            await host.push_screen("shown")
+            await pilot.pause()
+            await host.pop_screen()
+            await pilot.pause()
+    assert [entry for entry in resumed if entry[0] == "Shown"] == [
+        ("Shown", False),
+        ("Shown", True),
+    ]

@@ -18,6 +18,8 @@ class QuizAppScreen(Screen[None]):
 
     _covered = False
     """Another screen was pushed over this one and has not closed yet."""
+    _shown = False
+    """The screen has come on top once."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -28,6 +30,15 @@ class QuizAppScreen(Screen[None]):
     @on(events.Mount)
     def _mounted(self) -> None:
         self.mounted.set()
+
+    @on(events.ScreenResume)
+    def _styled_as_mounted(self, event: events.ScreenResume) -> None:
+        """On its first showing Textual styles every widget of the screen again, though each
+        was styled as it mounted a moment before: ~5 ms of the quiz's first frame (issue 15).
+        Runs before Textual's own handler (subclasses first)."""
+        if not self._shown:
+            self._shown = True
+            event.refresh_styles = False
 
     def on_screen_suspend(self) -> None:
         self._covered = True

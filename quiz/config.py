@@ -29,7 +29,7 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from quiz import paths
 from quiz.errors import ConfigError
@@ -63,8 +63,7 @@ def config_path() -> Path:
     return paths.config_dir() / CONFIG_NAME
 
 
-@dataclass(frozen=True, slots=True)
-class _Rule:
+class _Rule(NamedTuple):
     """What one setting accepts: a value of `kind` within the bounds, or a list of them."""
 
     kind: type[int] | type[float] | type[bool] | type[str]

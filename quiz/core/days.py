@@ -13,8 +13,8 @@ library.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from typing import NamedTuple
 
 Clock = Callable[[], datetime]
 
@@ -24,8 +24,7 @@ def system_clock() -> datetime:
     return datetime.now(timezone.utc)
 
 
-@dataclass(frozen=True, slots=True)
-class StudyDay:
+class StudyDay(NamedTuple):
     """One study day: `start` <= t < `end` (aware UTC), labelled by its local `date`."""
 
     date: date

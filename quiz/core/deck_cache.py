@@ -36,9 +36,8 @@ import hashlib
 import os
 import pickle
 import sys
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from quiz.core.cache_files import (
     make_private_folder,
@@ -74,8 +73,7 @@ _RULES = (
 relative to this folder."""
 
 
-@dataclass(frozen=True, slots=True)
-class CacheInfo:
+class CacheInfo(NamedTuple):
     """What `quiz cache info` reports."""
 
     folder: Path

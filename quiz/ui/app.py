@@ -10,10 +10,9 @@ the stats screen never pays for plotext.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, NamedTuple
 
 from rich.text import Text
 from textual.app import App, SystemCommand
@@ -39,8 +38,7 @@ if TYPE_CHECKING:
 StartAt = Literal["library", "deck", "quiz", "review", "stats"]
 
 
-@dataclass(frozen=True)
-class Start:
+class Start(NamedTuple):
     """Which screen the app opens on, and for which deck."""
 
     at: StartAt = "library"
@@ -50,7 +48,7 @@ class Start:
     """The deck of a quiz, review or stats start, loaded by the CLI (errors reported there)."""
     outlined: OutlinedDeck | None = None
     """A quiz's deck as the cache outlines it: the quiz loads the deck after its first frame."""
-    quiz: QuizOptions = field(default_factory=QuizOptions)
+    quiz: QuizOptions = QuizOptions()
     questions: tuple[Question, ...] | None = None
     """A quiz of exactly these questions of the deck (a cram pass, `quiz review --cram`)."""
     custom: CustomStudy | None = None

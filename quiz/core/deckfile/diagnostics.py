@@ -7,8 +7,7 @@ Light on purpose (no pydantic): front ends import `DeckError` to catch it, and
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from quiz.core.text import sanitize
 from quiz.errors import QuizError
@@ -16,8 +15,7 @@ from quiz.errors import QuizError
 Severity = Literal["error", "warning"]
 
 
-@dataclass(frozen=True, slots=True)
-class Diagnostic:
+class Diagnostic(NamedTuple):
     """One finding about a deck file, at a 1-based line and column."""
 
     path: str

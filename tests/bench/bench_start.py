@@ -7,7 +7,8 @@
 
 - screen: fresh processes, interleaved: a bare Textual app that draws its first frame
   headless and exits, against `quiz take` of the bundled 25-question news deck until its
-  first question is on screen (headless, the deck in the cache), once as it is and once with
+  first question is on screen (headless, the deck and the screen's CSS in the cache, as from
+  the second start on), once as it is and once with
   `sync_on_study` on and a sync folder joined.
 - review: a store of `--cards` cards (as `bench_study.generate_quiz` writes it: 20% new,
   the rest in review with a three-year log of 10 reviews a card) studied from a deck file
@@ -94,16 +95,19 @@ main()
 SCREEN_FLOOR = (
     FIRST_FRAME_HOOK
     + """
+import sys
+from pathlib import Path
 import quiz.cli  # click and the entry point
 from textual.app import App
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Input, Label, Static
+from quiz.ui.screens.base import QuizAppScreen
+from quiz.ui.stylesheet_cache import StylesheetCache
 from quiz.ui.widgets.keybar import KeyBar
 from quiz.ui.widgets.progress import Progress
 from quiz.ui.widgets.titlebar import TitleBar
 
-class QuizScreen(Screen):  # the name its CSS rules are scoped under
+class QuizScreen(QuizAppScreen):  # the name its CSS rules are scoped under
     def compose(self):
         yield TitleBar()
         with Horizontal(id="status"):
@@ -119,8 +123,14 @@ class QuizScreen(Screen):  # the name its CSS rules are scoped under
 
 class FloorApp(App):
     CSS_PATH = ["{ui}/app.tcss", "{ui}/screens/quiz.tcss"]
+    def __init__(self):
+        super().__init__()
+        self.kept = StylesheetCache(Path(sys.argv[1]), "FloorScreen")
+        self.kept.restore(self.stylesheet)
     def get_default_screen(self):  # as QuizApp starts its first screen
         return QuizScreen()
+    def on_mount(self):
+        self.call_after_refresh(self.kept.keep, self.stylesheet)
 
 first_frame_hook("Question 1 of")
 FloorApp().run(headless=True)
@@ -129,7 +139,7 @@ FloorApp().run(headless=True)
 """The floor under `quiz take`'s first frame: the quiz screen's CSS and widgets with the
 question as fixed text, after importing the CLI, without the store, the deck or a session;
 started as `QuizApp` starts its first screen (the app's default screen, its stylesheet read
-with the app's)."""
+with the app's and kept in the stylesheet cache, a `QuizAppScreen`)."""
 
 ANKI_FIRST_CARD = """
 import sys
@@ -219,8 +229,11 @@ def screen(runs: int) -> None:
         "quiz take": {**os.environ, "QUIZ_DATA_DIR": str(plain_data)},
         "quiz take, sync_on_study": {**os.environ, "QUIZ_DATA_DIR": str(synced_data)},
     }
-    for env in envs.values():  # the first run parses the deck and fills the cache
+    floor_stylesheets = OUT / "floor-stylesheets"
+    shutil.rmtree(floor_stylesheets, ignore_errors=True)
+    for env in envs.values():  # the first run parses the deck and its CSS, and keeps them
         first_frame(QUIZ_TAKE, str(Path(env["QUIZ_DATA_DIR"]) / "quiz.sqlite3"), str(NEWS), env=env)
+    first_frame(SCREEN_FLOOR, str(floor_stylesheets), env=envs["quiz take"])
     bare: list[float] = []
     quiz: dict[str, list[float]] = {name: [] for name in envs}
     quiz["the screen alone, fixed text (floor)"] = []
@@ -229,7 +242,7 @@ def screen(runs: int) -> None:
         for name, env in envs.items():
             db = str(Path(env["QUIZ_DATA_DIR"]) / "quiz.sqlite3")
             quiz[name].append(first_frame(QUIZ_TAKE, db, str(NEWS), env=env))
-        floor = first_frame(SCREEN_FLOOR, env=envs["quiz take"])
+        floor = first_frame(SCREEN_FLOOR, str(floor_stylesheets), env=envs["quiz take"])
         quiz["the screen alone, fixed text (floor)"].append(floor)
     print(f"first question of a 25-question quiz, full screen ({runs} interleaved runs)")
     bare_wall = summary("bare Textual app, first frame", bare)

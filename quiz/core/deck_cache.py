@@ -43,6 +43,7 @@ from quiz.core.cache_files import (
     make_private_folder,
     private_folder,
     remove,
+    remove_all,
     sealed,
     unsealed,
     write_whole,
@@ -185,12 +186,8 @@ class DeckCache:
 
     def clear(self) -> int:
         """Remove every entry (and leftovers of interrupted writes); how many entries went."""
-        removed = 0
-        for path, _, _ in self._entries():
-            removed += _remove_entry(path)
-        if self.folder.is_dir():
-            for leftover in [*self.folder.glob("*.tmp"), *self.folder.glob(f"*{_OUTLINE_SUFFIX}")]:
-                remove(leftover)
+        removed = remove_all(self.folder, f"*{_SUFFIX}")
+        remove_all(self.folder, f"*{_OUTLINE_SUFFIX}")  # theirs, and any left without one
         return removed
 
     # --- inside -----------------------------------------------------------------------------

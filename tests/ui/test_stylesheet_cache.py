@@ -144,13 +144,16 @@ def damaged(data: bytes) -> dict[str, bytes]:
     header = _header()
     assert header is not None
     payload = data[len(header) + 9 :]
+    magic, python_and_stamps = header.split(b"\n", 1)
+    python, stamps = python_and_stamps.split(b" ", 1)
+    other_textual = b"%s\n%s 1%s" % (magic, python, stamps)  # a module of another size
     flipped = bytearray(data)
     flipped[-20] ^= 0x40
     return {
         "empty": b"",
         "truncated": data[: len(data) // 2],
         "a flipped byte": bytes(flipped),
-        "another Textual": data.replace(b" ", b" 0", 1),
+        "another Textual": data.replace(header, other_textual, 1),
         "another format": data.replace(b"cache 1", b"cache 9", 1),
         "no pickle": sealed(header, b"not a pickle"),
         "not rules": sealed(header, pickle.dumps(({}, {("a", ("b", ""), 1): [1]}))),

@@ -28,6 +28,7 @@ from quiz.core import library
 from quiz.core.cache_files import sealed
 from quiz.presentation.options import QuizOptions
 from quiz.ui.app import Start
+from quiz.ui.screens import quiz as quiz_screen
 from quiz.ui.screens.base import QuizAppScreen
 from quiz.ui.stylesheet_cache import StylesheetCache, _header
 
@@ -47,6 +48,14 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> Iterator[Parsed]:
 
     monkeypatch.setattr(textual_stylesheet, "parse", counting)
     yield seen
+
+
+@pytest.fixture(autouse=True)
+def first_frame_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The quiz lays out its next question 0.15 s after the first frame, which may mount a
+    widget of another kind (one more source) before a test's start ends: not here, so every
+    start meets the same sources however long the machine takes."""
+    monkeypatch.setattr(quiz_screen, "PREPARE_AFTER_S", 60.0)
 
 
 STARTS: dict[str, Callable[[], Start]] = {
